@@ -1,0 +1,44 @@
+// Bundles the CLI into dist/ so the published executable loads a handful of files instead of
+// hundreds of ESM modules: start-up time is a feature over SSH. Heavy, rarely needed code
+// (sign-in, HTTP) is reached through dynamic import() and lands in separate chunks.
+import {readFile} from 'node:fs/promises';
+import {build} from 'esbuild';
+
+/**
+ * Ink 6.8's incremental renderer rewinds one row too few when the previous frame ended with a
+ * newline (every frame shorter than the terminal does), so each update lands one row low
+ * (vadimdemedes/ink#909, unfixed in the 6.x line that Node 20 allows). Fix that one expression at
+ * bundle time, and fail the build if the code it fixes ever changes.
+ */
+const inkIncrementalRewindFix = {
+	name: 'ink-incremental-rewind-fix',
+	setup(esbuild) {
+		esbuild.onLoad({filter: /[\\/]ink[\\/]build[\\/]log-update\.js$/}, async (args) => {
+			const source = await readFile(args.path, 'utf8');
+			const buggy = 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));';
+			if (!source.includes(buggy)) throw new Error(`ink log-update.js changed: review the rewind fix in scripts/build.js (${args.path})`);
+			const fixed = "buffer.push(ansiEscapes.cursorUp(previousOutput.endsWith('\\n') ? previousVisible : previousVisible - 1));";
+			return {contents: source.replace(buggy, fixed), loader: 'js'};
+		});
+	},
+};
+
+await build({
+  entryPoints: {cli: 'source/cli.tsx'},
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  jsx: 'automatic',
+  sourcemap: 'linked',
+  legalComments: 'none',
+  // Ink loads React DevTools only when DEV=true; we never ship it.
+  external: ['react-devtools-core'],
+  logLevel: 'warning',
+  // Some dependencies still call require() for Node built-ins; give the ESM bundle one.
+  banner: {js: "import {createRequire as __pvxCreateRequire} from 'node:module'; const require = __pvxCreateRequire(import.meta.url);"},
+  define: {'process.env.NODE_ENV': '"production"'},
+  plugins: [inkIncrementalRewindFix],
+});

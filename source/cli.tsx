@@ -1,0 +1,95 @@
+/**
+ * Entry point. Kept small and import-light: each command loads what it needs on demand, so the
+ * explorer's first frame is not held up by HTTP or sign-in code, and `export` never loads React.
+ */
+import packageJson from '../package.json' with {type: 'json'};
+import {describeError, UsageError, UserError} from './errors.js';
+import {parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './commands/options.js';
+
+const mainHelp = `provisioning-explorer (pvx) ${packageJson.version}
+Browse and export Microsoft Entra ID provisioning (synchronization) schemas from the terminal.
+
+Usage:
+  provisioning-explorer [options]              open the explorer (sign in, pick an app and job, browse)
+  provisioning-explorer --file SCHEMA.json     browse a schema file offline, no sign-in
+  provisioning-explorer export --sp APP ...    save a job's schema (see export --help)
+  provisioning-explorer demo-server ...        run the demo tenant on its own (see demo-server --help)
+
+Explorer options:
+  --file FILE            open a local schema file instead of a tenant
+  --no-alt-screen        draw in the normal screen instead of the alternate screen
+  --version              print the version
+
+${sharedHelp}
+
+Try it without a tenant:
+  provisioning-explorer --demo`;
+
+async function runExplorerCommand(args: string[]): Promise<number> {
+	const {values} = parseCommandLine(
+		args,
+		{options: {...sharedOptions, file: {type: 'string'}, 'no-alt-screen': {type: 'boolean'}, version: {type: 'boolean', short: 'v'}}},
+		'',
+	);
+	const shared = readSharedOptions(values);
+	if (shared.help) {
+		process.stdout.write(`${mainHelp}\n`);
+		return 0;
+	}
+	if (values.version) {
+		process.stdout.write(`${packageJson.version}\n`);
+		return 0;
+	}
+	if (!process.stdin.isTTY || !process.stdout.isTTY) {
+		throw new UsageError(
+			'The explorer needs an interactive terminal (over SSH use `ssh -t`). For scripts use the subcommands, e.g. `provisioning-explorer export --help`.',
+		);
+	}
+	// Ink renders nothing while it thinks it runs in CI; this is an interactive terminal, so it does not.
+	delete process.env.CI;
+	delete process.env.CONTINUOUS_INTEGRATION;
+	const {runExplorer} = await import('./ui/run.js');
+	const altScreen = !values['no-alt-screen'];
+	if (values.file) {
+		const {createFileServices} = await import('./explorer/file-services.js');
+		return runExplorer(createFileServices(values.file, process.cwd()), {altScreen});
+	}
+	// Sign-in and HTTP code loads while the first frame is already on screen.
+	const {createLazyTenantServices} = await import('./explorer/lazy-services.js');
+	const services = createLazyTenantServices(shared, process.cwd());
+	try {
+		return await runExplorer(services, {altScreen});
+	} finally {
+		await services.close();
+	}
+}
+
+async function main(argv: string[]): Promise<number> {
+	const [command, ...rest] = argv;
+	switch (command) {
+		case 'export':
+			return (await import('./commands/export.js')).runExport(rest);
+		case 'demo-server':
+			return (await import('./commands/demo-server.js')).runDemoServer(rest);
+		case 'help':
+			process.stdout.write(`${mainHelp}\n`);
+			return 0;
+		default:
+			if (command && !command.startsWith('-')) {
+				throw new UsageError(`unknown command "${command}". Run \`provisioning-explorer --help\` for the commands.`);
+			}
+			return runExplorerCommand(argv);
+	}
+}
+
+/** Exit once output is flushed: keep-alive sockets or timers must not hold the process open. */
+function exit(code: number): void {
+	process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exit, (error: unknown) => {
+	const code = error instanceof UserError ? error.exitCode : 2;
+	const prefix = error instanceof UserError ? '' : 'Unexpected error: ';
+	process.stderr.write(`provisioning-explorer: ${prefix}${describeError(error)}\n`);
+	exit(code);
+});

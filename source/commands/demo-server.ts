@@ -1,0 +1,52 @@
+/** `demo-server`: the demo tenant on its own, for trying things out and for out-of-process tests. */
+import {readFile} from 'node:fs/promises';
+import {UsageError, UserError} from '../errors.js';
+import {parseCommandLine} from './options.js';
+
+export const demoServerHelp = `Usage: provisioning-explorer demo-server [--port N] [--schema FILE]
+
+Runs the built-in demo tenant (a Microsoft Graph simulator with a sign-in service) on 127.0.0.1
+and prints its base URL. Stop it with Ctrl+C.
+
+  --port N         port to listen on (default: a free one)
+  --schema FILE    serve FILE as the contoso.com AD2AADProvisioning job's schema
+
+Example:
+  provisioning-explorer demo-server --port 8400
+  provisioning-explorer --demo --graph-url http://127.0.0.1:8400`;
+
+export async function runDemoServer(args: string[]): Promise<number> {
+	const {values} = parseCommandLine(args, {options: {port: {type: 'string'}, schema: {type: 'string'}, help: {type: 'boolean', short: 'h'}}}, 'demo-server ');
+	if (values.help) {
+		process.stdout.write(`${demoServerHelp}\n`);
+		return 0;
+	}
+	const port = values.port === undefined ? 0 : Number(values.port);
+	if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be a number from 0 to 65535, not "${values.port}".`);
+	let schemaOverride: string | undefined;
+	if (values.schema) {
+		try {
+			schemaOverride = await readFile(values.schema, 'utf8');
+		} catch (error) {
+			throw new UserError(`Cannot read --schema ${values.schema}: ${(error as NodeJS.ErrnoException).code ?? 'error'}. Check the path.`);
+		}
+	}
+	const {startSimulator} = await import('../simulator/index.js');
+	let simulator: Awaited<ReturnType<typeof startSimulator>>;
+	try {
+		simulator = await startSimulator({port, schemaOverride});
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'EADDRINUSE') throw new UserError(`Port ${port} is already in use. Choose another with --port, or leave it out for a free one.`);
+		throw error;
+	}
+	process.stdout.write(`${simulator.url}\n`);
+	process.stderr.write('Demo tenant running. Graph under /beta and /v1.0; sign-in under /{tenant}/oauth2/v2.0. Ctrl+C stops it.\n');
+	await new Promise<void>((resolve) => {
+		const stop = () => resolve();
+		process.once('SIGINT', stop);
+		process.once('SIGTERM', stop);
+	});
+	await simulator.close();
+	return 0;
+}

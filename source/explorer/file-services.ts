@@ -1,0 +1,26 @@
+/** ExplorerServices for `--file`: a local schema, no sign-in, no network. */
+import {basename, join} from 'node:path';
+import {UserError} from '../errors.js';
+import {writeFileAtomic} from '../fs/atomic-write.js';
+import {loadSchemaFile} from '../schema/load.js';
+import type {ExplorerServices} from './services.js';
+
+export function createFileServices(path: string, exportDirectory: string): ExplorerServices {
+	const offline = () => Promise.reject(new UserError('Offline: this session browses a file.'));
+	return {
+		source: {kind: 'file', path: basename(path)},
+		signIn: offline,
+		listApps: offline,
+		listJobs: offline,
+		getSchema: offline,
+		async openFile() {
+			const loaded = await loadSchemaFile(path);
+			return {bytes: loaded.bytes, schema: loaded.schema};
+		},
+		async saveExport(bytes, suggestedName) {
+			const target = join(exportDirectory, suggestedName);
+			await writeFileAtomic(target, bytes);
+			return target;
+		},
+	};
+}

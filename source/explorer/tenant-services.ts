@@ -1,0 +1,89 @@
+/**
+ * ExplorerServices backed by a real (or simulated) tenant: sign-in through an AuthProvider, data
+ * through the GraphClient.
+ */
+import {join} from 'node:path';
+import type {AuthProvider} from '../auth/types.js';
+import {UserError} from '../errors.js';
+import {writeFileAtomic} from '../fs/atomic-write.js';
+import type {GraphClient} from '../graph/client.js';
+import {GraphError} from '../graph/errors.js';
+import {parseSchemaText} from '../schema/load.js';
+import type {SynchronizationJob} from '../schema/types.js';
+import type {AppSummary, ExplorerServices, SchemaDownload} from './services.js';
+
+/** How many service principals are asked for their jobs at once: fast, yet gentle on throttling. */
+const jobScanConcurrency = 8;
+
+/** Runs `work` over items with at most `limit` in flight, keeping the input order in the result. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+	const results = new Array<R>(items.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) {
+			const index = next++;
+			results[index] = await work(items[index]!, index);
+		}
+	};
+	await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
+	return results;
+}
+
+/** Jobs of a service principal; an app without provisioning may answer an empty list or 404. */
+export async function jobsOrNone(graph: GraphClient, servicePrincipalId: string, signal?: AbortSignal): Promise<SynchronizationJob[]> {
+	try {
+		return await graph.listJobs(servicePrincipalId, signal);
+	} catch (error) {
+		if (error instanceof GraphError && error.status === 404) return [];
+		throw error;
+	}
+}
+
+/** Every service principal that has at least one provisioning job (there is no server-side filter for it). */
+export async function listAppsWithJobs(
+	graph: GraphClient,
+	options: {signal?: AbortSignal; search?: string; onProgress?: (done: number, total: number) => void},
+): Promise<AppSummary[]> {
+	const principals = await graph.listServicePrincipals(
+		{select: ['id', 'appId', 'displayName', 'applicationTemplateId'], search: options.search},
+		options.signal,
+	);
+	let done = 0;
+	options.onProgress?.(0, principals.length);
+	const withJobs = await mapLimited(principals, jobScanConcurrency, async (servicePrincipal) => {
+		const jobs = await jobsOrNone(graph, servicePrincipal.id, options.signal);
+		options.onProgress?.(++done, principals.length);
+		return {servicePrincipal, jobs};
+	});
+	return withJobs
+		.filter((app) => app.jobs.length > 0)
+		.sort((a, b) => (a.servicePrincipal.displayName ?? '').localeCompare(b.servicePrincipal.displayName ?? ''));
+}
+
+export async function downloadSchema(graph: GraphClient, servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<SchemaDownload> {
+	const bytes = await graph.getSchemaBytes(servicePrincipalId, jobId, signal);
+	const schema = parseSchemaText(bytes.toString('utf8').replace(/^\uFEFF/, ''), 'the schema Graph returned');
+	return {bytes, schema};
+}
+
+export function createTenantServices(options: {
+	label: string;
+	auth: AuthProvider;
+	graph: GraphClient;
+	exportDirectory: string;
+}): ExplorerServices {
+	const {auth, graph} = options;
+	return {
+		source: {kind: 'tenant', label: options.label},
+		signIn: (request) => auth.signIn(request),
+		listApps: ({onProgress, signal}) => listAppsWithJobs(graph, {onProgress, signal}),
+		listJobs: (servicePrincipalId, signal) => jobsOrNone(graph, servicePrincipalId, signal),
+		getSchema: (servicePrincipalId, jobId, signal) => downloadSchema(graph, servicePrincipalId, jobId, signal),
+		openFile: () => Promise.reject(new UserError('No file was given.')),
+		async saveExport(bytes, suggestedName) {
+			const path = join(options.exportDirectory, suggestedName);
+			await writeFileAtomic(path, bytes);
+			return path;
+		},
+	};
+}

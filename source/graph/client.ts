@@ -1,0 +1,177 @@
+/**
+ * One `got` instance for every Graph call: bearer token per attempt, a fresh client-request-id per
+ * request, timeouts, retries on throttling and transient failures (GET only — a PUT is never
+ * repeated behind the user's back), Graph errors turned into typed GraphErrors.
+ */
+import {randomUUID} from 'node:crypto';
+import got, {type Got, HTTPError, RequestError} from 'got';
+import type {ServicePrincipal, SynchronizationJob} from '../schema/types.js';
+import {GraphError} from './errors.js';
+
+export type ApiVersion = 'beta' | 'v1.0';
+
+export type RetryNotice = {attempt: number; waitMs: number; reason: string};
+
+export type GraphClientOptions = {
+	/** Graph root without the version, e.g. https://graph.microsoft.com or the demo server's URL. */
+	graphUrl: string;
+	apiVersion: ApiVersion;
+	getToken: (options?: {forceRefresh?: boolean}) => Promise<string>;
+	/** Told before each retry, so the UI can say why it waits. */
+	onRetry?: (notice: RetryNotice) => void;
+	userAgent?: string;
+	/** Longest Retry-After we wait for before giving up (ms). */
+	maxRetryAfterMs?: number;
+};
+
+type Collection<T> = {value: T[]; '@odata.nextLink'?: string};
+
+const retryStatusCodes = [429, 502, 503, 504];
+
+function pathOf(url: string): string {
+	try {
+		return new URL(url).pathname;
+	} catch {
+		return url.split('?')[0] ?? url;
+	}
+}
+
+function toGraphError(error: unknown, method: string, url: string): unknown {
+	if (error instanceof HTTPError) {
+		const response = error.response;
+		let body: unknown = response.body;
+		if (Buffer.isBuffer(body)) body = body.toString('utf8');
+		if (typeof body === 'string') {
+			try {
+				body = JSON.parse(body);
+			} catch {
+				// Not JSON (e.g. an HTML error page from a proxy): keep the status only.
+			}
+		}
+		const graph = (body as {error?: {code?: string; message?: string; innerError?: Record<string, string>}} | undefined)?.error;
+		const header = (name: string) => {
+			const value = response.headers[name];
+			return Array.isArray(value) ? value[0] : value;
+		};
+		return new GraphError({
+			status: response.statusCode,
+			code: graph?.code,
+			message: typeof graph?.message === 'string' ? graph.message : undefined,
+			requestId: graph?.innerError?.['request-id'] ?? header('request-id'),
+			clientRequestId: graph?.innerError?.['client-request-id'] ?? header('client-request-id'),
+			date: graph?.innerError?.date ?? header('date'),
+			method,
+			path: pathOf(url),
+		});
+	}
+	if (error instanceof RequestError) {
+		const reason = error.code === 'ETIMEDOUT' ? 'timed out' : `${error.code ?? 'network error'}: ${error.message.split('\n')[0]}`;
+		return Object.assign(new Error(`Graph ${method} ${pathOf(url)} ${reason}. Check the network or proxy and try again.`), {
+			code: error.code,
+		});
+	}
+	return error;
+}
+
+export class GraphClient {
+	private readonly http: Got;
+	private readonly base: string;
+
+	constructor(options: GraphClientOptions) {
+		this.base = `${options.graphUrl.replace(/\/+$/, '')}/${options.apiVersion}`;
+		const maxRetryAfter = options.maxRetryAfterMs ?? 120_000;
+		this.http = got.extend({
+			headers: {'user-agent': options.userAgent ?? 'provisioning-explorer'},
+			timeout: {connect: 10_000, response: 60_000, request: 180_000},
+			retry: {
+				limit: 4,
+				methods: ['GET'],
+				statusCodes: retryStatusCodes,
+				maxRetryAfter,
+			},
+			hooks: {
+				beforeRequest: [
+					async (request) => {
+						const token = await options.getToken();
+						request.headers.authorization = `Bearer ${token}`;
+						request.headers['client-request-id'] = randomUUID();
+					},
+				],
+				afterResponse: [
+					async (response, retryWithMergedOptions) => {
+						// One forced token refresh on 401; the hook is dropped for the retried request, so it cannot loop.
+						if (response.statusCode === 401) {
+							await options.getToken({forceRefresh: true});
+							return retryWithMergedOptions({});
+						}
+						return response;
+					},
+				],
+				beforeRetry: [
+					(error, retryCount) => {
+						const status = error.response?.statusCode;
+						const retryAfter = Number(error.response?.headers['retry-after']);
+						const waitMs = Number.isFinite(retryAfter) ? retryAfter * 1000 : 2 ** (retryCount - 1) * 1000;
+						options.onRetry?.({attempt: retryCount, waitMs, reason: status ? `HTTP ${status}` : (error.code ?? 'network error')});
+					},
+				],
+			},
+		});
+	}
+
+	url(path: string): string {
+		return `${this.base}${path}`;
+	}
+
+	private async getJson<T>(url: string, signal?: AbortSignal, headers?: Record<string, string>): Promise<T> {
+		try {
+			return await this.http.get(url, {signal, headers}).json<T>();
+		} catch (error) {
+			throw toGraphError(error, 'GET', url);
+		}
+	}
+
+	/** Every page of a collection, following @odata.nextLink as an opaque URL. */
+	async getAll<T>(url: string, signal?: AbortSignal, headers?: Record<string, string>): Promise<T[]> {
+		const items: T[] = [];
+		let next: string | undefined = url;
+		while (next) {
+			const page: Collection<T> = await this.getJson<Collection<T>>(next, signal, headers);
+			items.push(...(page.value ?? []));
+			next = page['@odata.nextLink'];
+		}
+		return items;
+	}
+
+	listServicePrincipals(query: {filter?: string; search?: string; select?: string[]; top?: number}, signal?: AbortSignal) {
+		const parameters = new URLSearchParams();
+		if (query.filter) parameters.set('$filter', query.filter);
+		if (query.search) parameters.set('$search', `"displayName:${query.search.replace(/"/g, '')}"`);
+		if (query.select) parameters.set('$select', query.select.join(','));
+		parameters.set('$top', String(query.top ?? 999));
+		const headers = query.search ? {consistencylevel: 'eventual'} : undefined;
+		return this.getAll<ServicePrincipal>(this.url(`/servicePrincipals?${parameters.toString()}`), signal, headers);
+	}
+
+	getServicePrincipal(id: string, signal?: AbortSignal): Promise<ServicePrincipal> {
+		return this.getJson<ServicePrincipal>(this.url(`/servicePrincipals/${encodeURIComponent(id)}`), signal);
+	}
+
+	listJobs(servicePrincipalId: string, signal?: AbortSignal): Promise<SynchronizationJob[]> {
+		return this.getAll<SynchronizationJob>(this.url(`/servicePrincipals/${encodeURIComponent(servicePrincipalId)}/synchronization/jobs`), signal);
+	}
+
+	schemaUrl(servicePrincipalId: string, jobId: string): string {
+		return this.url(`/servicePrincipals/${encodeURIComponent(servicePrincipalId)}/synchronization/jobs/${encodeURIComponent(jobId)}/schema`);
+	}
+
+	/** The schema's bytes exactly as Graph sent them. */
+	async getSchemaBytes(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<Buffer> {
+		const url = this.schemaUrl(servicePrincipalId, jobId);
+		try {
+			return await this.http.get(url, {signal}).buffer();
+		} catch (error) {
+			throw toGraphError(error, 'GET', url);
+		}
+	}
+}

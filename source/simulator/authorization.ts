@@ -1,0 +1,45 @@
+/**
+ * Who may call what: bearer-token authentication and the permission each Graph operation needs.
+ * All of it lives here so later work (directory roles, app-only restrictions, CAE…) extends one place.
+ */
+
+import {graphError, header, type RequestContext, type SimulatorResponse} from './http.js';
+import type {AccessGrant, IdentityProvider} from './identity.js';
+
+/** The kinds of Graph operation the simulator serves. */
+export type GraphOperation = 'servicePrincipals.read' | 'synchronization.read' | 'synchronization.write';
+
+/** Any one of these permissions (delegated scope or application role) allows the operation (research §2.1). */
+export const acceptedPermissions: Record<GraphOperation, readonly string[]> = {
+	'servicePrincipals.read': ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+	'synchronization.read': ['Synchronization.Read.All', 'Synchronization.ReadWrite.All'],
+	'synchronization.write': ['Synchronization.ReadWrite.All'],
+};
+
+export type AuthenticationResult = {ok: true; grant: AccessGrant} | {ok: false; response: SimulatorResponse};
+
+/** Checks `Authorization: Bearer <token>` against the tokens the identity provider issued. */
+export function authenticate(context: RequestContext, identity: IdentityProvider): AuthenticationResult {
+	const authorization = header(context, 'authorization') ?? '';
+	const match = /^Bearer\s+(.*)$/i.exec(authorization.trim());
+	const token = match?.[1]?.trim() ?? '';
+	if (token === '') return {ok: false, response: unauthenticated(context, 'Access token is empty.')};
+	const validation = identity.validateAccessToken(token);
+	if (validation.status === 'expired') return {ok: false, response: unauthenticated(context, 'Access token has expired or is not yet valid.')};
+	if (validation.status === 'unknown') return {ok: false, response: unauthenticated(context, 'Access token validation failure. Invalid audience.')};
+	return {ok: true, grant: validation.grant};
+}
+
+export function isAllowed(grant: AccessGrant, operation: GraphOperation): boolean {
+	return acceptedPermissions[operation].some((permission) => grant.permissions.has(permission));
+}
+
+export function forbidden(context: RequestContext): SimulatorResponse {
+	return graphError(context, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+}
+
+function unauthenticated(context: RequestContext, message: string): SimulatorResponse {
+	return graphError(context, 401, 'InvalidAuthenticationToken', message, {
+		'www-authenticate': `Bearer realm="", authorization_uri="${context.baseUrl}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
+	});
+}

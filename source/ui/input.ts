@@ -1,0 +1,100 @@
+/**
+ * Turns Ink's input events into single key presses, in order, fixing two things that go wrong
+ * over SSH: a run of typed-ahead characters arrives as one event ("jj\r"), and an arrow key's escape
+ * sequence split across reads arrives as Esc followed by the text "[B".
+ */
+import type {KeyPress} from './keymap.js';
+
+/** How long a lone Esc waits for the rest of a split sequence (gemini-cli uses the same 50 ms). */
+export const escapeTimeoutMs = 50;
+
+const splitSequences: Record<string, Partial<KeyPress>> = {
+	'[A': {upArrow: true},
+	'[B': {downArrow: true},
+	'[C': {rightArrow: true},
+	'[D': {leftArrow: true},
+	OA: {upArrow: true},
+	OB: {downArrow: true},
+	OC: {rightArrow: true},
+	OD: {leftArrow: true},
+	'[5~': {pageUp: true},
+	'[6~': {pageDown: true},
+	'[H': {home: true},
+	'[F': {end: true},
+	'[1~': {home: true},
+	'[4~': {end: true},
+	'[7~': {home: true},
+	'[8~': {end: true},
+	OH: {home: true},
+	OF: {end: true},
+};
+
+const special: ReadonlyArray<keyof KeyPress> = [
+	'upArrow',
+	'downArrow',
+	'leftArrow',
+	'rightArrow',
+	'pageUp',
+	'pageDown',
+	'home',
+	'end',
+	'return',
+	'escape',
+	'tab',
+	'backspace',
+	'delete',
+];
+
+function isSpecial(press: KeyPress): boolean {
+	return special.some((name) => press[name] === true);
+}
+
+/** One key press per character of a text run. */
+export function splitTextRun(text: string): KeyPress[] {
+	const presses: KeyPress[] = [];
+	for (const character of text) {
+		const code = character.codePointAt(0)!;
+		if (character === '\r' || character === '\n') presses.push({input: '', return: true});
+		else if (code === 0x7f || code === 0x08) presses.push({input: '', delete: true});
+		else if (character === '\t') presses.push({input: '', tab: true});
+		else if (code < 0x20) presses.push({input: String.fromCharCode(code + 0x60), ctrl: true});
+		else presses.push({input: character});
+	}
+	return presses;
+}
+
+export class KeyDecoder {
+	private pendingEscape = false;
+
+	/** Presses ready to apply now; a lone Esc is held until `flushEscape` or the next event. */
+	feed(press: KeyPress): KeyPress[] {
+		const out: KeyPress[] = [];
+		if (this.pendingEscape) {
+			this.pendingEscape = false;
+			const completed = !isSpecial(press) ? splitSequences[press.input] : undefined;
+			if (completed) return [{input: '', ...completed}];
+			out.push({input: '', escape: true});
+		}
+		if (press.escape && !press.input) {
+			this.pendingEscape = true;
+			return out;
+		}
+		if (!isSpecial(press) && !press.ctrl && press.input.length > 1) {
+			out.push(...splitTextRun(press.input));
+			return out;
+		}
+		out.push(press);
+		return out;
+	}
+
+	/** Called when no byte followed a lone Esc in time: it really was Esc. */
+	flushEscape(): KeyPress[] {
+		if (!this.pendingEscape) return [];
+		this.pendingEscape = false;
+		return [{input: '', escape: true}];
+	}
+
+	get hasPendingEscape(): boolean {
+		return this.pendingEscape;
+	}
+}

@@ -1,0 +1,91 @@
+/**
+ * A windowed, filterable list as pure state: the reducer never renders more rows than fit, and
+ * because moves are computed from state (not from render-time closures) type-ahead applies in order.
+ */
+
+export type Row = {
+	/** Stable React key. */
+	key: string;
+	/** Cell texts, already sanitised for the terminal. */
+	cells: string[];
+	/** Lower-cased text the `/` filter matches against. */
+	search: string;
+	/** Index of the row in the unfiltered list (what `open` acts on). */
+	index: number;
+};
+
+export type ListState = {
+	/** Position in the filtered rows. */
+	cursor: number;
+	/** First visible filtered row. */
+	offset: number;
+	/** Applied filter text (lower-case match). */
+	filter: string;
+	/** True while the user is typing a filter. */
+	filtering: boolean;
+};
+
+export const initialList: ListState = {cursor: 0, offset: 0, filter: '', filtering: false};
+
+export type ListMove = 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end';
+
+const filteredCache = new WeakMap<readonly Row[], {filter: string; rows: readonly Row[]}>();
+
+/** Rows matching a filter (case-insensitive substring); remembers the last answer per row list. */
+export function filterRows(rows: readonly Row[], filter: string): readonly Row[] {
+	if (!filter) return rows;
+	const cached = filteredCache.get(rows);
+	if (cached && cached.filter === filter) return cached.rows;
+	const needle = filter.toLowerCase();
+	const result = rows.filter((row) => row.search.includes(needle));
+	filteredCache.set(rows, {filter, rows: result});
+	return result;
+}
+
+function clamp(value: number, min: number, max: number): number {
+	return Math.max(min, Math.min(max, value));
+}
+
+/** Keeps the cursor inside the list and the window around the cursor. */
+export function fitWindow(state: ListState, count: number, viewportRows: number): ListState {
+	const rows = Math.max(1, viewportRows);
+	const cursor = clamp(state.cursor, 0, Math.max(0, count - 1));
+	let offset = clamp(state.offset, cursor - rows + 1, cursor);
+	offset = clamp(offset, 0, Math.max(0, count - rows));
+	if (cursor === state.cursor && offset === state.offset) return state;
+	return {...state, cursor, offset};
+}
+
+export function moveList(state: ListState, move: ListMove, count: number, viewportRows: number): ListState {
+	const page = Math.max(1, viewportRows - 1);
+	const last = Math.max(0, count - 1);
+	const target = {
+		up: state.cursor - 1,
+		down: state.cursor + 1,
+		pageUp: state.cursor - page,
+		pageDown: state.cursor + page,
+		home: 0,
+		end: last,
+	}[move];
+	let offset = state.offset;
+	// PgUp/PgDn scroll the window by a page as well, like a pager, instead of dragging the cursor to the edge.
+	if (move === 'pageDown') offset += page;
+	if (move === 'pageUp') offset -= page;
+	return fitWindow({...state, cursor: clamp(target, 0, last), offset}, count, viewportRows);
+}
+
+/** Scrolling for text views: the "cursor" is the top line. */
+export function scrollText(state: ListState, move: ListMove, lineCount: number, viewportRows: number): ListState {
+	const maxTop = Math.max(0, lineCount - viewportRows);
+	const page = Math.max(1, viewportRows - 1);
+	const top = {
+		up: state.offset - 1,
+		down: state.offset + 1,
+		pageUp: state.offset - page,
+		pageDown: state.offset + page,
+		home: 0,
+		end: maxTop,
+	}[move];
+	const offset = clamp(top, 0, maxTop);
+	return offset === state.offset ? state : {...state, offset, cursor: offset};
+}

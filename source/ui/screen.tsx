@@ -1,0 +1,197 @@
+/**
+ * Thin views. The frame is a fixed stack of single-line <Text>s — breadcrumb, title, column header,
+ * body, status, footer — never taller than rows−1, so Ink stays on its cheap incremental path.
+ */
+import {Box, Text} from 'ink';
+import {memo, useEffect, useState} from 'react';
+import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {footerBindings, helpBindings} from './keymap.js';
+import {filterRows} from './list.js';
+import {crumb, detailLines, frameColumns, frameRows} from './rows.js';
+import {
+	type AppState,
+	availableCommands,
+	type Frame,
+	listViewportRows,
+	type NodeFrame,
+	type SignInFrame,
+	topFrame,
+} from './state.js';
+import {fitToWidth, formatRow, layoutColumns, truncate, wrap} from './text.js';
+
+type Line = {key: string; text: string; inverse?: boolean; bold?: boolean; dim?: boolean; color?: string};
+
+type RowProps = {text: string; inverse?: boolean; bold?: boolean; dim?: boolean; color?: string};
+
+/** Primitive props only, so React skips rows whose text did not change. */
+const Row = memo(function Row({text, inverse, bold, dim, color}: RowProps) {
+	return (
+		<Text inverse={inverse} bold={bold} dimColor={dim} color={color} wrap="truncate-end">
+			{text || ' '}
+		</Text>
+	);
+});
+
+function sourceLabel(state: AppState): string {
+	return state.source.kind === 'file' ? state.source.path : state.source.label;
+}
+
+function breadcrumb(state: AppState): string {
+	const parts = state.stack.map((frame) => crumb(frame, sourceLabel(state))).filter((part): part is string => Boolean(part));
+	return clean(parts.join(' › ') || 'provisioning-explorer');
+}
+
+const titles: Record<Frame['kind'], string> = {
+	signIn: 'Sign in',
+	apps: 'Apps with provisioning',
+	jobs: 'Provisioning jobs',
+	schema: 'Schema',
+	rule: 'Object mappings',
+	objectMapping: 'Attribute mappings',
+	attributeMapping: 'Attribute mapping',
+	directory: 'Objects',
+	object: 'Attribute definitions',
+	attribute: 'Attribute definition',
+};
+
+function frameTitle(frame: Frame): string {
+	if (frame.kind === 'objectMapping') {
+		const node = frame.node as {mapping: {sourceObjectName?: string | null; targetObjectName?: string | null}};
+		return `${titles.objectMapping}  ${clean(node.mapping.sourceObjectName || '(none)')} → ${clean(node.mapping.targetObjectName ?? '?')}`;
+	}
+	return titles[frame.kind];
+}
+
+/** A message that must be read whole, wrapped over as many lines as it needs. */
+function wrapped(key: string, text: string, width: number, style: Omit<Line, 'key' | 'text'> = {}): Line[] {
+	return wrap(clean(text), width).map((line, index) => ({key: `${key}-${index}`, text: line, ...style}));
+}
+
+function signInLines(frame: SignInFrame, now: number, width: number): Line[] {
+	const lines: Line[] = [{key: 'h', text: 'Sign in to Microsoft Entra ID with a device code', bold: true}, {key: 'b0', text: ''}];
+	if (frame.phase === 'starting') lines.push({key: 's', text: 'Asking for a device code…'});
+	if (frame.phase === 'prompt' && frame.prompt) {
+		const left = Math.max(0, Math.round((frame.prompt.expiresAt - now) / 1000));
+		const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+		lines.push(
+			{key: 'p1', text: 'On any device with a browser, open'},
+			{key: 'p2', text: `    ${clean(frame.prompt.verificationUri)}`, bold: true, color: 'cyan'},
+			{key: 'p3', text: 'and enter the code'},
+			{key: 'p4', text: `    ${clean(frame.prompt.userCode).split('').join(' ')}`, bold: true, color: 'yellow'},
+			{key: 'b1', text: ''},
+			{key: 'p5', text: `The code expires in ${clock}. Waiting for you to finish signing in…   Esc cancels.`, dim: true},
+		);
+	}
+	if (frame.phase === 'cancelled') lines.push({key: 'c', text: 'Sign-in cancelled. Press r to start again, or q to quit.'});
+	if (frame.phase === 'error') {
+		lines.push(...wrapped('e', frame.error ?? 'Sign-in failed.', width, {color: 'red'}), {key: 'next-step', text: 'Press r to try again, or q to quit.'});
+	}
+	return lines;
+}
+
+function helpLines(state: AppState): Line[] {
+	const frame = topFrame(state);
+	const lines: Line[] = [{key: 'h', text: `Keys on this screen (${titles[frame.kind]})`, bold: true}];
+	for (const binding of helpBindings(availableCommands(frame))) {
+		lines.push({key: binding.command, text: `  ${binding.label.padEnd(10)} ${binding.help}`});
+	}
+	if (availableCommands(frame).has('filter')) {
+		lines.push({key: 'f', text: '  In a filter: type to narrow, Enter keeps it, Esc clears it.', dim: true});
+	}
+	lines.push({key: 'x', text: 'Press Esc or ? to close.', dim: true});
+	return lines;
+}
+
+/** The body of the current screen as at most `height` lines, plus the right-hand position text. */
+function bodyLines(state: AppState, height: number, width: number): {header?: string; lines: Line[]; position?: string} {
+	const frame = topFrame(state);
+	if (state.help) return {lines: helpLines(state)};
+	if (frame.kind === 'signIn') return {lines: signInLines(frame, Date.now(), width)};
+	if ((frame.kind === 'apps' || frame.kind === 'schema') && frame.status !== 'ready') {
+		if (frame.status === 'error') {
+			return {
+				lines: [
+					...wrapped('e', frame.error ?? 'Loading failed.', width, {color: 'red'}),
+					{key: 'next-step', text: 'Press r to retry, Esc to go back, q to quit.'},
+				],
+			};
+		}
+		const progress = frame.kind === 'apps' && frame.progress ? ` ${frame.progress.done}/${frame.progress.total} service principals checked` : '';
+		const what = frame.kind === 'apps' ? 'Finding apps with provisioning jobs…' : 'Loading the schema…';
+		return {lines: [{key: 'l', text: what + progress}]};
+	}
+	if (frame.kind === 'attributeMapping' || frame.kind === 'attribute') {
+		const all = detailLines(frame as NodeFrame, width);
+		const top = frame.list.offset;
+		const shown = all.slice(top, top + height).map((text, index) => ({key: String(top + index), text}));
+		const last = Math.min(all.length, top + height);
+		return {header: 'Field               Value', lines: shown, position: all.length > height ? `lines ${top + 1}–${last}/${all.length}` : ''};
+	}
+	const specs = frameColumns(frame);
+	const widths = layoutColumns(specs, width - 2);
+	const rows = filterRows(frameRows(frame), frame.list.filter);
+	const {cursor, offset} = frame.list;
+	const lines: Line[] = rows.slice(offset, offset + height).map((row, index) => {
+		const active = offset + index === cursor;
+		return {key: row.key, text: `${active ? '›' : ' '} ${formatRow(row.cells, widths)}`, inverse: active};
+	});
+	if (rows.length === 0) {
+		lines.push({key: 'empty', text: frame.list.filter ? `  Nothing matches “${clean(frame.list.filter)}”. Esc clears the filter.` : '  (empty)', dim: true});
+	}
+	const total = frameRows(frame).length;
+	const position = rows.length === 0 ? `0/${total}` : frame.list.filter ? `${cursor + 1}/${rows.length} of ${total}` : `${cursor + 1}/${total}`;
+	return {header: `  ${formatRow(specs.map((spec) => spec.title), widths)}`, lines, position};
+}
+
+function statusLine(state: AppState): Line {
+	const frame = topFrame(state);
+	if (frame.list.filtering) return {key: 'status', text: `/${clean(frame.list.filter)}▏  (Enter keeps, Esc clears)`, color: 'cyan'};
+	if (state.message) return {key: 'status', text: clean(state.message.text), color: state.message.kind === 'error' ? 'red' : 'green'};
+	if (frame.list.filter) return {key: 'status', text: `filter: ${clean(frame.list.filter)}  (Esc clears)`, dim: true};
+	return {key: 'status', text: ''};
+}
+
+function footerLine(state: AppState): string {
+	if (state.help) return 'Esc close help';
+	const bindings = footerBindings(availableCommands(topFrame(state)));
+	return bindings.map((binding) => `${binding.label} ${binding.help}`).join('  ');
+}
+
+/** Re-renders once a second while a device code is on screen, for the countdown. */
+function useCountdownTick(active: boolean): void {
+	const [, setTick] = useState(0);
+	useEffect(() => {
+		if (!active) return;
+		const timer = setInterval(() => setTick((tick) => tick + 1), 1000);
+		return () => clearInterval(timer);
+	}, [active]);
+}
+
+export function Screen({state}: {state: AppState}) {
+	const frame = topFrame(state);
+	useCountdownTick(frame.kind === 'signIn' && frame.phase === 'prompt');
+	const width = Math.max(10, state.viewport.columns);
+	const height = listViewportRows(state.viewport);
+	const body = bodyLines(state, height, width);
+	const title = frameTitle(frame);
+	const position = body.position ?? '';
+	const titleText = `${truncate(title, Math.max(1, width - position.length - 2))}`;
+	const gap = Math.max(1, width - titleText.length - position.length);
+	const lines: Line[] = [
+		{key: 'crumb', text: truncate(breadcrumb(state), width), dim: true},
+		{key: 'title', text: `${titleText}${' '.repeat(gap)}${position}`.trimEnd(), bold: true},
+		{key: 'header', text: truncate(body.header ?? '', width), dim: true},
+		...body.lines.slice(0, height),
+	];
+	// Pad the body so the status and footer stay on the bottom lines.
+	for (let index = body.lines.length; index < height; index++) lines.push({key: `pad${index}`, text: ''});
+	lines.push(statusLine(state), {key: 'footer', text: truncate(footerLine(state), width), dim: true});
+	const maxLines = Math.max(1, state.viewport.rows - 1);
+	return (
+		<Box flexDirection="column" width={width}>
+			{lines.slice(0, maxLines).map(({key, text, ...style}) => (
+				<Row key={key} text={style.inverse ? fitToWidth(text, width) : truncate(text, width)} {...style} />
+			))}
+		</Box>
+	);
+}

@@ -1,0 +1,95 @@
+import stringWidth from 'string-width';
+
+/** Cuts text to at most `width` terminal cells, marking the cut with an ellipsis. */
+export function truncate(text: string, width: number): string {
+	if (width <= 0) return '';
+	// Fast path: plain ASCII is one cell per character.
+	if (/^[\x20-\x7e]*$/.test(text)) {
+		return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+	}
+	if (stringWidth(text) <= width) return text;
+	let result = '';
+	let used = 0;
+	const segmenter = new Intl.Segmenter();
+	for (const {segment} of segmenter.segment(text)) {
+		const cells = stringWidth(segment);
+		if (used + cells > width - 1) break;
+		result += segment;
+		used += cells;
+	}
+	return `${result}…`;
+}
+
+/** Truncates or pads text to exactly `width` cells. */
+export function fitToWidth(text: string, width: number): string {
+	const cut = truncate(text, width);
+	const cells = /^[\x20-\x7e]*$/.test(cut) ? cut.length : stringWidth(cut);
+	return cells >= width ? cut : cut + ' '.repeat(width - cells);
+}
+
+export type ColumnSpec = {
+	title: string;
+	/** Share of the spare width. */
+	weight: number;
+	/** Width never shrunk below this (unless the terminal is tiny). */
+	min: number;
+	/** Width never grown beyond this. */
+	max?: number;
+};
+
+/** Splits the terminal width among columns (a single space between them). */
+export function layoutColumns(specs: readonly ColumnSpec[], totalWidth: number): number[] {
+	const gaps = Math.max(0, specs.length - 1);
+	const available = Math.max(specs.length, totalWidth - gaps);
+	const minimum = specs.reduce((sum, spec) => sum + spec.min, 0);
+	if (minimum >= available) {
+		// Tiny terminal: shrink proportionally, first column first to keep the rest readable.
+		const scale = available / minimum;
+		return specs.map((spec) => Math.max(1, Math.floor(spec.min * scale)));
+	}
+	const spare = available - minimum;
+	const totalWeight = specs.reduce((sum, spec) => sum + spec.weight, 0) || 1;
+	const widths = specs.map((spec) => {
+		const grown = spec.min + Math.floor((spare * spec.weight) / totalWeight);
+		return spec.max === undefined ? grown : Math.min(spec.max, grown);
+	});
+	return widths;
+}
+
+/** One table line: cells fitted to their widths, the last one not padded (saves bytes per redraw). */
+export function formatRow(cells: readonly string[], widths: readonly number[]): string {
+	const parts: string[] = [];
+	for (let index = 0; index < widths.length; index++) {
+		const cell = cells[index] ?? '';
+		const width = widths[index] ?? 0;
+		parts.push(index === widths.length - 1 ? truncate(cell, width) : fitToWidth(cell, width));
+	}
+	return parts.join(' ').trimEnd();
+}
+
+/** Word-wraps text into lines of at most `width` cells (long words are cut), for messages that must be read whole. */
+export function wrap(text: string, width: number): string[] {
+	const limit = Math.max(1, width);
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(/\s+/).filter(Boolean)) {
+		let rest = word;
+		while (stringWidth(rest) > limit) {
+			if (line) {
+				lines.push(line);
+				line = '';
+			}
+			const head = truncate(rest, limit + 1).replace(/…$/, '');
+			lines.push(head);
+			rest = rest.slice(head.length);
+		}
+		if (!line) line = rest;
+		else if (stringWidth(line) + 1 + stringWidth(rest) <= limit) line += ` ${rest}`;
+		else {
+			lines.push(line);
+			line = rest;
+		}
+	}
+	if (line) lines.push(line);
+	return lines.length > 0 ? lines : [''];
+}

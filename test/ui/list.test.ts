@@ -1,0 +1,69 @@
+import {describe, expect, it} from 'vitest';
+import {filterRows, fitWindow, initialList, moveList, type Row, scrollText} from '../../source/ui/list.js';
+import {fitToWidth, formatRow, layoutColumns, truncate} from '../../source/ui/text.js';
+
+const rows: Row[] = Array.from({length: 136}, (_, index) => ({key: String(index), index, cells: [`attr${index}`], search: `attr${index}`}));
+
+describe('windowed list', () => {
+	it('keeps the cursor inside the window while moving', () => {
+		let state = initialList;
+		for (let step = 0; step < 30; step++) state = moveList(state, 'down', rows.length, 10);
+		expect(state.cursor).toBe(30);
+		expect(state.offset).toBe(21);
+		state = moveList(state, 'up', rows.length, 10);
+		expect(state).toMatchObject({cursor: 29, offset: 21});
+	});
+
+	it('stops at both ends instead of wrapping around', () => {
+		expect(moveList(initialList, 'up', rows.length, 10).cursor).toBe(0);
+		const end = moveList(initialList, 'end', rows.length, 10);
+		expect(end).toMatchObject({cursor: 135, offset: 126});
+		expect(moveList(end, 'down', rows.length, 10).cursor).toBe(135);
+	});
+
+	it('pages by a screen and scrolls the window with it', () => {
+		const paged = moveList(initialList, 'pageDown', rows.length, 10);
+		expect(paged.cursor).toBe(9);
+		expect(paged.offset).toBe(9);
+		expect(moveList(paged, 'pageUp', rows.length, 10)).toMatchObject({cursor: 0, offset: 0});
+	});
+
+	it('refits after the viewport shrinks', () => {
+		const state = {...initialList, cursor: 50, offset: 45};
+		expect(fitWindow(state, rows.length, 3)).toMatchObject({cursor: 50, offset: 48});
+		expect(fitWindow({...state, cursor: 500}, 10, 3)).toMatchObject({cursor: 9, offset: 7});
+	});
+
+	it('filters case-insensitively and copes with an empty list', () => {
+		expect(filterRows(rows, 'ATTR13').map((row) => row.index)).toEqual([13, 130, 131, 132, 133, 134, 135]);
+		expect(moveList(initialList, 'end', 0, 10)).toMatchObject({cursor: 0, offset: 0});
+	});
+
+	it('scrolls text views by lines without running past the end', () => {
+		const down = scrollText(initialList, 'pageDown', 25, 10);
+		expect(down.offset).toBe(9);
+		expect(scrollText(down, 'end', 25, 10).offset).toBe(15);
+		expect(scrollText(initialList, 'down', 5, 10)).toBe(initialList);
+	});
+});
+
+describe('text fitting', () => {
+	it('truncates by terminal cells, wide characters included', () => {
+		expect(truncate('abcdef', 4)).toBe('abc…');
+		expect(truncate('日本語のテキスト', 7)).toBe('日本語…');
+		expect(fitToWidth('ab', 4)).toBe('ab  ');
+	});
+
+	it('lays out columns that never exceed the width', () => {
+		const widths = layoutColumns(
+			[
+				{title: 'a', weight: 1, min: 10},
+				{title: 'b', weight: 0, min: 5, max: 5},
+				{title: 'c', weight: 2, min: 10},
+			],
+			80,
+		);
+		expect(widths.reduce((sum, width) => sum + width, 0) + 2).toBeLessThanOrEqual(80);
+		expect(formatRow(['x'.repeat(100), 'yy', 'z'], widths).length).toBeLessThanOrEqual(80);
+	});
+});
