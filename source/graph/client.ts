@@ -5,7 +5,7 @@
  */
 import {randomUUID} from 'node:crypto';
 import got, {type Got, HTTPError, RequestError} from 'got';
-import type {ServicePrincipal, SynchronizationJob} from '../schema/types.js';
+import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob} from '../schema/types.js';
 import {GraphError} from './errors.js';
 
 export type ApiVersion = 'beta' | 'v1.0';
@@ -22,7 +22,21 @@ export type GraphClientOptions = {
 	userAgent?: string;
 	/** Longest Retry-After we wait for before giving up (ms). */
 	maxRetryAfterMs?: number;
+	/** Milliseconds to wait for a connection and for the response to start (defaults 10 s and 60 s). */
+	timeouts?: {connect?: number; response?: number};
 };
+
+/** POST …/schema/parseExpression's answer (parseExpressionResponse). */
+export type ParseExpressionResult = {
+	error?: {code?: string; message?: string} | null;
+	evaluationResult?: string[] | null;
+	evaluationSucceeded?: boolean;
+	parsedExpression?: AttributeMappingSource | null;
+	parsingSucceeded?: boolean;
+};
+
+export type FunctionSchema = {name: string; parameters?: Array<{name: string; required?: boolean; type?: string; allowMultipleOccurrences?: boolean}>};
+export type FilterOperatorSchema = {name: string; arity?: string; multivaluedComparisonType?: string; supportedAttributeTypes?: string[]};
 
 type Collection<T> = {value: T[]; '@odata.nextLink'?: string};
 
@@ -82,7 +96,7 @@ export class GraphClient {
 		const maxRetryAfter = options.maxRetryAfterMs ?? 120_000;
 		this.http = got.extend({
 			headers: {'user-agent': options.userAgent ?? 'provisioning-explorer'},
-			timeout: {connect: 10_000, response: 60_000, request: 180_000},
+			timeout: {connect: options.timeouts?.connect ?? 10_000, response: options.timeouts?.response ?? 60_000},
 			retry: {
 				limit: 4,
 				methods: ['GET'],
@@ -163,6 +177,43 @@ export class GraphClient {
 
 	schemaUrl(servicePrincipalId: string, jobId: string): string {
 		return this.url(`/servicePrincipals/${encodeURIComponent(servicePrincipalId)}/synchronization/jobs/${encodeURIComponent(jobId)}/schema`);
+	}
+
+	/**
+	 * Replaces the whole schema (Graph has no PATCH for it). Never retried here: whether a failed PUT
+	 * was applied is for the caller to find out by reading the schema back.
+	 */
+	async putSchema(servicePrincipalId: string, jobId: string, body: string, signal?: AbortSignal): Promise<void> {
+		const url = this.schemaUrl(servicePrincipalId, jobId);
+		try {
+			await this.http.put(url, {body, headers: {'content-type': 'application/json'}, signal, retry: {limit: 0}});
+		} catch (error) {
+			throw toGraphError(error, 'PUT', url);
+		}
+	}
+
+	async parseExpression(
+		servicePrincipalId: string,
+		jobId: string,
+		request: {expression: string; testInputObject?: unknown; targetAttributeDefinition?: unknown},
+		signal?: AbortSignal,
+	): Promise<ParseExpressionResult> {
+		const url = `${this.schemaUrl(servicePrincipalId, jobId)}/parseExpression`;
+		try {
+			return await this.http
+				.post(url, {json: {targetAttributeDefinition: null, testInputObject: null, ...request}, signal})
+				.json<ParseExpressionResult>();
+		} catch (error) {
+			throw toGraphError(error, 'POST', url);
+		}
+	}
+
+	async listFunctions(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<FunctionSchema[]> {
+		return this.getAll<FunctionSchema>(`${this.schemaUrl(servicePrincipalId, jobId)}/functions`, signal);
+	}
+
+	async listFilterOperators(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<FilterOperatorSchema[]> {
+		return this.getAll<FilterOperatorSchema>(`${this.schemaUrl(servicePrincipalId, jobId)}/filterOperators`, signal);
 	}
 
 	/** The schema's bytes exactly as Graph sent them. */
