@@ -7,6 +7,7 @@ export default defineConfig({
 		pool: 'forks',
 		testTimeout: 30_000,
 		hookTimeout: 30_000,
-		env: {FORCE_COLOR: '0', NO_COLOR: '1'},
+		// No test may reach beyond 127.0.0.1: a developer's proxy settings must not route tests anywhere.
+		env: {FORCE_COLOR: '0', NO_COLOR: '1', HTTP_PROXY: '', HTTPS_PROXY: '', http_proxy: '', https_proxy: ''},
 	},
 });

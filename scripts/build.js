@@ -1,8 +1,26 @@
 // Bundles the CLI into dist/ so the published executable loads a handful of files instead of
 // hundreds of ESM modules: start-up time is a feature over SSH. Heavy, rarely needed code
 // (sign-in, HTTP) is reached through dynamic import() and lands in separate chunks.
-import {readFile} from 'node:fs/promises';
+import {readFile, rm} from 'node:fs/promises';
 import {build} from 'esbuild';
+
+/**
+ * `instance.clear()` in Ink 6.8 erases the frame but then tells the renderer the old frame is still
+ * on screen, so the next render only writes changed lines. We call it after handing the terminal to
+ * $EDITOR, when the screen really is blank: make it forget, so the next render draws everything.
+ */
+const inkClearForgetsFrame = {
+	name: 'ink-clear-forgets-frame',
+	setup(esbuild) {
+		esbuild.onLoad({filter: /[\\/]ink[\\/]build[\\/]ink\.js$/}, async (args) => {
+			const source = await readFile(args.path, 'utf8');
+			const resync = "this.log.sync(this.lastOutputToRender || this.lastOutput + '\\n');\n        }\n    }\n    patchConsole() {";
+			if (!source.includes(resync)) throw new Error(`ink ink.js changed: review the clear() fix in scripts/build.js (${args.path})`);
+			const forget = "this.lastOutput = '';\n            this.lastOutputToRender = '';\n        }\n    }\n    patchConsole() {";
+			return {contents: source.replace(resync, forget), loader: 'js'};
+		});
+	},
+};
 
 /**
  * Ink 6.8's incremental renderer rewinds one row too few when the previous frame ended with a
@@ -23,6 +41,9 @@ const inkIncrementalRewindFix = {
 	},
 };
 
+// Start clean: chunk names carry content hashes, so old ones would pile up.
+await rm('dist', {recursive: true, force: true});
+
 await build({
   entryPoints: {cli: 'source/cli.tsx'},
   outdir: 'dist',
@@ -40,5 +61,5 @@ await build({
   // Some dependencies still call require() for Node built-ins; give the ESM bundle one.
   banner: {js: "import {createRequire as __pvxCreateRequire} from 'node:module'; const require = __pvxCreateRequire(import.meta.url);"},
   define: {'process.env.NODE_ENV': '"production"'},
-  plugins: [inkIncrementalRewindFix],
+  plugins: [inkIncrementalRewindFix, inkClearForgetsFrame],
 });

@@ -12,11 +12,22 @@ Browse and export Microsoft Entra ID provisioning (synchronization) schemas from
 Usage:
   provisioning-explorer [options]              open the explorer (sign in, pick an app and job, browse)
   provisioning-explorer --file SCHEMA.json     browse a schema file offline, no sign-in
-  provisioning-explorer export --sp APP ...    save a job's schema (see export --help)
+  provisioning-explorer apps [--search TEXT]   list the apps that have provisioning jobs
+  provisioning-explorer jobs --sp APP          list an app's jobs (status, last run, schedule)
+  provisioning-explorer export --sp APP ...    save a job's schema; --all --out DIR saves every job
+  provisioning-explorer docs --sp APP ...      document the mappings as Markdown or CSV (or --file)
+  provisioning-explorer import --sp APP --in F write a schema file to a job (plan, confirm, backup, verify)
+  provisioning-explorer patch --sp APP ...     apply a JSON Patch to a job (same safe path) or to a --file
+  provisioning-explorer diff A B               compare two schemas (files or live:APP/JOB) by meaning
+  provisioning-explorer validate FILE          check a schema file (with --sp: Graph's parseExpression too)
   provisioning-explorer demo-server ...        run the demo tenant on its own (see demo-server --help)
+  provisioning-explorer login | logout         sign in and save the sign-in; forget it on this computer
+  provisioning-explorer whoami                 who is signed in: tenant, account, cloud, permissions
 
 Explorer options:
   --file FILE            open a local schema file instead of a tenant
+  --patch FILE           load a JSON Patch file into the pending changes of the first job opened
+  --backup-dir DIR       where backups go before every write (default: the state directory)
   --no-alt-screen        draw in the normal screen instead of the alternate screen
   --version              print the version
 
@@ -28,7 +39,16 @@ Try it without a tenant:
 async function runExplorerCommand(args: string[]): Promise<number> {
 	const {values} = parseCommandLine(
 		args,
-		{options: {...sharedOptions, file: {type: 'string'}, 'no-alt-screen': {type: 'boolean'}, version: {type: 'boolean', short: 'v'}}},
+		{
+			options: {
+				...sharedOptions,
+				file: {type: 'string'},
+				patch: {type: 'string'},
+				'backup-dir': {type: 'string'},
+				'no-alt-screen': {type: 'boolean'},
+				version: {type: 'boolean', short: 'v'},
+			},
+		},
 		'',
 	);
 	const shared = readSharedOptions(values);
@@ -52,13 +72,13 @@ async function runExplorerCommand(args: string[]): Promise<number> {
 	const altScreen = !values['no-alt-screen'];
 	if (values.file) {
 		const {createFileServices} = await import('./explorer/file-services.js');
-		return runExplorer(createFileServices(values.file, process.cwd()), {altScreen});
+		return runExplorer(createFileServices(values.file, process.cwd(), {readOnly: shared.readOnly}), {altScreen, initialPatch: values.patch});
 	}
 	// Sign-in and HTTP code loads while the first frame is already on screen.
 	const {createLazyTenantServices} = await import('./explorer/lazy-services.js');
-	const services = createLazyTenantServices(shared, process.cwd());
+	const services = createLazyTenantServices(shared, process.cwd(), values['backup-dir']);
 	try {
-		return await runExplorer(services, {altScreen});
+		return await runExplorer(services, {altScreen, initialPatch: values.patch});
 	} finally {
 		await services.close();
 	}
@@ -67,8 +87,28 @@ async function runExplorerCommand(args: string[]): Promise<number> {
 async function main(argv: string[]): Promise<number> {
 	const [command, ...rest] = argv;
 	switch (command) {
+		case 'apps':
+			return (await import('./commands/apps.js')).runApps(rest);
+		case 'jobs':
+			return (await import('./commands/jobs.js')).runJobs(rest);
+		case 'docs':
+			return (await import('./commands/docs.js')).runDocs(rest);
 		case 'export':
 			return (await import('./commands/export.js')).runExport(rest);
+		case 'import':
+			return (await import('./commands/import.js')).runImport(rest);
+		case 'patch':
+			return (await import('./commands/patch.js')).runPatch(rest);
+		case 'diff':
+			return (await import('./commands/diff.js')).runDiff(rest);
+		case 'validate':
+			return (await import('./commands/validate.js')).runValidate(rest);
+		case 'login':
+			return (await import('./commands/login.js')).runLogin(rest);
+		case 'logout':
+			return (await import('./commands/logout.js')).runLogout(rest);
+		case 'whoami':
+			return (await import('./commands/whoami.js')).runWhoami(rest);
 		case 'demo-server':
 			return (await import('./commands/demo-server.js')).runDemoServer(rest);
 		case 'help':

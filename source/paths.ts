@@ -10,7 +10,7 @@ export const appDirectoryName = 'provisioning-explorer';
 export function stateDirectory(env: NodeJS.ProcessEnv = process.env): string {
 	if (env.PROVISIONING_EXPLORER_STATE_DIR) return env.PROVISIONING_EXPLORER_STATE_DIR;
 	if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, appDirectoryName);
-	const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+	const base = env.XDG_STATE_HOME?.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
 	return join(base, appDirectoryName);
 }
 

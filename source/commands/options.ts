@@ -2,6 +2,8 @@
  * Command-line options shared by the explorer and the subcommands, parsed with node:util.
  */
 import {parseArgs} from 'node:util';
+import {type CloudName, cloudNames, isCloudName} from '../auth/clouds.js';
+import {type AuthMethod, authMethods, isAuthMethod} from '../auth/methods.js';
 import {UsageError} from '../errors.js';
 import type {ApiVersion} from '../graph/client.js';
 
@@ -12,6 +14,16 @@ export const sharedOptions = {
 	tenant: {type: 'string'},
 	'client-id': {type: 'string'},
 	'read-only': {type: 'boolean'},
+	auth: {type: 'string'},
+	'redirect-port': {type: 'string'},
+	cloud: {type: 'string'},
+	'client-secret-file': {type: 'string'},
+	'certificate-file': {type: 'string'},
+	// Declared only to refuse it with a reason: a secret on the command line shows in ps and shell history.
+	'client-secret': {type: 'string'},
+	'token-cache': {type: 'string'},
+	'no-token-cache': {type: 'boolean'},
+	verbose: {type: 'boolean'},
 	help: {type: 'boolean', short: 'h'},
 } as const;
 
@@ -23,7 +35,40 @@ export type SharedOptions = {
 	clientId?: string;
 	readOnly: boolean;
 	help: boolean;
+	/** How to sign in (default device-code). */
+	auth: AuthMethod;
+	/** --auth browser: the loopback port to listen on. */
+	redirectPort?: number;
+	cloud: CloudName;
+	clientSecretFile?: string;
+	certificateFile?: string;
+	/** --token-cache FILE: where to keep the token cache instead of the state directory. */
+	tokenCacheFile?: string;
+	/** --no-token-cache: keep tokens in memory only (shared jump hosts). */
+	noTokenCache: boolean;
+	/** --verbose: log every HTTP request (no secrets) to a file in the state directory. */
+	verbose: boolean;
 };
+
+/** `--json`: machine-readable output on stdout, for the commands where it makes sense. */
+export const jsonOption = {json: {type: 'boolean'}} as const;
+export const jsonHelp = '  --json         print machine-readable JSON on standard output';
+
+/** Options of the commands that write a schema to the tenant (`import`, `patch --sp`). */
+export const writeOptions = {
+	yes: {type: 'boolean', short: 'y'},
+	'dry-run': {type: 'boolean'},
+	'backup-dir': {type: 'string'},
+} as const;
+export const writeHelp = `Writing:
+  Before anything is sent, the plan (what changes, warnings such as the full provisioning cycle a save
+  starts, the JSON diff) and the checks are printed on standard error. On a terminal you confirm by
+  typing the app's display name; without one, --yes is required. The live schema is backed up first,
+  and read back after the write to verify it.
+  -y, --yes        write without asking (needed in scripts and pipelines)
+  --dry-run        show the plan and the checks, send nothing (exit code 0, or 1 when a check fails)
+  --backup-dir DIR where the backup of the live schema goes (default: backups in the state directory)
+  --json           print the result (status, changes, backup path) as JSON on standard output`;
 
 type ParseConfig = Parameters<typeof parseArgs>[0] & {options: Record<string, {type: 'string' | 'boolean'; short?: string}>};
 
@@ -44,7 +89,29 @@ export function readSharedOptions(values: Record<string, unknown>): SharedOption
 	if (graphUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(graphUrl)) {
 		throw new UsageError(`--graph-url must be an http(s) URL such as https://graph.microsoft.com, not "${graphUrl}".`);
 	}
+	if (values['client-secret'] !== undefined) {
+		throw new UsageError('A client secret is never taken from the command line (ps and shell history would show it). Use --client-secret-file FILE or AZURE_CLIENT_SECRET.');
+	}
+	const auth = (values.auth as string | undefined) ?? 'device-code';
+	if (!isAuthMethod(auth)) throw new UsageError(`--auth must be one of ${authMethods.join(', ')}, not "${auth}".`);
+	const cloud = (values.cloud as string | undefined) ?? 'global';
+	if (!isCloudName(cloud)) throw new UsageError(`--cloud must be one of ${cloudNames.join(', ')}, not "${cloud}".`);
+	const redirectPortText = values['redirect-port'] as string | undefined;
+	const redirectPort = redirectPortText === undefined ? undefined : Number(redirectPortText);
+	if (redirectPort !== undefined && (!Number.isInteger(redirectPort) || redirectPort < 1 || redirectPort > 65_535)) {
+		throw new UsageError(`--redirect-port must be a port number from 1 to 65535, not "${redirectPortText}".`);
+	}
+	if (redirectPort !== undefined && auth !== 'browser') throw new UsageError('--redirect-port goes with --auth browser.');
+	if (values['token-cache'] !== undefined && values['no-token-cache']) throw new UsageError('Give --token-cache FILE or --no-token-cache, not both.');
 	return {
+		auth,
+		redirectPort,
+		cloud,
+		clientSecretFile: values['client-secret-file'] as string | undefined,
+		certificateFile: values['certificate-file'] as string | undefined,
+		tokenCacheFile: values['token-cache'] as string | undefined,
+		noTokenCache: Boolean(values['no-token-cache']),
+		verbose: Boolean(values.verbose),
 		demo: Boolean(values.demo),
 		graphUrl,
 		apiVersion,
@@ -62,4 +129,12 @@ export const sharedHelp = `Connection options:
   --tenant ID|DOMAIN     tenant to sign in to (default: your home tenant)
   --client-id ID         app registration to sign in with (default: Microsoft Graph Command Line Tools)
   --read-only            ask only for read permissions
+  --auth METHOD          device-code (default), browser, client-secret, client-certificate or env
+  --redirect-port N      --auth browser: loopback port to forward with ssh -L (default 8976)
+  --cloud NAME           global (default), usgov, usgov-dod or china
+  --client-secret-file F --auth client-secret: file with the secret (or AZURE_CLIENT_SECRET)
+  --certificate-file F   --auth client-certificate: PEM with certificate and key (or AZURE_CLIENT_CERTIFICATE_PATH)
+  --token-cache FILE     keep the sign-in in FILE (default: the state directory; --demo: memory only)
+  --no-token-cache       keep the sign-in in memory only (shared hosts)
+  --verbose              log every request (no tokens or secrets) to a file; its path is printed
   -h, --help             show help`;

@@ -3,11 +3,14 @@ import {basename, join} from 'node:path';
 import {UserError} from '../errors.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import {loadSchemaFile} from '../schema/load.js';
+import {localFiles} from './local-files.js';
 import type {ExplorerServices} from './services.js';
 
-export function createFileServices(path: string, exportDirectory: string): ExplorerServices {
+export function createFileServices(path: string, exportDirectory: string, options: {readOnly?: boolean} = {}): ExplorerServices {
 	const offline = () => Promise.reject(new UserError('Offline: this session browses a file.'));
 	return {
+		...localFiles(),
+		readOnly: Boolean(options.readOnly),
 		source: {kind: 'file', path: basename(path)},
 		signIn: offline,
 		listApps: offline,

@@ -3,24 +3,59 @@
  * first use, i.e. after the explorer's first frame is on screen.
  */
 import type {SharedOptions} from '../commands/options.js';
+import type {RetryNotice} from '../graph/client.js';
+import {RequestLog} from '../graph/request-log.js';
 import type {Connection} from './connect.js';
+import {localFiles} from './local-files.js';
 import type {ExplorerServices} from './services.js';
 
-export type ClosableServices = ExplorerServices & {close(): Promise<void>};
+export type ClosableServices = ExplorerServices & {
+	/** Closes the connection; with --verbose, prints the request log's path (the terminal is ours again). */
+	close(): Promise<void>;
+	/** --verbose: the request log file. */
+	readonly requestLogPath?: string;
+};
 
-export function createLazyTenantServices(options: SharedOptions, exportDirectory: string): ClosableServices {
+export function createLazyTenantServices(options: SharedOptions, exportDirectory: string, backupDirectory?: string): ClosableServices {
 	let connecting: Promise<{connection: Connection; services: ExplorerServices}> | undefined;
+	const requestLog = options.verbose ? RequestLog.create() : undefined;
+	// The UI may subscribe before the connection exists.
+	const retryListeners = new Set<(notice: RetryNotice) => void>();
 	const ready = () => {
 		connecting ??= (async () => {
-			const [{connect}, {createTenantServices}] = await Promise.all([import('./connect.js'), import('./tenant-services.js')]);
-			const connection = await connect({...options, demoApproveAfterMs: 1500});
-			const services = createTenantServices({label: connection.label, auth: connection.auth, graph: connection.graph, exportDirectory});
+			const [{connect, connectionOptions}, {createTenantServices}] = await Promise.all([import('./connect.js'), import('./tenant-services.js')]);
+			const connection = await connect(
+				connectionOptions(options, {
+					demoApproveAfterMs: 1500,
+					requestLog,
+					onRetry: (notice) => {
+						for (const listener of retryListeners) listener(notice);
+					},
+				}),
+			);
+			const services = createTenantServices({
+				label: connection.label,
+				auth: connection.auth,
+				graph: connection.graph,
+				exportDirectory,
+				readOnly: options.readOnly,
+				backupDirectory,
+			});
 			return {connection, services};
 		})();
 		return connecting;
 	};
 	const label = options.demo ? 'contoso.com (demo)' : (options.tenant ?? 'your tenant');
+	const tenant = async () => (await ready()).services.tenant!;
 	return {
+		...localFiles({backupDirectory}),
+		readOnly: options.readOnly,
+		tenant: {
+			validateExpressions: async (...args) => (await tenant()).validateExpressions(...args),
+			listFunctions: async (...args) => (await tenant()).listFunctions(...args),
+			listFilterOperators: async (...args) => (await tenant()).listFilterOperators(...args),
+			writeSchema: async (...args) => (await tenant()).writeSchema(...args),
+		},
 		source: {kind: 'tenant', label},
 		signIn: async (request) => (await ready()).services.signIn(request),
 		listApps: async (request) => (await ready()).services.listApps(request),
@@ -28,8 +63,16 @@ export function createLazyTenantServices(options: SharedOptions, exportDirectory
 		getSchema: async (id, jobId, signal) => (await ready()).services.getSchema(id, jobId, signal),
 		openFile: async () => (await ready()).services.openFile(),
 		saveExport: async (bytes, name) => (await ready()).services.saveExport(bytes, name),
+		signOut: async () => (await ready()).services.signOut?.(),
+		describeAccount: async () => (connecting ? (await connecting).services.describeAccount?.() : undefined),
+		watchRetries(listener) {
+			retryListeners.add(listener);
+			return () => retryListeners.delete(listener);
+		},
+		requestLogPath: requestLog?.path,
 		async close() {
 			if (connecting) await (await connecting).connection.close();
+			if (requestLog) process.stderr.write(`Request log: ${requestLog.path}\n`);
 		},
 	};
 }

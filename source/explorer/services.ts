@@ -1,12 +1,52 @@
+import type {Problem, WriteResult, WriteStep} from '../edit/index.js';
+import type {RetryNotice} from '../graph/client.js';
 import type {ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 
 /** What the device-code sign-in asks the user to do. */
-export type DeviceCodePrompt = {
+export type DeviceCodeInstruction = {
+	kind?: 'deviceCode';
 	verificationUri: string;
 	userCode: string;
 	/** Epoch milliseconds. */
 	expiresAt: number;
+	/** Why the saved sign-in could not be used (e.g. it was revoked), when that is why we ask. */
+	reason?: string;
 };
+
+/** Browser sign-in: open `url`; the sign-in page then redirects to http://localhost:`redirectPort`. */
+export type BrowserSignInInstruction = {
+	kind: 'browser';
+	url: string;
+	/** Over SSH, forward it: ssh -L PORT:127.0.0.1:PORT host. */
+	redirectPort: number;
+	reason?: string;
+};
+
+/** What the sign-in screen shows while it waits for the user. */
+export type SignInPrompt = DeviceCodeInstruction | BrowserSignInInstruction;
+/** The sign-in prompt under its first name, still used by the UI state. */
+export type DeviceCodePrompt = SignInPrompt;
+
+/** Who is signed in, for `whoami` and the TUI. Never holds a token. */
+export type AccountDescription = {
+	kind: 'user' | 'app';
+	/** The user's sign-in name, or the app's client id. */
+	account: string;
+	tenantId: string;
+	/** e.g. "Global (commercial, GCC)". */
+	cloud: string;
+	clientId: string;
+	/** e.g. "device code", "client certificate". */
+	method: string;
+	/** Permissions the current token grants, without the resource prefix. */
+	scopes: string[];
+	/** When the current access token expires (epoch milliseconds). */
+	expiresAt?: number;
+	/** The token cache file, or undefined when tokens are kept in memory only. */
+	tokenCachePath?: string;
+};
+
+export type {RetryNotice};
 
 export type SignedIn = {account: string; tenant: string};
 
@@ -30,7 +70,11 @@ export type ExplorerSource = {kind: 'tenant'; label: string} | {kind: 'file'; pa
  */
 export interface ExplorerServices {
 	readonly source: ExplorerSource;
-	signIn(options: {onPrompt: (prompt: DeviceCodePrompt) => void; signal: AbortSignal}): Promise<SignedIn>;
+	/**
+	 * Signs in: silently from the saved sign-in when it works (and at once for app-only credentials),
+	 * else through `onPrompt`. `prompt: 'always'` asks even when a saved sign-in exists (:login).
+	 */
+	signIn(options: {onPrompt: (prompt: SignInPrompt) => void; signal: AbortSignal; prompt?: 'auto' | 'always'}): Promise<SignedIn>;
 	listApps(options: {onProgress: (done: number, total: number) => void; signal: AbortSignal}): Promise<AppSummary[]>;
 	listJobs(servicePrincipalId: string, signal: AbortSignal): Promise<SynchronizationJob[]>;
 	getSchema(servicePrincipalId: string, jobId: string, signal: AbortSignal): Promise<SchemaDownload>;
@@ -38,6 +82,49 @@ export interface ExplorerServices {
 	openFile(): Promise<SchemaDownload>;
 	/** Writes an export atomically and answers the path written. */
 	saveExport(bytes: Uint8Array, suggestedName: string): Promise<string>;
+	/** Forgets the signed-in account on this computer (token cache included); tenant sessions only. */
+	signOut?(): Promise<void>;
+	/** Who is signed in; undefined before sign-in. Tenant sessions only. */
+	describeAccount?(): Promise<AccountDescription | undefined>;
+	/** Calls `listener` before each automatic Graph retry (throttling, outages); answers an unsubscribe. */
+	watchRetries?(listener: (notice: RetryNotice) => void): () => void;
+	/** No edit or write can happen (--read-only). */
+	readonly readOnly: boolean;
+	/** Reads a schema file in any encoding the loader accepts (import, restore). */
+	readSchemaFile(path: string): Promise<SchemaDownload>;
+	/** Reads a JSON Patch file (--patch). */
+	readPatchFile(path: string): Promise<unknown>;
+	/** Writes text atomically (a saved patch) and answers the absolute path written. */
+	saveTextFile(path: string, text: string): Promise<string>;
+	/** Backups of one job, newest first (for :restore). */
+	listBackups(appName: string, templateId: string | undefined, jobId: string | undefined): Promise<BackupEntry[]>;
+	/** Operations on the tenant; undefined when browsing a file offline. */
+	readonly tenant?: TenantOperations;
+}
+
+export type BackupEntry = {path: string; createdAt: Date; version?: string};
+
+/** What the editor needs from the tenant: server-side checks and the safe write path. */
+export interface TenantOperations {
+	validateExpressions(
+		servicePrincipalId: string,
+		jobId: string,
+		expressions: Array<{pointer: string; expression: string}>,
+		signal?: AbortSignal,
+	): Promise<Problem[]>;
+	listFunctions(servicePrincipalId: string, jobId: string): Promise<string[]>;
+	listFilterOperators(servicePrincipalId: string, jobId: string): Promise<string[]>;
+	writeSchema(options: {
+		servicePrincipalId: string;
+		jobId: string;
+		appName: string;
+		templateId?: string;
+		baseVersion: string | null | undefined;
+		/** The live schema the edits were made on: the drift check compares content too. */
+		base?: SynchronizationSchema;
+		document: SynchronizationSchema;
+		onStep?: (step: WriteStep) => void;
+	}): Promise<WriteResult>;
 }
 
 const statusSeverity: Record<string, number> = {Quarantine: 4, Paused: 3, NotRun: 2, NotConfigured: 2, Active: 1};

@@ -6,11 +6,13 @@ import {join} from 'node:path';
 import type {AuthProvider} from '../auth/types.js';
 import {UserError} from '../errors.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
-import type {GraphClient} from '../graph/client.js';
+import type {GraphClient, RetryNotice} from '../graph/client.js';
 import {GraphError} from '../graph/errors.js';
 import {parseSchemaText} from '../schema/load.js';
 import type {SynchronizationJob} from '../schema/types.js';
+import {localFiles} from './local-files.js';
 import type {AppSummary, ExplorerServices, SchemaDownload} from './services.js';
+import {createTenantOperations} from './tenant-operations.js';
 
 /** How many service principals are asked for their jobs at once: fast, yet gentle on throttling. */
 const jobScanConcurrency = 8;
@@ -71,11 +73,23 @@ export function createTenantServices(options: {
 	auth: AuthProvider;
 	graph: GraphClient;
 	exportDirectory: string;
+	readOnly?: boolean;
+	backupDirectory?: string;
+	/** The connection's retry announcements (Connection.watchRetries). */
+	watchRetries?: (listener: (notice: RetryNotice) => void) => () => void;
 }): ExplorerServices {
 	const {auth, graph} = options;
 	return {
+		...localFiles({backupDirectory: options.backupDirectory}),
+		readOnly: Boolean(options.readOnly),
+		tenant: createTenantOperations(graph, {backupDirectory: options.backupDirectory}),
 		source: {kind: 'tenant', label: options.label},
 		signIn: (request) => auth.signIn(request),
+		async signOut() {
+			await auth.signOut();
+		},
+		describeAccount: () => auth.describe(),
+		watchRetries: options.watchRetries,
 		listApps: ({onProgress, signal}) => listAppsWithJobs(graph, {onProgress, signal}),
 		listJobs: (servicePrincipalId, signal) => jobsOrNone(graph, servicePrincipalId, signal),
 		getSchema: (servicePrincipalId, jobId, signal) => downloadSchema(graph, servicePrincipalId, jobId, signal),

@@ -1,10 +1,12 @@
 /**
  * One `got` instance for every Graph call: bearer token per attempt, a fresh client-request-id per
- * request, timeouts, retries on throttling and transient failures (GET only — a PUT is never
- * repeated behind the user's back), Graph errors turned into typed GraphErrors.
+ * request, timeouts, retries on throttling, outages and network errors with Retry-After honoured
+ * (capped) and announced before the wait, Graph errors turned into typed GraphErrors. A PUT is
+ * repeated only when it certainly was not applied (throttled, or never reached the server).
  */
 import {randomUUID} from 'node:crypto';
 import got, {type Got, HTTPError, RequestError} from 'got';
+import {UserError} from '../errors.js';
 import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob} from '../schema/types.js';
 import {GraphError} from './errors.js';
 
@@ -15,6 +17,8 @@ export type RetryNotice = {attempt: number; waitMs: number; reason: string};
 export type GraphClientOptions = {
 	/** Graph root without the version, e.g. https://graph.microsoft.com or the demo server's URL. */
 	graphUrl: string;
+	/** The shared HTTP setup (user agent, request log); plain got when left out. */
+	transport?: Got;
 	apiVersion: ApiVersion;
 	getToken: (options?: {forceRefresh?: boolean}) => Promise<string>;
 	/** Told before each retry, so the UI can say why it waits. */
@@ -41,6 +45,25 @@ export type FilterOperatorSchema = {name: string; arity?: string; multivaluedCom
 type Collection<T> = {value: T[]; '@odata.nextLink'?: string};
 
 const retryStatusCodes = [429, 502, 503, 504];
+const retryErrorCodes = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN'];
+/** Failures that happen before a request reaches the server: a PUT that failed so was not applied. */
+const notSentErrorCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH']);
+const notSentTimeoutPhases = new Set(['lookup', 'connect', 'secureConnect']);
+
+/** Whether a failed attempt certainly left the server unchanged (so even a PUT may be sent again). */
+export function certainlyNotApplied(error: RequestError): boolean {
+	// Graph does not process a throttled request.
+	if (error.response) return error.response.statusCode === 429;
+	if (notSentErrorCodes.has(error.code)) return true;
+	return error.code === 'ETIMEDOUT' && notSentTimeoutPhases.has((error as RequestError & {event?: string}).event ?? '');
+}
+
+function retryReason(error: RequestError): string {
+	const status = error.response?.statusCode;
+	if (status === 429) return 'Graph is throttling (HTTP 429)';
+	if (status) return `Graph answered HTTP ${status}`;
+	return `network error (${error.code})`;
+}
 
 function pathOf(url: string): string {
 	try {
@@ -67,7 +90,9 @@ function toGraphError(error: unknown, method: string, url: string): unknown {
 			const value = response.headers[name];
 			return Array.isArray(value) ? value[0] : value;
 		};
+		const retryAfter = Number(header('retry-after'));
 		return new GraphError({
+			retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
 			status: response.statusCode,
 			code: graph?.code,
 			message: typeof graph?.message === 'string' ? graph.message : undefined,
@@ -79,6 +104,9 @@ function toGraphError(error: unknown, method: string, url: string): unknown {
 		});
 	}
 	if (error instanceof RequestError) {
+		// A sign-in failure inside the token hook (e.g. a revoked refresh token) is the real cause.
+		if (error.cause instanceof UserError) return error.cause;
+		if (error.name === 'AbortError' || error.code === 'ERR_ABORTED') return error;
 		const reason = error.code === 'ETIMEDOUT' ? 'timed out' : `${error.code ?? 'network error'}: ${error.message.split('\n')[0]}`;
 		return Object.assign(new Error(`Graph ${method} ${pathOf(url)} ${reason}. Check the network or proxy and try again.`), {
 			code: error.code,
@@ -94,14 +122,22 @@ export class GraphClient {
 	constructor(options: GraphClientOptions) {
 		this.base = `${options.graphUrl.replace(/\/+$/, '')}/${options.apiVersion}`;
 		const maxRetryAfter = options.maxRetryAfterMs ?? 120_000;
-		this.http = got.extend({
-			headers: {'user-agent': options.userAgent ?? 'provisioning-explorer'},
+		this.http = (options.transport ?? got).extend({
+			...(options.userAgent ? {headers: {'user-agent': options.userAgent}} : {}),
 			timeout: {connect: options.timeouts?.connect ?? 10_000, response: options.timeouts?.response ?? 60_000},
 			retry: {
 				limit: 4,
-				methods: ['GET'],
+				methods: ['GET', 'PUT'],
 				statusCodes: retryStatusCodes,
+				errorCodes: retryErrorCodes,
 				maxRetryAfter,
+				// Runs before the wait (got's beforeRetry runs after it), so the user learns why it waits.
+				calculateDelay: ({attemptCount, error, computedValue}) => {
+					if (computedValue === 0 || error.name === 'RetryError') return computedValue;
+					if (error.options.method === 'PUT' && !certainlyNotApplied(error)) return 0;
+					options.onRetry?.({attempt: attemptCount, waitMs: computedValue, reason: retryReason(error)});
+					return computedValue;
+				},
 			},
 			hooks: {
 				beforeRequest: [
@@ -119,14 +155,6 @@ export class GraphClient {
 							return retryWithMergedOptions({});
 						}
 						return response;
-					},
-				],
-				beforeRetry: [
-					(error, retryCount) => {
-						const status = error.response?.statusCode;
-						const retryAfter = Number(error.response?.headers['retry-after']);
-						const waitMs = Number.isFinite(retryAfter) ? retryAfter * 1000 : 2 ** (retryCount - 1) * 1000;
-						options.onRetry?.({attempt: retryCount, waitMs, reason: status ? `HTTP ${status}` : (error.code ?? 'network error')});
 					},
 				],
 			},
@@ -180,13 +208,13 @@ export class GraphClient {
 	}
 
 	/**
-	 * Replaces the whole schema (Graph has no PATCH for it). Never retried here: whether a failed PUT
-	 * was applied is for the caller to find out by reading the schema back.
+	 * Replaces the whole schema (Graph has no PATCH for it). Repeated only after a 429 or a failure to
+	 * connect; otherwise whether a failed PUT was applied is for the caller to find out by reading back.
 	 */
 	async putSchema(servicePrincipalId: string, jobId: string, body: string, signal?: AbortSignal): Promise<void> {
 		const url = this.schemaUrl(servicePrincipalId, jobId);
 		try {
-			await this.http.put(url, {body, headers: {'content-type': 'application/json'}, signal, retry: {limit: 0}});
+			await this.http.put(url, {body, headers: {'content-type': 'application/json'}, signal});
 		} catch (error) {
 			throw toGraphError(error, 'PUT', url);
 		}

@@ -2,6 +2,8 @@ import {UserError} from '../errors.js';
 
 export type GraphErrorDetails = {
 	status: number;
+	/** The server's Retry-After, when it asked for a longer wait than we allow. */
+	retryAfterSeconds?: number;
 	code?: string;
 	message?: string;
 	requestId?: string;
@@ -36,6 +38,18 @@ function notFound(path: string): string {
 	return 'Not found.';
 }
 
+const directoryRoles =
+	'a signed-in user also needs the Application Administrator or Cloud Application Administrator role (Hybrid Identity Administrator for Entra Cloud Sync)';
+
+/** The least permission the call needs: the one to ask an admin for. */
+export function permissionFor(method: string, path: string): string {
+	if (/\/synchronization(\/|$)/i.test(path)) {
+		const writes = method !== 'GET' && !/\/(parseExpression|functions|filterOperators)$/i.test(path);
+		return writes ? 'Synchronization.ReadWrite.All' : 'Synchronization.Read.All (or Synchronization.ReadWrite.All)';
+	}
+	return 'Application.Read.All';
+}
+
 /** What the user should do about a Graph error, by status. */
 function advice(details: GraphErrorDetails): string {
 	switch (details.status) {
@@ -44,13 +58,15 @@ function advice(details: GraphErrorDetails): string {
 		case 401:
 			return 'Sign in again (your session expired or was revoked).';
 		case 403:
-			return 'Ask for the Synchronization.ReadWrite.All and Application.Read.All permissions and the Application Administrator, Cloud Application Administrator or (for cloud sync) Hybrid Identity Administrator role.';
+			return `This needs the ${permissionFor(details.method, details.path)} permission, consented for the app you sign in with, and ${directoryRoles}. Ask an admin, then sign in again.`;
 		case 404:
 			return notFound(details.path);
 		case 406:
 			return 'Graph refused the document: enum values are case-sensitive (e.g. FlowWhenChanged).';
 		case 429:
-			return 'Graph is throttling requests; wait a minute and try again.';
+			return details.retryAfterSeconds
+				? `Graph is throttling requests and asked to wait ${details.retryAfterSeconds} s; try again after that.`
+				: 'Graph is throttling requests; wait a minute and try again.';
 		default:
 			return details.status >= 500 ? 'Graph had a problem; try again in a moment.' : '';
 	}

@@ -12,6 +12,8 @@ export type FaultRule = {
 	path?: string | RegExp;
 	/** How many requests the rule affects (default: all). */
 	times?: number;
+	/** Let this many matching requests through untouched first (e.g. fail only the second GET). */
+	skip?: number;
 	status?: number;
 	/** Sent as the Retry-After header: seconds, or an HTTP date. */
 	retryAfter?: number | string;
@@ -26,7 +28,7 @@ export type FaultRule = {
 	drop?: FaultDrop;
 };
 
-export type ActiveFault = FaultRule & {readonly id: string; remaining: number; hits: number};
+export type ActiveFault = FaultRule & {readonly id: string; remaining: number; hits: number; toSkip: number};
 
 /** The HTTP control route's JSON form of a rule: a regular expression arrives as `pathRegex`. */
 export type FaultRuleJson = Omit<FaultRule, 'path' | 'times'> & {path?: string; pathRegex?: string; times?: number | null};
@@ -41,7 +43,7 @@ export class FaultInjector {
 	add(rule: FaultRule): string {
 		validateRule(rule);
 		const id = `fault-${this.nextNumber++}`;
-		this.active.push({...rule, id, remaining: rule.times ?? Number.POSITIVE_INFINITY, hits: 0});
+		this.active.push({...rule, id, remaining: rule.times ?? Number.POSITIVE_INFINITY, hits: 0, toSkip: rule.skip ?? 0});
 		return id;
 	}
 
@@ -63,7 +65,12 @@ export class FaultInjector {
 
 	/** Finds the first rule matching the request and uses it up once. */
 	take(method: string, path: string): ActiveFault | undefined {
-		const rule = this.active.find((each) => matches(each, method, path));
+		const rule = this.active.find((each) => {
+			if (!matches(each, method, path)) return false;
+			if (each.toSkip <= 0) return true;
+			each.toSkip--;
+			return false;
+		});
 		if (!rule) return undefined;
 		rule.remaining--;
 		rule.hits++;

@@ -1,14 +1,20 @@
 /**
  * A minimal Microsoft identity platform (v2.0 endpoints) for the demo tenant: OpenID configuration,
- * device code flow, refresh tokens and client credentials. Shapes follow research auth-http.md §3.3.
- * Access tokens are opaque random strings the Graph side validates against this provider.
+ * instance discovery, device code flow, the authorization-code flow with PKCE (the browser sign-in,
+ * answered with form_post), refresh tokens, and client credentials with a secret or a certificate
+ * (client assertion). Shapes follow research auth-http.md §3.3. Access tokens look like Entra's
+ * JWTs (so `whoami` can read scp/roles) but are only valid because the provider remembers them;
+ * they expire, and per-scope consent decides what they grant.
  */
 
-import {randomBytes} from 'node:crypto';
+import {createHash, randomBytes} from 'node:crypto';
+import {checkClientAssertion, jwtBearerAssertionType, type RegisteredCertificate, registerCertificate} from './client-assertion.js';
 import {jsonResponse, type RequestContext, type SimulatorResponse} from './http.js';
 import type {DemoTenant} from './tenant.js';
 
 const graphResource = 'https://graph.microsoft.com/';
+/** Graph's resource URIs in every cloud: scopes may name any of them. */
+const graphResources = [graphResource, 'https://graph.microsoft.us/', 'https://dod-graph.microsoft.us/', 'https://microsoftgraph.chinacloudapi.cn/'];
 const graphAppId = '00000003-0000-0000-c000-000000000000';
 const openIdScopes = new Set(['openid', 'profile', 'offline_access', 'email']);
 const deviceCodeGrantTypes = new Set(['device_code', 'urn:ietf:params:oauth:grant-type:device_code']);
@@ -58,6 +64,11 @@ type DeviceCodeRecord = {
 
 type RefreshRecord = {clientId: string; resourceScopes: string[]};
 
+type AuthorizationCodeRecord = {clientId: string; redirectUri: string; resourceScopes: string[]; codeChallenge: string; expiresAt: number};
+
+/** Authorization codes live 10 minutes, as Entra's do. */
+const authorizationCodeLifetimeMs = 10 * 60_000;
+
 export type IdentityProviderOptions = {
 	tenant: DemoTenant;
 	baseUrl: () => string;
@@ -74,21 +85,34 @@ function opaqueToken(prefix: string): string {
 
 const base64UrlJson = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+
+function isLoopbackRedirect(uri: string): boolean {
+	try {
+		const url = new URL(uri);
+		return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+	} catch {
+		return false;
+	}
+}
+
 /** "https://graph.microsoft.com/Synchronization.Read.All" → "Synchronization.Read.All"; undefined for other resources. */
 export function graphPermissionName(scope: string): string | undefined {
 	let name = scope;
-	if (name.toLowerCase().startsWith(graphResource)) name = name.slice(graphResource.length);
+	const resource = graphResources.find((each) => name.toLowerCase().startsWith(each));
+	if (resource) name = name.slice(resource.length);
 	else if (name.toLowerCase().startsWith(`${graphAppId}/`)) name = name.slice(graphAppId.length + 1);
 	else if (name.includes('/') || name.includes(':')) return undefined;
 	return name;
 }
 
-function permissionsFor(resourceScopes: string[]): Set<string> {
+/** What the scopes ask for; `.default` stands for `defaults` (what was consented). */
+function permissionsFor(resourceScopes: string[], defaults: readonly string[] = defaultGrantedPermissions): Set<string> {
 	const permissions = new Set<string>();
 	for (const scope of resourceScopes) {
 		const name = graphPermissionName(scope);
 		if (!name) continue;
-		if (name === '.default') for (const each of defaultGrantedPermissions) permissions.add(each);
+		if (name === '.default') for (const each of defaults) permissions.add(each);
 		else permissions.add(name);
 	}
 	return permissions;
@@ -98,8 +122,48 @@ export class IdentityProvider {
 	private readonly deviceCodes = new Map<string, DeviceCodeRecord>();
 	private readonly accessTokens = new Map<string, AccessGrant>();
 	private readonly refreshTokens = new Map<string, RefreshRecord>();
+	private readonly authorizationCodes = new Map<string, AuthorizationCodeRecord>();
+	private readonly certificates: RegisteredCertificate[] = [];
+	/** Every credential handed out, so tests can prove none of them leaks into output. */
+	private readonly issued: string[] = [];
+	/** Undefined: a user is granted whatever delegated permission is asked for. */
+	private delegatedConsent: ReadonlySet<string> | undefined;
+	private applicationPermissions: readonly string[] = defaultGrantedPermissions;
+	private accessTokenLifetime = accessTokenLifetimeSeconds;
 
-	constructor(private readonly options: IdentityProviderOptions) {}
+	constructor(private readonly options: IdentityProviderOptions) {
+		this.issued.push(options.clientSecret);
+	}
+
+	/**
+	 * Per-scope consent, as an admin grants it: delegated tokens carry only the consented permissions
+	 * among those asked for, app-only tokens the application permissions. Undefined leaves one as is.
+	 */
+	setConsent(consent: {delegated?: string[]; application?: string[]}): void {
+		if (consent.delegated) this.delegatedConsent = new Set(consent.delegated);
+		if (consent.application) this.applicationPermissions = [...consent.application];
+	}
+
+	/** Lifetime of access tokens issued from now on (default 3599 s); short ones make refresh paths run. */
+	setAccessTokenLifetime(seconds: number): void {
+		this.accessTokenLifetime = seconds;
+	}
+
+	/** Makes every access token issued so far expire now (Graph answers 401; refresh tokens still work). */
+	expireAccessTokens(): void {
+		const past = Date.now() - 1000;
+		for (const grant of this.accessTokens.values()) grant.expiresAt = past;
+	}
+
+	/** Registers an app certificate (PEM), as uploading it to the app registration does. */
+	registerClientCertificate(certificatePem: string, clientId?: string): void {
+		this.certificates.push(registerCertificate(certificatePem, clientId));
+	}
+
+	/** Every token, device code, authorization code and client secret this provider has issued or accepts. */
+	issuedSecrets(): string[] {
+		return [...this.issued];
+	}
 
 	/** Tenant path segments the provider answers for. */
 	isKnownTenant(segment: string): boolean {
@@ -114,6 +178,7 @@ export class IdentityProvider {
 		return (
 			path === 'oauth2/v2.0/devicecode' ||
 			path === 'oauth2/v2.0/token' ||
+			path === 'oauth2/v2.0/authorize' ||
 			path === 'v2.0/.well-known/openid-configuration' ||
 			path === 'discovery/v2.0/keys' ||
 			path === 'discovery/instance'
@@ -129,6 +194,7 @@ export class IdentityProvider {
 		if (path === 'v2.0/.well-known/openid-configuration' && context.method === 'GET') return this.openIdConfiguration(tenantSegment);
 		if (path === 'discovery/v2.0/keys' && context.method === 'GET') return jsonResponse(200, {keys: []});
 		if (path === 'discovery/instance' && context.method === 'GET') return this.instanceDiscovery(tenantSegment);
+		if (path === 'oauth2/v2.0/authorize' && context.method === 'GET') return this.authorize(context);
 		if (context.method !== 'POST') {
 			return this.oauthError(context, 405, 'invalid_request', 900561, 'The endpoint only accepts POST requests.');
 		}
@@ -152,16 +218,46 @@ export class IdentityProvider {
 
 	/** Issues an access token directly, for tests (e.g. one with few scopes or already expired). */
 	issueAccessToken(options: {scopes: string[]; expiresInSeconds?: number; kind?: 'delegated' | 'application'; clientId?: string}): string {
-		const token = opaqueToken('pvx-at');
+		return this.mintAccessToken(
+			options.kind ?? 'delegated',
+			options.clientId ?? 'demo-client',
+			permissionsFor(options.scopes),
+			options.expiresInSeconds ?? accessTokenLifetimeSeconds,
+		);
+	}
+
+	/** An access token shaped like Entra's (a JWT whose claims say what it grants), remembered for Graph. */
+	private mintAccessToken(kind: 'delegated' | 'application', clientId: string, permissions: Set<string>, lifetimeSeconds: number): string {
+		const tenant = this.options.tenant;
 		const now = Date.now();
-		this.accessTokens.set(token, {
-			permissions: permissionsFor(options.scopes),
-			kind: options.kind ?? 'delegated',
-			clientId: options.clientId ?? 'demo-client',
-			expiresAt: now + (options.expiresInSeconds ?? accessTokenLifetimeSeconds) * 1000,
-			notBefore: now - 60_000,
-		});
+		const seconds = Math.floor(now / 1000);
+		const sorted = [...permissions].sort();
+		const claims = {
+			aud: graphResource.slice(0, -1),
+			iss: `https://sts.windows.net/${tenant.tenantId}/`,
+			iat: seconds,
+			nbf: seconds - 60,
+			exp: seconds + lifetimeSeconds,
+			appid: clientId,
+			tid: tenant.tenantId,
+			...(kind === 'delegated' ? {scp: sorted.join(' '), oid: tenant.admin.id, upn: tenant.admin.userPrincipalName} : {roles: sorted}),
+			uti: randomBytes(16).toString('base64url'),
+			ver: '1.0',
+		};
+		// The "signature" is random: Graph here trusts the provider's memory, not a key.
+		const token = `${base64UrlJson({typ: 'JWT', alg: 'RS256', kid: 'pvx-demo'})}.${base64UrlJson(claims)}.${randomBytes(32).toString('base64url')}`;
+		this.accessTokens.set(token, {permissions, kind, clientId, expiresAt: now + lifetimeSeconds * 1000, notBefore: now - 60_000});
+		this.issued.push(token);
 		return token;
+	}
+
+	/** Delegated permissions a token gets: what was asked for, limited to what was consented. */
+	private grantedDelegated(resourceScopes: string[]): string[] {
+		const consent = this.delegatedConsent;
+		return resourceScopes.filter((scope) => {
+			const name = graphPermissionName(scope);
+			return !consent || name === undefined || name === '.default' || consent.has(name);
+		});
 	}
 
 	/** Revokes every refresh token (the next refresh gets invalid_grant). */
@@ -233,6 +329,7 @@ export class IdentityProvider {
 		if (!clientId) return this.missingParameter(context, 'client_id');
 		const userCode = this.newUserCode();
 		const deviceCode = opaqueToken('pvx-dc');
+		this.issued.push(deviceCode);
 		const now = Date.now();
 		this.deviceCodes.set(deviceCode, {
 			deviceCode,
@@ -271,6 +368,7 @@ export class IdentityProvider {
 		if (deviceCodeGrantTypes.has(grantType)) return this.redeemDeviceCode(context, form, clientId);
 		if (grantType === 'refresh_token') return this.redeemRefreshToken(context, form, clientId);
 		if (grantType === 'client_credentials') return this.clientCredentials(context, form, clientId);
+		if (grantType === 'authorization_code') return this.redeemAuthorizationCode(context, form, clientId);
 		return this.oauthError(context, 400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'.`);
 	}
 
@@ -315,51 +413,44 @@ export class IdentityProvider {
 
 	private clientCredentials(context: RequestContext, form: URLSearchParams, clientId: string): SimulatorResponse {
 		const secret = form.get('client_secret');
-		if (secret === null) {
-			if (form.has('client_assertion')) {
-				return this.oauthError(context, 401, 'invalid_client', 700027, 'Client assertions are not supported by the demo tenant; use the demo client secret.');
-			}
+		const assertion = form.get('client_assertion');
+		if (secret === null && assertion === null) {
 			return this.oauthError(context, 401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
 		}
-		if (secret !== this.options.clientSecret) {
+		if (assertion !== null) {
+			if (form.get('client_assertion_type') !== jwtBearerAssertionType) {
+				return this.oauthError(context, 400, 'invalid_request', 90034, `client_assertion_type must be '${jwtBearerAssertionType}'.`);
+			}
+			const check = checkClientAssertion(assertion, {clientId, tokenPath: context.path, certificates: this.certificates});
+			if (!check.ok) return this.oauthError(context, 401, 'invalid_client', check.code, check.description);
+		} else if (secret !== this.options.clientSecret) {
 			return this.oauthError(context, 401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
 		}
 		const scopes = resourceScopes(form.get('scope'));
 		if (!scopes.some((scope) => scope.endsWith('/.default'))) {
 			return this.oauthError(context, 400, 'invalid_scope', 1002012, 'The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).');
 		}
-		const accessToken = opaqueToken('pvx-at');
-		const now = Date.now();
-		this.accessTokens.set(accessToken, {
-			permissions: permissionsFor(scopes),
-			kind: 'application',
-			clientId,
-			expiresAt: now + accessTokenLifetimeSeconds * 1000,
-			notBefore: now - 60_000,
-		});
-		return jsonResponse(200, {token_type: 'Bearer', expires_in: accessTokenLifetimeSeconds, ext_expires_in: accessTokenLifetimeSeconds, access_token: accessToken});
+		const lifetime = this.accessTokenLifetime;
+		const accessToken = this.mintAccessToken('application', clientId, permissionsFor(scopes, this.applicationPermissions), lifetime);
+		return jsonResponse(200, {token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken});
 	}
 
-	private delegatedTokens(clientId: string, scopes: string[]): SimulatorResponse {
+	private delegatedTokens(clientId: string, requestedScopes: string[]): SimulatorResponse {
 		const tenant = this.options.tenant;
 		const now = Date.now();
-		const accessToken = opaqueToken('pvx-at');
+		const lifetime = this.accessTokenLifetime;
+		const scopes = this.grantedDelegated(requestedScopes);
+		const accessToken = this.mintAccessToken('delegated', clientId, permissionsFor(scopes, [...(this.delegatedConsent ?? defaultGrantedPermissions)]), lifetime);
 		const refreshToken = opaqueToken('pvx-rt');
-		this.accessTokens.set(accessToken, {
-			permissions: permissionsFor(scopes),
-			kind: 'delegated',
-			clientId,
-			expiresAt: now + accessTokenLifetimeSeconds * 1000,
-			notBefore: now - 60_000,
-		});
-		this.refreshTokens.set(refreshToken, {clientId, resourceScopes: scopes});
+		this.issued.push(refreshToken);
+		this.refreshTokens.set(refreshToken, {clientId, resourceScopes: requestedScopes});
 		const seconds = Math.floor(now / 1000);
 		const claims = {
 			aud: clientId,
 			iss: `${this.options.baseUrl()}/${tenant.tenantId}/v2.0`,
 			iat: seconds,
 			nbf: seconds,
-			exp: seconds + accessTokenLifetimeSeconds,
+			exp: seconds + lifetime,
 			name: tenant.admin.displayName,
 			oid: tenant.admin.id,
 			preferred_username: tenant.admin.userPrincipalName,
@@ -369,16 +460,83 @@ export class IdentityProvider {
 		};
 		// MSAL does not check id_token signatures, so an unsigned token is enough (auth-http.md §3.3).
 		const idToken = `${base64UrlJson({alg: 'none', typ: 'JWT'})}.${base64UrlJson(claims)}.`;
+		this.issued.push(idToken);
 		return jsonResponse(200, {
 			token_type: 'Bearer',
 			scope: scopes.length > 0 ? scopes.join(' ') : 'openid profile offline_access',
-			expires_in: accessTokenLifetimeSeconds,
-			ext_expires_in: accessTokenLifetimeSeconds,
+			expires_in: lifetime,
+			ext_expires_in: lifetime,
 			access_token: accessToken,
 			refresh_token: refreshToken,
 			id_token: idToken,
 			client_info: base64UrlJson({uid: tenant.admin.id, utid: tenant.tenantId}),
 		});
+	}
+
+	/**
+	 * The browser sign-in page. The demo admin is already signed in (single sign-on), so it answers at
+	 * once with a page that form-posts the code to the app's loopback redirect URI (response_mode=form_post).
+	 */
+	private authorize(context: RequestContext): SimulatorResponse {
+		const query = context.query;
+		const clientId = query.get('client_id');
+		const redirectUri = query.get('redirect_uri');
+		const codeChallenge = query.get('code_challenge');
+		const page = (status: number, title: string, body: string) => ({
+			status,
+			headers: {'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store'},
+			body: `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>${body}</body></html>`,
+		});
+		if (!clientId || !redirectUri) return page(400, 'Sign-in error', '<p>AADSTS900144: The request must contain client_id and redirect_uri.</p>');
+		// Entra accepts any port for a registered http://localhost redirect URI; the demo app registers only loopback ones.
+		if (!isLoopbackRedirect(redirectUri)) {
+			return page(400, 'Sign-in error', `<p>AADSTS50011: The redirect URI '${escapeHtml(redirectUri)}' does not match the redirect URIs configured for the application.</p>`);
+		}
+		if (query.get('response_type') !== 'code') return page(400, 'Sign-in error', '<p>AADSTS700054: response_type must be code.</p>');
+		if (!codeChallenge || query.get('code_challenge_method') !== 'S256') {
+			return page(400, 'Sign-in error', '<p>AADSTS9002325: Proof Key for Code Exchange (S256) is required for public clients.</p>');
+		}
+		const code = opaqueToken('pvx-ac');
+		this.issued.push(code);
+		this.authorizationCodes.set(code, {
+			clientId,
+			redirectUri,
+			resourceScopes: resourceScopes(query.get('scope')),
+			codeChallenge,
+			expiresAt: Date.now() + authorizationCodeLifetimeMs,
+		});
+		const fields: Record<string, string> = {code, client_info: base64UrlJson({uid: this.options.tenant.admin.id, utid: this.options.tenant.tenantId})};
+		const state = query.get('state');
+		if (state !== null) fields.state = state;
+		const inputs = Object.entries(fields)
+			.map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+			.join('');
+		return page(
+			200,
+			'Signing in',
+			`<p>Signed in to the demo tenant as ${escapeHtml(this.options.tenant.admin.userPrincipalName)}. Returning to the app…</p>` +
+				`<form method="post" action="${escapeHtml(redirectUri)}">${inputs}<noscript><button type="submit">Continue</button></noscript></form>` +
+				'<script>document.forms[0].submit()</script>',
+		);
+	}
+
+	private redeemAuthorizationCode(context: RequestContext, form: URLSearchParams, clientId: string): SimulatorResponse {
+		const code = form.get('code');
+		if (!code) return this.missingParameter(context, 'code');
+		const record = this.authorizationCodes.get(code);
+		// Codes work once.
+		this.authorizationCodes.delete(code);
+		if (!record || record.clientId !== clientId || Date.now() >= record.expiresAt) {
+			return this.oauthError(context, 400, 'invalid_grant', 54005, 'OAuth2 Authorization code was already redeemed, is expired or was issued to another client.');
+		}
+		if (form.get('redirect_uri') !== record.redirectUri) {
+			return this.oauthError(context, 400, 'invalid_grant', 500112, 'The reply address does not match the reply address provided when requesting the authorization code.');
+		}
+		const verifier = form.get('code_verifier') ?? '';
+		if (createHash('sha256').update(verifier).digest('base64url') !== record.codeChallenge) {
+			return this.oauthError(context, 400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
+		}
+		return this.delegatedTokens(clientId, record.resourceScopes);
 	}
 
 	private missingParameter(context: RequestContext, name: string): SimulatorResponse {

@@ -5,7 +5,7 @@
 import {useApp, useInput, useStdout} from 'ink';
 import {useEffect, useReducer, useRef} from 'react';
 import type {ExplorerServices} from '../explorer/services.js';
-import {useExplorerEffects} from './effects.js';
+import {type ExternalEditor, useExplorerEffects} from './effects.js';
 import {escapeTimeoutMs, KeyDecoder} from './input.js';
 import type {KeyPress} from './keymap.js';
 import {Screen} from './screen.js';
@@ -15,6 +15,10 @@ export type ExplorerProps = {
 	services: ExplorerServices;
 	/** Called with the exit code once the user quits. */
 	onExit?: (code: number) => void;
+	/** Opens text in $VISUAL/$EDITOR (only where a real terminal can be handed over). */
+	editor?: ExternalEditor;
+	/** A JSON Patch file to load into the pending changes of the first schema opened. */
+	initialPatch?: string;
 };
 
 function useTerminalSize(dispatch: (action: Action) => void): {rows: number; columns: number} {
@@ -30,13 +34,13 @@ function useTerminalSize(dispatch: (action: Action) => void): {rows: number; col
 	return size;
 }
 
-export function Explorer({services, onExit}: ExplorerProps) {
+export function Explorer({services, onExit, editor, initialPatch}: ExplorerProps) {
 	const {stdout} = useStdout();
 	const [state, dispatch] = useReducer(reducer, undefined, () =>
-		initialState(services.source, {rows: stdout.rows || 24, columns: stdout.columns || 80}),
+		initialState(services.source, {rows: stdout.rows || 24, columns: stdout.columns || 80}, {readOnly: services.readOnly, initialPatch}),
 	);
 	useTerminalSize(dispatch);
-	useExplorerEffects(state, dispatch, services);
+	useExplorerEffects(state, dispatch, services, {editor});
 
 	// The key handler only dispatches, so it never acts on stale state however fast keys arrive.
 	const decoder = useRef(new KeyDecoder());

@@ -37,6 +37,22 @@ export type Command =
 	| 'help'
 	| 'export'
 	| 'retry'
+	| 'editSource'
+	| 'editDefault'
+	| 'editFlowType'
+	| 'editFlowBehavior'
+	| 'editMatching'
+	| 'addItem'
+	| 'removeItem'
+	| 'toggleEnabled'
+	| 'scope'
+	| 'externalEdit'
+	| 'changes'
+	| 'undo'
+	| 'savePatch'
+	| 'plan'
+	| 'import'
+	| 'commandLine'
 	| 'quit'
 	| 'forceQuit';
 
@@ -65,8 +81,24 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'open', keys: [{key: 'return'}, {key: 'rightArrow'}, {input: 'l'}], label: '⏎/→', help: 'open', footer: true},
 	{command: 'back', keys: [{key: 'escape'}, {key: 'leftArrow'}, {input: 'h'}], label: 'Esc/←', help: 'back', footer: true},
 	{command: 'filter', keys: [{input: '/'}], label: '/', help: 'filter this list', footer: true},
+	{command: 'editSource', keys: [{input: 's'}], label: 's', help: 'change the source', footer: true},
+	{command: 'editDefault', keys: [{input: 'd'}], label: 'd', help: 'change the default value'},
+	{command: 'editFlowType', keys: [{input: 'f'}], label: 'f', help: 'change flowType'},
+	{command: 'editFlowBehavior', keys: [{input: 'b'}], label: 'b', help: 'change flowBehavior'},
+	{command: 'editMatching', keys: [{input: 'm'}], label: 'm', help: 'change the matching priority'},
+	{command: 'addItem', keys: [{input: 'a'}], label: 'a', help: 'add', footer: true},
+	{command: 'removeItem', keys: [{input: 'D'}], label: 'D', help: 'remove'},
+	{command: 'toggleEnabled', keys: [{input: 't'}], label: 't', help: 'enable or disable the object mapping', footer: true},
+	{command: 'scope', keys: [{input: 'S'}], label: 'S', help: 'scoping filter of the object mapping', footer: true},
+	{command: 'externalEdit', keys: [{input: 'e'}], label: 'e', help: 'edit as JSON in $VISUAL/$EDITOR'},
+	{command: 'changes', keys: [{input: 'c'}], label: 'c', help: 'pending changes', footer: true},
+	{command: 'undo', keys: [{input: 'u'}], label: 'u', help: 'undo the last edit', footer: true},
+	{command: 'savePatch', keys: [{input: 'P'}], label: 'P', help: 'save pending changes as a JSON Patch file'},
+	{command: 'plan', keys: [{input: 'w'}], label: 'w', help: 'plan and write to the tenant', footer: true},
+	{command: 'import', keys: [{input: 'i'}], label: 'i', help: 'import a schema file into this job'},
 	{command: 'export', keys: [{input: 'x'}], label: 'x', help: 'export the schema to a file', footer: true},
 	{command: 'retry', keys: [{input: 'r'}], label: 'r', help: 'reload / retry'},
+	{command: 'commandLine', keys: [{input: ':'}], label: ':', help: 'command: :restore :login :logout :whoami :apps :quit'},
 	{command: 'help', keys: [{input: '?'}], label: '?', help: 'help for this screen', footer: true},
 	{command: 'quit', keys: [{input: 'q'}], label: 'q', help: 'quit', footer: true},
 	{command: 'forceQuit', keys: [{input: 'c', ctrl: true}], label: 'Ctrl+C', help: 'quit at once'},

@@ -2,7 +2,8 @@
  * What each screen lists: rows derived from the frame's data (memoised on the data object, so a
  * key press never rebuilds a 20,000-row list), plus the detail lines of the leaf screens.
  */
-import type {AppSummary, SchemaDownload} from '../explorer/services.js';
+import type {Problem} from '../edit/index.js';
+import type {AppSummary, BackupEntry} from '../explorer/services.js';
 import {formatExpression, sourceKind, sourceSummary} from '../schema/expression.js';
 import type {
 	AttributeDefinitionNode,
@@ -14,31 +15,31 @@ import type {
 	SchemaIndex,
 } from '../schema/navigation.js';
 import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
-import type {SynchronizationJob} from '../schema/types.js';
+import type {FilterClause, SynchronizationJob} from '../schema/types.js';
+import type {SchemaContext} from './context.js';
 import type {Row} from './list.js';
 import type {Frame, NodeFrame} from './state.js';
 import type {ColumnSpec} from './text.js';
-
-export type SchemaContext = {
-	download: SchemaDownload;
-	index: SchemaIndex;
-	appName: string;
-	job?: SynchronizationJob;
-};
 
 function row(key: string, index: number, cells: string[]): Row {
 	const safe = cells.map((cell) => clean(cell));
 	return {key, index, cells: safe, search: safe.join(' ').toLowerCase()};
 }
 
-const rowCache = new WeakMap<object, readonly Row[]>();
+const rowCaches = new Map<Frame['kind'], WeakMap<object, readonly Row[]>>();
 
-function memo(key: object | undefined, build: () => Row[]): readonly Row[] {
+/** Rows per screen kind and data object: two screens of one node (a mapping and its scope) list different rows. */
+function memo(kind: Frame['kind'], key: object | undefined, build: () => Row[]): readonly Row[] {
 	if (!key) return [];
-	let rows = rowCache.get(key);
+	let cache = rowCaches.get(kind);
+	if (!cache) {
+		cache = new WeakMap();
+		rowCaches.set(kind, cache);
+	}
+	let rows = cache.get(key);
 	if (!rows) {
 		rows = build();
-		rowCache.set(key, rows);
+		cache.set(key, rows);
 	}
 	return rows;
 }
@@ -96,10 +97,10 @@ function schemaRootRows(index: SchemaIndex): Row[] {
 	return [...rules, ...directories];
 }
 
-function ruleRows(node: RuleNode): Row[] {
+function ruleRows(node: RuleNode, context: SchemaContext): Row[] {
 	return node.objectMappings.map((mapping, index) =>
 		row(mapping.pointer, index, [
-			mapping.label,
+			marker(context, mapping.pointer) + mapping.label,
 			`${mapping.mapping.sourceObjectName || '(none)'} → ${mapping.mapping.targetObjectName ?? '(none)'}`,
 			mapping.mapping.enabled === false ? 'disabled' : 'enabled',
 			String(mapping.attributeMappings.length),
@@ -113,10 +114,18 @@ function flowLabel(mapping: AttributeMappingNode['mapping']): string {
 	return type + behavior;
 }
 
-function objectMappingRows(node: ObjectMappingNode): Row[] {
+/** ✗ an error, ! a warning, ~ edited and not yet written. */
+function marker(context: SchemaContext, pointer: string): string {
+	const problems = context.problems.get(pointer);
+	if (problems?.some((problem) => problem.severity === 'error')) return '✗ ';
+	if (problems && problems.length > 0) return '! ';
+	return context.working.edits.some((edit) => edit.pointer === pointer) ? '~ ' : '';
+}
+
+function objectMappingRows(node: ObjectMappingNode, context: SchemaContext): Row[] {
 	return node.attributeMappings.map((mapping, index) =>
 		row(mapping.pointer, index, [
-			mapping.mapping.targetAttributeName,
+			marker(context, mapping.pointer) + mapping.mapping.targetAttributeName,
 			sourceSummary(mapping.mapping, 200),
 			flowLabel(mapping.mapping),
 			mapping.mapping.matchingPriority ? String(mapping.mapping.matchingPriority) : '',
@@ -146,19 +155,25 @@ function objectRows(node: ObjectDefinitionNode): Row[] {
 export function frameRows(frame: Frame): readonly Row[] {
 	switch (frame.kind) {
 		case 'apps':
-			return memo(frame.apps, () => appRows(frame.apps ?? []));
+			return memo(frame.kind, frame.apps, () => appRows(frame.apps ?? []));
 		case 'jobs':
-			return memo(frame.app.jobs, () => jobRows(frame.app.jobs));
+			return memo(frame.kind, frame.app.jobs, () => jobRows(frame.app.jobs));
 		case 'schema':
-			return memo(frame.context?.index, () => schemaRootRows(frame.context!.index));
+			return memo(frame.kind, frame.context?.index, () => schemaRootRows(frame.context!.index));
 		case 'rule':
-			return memo(frame.node as object, () => ruleRows(frame.node as RuleNode));
+			return memo(frame.kind, frame.node, () => ruleRows(frame.node as RuleNode, frame.context));
 		case 'objectMapping':
-			return memo(frame.node as object, () => objectMappingRows(frame.node as ObjectMappingNode));
+			return memo(frame.kind, frame.node, () => objectMappingRows(frame.node as ObjectMappingNode, frame.context));
+		case 'scope':
+			return memo(frame.kind, frame.node, () => scopeEntries(frame.node as ObjectMappingNode).map((entry, index) => row(`${entry.clausePointer ?? entry.set}:${index}`, index, [entry.group, entry.text])));
+		case 'changes':
+			return memo(frame.kind, frame.context, () => frame.context.working.edits.map((edit, index) => row(String(edit.id), index, [edit.summary])));
+		case 'backups':
+			return memo(frame.kind, frame.backups, () => backupRows(frame.backups ?? []));
 		case 'directory':
-			return memo(frame.node as object, () => directoryRows(frame.node as DirectoryNode));
+			return memo(frame.kind, frame.node, () => directoryRows(frame.node as DirectoryNode));
 		case 'object':
-			return memo(frame.node as object, () => objectRows(frame.node as ObjectDefinitionNode));
+			return memo(frame.kind, frame.node, () => objectRows(frame.node as ObjectDefinitionNode));
 		default:
 			return [];
 	}
@@ -215,18 +230,89 @@ export function frameColumns(frame: Frame): ColumnSpec[] {
 				{title: 'Flags', weight: 1, min: 10, max: 24},
 				{title: 'Mutability', weight: 0, min: 10, max: 10},
 			];
+		case 'scope':
+			return [
+				{title: 'Filter group', weight: 1, min: 12, max: 40},
+				{title: 'Clause', weight: 3, min: 20},
+			];
+		case 'changes':
+			return [{title: 'Pending edit (u undoes the last, D the selected one)', weight: 1, min: 20}];
+		case 'backups':
+			return [
+				{title: 'Saved', weight: 0, min: 20, max: 20},
+				{title: 'Version', weight: 1, min: 10},
+				{title: 'File', weight: 2, min: 10},
+			];
 		default:
 			return [{title: 'Field', weight: 0, min: 20, max: 20}, {title: 'Value', weight: 1, min: 10}];
 	}
 }
 
+function backupRows(backups: readonly BackupEntry[]): Row[] {
+	return backups.map((backup, index) =>
+		row(backup.path, index, [backup.createdAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'), backup.version ?? '', backup.path]),
+	);
+}
+
+export type ScopeEntry = {
+	set: 'groups' | 'inputFilterGroups' | 'categoryFilterGroups';
+	groupIndex: number | 'new';
+	group: string;
+	clausePointer?: string;
+	clause?: FilterClause;
+	text: string;
+};
+
+const setNotes = {
+	groups: 'objects that fall out of scope are deprovisioned',
+	inputFilterGroups: 'applied early; objects that fall out are not deprovisioned',
+	categoryFilterGroups: 'experimental',
+} as const;
+
+/** A clause in words: `department EQUALS Sales, Marketing`. */
+export function clauseText(clause: FilterClause): string {
+	const values = clause.targetOperand?.values ?? [];
+	return `${clause.sourceOperandName} ${clause.operatorName}${values.length > 0 ? ` ${values.join(', ')}` : ''}`;
+}
+
+/**
+ * The scoping filter as rows: each clause, plus an "(empty)" row per set so a first clause can be
+ * added. Within a group all clauses must hold; any group of a set may hold.
+ */
+export function scopeEntries(node: ObjectMappingNode): ScopeEntry[] {
+	const scope = node.mapping.scope ?? {};
+	const entries: ScopeEntry[] = [];
+	for (const set of ['groups', 'inputFilterGroups', 'categoryFilterGroups'] as const) {
+		const groups = scope[set] ?? [];
+		groups.forEach((group, groupIndex) => {
+			const name = `${set}[${groupIndex}] ${group.name ?? ''}`.trim();
+			(group.clauses ?? []).forEach((clause, clauseIndex) => {
+				entries.push({
+					set,
+					groupIndex,
+					group: name,
+					clausePointer: `${node.pointer}/scope/${set}/${groupIndex}/clauses/${clauseIndex}`,
+					clause,
+					text: `${clauseIndex > 0 ? 'AND ' : ''}${clauseText(clause)}`,
+				});
+			});
+		});
+		if (groups.length === 0 && set !== 'categoryFilterGroups') {
+			entries.push({set, groupIndex: 'new', group: set, text: `(no filter — ${setNotes[set]}; a adds a clause)`});
+		}
+	}
+	return entries;
+}
+
 /** Where Enter on a row of a schema screen leads. */
 export function openRow(frame: Frame, index: number): Omit<NodeFrame, 'id' | 'list'> | undefined {
+	if (frame.kind === 'scope' || frame.kind === 'changes' || frame.kind === 'backups' || frame.kind === 'plan') return undefined;
 	if (frame.kind === 'schema') {
 		const context = frame.context;
 		if (!context) return undefined;
 		const {rules, directories} = context.index;
-		if (index < rules.length) return {kind: 'rule', context, node: rules[index]};
+		const rule = rules[index];
+		if (rule) return {kind: 'rule', context, node: rule};
 		const directory = directories[index - rules.length];
 		return directory ? {kind: 'directory', context, node: directory} : undefined;
 	}
@@ -265,8 +351,16 @@ export function crumb(frame: Frame, sourceLabel: string): string | undefined {
 			return frame.app.servicePrincipal.displayName ?? frame.app.servicePrincipal.id;
 		case 'schema':
 			return frame.job ? (frame.job.templateId ?? frame.job.id) : sourceLabel;
+		case 'scope':
+			return 'scoping filter';
+		case 'changes':
+			return 'pending changes';
+		case 'backups':
+			return 'backups';
+		case 'plan':
+			return 'plan';
 		default:
-			return (frame.node as {label: string}).label;
+			return frame.node.label;
 	}
 }
 
@@ -293,11 +387,19 @@ function truncateJson(value: unknown): string {
 	return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }
 
-function attributeMappingLines(node: AttributeMappingNode, columns: number): string[] {
+function problemLines(problems: readonly Problem[] | undefined): string[] {
+	if (!problems || problems.length === 0) return [];
+	return ['Problems', ...problems.map((problem) => `  ${problem.severity === 'error' ? '✗' : '!'} ${clean(problem.message)}`), ''];
+}
+
+function attributeMappingLines(node: AttributeMappingNode, context: SchemaContext, columns: number): string[] {
 	const mapping = node.mapping;
 	const owner = node.parent;
 	const kind = sourceKind(mapping);
+	const edited = context.working.edits.filter((edit) => edit.pointer === node.pointer || edit.pointer.startsWith(`${node.pointer}/`));
 	const lines = [
+		...problemLines(context.problems.get(node.pointer)),
+		...(edited.length > 0 ? [`Edited (not written yet): ${edited.map((edit) => clean(edit.summary)).join('; ')}`, ''] : []),
 		field('Target attribute', mapping.targetAttributeName),
 		field('Target object', `${owner.mapping.targetObjectName ?? '?'} (${owner.rule.rule.targetDirectoryName ?? '?'})`),
 		field('Source type', kind),
@@ -358,7 +460,7 @@ export function detailLines(frame: NodeFrame, columns: number): string[] {
 	if (cached && cached.columns === columns) return cached.lines;
 	const lines =
 		frame.kind === 'attributeMapping'
-			? attributeMappingLines(frame.node as AttributeMappingNode, columns)
+			? attributeMappingLines(frame.node as AttributeMappingNode, frame.context, columns)
 			: attributeDefinitionLines(frame.node as AttributeDefinitionNode);
 	lineCache.set(node, {columns, lines});
 	return lines;

@@ -2,7 +2,12 @@
  * Mounts the explorer in the terminal and guarantees the terminal comes back as it was: alternate
  * screen left and cursor shown on quit, on Ctrl+C, on signals and after a crash.
  */
-import {render} from 'ink';
+import {spawnSync} from 'node:child_process';
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {type Instance, render} from 'ink';
+import {UserError} from '../errors.js';
 import type {ExplorerServices} from '../explorer/services.js';
 import {Explorer} from './app.js';
 
@@ -10,7 +15,39 @@ const enterAltScreen = '\x1b[?1049h';
 const leaveAltScreen = '\x1b[?1049l';
 const showCursor = '\x1b[?25h';
 
-export type RunOptions = {altScreen: boolean};
+export type RunOptions = {altScreen: boolean; initialPatch?: string};
+
+function shellQuote(text: string): string {
+	return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Hands the terminal to $VISUAL/$EDITOR (like `kubectl edit`) and takes it back. Ink 6 has no
+ * suspend, so: raw mode off, leave the alternate screen, run the editor, then return and redraw all.
+ */
+function terminalEditor(getInstance: () => Instance | undefined, altScreen: boolean) {
+	return async (text: string, fileName: string): Promise<string> => {
+		const editor = process.env.VISUAL || process.env.EDITOR;
+		if (!editor) throw new UserError('Set $VISUAL or $EDITOR to the editor you want (e.g. export EDITOR=nano).');
+		const directory = await mkdtemp(join(tmpdir(), 'pvx-edit-'));
+		const file = join(directory, fileName);
+		await writeFile(file, text, {mode: 0o600});
+		const {stdin, stdout} = process;
+		try {
+			stdin.setRawMode?.(false);
+			stdout.write(showCursor + (altScreen ? leaveAltScreen : '\n'));
+			const result = spawnSync(`${editor} ${shellQuote(file)}`, {shell: true, stdio: 'inherit'});
+			if (result.error) throw new UserError(`Could not start the editor "${editor}": ${result.error.message}`);
+			if (result.status !== 0) throw new UserError(`The editor "${editor}" exited with code ${result.status}; nothing changed.`);
+			return await readFile(file, 'utf8');
+		} finally {
+			if (altScreen) stdout.write(`${enterAltScreen}\x1b[H`);
+			stdin.setRawMode?.(true);
+			getInstance()?.clear();
+			await rm(directory, {recursive: true, force: true});
+		}
+	};
+}
 
 export async function runExplorer(services: ExplorerServices, options: RunOptions): Promise<number> {
 	const {stdout} = process;
@@ -39,7 +76,9 @@ export async function runExplorer(services: ExplorerServices, options: RunOption
 	if (options.altScreen) stdout.write(enterAltScreen);
 
 	let exitCode = 0;
-	const instance = render(<Explorer services={services} onExit={(code) => (exitCode = code)} />, {
+	let instance: Instance | undefined;
+	const editor = terminalEditor(() => instance, options.altScreen);
+	instance = render(<Explorer services={services} onExit={(code) => (exitCode = code)} editor={editor} initialPatch={options.initialPatch} />, {
 		exitOnCtrlC: false,
 		patchConsole: false,
 		incrementalRendering: true,

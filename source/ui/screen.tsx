@@ -7,14 +7,17 @@ import {memo, useEffect, useState} from 'react';
 import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
 import {footerBindings, helpBindings} from './keymap.js';
 import {filterRows} from './list.js';
-import {crumb, detailLines, frameColumns, frameRows} from './rows.js';
+import {matchingSuggestions} from './modal.js';
+import {planStatus} from './plan-view.js';
+import {crumb, frameColumns, frameRows} from './rows.js';
 import {
 	type AppState,
 	availableCommands,
 	type Frame,
+	isTextFrame,
 	listViewportRows,
-	type NodeFrame,
 	type SignInFrame,
+	textLines,
 	topFrame,
 } from './state.js';
 import {fitToWidth, formatRow, layoutColumns, truncate, wrap} from './text.js';
@@ -52,14 +55,24 @@ const titles: Record<Frame['kind'], string> = {
 	directory: 'Objects',
 	object: 'Attribute definitions',
 	attribute: 'Attribute definition',
+	scope: 'Scoping filter',
+	changes: 'Pending changes',
+	backups: 'Backups of this job',
+	plan: 'Plan',
 };
 
 function frameTitle(frame: Frame): string {
-	if (frame.kind === 'objectMapping') {
-		const node = frame.node as {mapping: {sourceObjectName?: string | null; targetObjectName?: string | null}};
-		return `${titles.objectMapping}  ${clean(node.mapping.sourceObjectName || '(none)')} → ${clean(node.mapping.targetObjectName ?? '?')}`;
+	if (frame.kind === 'plan') {
+		const origin = frame.origin.kind === 'edits' ? 'pending edits' : `${frame.origin.kind} ${clean(frame.origin.label)}`;
+		return `Plan: write ${origin} to ${clean(frame.context.appName)}`;
 	}
-	return titles[frame.kind];
+	let title = titles[frame.kind];
+	if (frame.kind === 'objectMapping' || frame.kind === 'scope') {
+		const node = frame.node as {mapping: {sourceObjectName?: string | null; targetObjectName?: string | null}};
+		title = `${title}  ${clean(node.mapping.sourceObjectName || '(none)')} → ${clean(node.mapping.targetObjectName ?? '?')}`;
+	}
+	const pending = 'context' in frame && frame.context ? frame.context.working.edits.length : 0;
+	return pending > 0 && frame.kind !== 'changes' ? `${title}  · ${pending} pending` : title;
 }
 
 /** A message that must be read whole, wrapped over as many lines as it needs. */
@@ -68,16 +81,29 @@ function wrapped(key: string, text: string, width: number, style: Omit<Line, 'ke
 }
 
 function signInLines(frame: SignInFrame, now: number, width: number): Line[] {
-	const lines: Line[] = [{key: 'h', text: 'Sign in to Microsoft Entra ID with a device code', bold: true}, {key: 'b0', text: ''}];
-	if (frame.phase === 'starting') lines.push({key: 's', text: 'Asking for a device code…'});
-	if (frame.phase === 'prompt' && frame.prompt) {
-		const left = Math.max(0, Math.round((frame.prompt.expiresAt - now) / 1000));
+	const prompt = frame.phase === 'prompt' ? frame.prompt : undefined;
+	const how = prompt?.kind === 'browser' ? ' in a browser' : prompt ? ' with a device code' : '';
+	const lines: Line[] = [{key: 'h', text: `Sign in to Microsoft Entra ID${how}`, bold: true}, {key: 'b0', text: ''}];
+	// Also while the saved sign-in is tried, or an app-only credential gets its token: no prompt yet.
+	if (frame.phase === 'starting') lines.push({key: 's', text: 'Signing in…'});
+	if (prompt?.reason) lines.push(...wrapped('r', prompt.reason, width, {color: 'yellow'}), {key: 'b-r', text: ''});
+	if (prompt?.kind === 'browser') {
+		const port = prompt.redirectPort;
+		lines.push(
+			{key: 'p1', text: 'Open this address in a browser:'},
+			...wrapped('p2', prompt.url, width, {bold: true, color: 'cyan'}),
+			{key: 'b1', text: ''},
+			...wrapped('p3', `It returns to http://localhost:${port} on this host. Over SSH, forward that port first: ssh -L ${port}:127.0.0.1:${port} <this host>`, width),
+			{key: 'p5', text: 'Waiting for you to finish signing in…   Esc cancels.', dim: true},
+		);
+	} else if (prompt) {
+		const left = Math.max(0, Math.round((prompt.expiresAt - now) / 1000));
 		const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
 		lines.push(
 			{key: 'p1', text: 'On any device with a browser, open'},
-			{key: 'p2', text: `    ${clean(frame.prompt.verificationUri)}`, bold: true, color: 'cyan'},
+			{key: 'p2', text: `    ${clean(prompt.verificationUri)}`, bold: true, color: 'cyan'},
 			{key: 'p3', text: 'and enter the code'},
-			{key: 'p4', text: `    ${clean(frame.prompt.userCode).split('').join(' ')}`, bold: true, color: 'yellow'},
+			{key: 'p4', text: `    ${clean(prompt.userCode).split('').join(' ')}`, bold: true, color: 'yellow'},
 			{key: 'b1', text: ''},
 			{key: 'p5', text: `The code expires in ${clock}. Waiting for you to finish signing in…   Esc cancels.`, dim: true},
 		);
@@ -92,10 +118,12 @@ function signInLines(frame: SignInFrame, now: number, width: number): Line[] {
 function helpLines(state: AppState): Line[] {
 	const frame = topFrame(state);
 	const lines: Line[] = [{key: 'h', text: `Keys on this screen (${titles[frame.kind]})`, bold: true}];
-	for (const binding of helpBindings(availableCommands(frame))) {
+	const commands = availableCommands(frame, state.readOnly);
+	for (const binding of helpBindings(commands)) {
 		lines.push({key: binding.command, text: `  ${binding.label.padEnd(10)} ${binding.help}`});
 	}
-	if (availableCommands(frame).has('filter')) {
+	if (state.readOnly) lines.push({key: 'ro', text: '  Read-only session: editing and writing keys are off.', dim: true});
+	if (commands.has('filter')) {
 		lines.push({key: 'f', text: '  In a filter: type to narrow, Enter keeps it, Esc clears it.', dim: true});
 	}
 	lines.push({key: 'x', text: 'Press Esc or ? to close.', dim: true});
@@ -106,6 +134,7 @@ function helpLines(state: AppState): Line[] {
 function bodyLines(state: AppState, height: number, width: number): {header?: string; lines: Line[]; position?: string} {
 	const frame = topFrame(state);
 	if (state.help) return {lines: helpLines(state)};
+	if (state.modal) return {lines: modalLines(state, height, width)};
 	if (frame.kind === 'signIn') return {lines: signInLines(frame, Date.now(), width)};
 	if ((frame.kind === 'apps' || frame.kind === 'schema') && frame.status !== 'ready') {
 		if (frame.status === 'error') {
@@ -120,12 +149,17 @@ function bodyLines(state: AppState, height: number, width: number): {header?: st
 		const what = frame.kind === 'apps' ? 'Finding apps with provisioning jobs…' : 'Loading the schema…';
 		return {lines: [{key: 'l', text: what + progress}]};
 	}
-	if (frame.kind === 'attributeMapping' || frame.kind === 'attribute') {
-		const all = detailLines(frame as NodeFrame, width);
+	if ((frame.kind === 'changes' || frame.kind === 'backups') && frameRows(frame).length === 0) {
+		const text = frame.kind === 'changes' ? 'No pending changes.' : frame.status === 'error' ? (frame.error ?? 'No backups.') : frame.status === 'loading' ? 'Looking for backups…' : 'No backups of this job yet: one is saved before every write.';
+		return {lines: wrapped('empty', text, width, {dim: true})};
+	}
+	if (isTextFrame(frame)) {
+		const all = textLines(frame, width);
 		const top = frame.list.offset;
 		const shown = all.slice(top, top + height).map((text, index) => ({key: String(top + index), text}));
 		const last = Math.min(all.length, top + height);
-		return {header: 'Field               Value', lines: shown, position: all.length > height ? `lines ${top + 1}–${last}/${all.length}` : ''};
+		const header = frame.kind === 'plan' ? '' : 'Field               Value';
+		return {header, lines: shown, position: all.length > height ? `lines ${top + 1}–${last}/${all.length}` : ''};
 	}
 	const specs = frameColumns(frame);
 	const widths = layoutColumns(specs, width - 2);
@@ -143,8 +177,37 @@ function bodyLines(state: AppState, height: number, width: number): {header?: st
 	return {header: `  ${formatRow(specs.map((spec) => spec.title), widths)}`, lines, position};
 }
 
+function modalLines(state: AppState, height: number, width: number): Line[] {
+	const modal = state.modal!;
+	const lines: Line[] = [{key: 'modal-title', text: clean(modal.title), bold: true}];
+	if (modal.kind === 'confirm' || modal.kind === 'notice') {
+		for (const [index, line] of modal.lines.entries()) lines.push(...wrapped(`modal-${index}`, line, width));
+		return lines;
+	}
+	if (modal.kind === 'prompt') {
+		if (modal.hint) lines.push(...wrapped('modal-hint', modal.hint, width, {dim: true}));
+		lines.push(...wrapped('modal-value', `> ${modal.value}▏`, width, {color: 'cyan'}));
+		if (modal.error) lines.push(...wrapped('modal-error', modal.error, width, {color: 'red'}));
+		const suggestions = matchingSuggestions(modal);
+		if (suggestions.length > 0) lines.push({key: 'modal-suggest', text: `Tab: ${suggestions.join('  ')}`, dim: true});
+		return lines;
+	}
+	const rows = filterRows(modal.options, modal.list.filter);
+	lines.push({key: 'modal-filter', text: modal.list.filter ? `filter: ${clean(modal.list.filter)}  (${rows.length} of ${modal.options.length})` : 'type to narrow, ↑↓ choose, Enter accept', dim: true});
+	const visible = Math.max(1, height - lines.length);
+	const offset = Math.max(0, Math.min(modal.list.offset, modal.list.cursor), modal.list.cursor - visible + 1);
+	for (const [index, option] of rows.slice(offset, offset + visible).entries()) {
+		const active = offset + index === modal.list.cursor;
+		lines.push({key: `opt-${option.key}`, text: `${active ? '›' : ' '} ${option.cells[0] ?? ''}`, inverse: active});
+	}
+	return lines;
+}
+
 function statusLine(state: AppState): Line {
 	const frame = topFrame(state);
+	if (frame.kind === 'plan' && state.message?.kind !== 'error') {
+		return {key: 'status', text: clean(planStatus(frame)), color: frame.status === 'confirm' ? 'yellow' : frame.status === 'done' ? 'green' : undefined};
+	}
 	if (frame.list.filtering) return {key: 'status', text: `/${clean(frame.list.filter)}▏  (Enter keeps, Esc clears)`, color: 'cyan'};
 	if (state.message) return {key: 'status', text: clean(state.message.text), color: state.message.kind === 'error' ? 'red' : 'green'};
 	if (frame.list.filter) return {key: 'status', text: `filter: ${clean(frame.list.filter)}  (Esc clears)`, dim: true};
@@ -153,7 +216,10 @@ function statusLine(state: AppState): Line {
 
 function footerLine(state: AppState): string {
 	if (state.help) return 'Esc close help';
-	const bindings = footerBindings(availableCommands(topFrame(state)));
+	if (state.modal) return state.modal.kind === 'confirm' ? 'y yes  n no' : state.modal.kind === 'notice' ? 'Enter close' : 'Enter accept  Esc cancel';
+	const frame = topFrame(state);
+	if (frame.kind === 'plan' && frame.status === 'confirm') return 'type the name  Enter write  ↑↓ PgUp PgDn scroll  Esc back';
+	const bindings = footerBindings(availableCommands(frame, state.readOnly));
 	return bindings.map((binding) => `${binding.label} ${binding.help}`).join('  ');
 }
 

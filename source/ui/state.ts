@@ -3,12 +3,18 @@
  * reducer. Effects (sign-in, Graph, files) watch the state and report back with actions, so every
  * key press is applied in order against the latest state, even when several arrive in one read.
  */
-import type {AppSummary, DeviceCodePrompt, ExplorerSource, SchemaDownload} from '../explorer/services.js';
-import type {SchemaIndex} from '../schema/navigation.js';
-import type {SynchronizationJob} from '../schema/types.js';
+import type {Operation} from 'fast-json-patch';
+import type {DriftError, Plan, Problem, WriteStep} from '../edit/index.js';
+import type {AppSummary, BackupEntry, DeviceCodePrompt, ExplorerSource, SchemaDownload} from '../explorer/services.js';
+import type {SchemaNode} from '../schema/navigation.js';
+import type {SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
+import type {SchemaContext} from './context.js';
+import {handleEditCommand, isEditCommand, submitModal, writeCommands} from './editing.js';
 import {type Command, type KeyPress, matchCommand} from './keymap.js';
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
-import {detailLines, openRow, type SchemaContext, frameRows} from './rows.js';
+import {type Modal, modalKey} from './modal.js';
+import {cachedPlanLines, handlePlanKey, openImportPlan} from './plan-view.js';
+import {detailLines, frameRows, openRow} from './rows.js';
 
 export type LoadStatus = 'loading' | 'ready' | 'error';
 
@@ -17,6 +23,8 @@ type FrameBase = {id: number; list: ListState};
 export type SignInFrame = FrameBase & {
 	kind: 'signIn';
 	phase: 'starting' | 'prompt' | 'cancelled' | 'error';
+	/** :login asks even when a saved sign-in would work. */
+	forcePrompt?: boolean;
 	prompt?: DeviceCodePrompt;
 	error?: string;
 };
@@ -36,32 +44,71 @@ export type SchemaFrame = FrameBase & {
 	context?: SchemaContext;
 	error?: string;
 };
-/** Screens inside a loaded schema; `node` is a navigation-index node. */
+/** Screens inside a loaded schema; `node` is a navigation-index node of `context.index`. */
 export type NodeFrame = FrameBase & {
-	kind: 'rule' | 'objectMapping' | 'attributeMapping' | 'directory' | 'object' | 'attribute';
+	kind: 'rule' | 'objectMapping' | 'attributeMapping' | 'directory' | 'object' | 'attribute' | 'scope';
 	context: SchemaContext;
-	node: unknown;
+	node: SchemaNode;
 };
-export type Frame = SignInFrame | AppsFrame | JobsFrame | SchemaFrame | NodeFrame;
+/** The pending edits of a job. */
+export type ChangesFrame = FrameBase & {kind: 'changes'; context: SchemaContext};
+/** Backups of a job, for :restore. */
+export type BackupsFrame = FrameBase & {kind: 'backups'; context: SchemaContext; status: LoadStatus; backups?: BackupEntry[]; error?: string};
 
-export type Task = {
-	id: number;
-	kind: 'export';
-	bytes: Uint8Array;
-	appName: string;
-	job?: Pick<SynchronizationJob, 'id' | 'templateId'>;
+export type PlanOrigin = {kind: 'edits'} | {kind: 'import' | 'restore'; label: string};
+export type PlanStatus = 'checking' | 'blocked' | 'confirm' | 'writing' | 'done' | 'failed' | 'drift' | 'mismatch';
+/** terraform-plan-like review of what a write would change, then the write itself. */
+export type PlanFrame = FrameBase & {
+	kind: 'plan';
+	context: SchemaContext;
+	origin: PlanOrigin;
+	document: SynchronizationSchema;
+	status: PlanStatus;
+	plan?: Plan;
+	problems?: Problem[];
+	/** What the user typed to confirm (the app's display name). */
+	typed: string;
+	step?: WriteStep;
+	backupPath?: string;
+	error?: string;
+	details?: string[];
+	drift?: Pick<DriftError, 'live' | 'liveBytes' | 'liveVersion' | 'plan'>;
+	/** Which write attempt this is, so a result from an older attempt is ignored. */
+	attempt: number;
+	/** What to know about where the document came from (e.g. remapped directory ids). */
+	note?: string;
 };
+export type Frame = SignInFrame | AppsFrame | JobsFrame | SchemaFrame | NodeFrame | ChangesFrame | BackupsFrame | PlanFrame;
 
-export type Message = {kind: 'info' | 'error'; text: string};
+export type Task =
+	| {id: number; kind: 'export'; bytes: Uint8Array; appName: string; job?: Pick<SynchronizationJob, 'id' | 'templateId'>}
+	| {id: number; kind: 'savePatch'; path: string; operations: Operation[]}
+	| {id: number; kind: 'serverValidate'; context: SchemaContext; expressions: Array<{pointer: string; expression: string}>}
+	| {id: number; kind: 'plan'; frameId: number}
+	| {id: number; kind: 'write'; frameId: number; attempt: number}
+	| {id: number; kind: 'readSchema'; path: string; purpose: 'import' | 'restore'; context: SchemaContext}
+	| {id: number; kind: 'listBackups'; frameId: number}
+	| {id: number; kind: 'editor'; context: SchemaContext; pointer: string; text: string}
+	| {id: number; kind: 'metadata'; context: SchemaContext}
+	| {id: number; kind: 'loadPatch'; context: SchemaContext; path: string}
+	| {id: number; kind: 'signOut'}
+	| {id: number; kind: 'whoami'};
+
+/** A line of news for the status line; `sticky` (or a long error) is shown whole until dismissed. */
+export type Message = {kind: 'info' | 'error'; text: string; sticky?: boolean};
 
 export type AppState = {
 	source: ExplorerSource;
 	viewport: {rows: number; columns: number};
 	stack: Frame[];
 	help: boolean;
+	modal?: Modal;
 	message?: Message;
 	tasks: Task[];
 	nextId: number;
+	readOnly: boolean;
+	/** A JSON Patch file to load into the first schema opened (--patch). */
+	initialPatch?: string;
 	exit?: {code: number};
 };
 
@@ -73,9 +120,24 @@ export type Action =
 	| {type: 'signInFailed'; frameId: number; error: string}
 	| {type: 'appsProgress'; frameId: number; done: number; total: number}
 	| {type: 'appsLoaded'; frameId: number; apps: AppSummary[]}
-	| {type: 'schemaLoaded'; frameId: number; download: SchemaDownload; index: SchemaIndex}
+	| {type: 'schemaLoaded'; frameId: number; context: SchemaContext}
 	| {type: 'loadFailed'; frameId: number; error: string}
-	| {type: 'taskDone'; taskId: number; message: Message};
+	| {type: 'taskDone'; taskId: number; message?: Message}
+	| {type: 'contextChanged'; from: SchemaContext; to: SchemaContext; message?: Message}
+	| {type: 'planReady'; frameId: number; plan: Plan; problems: Problem[]}
+	| {type: 'writeStep'; frameId: number; attempt: number; step: WriteStep}
+	| {type: 'writeFinished'; frameId: number; attempt: number; outcome: WriteOutcome}
+	| {type: 'schemaRead'; taskId: number; purpose: 'import' | 'restore'; context: SchemaContext; download: SchemaDownload; label: string}
+	| {type: 'backupsListed'; frameId: number; backups?: BackupEntry[]; error?: string}
+	| {type: 'editorDone'; context: SchemaContext; pointer: string; text: string}
+	| {type: 'signedOut'; taskId: number}
+	| {type: 'notice'; message: Message};
+
+export type WriteOutcome =
+	| {kind: 'done'; backupPath: string; newVersion: string | null}
+	| {kind: 'failed'; error: string; backupPath?: string}
+	| {kind: 'drift'; error: string; drift: Pick<DriftError, 'live' | 'liveBytes' | 'liveVersion' | 'plan'>}
+	| {kind: 'mismatch'; error: string; backupPath: string; differences: string[]};
 
 /** Lines the screen spends on breadcrumb, title, column header, status and footer. */
 export const chromeLines = 5;
@@ -85,59 +147,97 @@ export function listViewportRows(viewport: {rows: number}): number {
 	return Math.max(1, viewport.rows - 1 - chromeLines);
 }
 
-export function initialState(source: ExplorerSource, viewport: {rows: number; columns: number}): AppState {
+export function initialState(
+	source: ExplorerSource,
+	viewport: {rows: number; columns: number},
+	options: {readOnly?: boolean; initialPatch?: string} = {},
+): AppState {
 	const first: Frame =
 		source.kind === 'file'
 			? {id: 1, kind: 'schema', status: 'loading', list: initialList}
 			: {id: 1, kind: 'signIn', phase: 'starting', list: initialList};
-	return {source, viewport, stack: [first], help: false, tasks: [], nextId: 2};
+	return {
+		source,
+		viewport,
+		stack: [first],
+		help: false,
+		tasks: [],
+		nextId: 2,
+		readOnly: Boolean(options.readOnly),
+		initialPatch: options.initialPatch,
+	};
 }
 
 export function topFrame(state: AppState): Frame {
 	return state.stack[state.stack.length - 1]!;
 }
 
-const navigation: Command[] = ['up', 'down', 'pageUp', 'pageDown', 'home', 'end'];
-const everywhere: Command[] = ['help', 'quit', 'forceQuit', 'back'];
+export function frameContext(frame: Frame): SchemaContext | undefined {
+	return 'context' in frame ? frame.context : undefined;
+}
 
-/** The commands a screen offers: drives key matching, the footer and `?` help alike. */
-export function availableCommands(frame: Frame): ReadonlySet<Command> {
-	const commands = new Set<Command>(everywhere);
+const navigation: Command[] = ['up', 'down', 'pageUp', 'pageDown', 'home', 'end'];
+const everywhere: Command[] = ['help', 'quit', 'forceQuit', 'back', 'commandLine'];
+/** Keys of every screen inside a loaded schema. */
+const schemaWide: Command[] = ['export', 'changes', 'undo', 'savePatch', 'plan', 'import'];
+const mappingEdits: Command[] = ['editSource', 'editDefault', 'editFlowType', 'editFlowBehavior', 'editMatching', 'externalEdit', 'removeItem'];
+
+function commandsOf(frame: Frame): Command[] {
+	const list = [...navigation, 'open', 'filter'] as Command[];
 	switch (frame.kind) {
 		case 'signIn':
-			if (frame.phase === 'cancelled' || frame.phase === 'error') commands.add('retry');
-			break;
+			return frame.phase === 'cancelled' || frame.phase === 'error' ? ['retry'] : [];
 		case 'apps':
-			if (frame.status === 'error') commands.add('retry');
-			if (frame.status === 'ready') for (const command of [...navigation, 'open', 'filter', 'retry'] as Command[]) commands.add(command);
-			break;
+			if (frame.status === 'error') return ['retry'];
+			return frame.status === 'ready' ? [...list, 'retry'] : [];
 		case 'jobs':
-			for (const command of [...navigation, 'open', 'filter', 'export'] as Command[]) commands.add(command);
-			break;
+			return [...list, 'export'];
 		case 'schema':
-			if (frame.status === 'error') commands.add('retry');
-			if (frame.status === 'ready') for (const command of [...navigation, 'open', 'filter', 'export'] as Command[]) commands.add(command);
-			break;
+			if (frame.status === 'error') return ['retry'];
+			return frame.status === 'ready' ? [...list, ...schemaWide] : [];
+		case 'rule':
+			return [...list, 'toggleEnabled', 'scope', 'externalEdit', ...schemaWide];
+		case 'objectMapping':
+			return [...list, ...mappingEdits, 'addItem', 'scope', ...schemaWide];
 		case 'attributeMapping':
+			return [...navigation, ...mappingEdits, ...schemaWide];
 		case 'attribute':
-			for (const command of [...navigation, 'export'] as Command[]) commands.add(command);
-			break;
+			return [...navigation, ...schemaWide];
+		case 'scope':
+			return [...navigation, 'open', 'addItem', 'removeItem', ...schemaWide];
+		case 'changes':
+			return [...navigation, 'removeItem', 'undo', 'savePatch', 'plan'];
+		case 'backups':
+			return frame.status === 'ready' ? [...navigation, 'open'] : [];
+		case 'plan':
+			return [...navigation, 'retry'];
 		default:
-			for (const command of [...navigation, 'open', 'filter', 'export'] as Command[]) commands.add(command);
+			return [...list, ...schemaWide];
 	}
+}
+
+/** The commands a screen offers: drives key matching, the footer and `?` help alike. */
+export function availableCommands(frame: Frame, readOnly = false): ReadonlySet<Command> {
+	const commands = new Set<Command>([...everywhere, ...commandsOf(frame)]);
+	if (readOnly) for (const command of writeCommands) commands.delete(command);
 	return commands;
 }
 
-function isTextFrame(frame: Frame): boolean {
-	return frame.kind === 'attributeMapping' || frame.kind === 'attribute';
+/** Screens whose body is text to scroll rather than rows to pick. */
+export function isTextFrame(frame: Frame): boolean {
+	return frame.kind === 'attributeMapping' || frame.kind === 'attribute' || frame.kind === 'plan';
 }
 
-function replaceTop(state: AppState, frame: Frame): AppState {
+export function replaceTop(state: AppState, frame: Frame): AppState {
 	return {...state, stack: [...state.stack.slice(0, -1), frame]};
 }
 
-function push(state: AppState, make: (id: number) => Frame): AppState {
-	return {...state, stack: [...state.stack, make(state.nextId)], nextId: state.nextId + 1, message: undefined};
+export function push(state: AppState, make: (id: number) => Frame): AppState {
+	return {...state, stack: [...state.stack, make(state.nextId)], nextId: state.nextId + 1};
+}
+
+export function addTask(state: AppState, task: Task extends infer T ? (T extends {id: number} ? Omit<T, 'id'> : never) : never): AppState {
+	return {...state, tasks: [...state.tasks, {...task, id: state.nextId} as Task], nextId: state.nextId + 1};
 }
 
 function updateFrame(state: AppState, frameId: number, update: (frame: Frame) => Frame): AppState {
@@ -148,12 +248,33 @@ function updateFrame(state: AppState, frameId: number, update: (frame: Frame) =>
 	return {...state, stack};
 }
 
-/** The export an `x` press asks for on the current screen, if the bytes are at hand. */
-function exportRequest(frame: Frame): Omit<Task, 'id' | 'kind'> | string {
+/**
+ * Puts a changed schema context into every screen that shows it. Screens showing a node re-find it
+ * by its JSON Pointer; a screen whose node no longer exists is closed with the ones above it.
+ */
+export function replaceContext(state: AppState, from: SchemaContext, to: SchemaContext): AppState {
+	const stack: Frame[] = [];
+	for (const frame of state.stack) {
+		if (frameContext(frame) !== from) {
+			stack.push(frame);
+			continue;
+		}
+		if ('node' in frame) {
+			const node = to.index.nodeAt(frame.node.pointer);
+			if (!node || node.kind !== frame.node.kind) break;
+			stack.push({...frame, context: to, node} as Frame);
+		} else {
+			stack.push({...frame, context: to} as Frame);
+		}
+	}
+	return withFittedWindow({...state, stack});
+}
+
+function exportRequest(frame: Frame): Omit<Extract<Task, {kind: 'export'}>, 'id'> | string {
 	if (frame.kind === 'jobs') return 'Open the job first (Enter), then press x to export its schema.';
-	if (!('context' in frame) || !frame.context) return 'Nothing to export yet.';
-	const {download, appName, job} = frame.context;
-	return {bytes: download.bytes, appName, job};
+	const context = frameContext(frame);
+	if (!context) return 'Nothing to export yet.';
+	return {kind: 'export', bytes: context.download.bytes, appName: context.appName, job: context.job};
 }
 
 /** Drops the filter but keeps the cursor on the row it was on, so clearing a filter never loses your place. */
@@ -170,21 +291,22 @@ function handleFilterKey(state: AppState, frame: Frame, press: KeyPress): AppSta
 	if (press.backspace || press.delete) {
 		return replaceTop(state, {...frame, list: {...list, filter: list.filter.slice(0, -1), cursor: 0, offset: 0}});
 	}
-	if (press.ctrl || press.meta || !press.input || press.upArrow || press.downArrow) {
-		// Arrows keep working while filtering, so one can narrow and move without leaving the prompt.
-		if (press.upArrow || press.downArrow) return applyMove(state, frame, press.upArrow ? 'up' : 'down');
-		return state;
-	}
+	if (press.upArrow || press.downArrow) return applyMove(state, frame, press.upArrow ? 'up' : 'down');
+	if (press.ctrl || press.meta || !press.input) return state;
 	const typed = press.input.replace(/[\x00-\x1f\x7f]/g, '');
 	return replaceTop(state, {...frame, list: {...list, filter: list.filter + typed, cursor: 0, offset: 0}});
 }
 
-function applyMove(state: AppState, frame: Frame, move: ListMove): AppState {
+export function textLines(frame: Frame, columns: number): readonly string[] {
+	if (frame.kind === 'plan') return cachedPlanLines(frame, columns);
+	return detailLines(frame as NodeFrame, columns);
+}
+
+export function applyMove(state: AppState, frame: Frame, move: ListMove): AppState {
 	const viewportRows = listViewportRows(state.viewport);
 	let list: ListState;
 	if (isTextFrame(frame)) {
-		const lines = detailLines(frame as NodeFrame, state.viewport.columns);
-		list = scrollText(frame.list, move, lines.length, viewportRows);
+		list = scrollText(frame.list, move, textLines(frame, state.viewport.columns).length, viewportRows);
 	} else {
 		const rows = filterRows(frameRows(frame), frame.list.filter);
 		list = moveList(frame.list, move, rows.length, viewportRows);
@@ -192,22 +314,56 @@ function applyMove(state: AppState, frame: Frame, move: ListMove): AppState {
 	return list === frame.list ? state : replaceTop(state, {...frame, list});
 }
 
+function pendingEditCount(state: AppState): number {
+	const contexts = new Set(state.stack.map(frameContext).filter((context): context is SchemaContext => Boolean(context)));
+	let count = 0;
+	for (const context of contexts) count += context.working.edits.length;
+	return count;
+}
+
 function goBack(state: AppState, frame: Frame): AppState {
 	if (frame.kind === 'signIn' && frame.phase !== 'cancelled' && frame.phase !== 'error') {
 		return replaceTop(state, {...frame, phase: 'cancelled', prompt: undefined});
 	}
-	if (state.stack.length <= 1) {
-		return {...state, message: {kind: 'info', text: 'This is the first screen: q quits.'}};
+	if (frame.kind === 'plan') return leavePlan(state, frame);
+	if (frame.kind === 'schema' && frame.context?.working.hasChanges) {
+		const count = frame.context.working.edits.length;
+		return {
+			...state,
+			modal: {
+				kind: 'confirm',
+				title: `Leave this job and discard ${count} pending edit${count === 1 ? '' : 's'}?`,
+				lines: ['P saves them as a JSON Patch file first.', 'y discards and goes back, n stays.'],
+				purpose: {kind: 'discard-and-leave'},
+			},
+		};
 	}
-	return {...state, stack: state.stack.slice(0, -1), message: undefined};
+	if (state.stack.length <= 1) return {...state, message: {kind: 'info', text: 'This is the first screen: q quits.'}};
+	return {...state, stack: state.stack.slice(0, -1)};
+}
+
+/** Leaving the plan: after a successful write the job is read again, so the screens show what is live now. */
+export function leavePlan(state: AppState, frame: PlanFrame): AppState {
+	if (frame.status === 'writing') return {...state, message: {kind: 'info', text: 'Writing… wait for the result.'}};
+	const popped = {...state, stack: state.stack.slice(0, -1)};
+	if (frame.status !== 'done') return popped;
+	const schemaIndex = popped.stack.findIndex((candidate) => candidate.kind === 'schema' && candidate.context === frame.context);
+	if (schemaIndex === -1) return popped;
+	const schema = popped.stack[schemaIndex] as SchemaFrame;
+	return {
+		...popped,
+		stack: [...popped.stack.slice(0, schemaIndex), {...schema, id: popped.nextId, status: 'loading', context: undefined, list: initialList}],
+		nextId: popped.nextId + 1,
+		message: {kind: 'info', text: `Written and verified. Backup of the previous schema: ${frame.backupPath ?? ''}`},
+	};
 }
 
 function retry(state: AppState, frame: Frame): AppState {
 	const id = state.nextId;
-	const next = {...state, nextId: id + 1, message: undefined};
+	const next = {...state, nextId: id + 1};
 	switch (frame.kind) {
 		case 'signIn':
-			return replaceTop(next, {id, kind: 'signIn', phase: 'starting', list: initialList});
+			return replaceTop(next, {id, kind: 'signIn', phase: 'starting', forcePrompt: frame.forcePrompt, list: initialList});
 		case 'apps':
 			return replaceTop(next, {id, kind: 'apps', status: 'loading', list: initialList});
 		case 'schema':
@@ -229,68 +385,143 @@ function openSelected(state: AppState, frame: Frame): AppState {
 		const job = frame.app.jobs[row.index];
 		return job ? push(state, (id) => ({id, kind: 'schema', status: 'loading', app: frame.app, job, list: initialList})) : state;
 	}
+	if (frame.kind === 'backups') {
+		const backup = frame.backups?.[row.index];
+		if (!backup) return state;
+		return addTask({...state, message: {kind: 'info', text: 'Reading the backup…'}}, {
+			kind: 'readSchema',
+			path: backup.path,
+			purpose: 'restore',
+			context: frame.context,
+		});
+	}
+	if (frame.kind === 'scope') return handleEditCommand(state, frame, 'open');
 	const target = openRow(frame, row.index);
 	if (!target) return state;
-	return push(state, (id) => ({id, list: initialList, ...target}));
+	return push(state, (id) => ({id, list: initialList, ...target}) as Frame);
+}
+
+function quit(state: AppState): AppState {
+	const pending = pendingEditCount(state);
+	if (pending === 0) return {...state, exit: {code: 0}};
+	return {
+		...state,
+		modal: {
+			kind: 'confirm',
+			title: `Quit and discard ${pending} pending edit${pending === 1 ? '' : 's'}?`,
+			lines: ['Nothing was written to the tenant. P saves them as a JSON Patch file first.', 'y quits, n stays.'],
+			purpose: {kind: 'discard-and-quit'},
+		},
+	};
 }
 
 function handleCommand(state: AppState, frame: Frame, command: Command): AppState {
 	switch (command) {
 		case 'forceQuit':
-		case 'quit':
 			return {...state, exit: {code: 0}};
+		case 'quit':
+			return quit(state);
 		case 'help':
 			return {...state, help: true};
 		case 'back':
 			return goBack(state, frame);
 		case 'retry':
+			if (frame.kind === 'plan') return handlePlanKey(state, frame, {input: 'r'}) ?? state;
 			return retry(state, frame);
 		case 'filter':
 			return replaceTop(state, {...frame, list: {...frame.list, filtering: true}});
 		case 'open':
 			return openSelected(state, frame);
+		case 'commandLine':
+			return {...state, modal: {kind: 'prompt', title: 'Command', hint: ':restore  :login  :logout  :whoami  :apps  :quit', value: '', purpose: {kind: 'command'}}};
 		case 'export': {
 			const request = exportRequest(frame);
 			if (typeof request === 'string') return {...state, message: {kind: 'info', text: request}};
-			return {
-				...state,
-				tasks: [...state.tasks, {id: state.nextId, kind: 'export', ...request}],
-				nextId: state.nextId + 1,
-				message: {kind: 'info', text: 'Exporting…'},
-			};
+			return addTask({...state, message: {kind: 'info', text: 'Exporting…'}}, request);
 		}
 		default:
-			return applyMove(state, frame, command);
+			if (isEditCommand(command)) return handleEditCommand(state, frame, command);
+			return applyMove(state, frame, command as ListMove);
 	}
 }
 
 function handleKey(current: AppState, press: KeyPress): AppState {
 	if (current.exit) return current;
+	if (press.ctrl && press.input === 'c') return {...current, exit: {code: 0}};
 	// A message is news for one look: the next key clears it.
 	const state = current.message ? {...current, message: undefined} : current;
-	if (press.ctrl && press.input === 'c') return {...state, exit: {code: 0}};
+	if (state.modal) {
+		const outcome = modalKey(state.modal, press, listViewportRows(state.viewport) - 3);
+		switch (outcome.type) {
+			case 'cancel':
+				return {...state, modal: undefined};
+			case 'update':
+				return {...state, modal: outcome.modal};
+			case 'submit':
+				return submitModal({...state, modal: undefined}, outcome.modal, outcome.value);
+			default:
+				return state;
+		}
+	}
 	if (state.help) {
 		// Help is a modal: any of its closing keys closes it, other keys are ignored.
 		if (press.escape || press.return || press.input === '?' || press.input === 'q') return {...state, help: false};
 		return state;
 	}
 	const frame = topFrame(state);
+	if (frame.kind === 'plan') {
+		const handled = handlePlanKey(state, frame, press);
+		if (handled !== undefined) return handled;
+	}
 	if (frame.list.filtering) return handleFilterKey(state, frame, press);
 	// Esc with an applied filter clears the filter before it goes back.
 	if (press.escape && frame.list.filter) return clearFilter(state, frame);
-	const command = matchCommand(press, availableCommands(frame));
+	const command = matchCommand(press, availableCommands(frame, state.readOnly));
 	return command ? handleCommand(state, frame, command) : state;
 }
 
-function withFittedWindow(state: AppState): AppState {
+export function withFittedWindow(state: AppState): AppState {
 	const frame = topFrame(state);
-	if (isTextFrame(frame)) return state;
+	if (isTextFrame(frame)) {
+		const lines = textLines(frame, state.viewport.columns).length;
+		const list = scrollText(frame.list, 'up', lines, listViewportRows(state.viewport));
+		const fitted = scrollText(list, 'down', lines, listViewportRows(state.viewport));
+		// (up then down re-clamps the top line to the new length without moving it otherwise)
+		return fitted.offset === frame.list.offset ? state : replaceTop(state, {...frame, list: {...frame.list, offset: Math.min(frame.list.offset, fitted.offset)}});
+	}
 	const count = filterRows(frameRows(frame), frame.list.filter).length;
 	const list = fitWindow(frame.list, count, listViewportRows(state.viewport));
 	return list === frame.list ? state : replaceTop(state, {...frame, list});
 }
 
+function schemaLoaded(state: AppState, frameId: number, context: SchemaContext): AppState {
+	let next = updateFrame(state, frameId, (frame) => (frame.kind === 'schema' ? {...frame, status: 'ready', context} : frame));
+	if (next === state) return state;
+	if (context.servicePrincipalId) next = addTask(next, {kind: 'metadata', context});
+	if (next.initialPatch) {
+		const path = next.initialPatch;
+		next = addTask({...next, initialPatch: undefined}, {kind: 'loadPatch', context, path});
+	}
+	return next;
+}
+
+function planFrameUpdate(state: AppState, frameId: number, update: (frame: PlanFrame) => PlanFrame): AppState {
+	return updateFrame(state, frameId, (frame) => (frame.kind === 'plan' ? update(frame) : frame));
+}
+
+/** An error too long for the status line is shown whole, in a notice that waits to be dismissed. */
+function noticeForLongError(state: AppState): AppState {
+	const message = state.message;
+	if (!message || (message.kind !== 'error' && !message.sticky) || state.modal || message.text.length <= state.viewport.columns - 1) return state;
+	const title = message.kind === 'error' ? 'Problem' : 'Note';
+	return {...state, message: undefined, modal: {kind: 'notice', title, lines: [message.text, 'Enter or Esc closes this.'], purpose: {kind: 'notice'}}};
+}
+
 export function reducer(state: AppState, action: Action): AppState {
+	return noticeForLongError(step(state, action));
+}
+
+function step(state: AppState, action: Action): AppState {
 	switch (action.type) {
 		case 'key':
 			return handleKey(state, action.press);
@@ -323,18 +554,61 @@ export function reducer(state: AppState, action: Action): AppState {
 				frame.kind === 'apps' ? {...frame, status: 'ready', apps: action.apps, progress: undefined} : frame,
 			);
 		case 'schemaLoaded':
-			return updateFrame(state, action.frameId, (frame) => {
-				if (frame.kind !== 'schema') return frame;
-				const appName = frame.app?.servicePrincipal.displayName ?? (state.source.kind === 'file' ? state.source.path : 'app');
-				const context: SchemaContext = {download: action.download, index: action.index, appName, job: frame.job};
-				return {...frame, status: 'ready', context};
-			});
+			return schemaLoaded(state, action.frameId, action.context);
 		case 'loadFailed':
 			return updateFrame(state, action.frameId, (frame) =>
 				frame.kind === 'apps' || frame.kind === 'schema' ? {...frame, status: 'error', error: action.error} : frame,
 			);
 		case 'taskDone':
-			return {...state, tasks: state.tasks.filter((task) => task.id !== action.taskId), message: action.message};
+			return {...state, tasks: state.tasks.filter((task) => task.id !== action.taskId), message: action.message ?? state.message};
+		case 'contextChanged': {
+			const next = replaceContext(state, action.from, action.to);
+			return action.message ? {...next, message: action.message} : next;
+		}
+		case 'planReady':
+			return planFrameUpdate(state, action.frameId, (frame) => {
+				const blocked = action.problems.some((problem) => problem.severity === 'error');
+				return {...frame, plan: action.plan, problems: action.problems, status: blocked ? 'blocked' : 'confirm', typed: ''};
+			});
+		case 'writeStep':
+			return planFrameUpdate(state, action.frameId, (frame) => (frame.attempt === action.attempt ? {...frame, step: action.step} : frame));
+		case 'writeFinished':
+			return planFrameUpdate(state, action.frameId, (frame) => {
+				if (frame.attempt !== action.attempt) return frame;
+				const outcome = action.outcome;
+				switch (outcome.kind) {
+					case 'done':
+						return {...frame, status: 'done', backupPath: outcome.backupPath, step: undefined, list: initialList};
+					case 'failed':
+						return {...frame, status: 'failed', error: outcome.error, backupPath: outcome.backupPath, step: undefined};
+					case 'drift':
+						return {...frame, status: 'drift', error: outcome.error, drift: outcome.drift, step: undefined, list: initialList};
+					case 'mismatch':
+						return {...frame, status: 'mismatch', error: outcome.error, backupPath: outcome.backupPath, details: outcome.differences, step: undefined};
+				}
+			});
+		case 'schemaRead': {
+			const tasks = state.tasks.filter((task) => task.id !== action.taskId);
+			return openImportPlan({...state, tasks}, action.context, action.download, action.purpose, action.label);
+		}
+		case 'backupsListed':
+			return updateFrame(state, action.frameId, (frame) =>
+				frame.kind === 'backups'
+					? {...frame, status: action.error ? 'error' : 'ready', backups: action.backups, error: action.error}
+					: frame,
+			);
+		case 'signedOut':
+			return {
+				...state,
+				tasks: state.tasks.filter((task) => task.id !== action.taskId),
+				stack: [{id: state.nextId, kind: 'signIn', phase: 'cancelled', list: initialList}],
+				nextId: state.nextId + 1,
+				message: {kind: 'info', text: 'Signed out: the saved sign-in was removed from this computer.'},
+			};
+		case 'notice':
+			return {...state, message: action.message};
+		case 'editorDone':
+			return submitModal(state, {kind: 'confirm', title: '', lines: [], purpose: {kind: 'editor-result', pointer: action.pointer}}, action.text, action.context);
 		default:
 			return state;
 	}

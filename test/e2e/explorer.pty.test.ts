@@ -34,7 +34,7 @@ function explorer(args: string[], options?: Parameters<typeof runInTerminal>[1])
 
 async function openContosoSchema(session: TerminalSession): Promise<void> {
 	await session.waitForText('Apps with provisioning');
-	await session.waitForText('contoso.com');
+	await session.waitForText(/1\/4\s*$/m); // the list has loaded: typing now is not lost
 	session.write('/contoso.com');
 	session.write(KEY.enter);
 	await session.waitForText(/1\/1 of \d+/);
@@ -140,5 +140,34 @@ describe('without a terminal', () => {
 		expect(result.status).toBe(2);
 		expect(result.stderr).toMatch(/needs an interactive terminal.*ssh -t/);
 		expect(result.stderr).not.toMatch(/Raw mode|at .*\.js:\d+/);
+	});
+});
+
+describe('editing in $EDITOR', () => {
+	it('opens the selected mapping as JSON in $EDITOR, takes the result back and keeps broken text', async () => {
+		const editor = `${process.execPath} ${new URL('../helpers/fake-editor.mjs', import.meta.url).pathname}`;
+		const session = explorer([], {columns: 120, rows: 30, env: {EDITOR: editor, VISUAL: '', FAKE_EDITOR_MODE: 'break-json'}});
+		await openContosoSchema(session);
+		session.write(KEY.enter + KEY.enter);
+		await session.waitForText('1/136');
+		session.write('e');
+		const broken = (await session.waitForText('not valid JSON')).replace(/\s+/g, ' ');
+		expect(broken).toContain('Your text is kept');
+		expect(broken).not.toMatch(/· \d+ pending/);
+		session.kill();
+	});
+
+	it('applies a valid edit as a pending change', async () => {
+		const editor = `${process.execPath} ${new URL('../helpers/fake-editor.mjs', import.meta.url).pathname}`;
+		const session = explorer([], {columns: 120, rows: 30, env: {EDITOR: editor, VISUAL: '', FAKE_EDITOR_MODE: 'default-value'}});
+		await openContosoSchema(session);
+		session.write(KEY.enter + KEY.enter);
+		await session.waitForText('1/136');
+		session.write('e');
+		await session.waitForText('1 pending');
+		session.write(KEY.enter);
+		await session.waitForText('Default value       from-editor');
+		expect(session.screenLines()[0]).toMatch(/contoso\.com \(demo\)/); // the frame was redrawn whole after the editor
+		session.kill();
 	});
 });

@@ -35,3 +35,19 @@ export function selectedRow(frame: string): string {
 export function position(frame: string): string {
 	return frame.split('\n')[1]?.match(/(\d+\/\d+(?: of \d+)?)\s*$/)?.[1] ?? '';
 }
+
+/** The app list has loaded (its title line ends with the position 1/4). */
+export const appsLoaded = /^Apps with provisioning\s+1\/4$/m;
+
+/** From the signed-in app list into contoso.com › AD2AADProvisioning › rule › user mapping (136 attribute mappings). */
+export async function openContosoUserMappings(app: Rendered): Promise<string> {
+	await waitForFrame(app, appsLoaded);
+	await press(app, '/', 'contoso.com', '\r', '\r');
+	await waitForFrame(app, 'Provisioning jobs');
+	await press(app, '/', 'AD2AADProvisioning', '\r', '\r');
+	await waitForFrame(app, 'Directory');
+	await press(app, '\r');
+	await waitForFrame(app, 'Object mappings');
+	await press(app, '\r');
+	return waitForFrame(app, '1/136');
+}

@@ -13,7 +13,7 @@ import type {ExplorerServices} from '../../source/explorer/services.js';
 import {createTenantServices} from '../../source/explorer/tenant-services.js';
 import {type Simulator, startSimulator} from '../../source/simulator/index.js';
 import {Explorer} from '../../source/ui/app.js';
-import {press, position, selectedRow, waitForFrame} from '../helpers/ink.js';
+import {appsLoaded, openContosoUserMappings, press, position, selectedRow, waitForFrame} from '../helpers/ink.js';
 import {KEY} from '../helpers/keys.js';
 
 const fixturePath = new URL('../../source/simulator/data/cloud-sync-ad2aad.schema.json', import.meta.url).pathname;
@@ -35,7 +35,13 @@ afterEach(() => {
 
 async function tenantServices(): Promise<ExplorerServices> {
 	const connection = await connect({demo: true, graphUrl: simulator.url, apiVersion: 'beta'});
-	return createTenantServices({label: connection.label, auth: connection.auth, graph: connection.graph, exportDirectory});
+	return createTenantServices({
+		label: connection.label,
+		auth: connection.auth,
+		graph: connection.graph,
+		exportDirectory,
+		watchRetries: (listener) => connection.watchRetries(listener),
+	});
 }
 
 type App = ReturnType<typeof render>;
@@ -44,21 +50,11 @@ async function signedIn(): Promise<{app: App; exits: number[]}> {
 	const exits: number[] = [];
 	const app = render(<Explorer services={await tenantServices()} onExit={(code) => exits.push(code)} />);
 	await waitForFrame(app, 'Apps with provisioning');
-	await waitForFrame(app, '1/4');
+	await waitForFrame(app, appsLoaded);
 	return {app, exits};
 }
 
-/** From the app list into contoso.com › AD2AADProvisioning › rule › user mapping (136 attribute mappings). */
-async function openUserMappings(app: App): Promise<string> {
-	await press(app, '/', 'contoso.com', KEY.enter, KEY.enter);
-	await waitForFrame(app, 'Provisioning jobs');
-	await press(app, '/', 'AD2AADProvisioning', KEY.enter, KEY.enter);
-	await waitForFrame(app, 'Directory');
-	await press(app, KEY.enter);
-	await waitForFrame(app, 'Object mappings');
-	await press(app, KEY.enter);
-	return waitForFrame(app, '1/136');
-}
+const openUserMappings = openContosoUserMappings;
 
 describe('sign-in', () => {
 	it('shows the device code, the URL and the time left, then lists only apps with provisioning jobs', async () => {
@@ -67,7 +63,7 @@ describe('sign-in', () => {
 		expect(prompt).toMatch(/enter the code\n\s+D E M O - /);
 		expect(prompt).toMatch(/expires in 1[45]:\d\d/);
 		expect(prompt).toContain('Esc cancels');
-		const apps = await waitForFrame(app, '1/4');
+		const apps = await waitForFrame(app, appsLoaded);
 		for (const name of ['contoso.com', 'Salesforce', 'Workday to Active Directory User Provisioning', 'Contoso SCIM App']) {
 			expect(apps).toContain(name);
 		}
@@ -108,6 +104,38 @@ describe('sign-in', () => {
 		} finally {
 			await declining.close();
 		}
+	});
+});
+
+describe('the command line and the session', () => {
+	it('shows who is signed in with :whoami, and signs out with :logout', async () => {
+		const {app} = await signedIn();
+		await press(app, ':', 'whoami', KEY.enter);
+		const who = (await waitForFrame(app, 'admin@contoso.com')).replace(/\s+/g, ' ');
+		expect(who).toMatch(/Synchronization\.ReadWrite\.All/);
+		expect(who).not.toMatch(/eyJ|pvx-at/);
+		await press(app, KEY.enter);
+		await press(app, ':', 'logout', KEY.enter);
+		const out = await waitForFrame(app, 'Signed out');
+		expect(out).toContain('Press r to start again');
+		await press(app, 'r');
+		await waitForFrame(app, 'Apps with provisioning');
+	});
+
+	it('says why it waits when Graph throttles, then carries on', async () => {
+		const {app} = await signedIn();
+		simulator.faults.add({method: 'GET', path: /\/schema$/, status: 429, retryAfter: 2, times: 1});
+		await press(app, '/', 'Salesforce', KEY.enter, KEY.enter);
+		await waitForFrame(app, 'Provisioning jobs');
+		await press(app, KEY.enter);
+		await waitForFrame(app, /Graph is throttling \(HTTP 429\); retrying in 2 s/);
+		await waitForFrame(app, 'USER_OUTBOUND_USER');
+	});
+
+	it('answers an unknown command with the list of commands', async () => {
+		const {app} = await signedIn();
+		await press(app, ':', 'frobnicate', KEY.enter);
+		expect((app.lastFrame() ?? '').replace(/\s+/g, ' ')).toMatch(/Unknown command ":frobnicate"/);
 	});
 });
 

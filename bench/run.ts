@@ -1,0 +1,91 @@
+/**
+ * `npm run bench`: measures the explorer against the speed targets of issues 2 (§6) and 6 ("Speed at
+ * scale"), prints a table and writes bench/RESULTS.md. Not part of `npm test`; talks only to a
+ * simulator on 127.0.0.1. The machine may be shared and noisy, so every time is compared with a
+ * baseline measured in the same run, and each figure is a median or percentile of many samples.
+ *
+ *   npm run bench              full run, writes bench/RESULTS.md
+ *   npm run bench -- --quick   fewer samples, prints only (for trying changes)
+ */
+import {execFileSync} from 'node:child_process';
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {cpus, loadavg, tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {generateLargeSchema} from '../source/simulator/index.js';
+import {measureLoadIndex} from './load-index.js';
+import {type BenchReport, formatTable, renderResultsMarkdown} from './report.js';
+import {measureDemoMappingList, measureLargeFile} from './sessions.js';
+import {measureStartup} from './startup.js';
+
+const quick = process.argv.includes('--quick');
+const binPath = fileURLToPath(new URL('../bin/provisioning-explorer.js', import.meta.url));
+const fixturePath = fileURLToPath(new URL('../source/simulator/data/cloud-sync-ad2aad.schema.json', import.meta.url));
+const resultsPath = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+const largeCounts = {attributeMappings: 20_000, attributeDefinitions: 50_000};
+
+const counts = quick
+	? {startupRuns: 8, startupWarmups: 1, loadSmall: 15, loadLarge: 5, keySamples: 10}
+	: {startupRuns: 40, startupWarmups: 3, loadSmall: 60, loadLarge: 20, keySamples: 50};
+
+function log(message: string): void {
+	process.stderr.write(`bench: ${message}\n`);
+}
+
+function cpuModel(): string {
+	return cpus()[0]?.model.trim() || 'unknown';
+}
+
+const workDirectory = await mkdtemp(join(tmpdir(), 'pvx-bench-'));
+// The explorer's token cache and backups go here, never into the user's own state directory.
+const env = {PROVISIONING_EXPLORER_STATE_DIR: join(workDirectory, 'state')};
+try {
+	const startedAt = new Date();
+	const loadAverageAtStart = loadavg();
+	log(`generating a schema with ${largeCounts.attributeMappings} attribute mappings and ${largeCounts.attributeDefinitions} attribute definitions`);
+	const largePath = join(workDirectory, 'contoso-hr-large.schema.json');
+	// Compact, as Graph returns it and as `export` saves it.
+	await writeFile(largePath, JSON.stringify(generateLargeSchema(largeCounts)));
+
+	log('load + index vs JSON.parse: cloud-sync fixture');
+	const loadSmall = await measureLoadIndex(fixturePath, counts.loadSmall);
+	log('load + index vs JSON.parse: generated schema');
+	const loadLarge = await measureLoadIndex(largePath, counts.loadLarge);
+
+	log(`time to first frame of --demo vs node -e 0 (${counts.startupRuns} runs each, interleaved)`);
+	const startup = await measureStartup({binPath, runs: counts.startupRuns, warmups: counts.startupWarmups, env});
+
+	log('bytes per ↓ in the demo tenant’s 136-row attribute-mapping list at 160×45');
+	const demoList = await measureDemoMappingList({binPath, env});
+
+	log('keystrokes, bytes per ↓ and peak memory on the generated schema (--file) at 160×45');
+	const largeFile = await measureLargeFile({binPath, file: largePath, rowCount: largeCounts.attributeMappings, env, samples: counts.keySamples});
+
+	const report: BenchReport = {
+		quick,
+		startupWarmups: counts.startupWarmups,
+		machine: {
+			node: process.versions.node,
+			cpu: cpuModel(),
+			cores: cpus().length,
+			platform: `${process.platform} ${execFileSync('uname', ['-r'], {encoding: 'utf8'}).trim()}`,
+			date: startedAt.toISOString(),
+			loadAverage: {start: loadAverageAtStart, end: loadavg()},
+		},
+		largeCounts,
+		startup,
+		loadSmall,
+		loadLarge,
+		demoList,
+		largeFile,
+	};
+	process.stdout.write(`${formatTable(report)}\n`);
+	if (quick) {
+		log('--quick: bench/RESULTS.md left as it was');
+	} else {
+		await writeFile(resultsPath, renderResultsMarkdown(report));
+		log('wrote bench/RESULTS.md');
+	}
+} finally {
+	await rm(workDirectory, {recursive: true, force: true});
+}

@@ -1,0 +1,75 @@
+/** `apps`: the service principals that have provisioning jobs, as a table or JSON. */
+import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {scanAppsWithJobs, ThrottleGate} from '../explorer/inventory.js';
+import {worstJobStatus} from '../explorer/services.js';
+import {jsonHelp, jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './options.js';
+import {colorEnabled, createProgress, formatTable, statusColor, writeJson, writeStdout} from './output.js';
+import {openSession} from './session.js';
+
+export const appsHelp = `Usage: provisioning-explorer apps [--search TEXT] [--json]
+
+Lists the apps (service principals) that have provisioning jobs: name, worst job status, number of
+jobs, object id and appId. Graph has no filter for "has provisioning", so every service principal is
+asked for its jobs, a few at a time.
+
+  --search TEXT  only apps whose display name matches TEXT (Graph $search on displayName)
+${jsonHelp}
+
+${sharedHelp}
+
+Example:
+  provisioning-explorer apps --demo
+  provisioning-explorer apps --demo --json | jq -r '.[].id'`;
+
+export async function runApps(args: string[]): Promise<number> {
+	const {values} = parseCommandLine(args, {options: {...sharedOptions, ...jsonOption, search: {type: 'string'}}}, 'apps ');
+	const shared = readSharedOptions(values);
+	if (shared.help) {
+		await writeStdout(`${appsHelp}\n`);
+		return 0;
+	}
+	const gate = new ThrottleGate();
+	const session = await openSession(shared, {onRetry: (notice) => gate.pauseFor(notice.waitMs)});
+	try {
+		const progress = createProgress();
+		const scan = await scanAppsWithJobs(session.graph, {
+			search: values.search,
+			gate,
+			onProgress: (done, total) => progress.update(`Looking for provisioning jobs: ${done}/${total} service principals checked…`),
+		});
+		progress.clear();
+		for (const failure of scan.failures) {
+			process.stderr.write(`Could not list the jobs of ${clean(failure.servicePrincipal.displayName ?? failure.servicePrincipal.id)} (${failure.servicePrincipal.id}): ${failure.message}\n`);
+		}
+		if (values.json) {
+			await writeJson(
+				scan.apps.map(({servicePrincipal, jobs}) => ({
+					id: servicePrincipal.id,
+					appId: servicePrincipal.appId ?? null,
+					displayName: servicePrincipal.displayName ?? null,
+					jobCount: jobs.length,
+					worstStatus: worstJobStatus(jobs),
+					jobs: jobs.map((job) => ({id: job.id, templateId: job.templateId ?? null, status: job.status?.code ?? null})),
+				})),
+			);
+		} else if (scan.apps.length > 0) {
+			const color = colorEnabled(process.stdout);
+			const rows = scan.apps.map(({servicePrincipal, jobs}) => {
+				const status = worstJobStatus(jobs);
+				return [servicePrincipal.displayName ?? '(no name)', {text: status, color: statusColor(status)}, String(jobs.length), servicePrincipal.id, servicePrincipal.appId ?? ''];
+			});
+			await writeStdout(formatTable(['NAME', 'STATUS', 'JOBS', 'ID', 'APP ID'], rows, {color}));
+		}
+		if (scan.apps.length === 0 && scan.failures.length === 0) {
+			const where = values.search ? ` whose name matches "${clean(values.search)}"` : '';
+			process.stderr.write(`No app${where} has provisioning jobs (${scan.checked} checked).\n`);
+		}
+		if (scan.failures.length > 0) {
+			process.stderr.write(`${scan.failures.length} of ${scan.checked} service principals could not be checked; the list may be incomplete.\n`);
+			return 1;
+		}
+		return 0;
+	} finally {
+		await session.close();
+	}
+}

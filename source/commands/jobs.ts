@@ -1,0 +1,96 @@
+/** `jobs --sp APP`: an app's provisioning jobs, as a table or JSON. */
+import {resolveServicePrincipal} from '../explorer/resolve.js';
+import {jobsOrNone} from '../explorer/tenant-services.js';
+import {UsageError} from '../errors.js';
+import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import type {SynchronizationJob, SynchronizationTaskExecution} from '../schema/types.js';
+import {jsonHelp, jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './options.js';
+import {colorEnabled, formatTable, statusColor, writeJson, writeStdout} from './output.js';
+import {openSession} from './session.js';
+
+export const jobsHelp = `Usage: provisioning-explorer jobs --sp APP [--json]
+
+Lists an app's provisioning jobs: templateId, status, last run (UTC), schedule and job id.
+
+  --sp APP       the app: service principal object id, appId or exact display name
+${jsonHelp}
+
+${sharedHelp}
+
+Example:
+  provisioning-explorer jobs --demo --sp contoso.com
+  provisioning-explorer jobs --demo --sp contoso.com --json | jq -r '.[].templateId'`;
+
+/** Graph's "never" for dates in job status. */
+function isUnset(time: string | null | undefined): boolean {
+	return !time || time.startsWith('0001-01-01');
+}
+
+/** `2025-06-02 07:58 Succeeded`, or `never`. */
+export function describeLastRun(execution: SynchronizationTaskExecution | null | undefined): string {
+	if (!execution || isUnset(execution.timeBegan)) return 'never';
+	const time = String(execution.timeEnded && !isUnset(execution.timeEnded) ? execution.timeEnded : execution.timeBegan);
+	const date = new Date(time);
+	const shown = Number.isNaN(date.getTime()) ? time : date.toISOString().slice(0, 16).replace('T', ' ');
+	return execution.state ? `${shown} ${execution.state}` : shown;
+}
+
+/** `PT40M` → `40 min`; undefined for what is not a duration or is .NET's TimeSpan.MaxValue (no schedule). */
+export function describeInterval(interval: string | undefined): string | undefined {
+	const match = interval ? /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?$/.exec(interval) : null;
+	if (!match) return undefined;
+	const [days, hours, minutes, seconds] = match.slice(1).map((part) => (part ? Number(part) : 0)) as [number, number, number, number];
+	if (days > 36_500) return undefined;
+	const parts = [days ? `${days} d` : '', hours ? `${hours} h` : '', minutes ? `${minutes} min` : '', seconds ? `${seconds} s` : ''].filter(Boolean);
+	return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+/** `every 40 min`, or the state when the job does not run on a schedule (`Disabled`). */
+export function describeSchedule(job: SynchronizationJob): string {
+	const state = job.schedule?.state ?? '';
+	const every = describeInterval(job.schedule?.interval);
+	if (state === 'Active' && every) return `every ${every}`;
+	if (!state) return every ? `every ${every}` : '';
+	return every ? `${state} (every ${every})` : state;
+}
+
+export async function runJobs(args: string[]): Promise<number> {
+	const {values} = parseCommandLine(args, {options: {...sharedOptions, ...jsonOption, sp: {type: 'string'}}}, 'jobs ');
+	const shared = readSharedOptions(values);
+	if (shared.help) {
+		await writeStdout(`${jobsHelp}\n`);
+		return 0;
+	}
+	if (!values.sp) throw new UsageError('jobs needs --sp (object id, appId or display name). See `provisioning-explorer jobs --help`.');
+	const session = await openSession(shared);
+	try {
+		const servicePrincipal = await resolveServicePrincipal(session.graph, values.sp);
+		const jobs = (await jobsOrNone(session.graph, servicePrincipal.id)).sort(
+			(a, b) => (a.templateId ?? '').localeCompare(b.templateId ?? '', 'en') || (a.id < b.id ? -1 : 1),
+		);
+		if (values.json) {
+			await writeJson(
+				jobs.map((job) => ({
+					id: job.id,
+					templateId: job.templateId ?? null,
+					status: job.status?.code ?? null,
+					lastRun: job.status?.lastExecution
+						? {state: job.status.lastExecution.state ?? null, timeBegan: job.status.lastExecution.timeBegan ?? null, timeEnded: job.status.lastExecution.timeEnded ?? null}
+						: null,
+					schedule: job.schedule ? {interval: job.schedule.interval ?? null, state: job.schedule.state ?? null, expiration: job.schedule.expiration ?? null} : null,
+				})),
+			);
+		} else if (jobs.length > 0) {
+			const color = colorEnabled(process.stdout);
+			const rows = jobs.map((job) => {
+				const status = job.status?.code ?? 'Unknown';
+				return [job.templateId ?? '', {text: status, color: statusColor(status)}, describeLastRun(job.status?.lastExecution), describeSchedule(job), job.id];
+			});
+			await writeStdout(formatTable(['TEMPLATE', 'STATUS', 'LAST RUN (UTC)', 'SCHEDULE', 'ID'], rows, {color}));
+		}
+		if (jobs.length === 0) process.stderr.write(`${clean(servicePrincipal.displayName ?? servicePrincipal.id)} has no provisioning jobs.\n`);
+		return 0;
+	} finally {
+		await session.close();
+	}
+}

@@ -1,0 +1,438 @@
+/**
+ * The write path of `import` and live `patch`, the same as the explorer's: plan → checks → confirm → backup →
+ * PUT → verify (the last three in writeSchema). The plan, checks and outcome go to stderr; `--json` puts a
+ * result object on stdout. Nothing is sent unless the user typed the app's name on a terminal or gave --yes.
+ */
+import {createInterface} from 'node:readline';
+import {
+	buildPlan,
+	DriftError,
+	objectMappingLabel,
+	type Plan,
+	type Problem,
+	validateSchema,
+	validateWithServer,
+	VerifyMismatchError,
+	VerifyUnavailableError,
+	WriteFailedError,
+	type WriteStep,
+	writeSchema,
+} from '../edit/index.js';
+import {describeError, UsageError, UserError} from '../errors.js';
+import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
+import {downloadSchema} from '../explorer/tenant-services.js';
+import type {GraphClient} from '../graph/client.js';
+import {SchemaFileError} from '../schema/load.js';
+import {buildSchemaIndex} from '../schema/navigation.js';
+import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import type {ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
+import type {SharedOptions} from './options.js';
+import {colorEnabled, createProgress, paint, writeJson} from './output.js';
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+export type WriteFlowSettings = {
+	/** --yes: write without asking (required without a terminal). */
+	yes: boolean;
+	/** --dry-run: show the plan and the checks, send nothing. */
+	dryRun: boolean;
+	/** --backup-dir; default backupDirectory() in the state directory. */
+	backupDirectory?: string;
+	/** --json: a result object on stdout. */
+	json: boolean;
+	/** Why the confirmation cannot be typed even on a terminal (e.g. standard input carried the file). */
+	noPromptReason?: string;
+};
+
+/** The write options from parsed values; refuses --read-only for a real write before anyone signs in. */
+export function readWriteSettings(values: Record<string, unknown>, shared: SharedOptions): Omit<WriteFlowSettings, 'noPromptReason'> {
+	const dryRun = Boolean(values['dry-run']);
+	if (shared.readOnly && !dryRun) {
+		throw new UsageError('--read-only cannot write to the tenant; leave it out, or add --dry-run to only see the plan.');
+	}
+	const backupDirectory = values['backup-dir'] as string | undefined;
+	if (backupDirectory === '') throw new UsageError('--backup-dir needs a folder.');
+	return {yes: Boolean(values.yes), dryRun, backupDirectory, json: Boolean(values.json)};
+}
+
+// ---------------------------------------------------------------------------------------------
+// The live job
+
+export type LiveJob = {servicePrincipal: ServicePrincipal; job: SynchronizationJob; live: SynchronizationSchema};
+
+/** The app and job a command names (`--sp`, `--job`), and the job's schema as Graph returns it now. */
+export async function fetchLiveJob(graph: GraphClient, servicePrincipalReference: string, jobReference: string | undefined): Promise<LiveJob> {
+	const servicePrincipal = await resolveServicePrincipal(graph, servicePrincipalReference);
+	const job = await resolveJob(graph, servicePrincipal, jobReference);
+	try {
+		const {schema} = await downloadSchema(graph, servicePrincipal.id, job.id);
+		return {servicePrincipal, job, live: schema};
+	} catch (error) {
+		if (error instanceof SchemaFileError) throw new UserError(`Graph returned a schema that cannot be read (${error.message}); try again.`, {cause: error});
+		throw error;
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan in words (shared with `diff`)
+
+function pluralize(count: number, word: string): string {
+	return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** Pointers outside attribute mappings, object mappings and definitions (those have their own lines). */
+export function otherChangePointers(plan: Plan): string[] {
+	return plan.otherChanges.filter((pointer) => !pointer.startsWith('/directories'));
+}
+
+/** `1 attribute mapping to add, 2 to change, 0 to remove; 1 object mapping change; …` */
+export function planCounts(plan: Plan, verbs: {added: string; changed: string; removed: string} = {added: 'to add', changed: 'to change', removed: 'to remove'}): string {
+	const {added, changed, removed} = plan.counts;
+	const parts = [`${pluralize(added, 'attribute mapping')} ${verbs.added}, ${changed} ${verbs.changed}, ${removed} ${verbs.removed}`];
+	if (plan.objectMappingChanges.length > 0) parts.push(pluralize(plan.objectMappingChanges.length, 'object mapping change'));
+	if (plan.definitionChanges.length > 0) parts.push(pluralize(plan.definitionChanges.length, 'attribute definition change'));
+	const other = otherChangePointers(plan).length;
+	if (other > 0) parts.push(pluralize(other, 'other change'));
+	return parts.join('; ');
+}
+
+/** Values longer than this together are shown on two lines (old, new) instead of `old → new`. */
+const inlineChangeLength = 100;
+
+/** `~ flowType: Always → ObjectAddOnly`, or for long values (scopes, expressions) the old and new value on lines of their own. */
+function fieldChange(head: string, field: string, before: string, after: string, color: boolean): string {
+	const [name, old, next] = [clean(field), clean(before), clean(after)];
+	if (old.length + next.length <= inlineChangeLength) return `${head}${name}: ${old} → ${next}`;
+	const pad = ' '.repeat(head.length - head.trimStart().length + 2);
+	return `${head}${name}\n${pad}${paint('-', 'red', color)} ${old}\n${pad}${paint('+', 'green', color)} ${next}`;
+}
+
+/**
+ * The changes by meaning, one block per object mapping: attribute mappings added (+), removed (-) and changed (~,
+ * each field old → new), object-mapping fields such as scope and enabled; then attribute definitions and other
+ * changes. Every string is made terminal-safe; lines end with a newline.
+ */
+export function formatChanges(plan: Plan, options: {color: boolean; indent?: string}): string {
+	const indent = options.indent ?? '';
+	const lines: string[] = [];
+	const mark = {added: paint('+', 'green', options.color), removed: paint('-', 'red', options.color), changed: paint('~', 'yellow', options.color)};
+	const groups = new Map<string, {objectMapping: string[]; attributes: string[]}>();
+	const group = (label: string) => {
+		let found = groups.get(label);
+		if (!found) {
+			found = {objectMapping: [], attributes: []};
+			groups.set(label, found);
+		}
+		return found;
+	};
+	for (const change of plan.objectMappingChanges) {
+		const text =
+			change.field === 'object mapping'
+				? `${change.after === 'removed' ? mark.removed : mark.added} object mapping ${change.after === 'removed' ? 'removed' : 'added'}`
+				: fieldChange(`${mark.changed} `, change.field, change.before, change.after, options.color);
+		group(change.objectMapping).objectMapping.push(text);
+	}
+	for (const change of plan.changes) {
+		const target = clean(change.target);
+		const entry = group(change.objectMapping).attributes;
+		if (change.kind === 'changed') {
+			entry.push(`${mark.changed} ${target}`);
+			for (const field of change.fields) entry.push(fieldChange('    ', field.field, field.before || '(absent)', field.after || '(absent)', options.color));
+			continue;
+		}
+		const shown = change.fields.map((field) => `${clean(field.field)} ${clean(change.kind === 'added' ? field.after : field.before)}`).join('; ');
+		entry.push(`${change.kind === 'added' ? mark.added : mark.removed} ${target}${shown ? `: ${shown}` : ''}`);
+	}
+	for (const [label, entries] of groups) {
+		lines.push(`Object mapping ${clean(label)}`);
+		for (const line of [...entries.objectMapping, ...entries.attributes]) for (const part of line.split('\n')) lines.push(`  ${part}`);
+	}
+	if (plan.definitionChanges.length > 0) {
+		lines.push('Directories and attribute definitions');
+		for (const change of plan.definitionChanges) {
+			const fields = change.fields.map((field) => `${clean(field.field)}: ${clean(field.before)} → ${clean(field.after)}`).join('; ');
+			lines.push(`  ${mark[change.kind]} ${clean(change.path)}${fields ? `: ${fields}` : ''}`);
+		}
+	}
+	const other = otherChangePointers(plan);
+	if (other.length > 0) {
+		lines.push('Other changes');
+		for (const pointer of other) lines.push(`  ${mark.changed} ${clean(pointer)}`);
+	}
+	return lines.map((line) => `${indent}${line}\n`).join('');
+}
+
+/** A plan's change lists as plain JSON (for `--json` and `diff --format json`). */
+export function planJson(plan: Plan) {
+	return {
+		counts: plan.counts,
+		scopingChanged: plan.scopingChanged,
+		matchingChanged: plan.matchingChanged,
+		attributeMappings: plan.changes,
+		objectMappings: plan.objectMappingChanges,
+		definitions: plan.definitionChanges,
+		other: otherChangePointers(plan),
+	};
+}
+
+/** More diff lines than this are not printed: the summary above lists every change. */
+export const maxDiffLines = 300;
+
+function formatDiff(plan: Plan, color: boolean): string {
+	if (!plan.diff) return plan.diffOmitted ? `${plan.diffOmitted}\n` : '';
+	const lines = plan.diff.replace(/\n$/, '').split('\n');
+	const shown = lines.slice(0, maxDiffLines).map((line) => {
+		const safe = clean(line);
+		if (line.startsWith('+++') || line.startsWith('---')) return paint(safe, 'bold', color);
+		if (line.startsWith('+')) return paint(safe, 'green', color);
+		if (line.startsWith('-')) return paint(safe, 'red', color);
+		if (line.startsWith('@@')) return paint(safe, 'dim', color);
+		return safe;
+	});
+	if (lines.length > maxDiffLines) shown.push(`… ${lines.length - maxDiffLines} more lines of the JSON diff not shown; the summary above lists every change.`);
+	return `Diff (JSON)\n${shown.map((line) => `  ${line}`).join('\n')}\n`;
+}
+
+function formatProblems(problems: readonly Problem[], color: boolean): string {
+	return problems
+		.map((problem) => {
+			const mark = problem.severity === 'error' ? paint('✗ error', 'red', color) : paint('! warning', 'yellow', color);
+			return `  ${mark}  ${clean(problem.message)}  (${clean(problem.pointer)})\n`;
+		})
+		.join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+
+/** Expressions in `after` that `before` does not have for the same target: the ones Graph's parser should see. */
+export function changedExpressions(before: SynchronizationSchema, after: SynchronizationSchema): Array<{pointer: string; expression: string; label: string}> {
+	const known = new Set<string>();
+	for (const node of buildSchemaIndex(before).attributeMappings()) {
+		const expression = node.mapping.source?.expression;
+		if (expression) known.add(`${node.mapping.targetAttributeName}\u0000${expression}`);
+	}
+	const result: Array<{pointer: string; expression: string; label: string}> = [];
+	for (const node of buildSchemaIndex(after).attributeMappings()) {
+		const expression = node.mapping.source?.expression;
+		if (expression && expression.trim() !== '' && !known.has(`${node.mapping.targetAttributeName}\u0000${expression}`)) {
+			result.push({pointer: `${node.pointer}/source/expression`, expression, label: `${objectMappingLabel(node.parent.model)} · ${node.label}`});
+		}
+	}
+	return result;
+}
+
+/**
+ * Errors the live schema has as well are not the change's doing (Graph accepted the schema that way, or our checks
+ * are stricter than the service): they are shown as warnings so that they do not block, e.g., restoring a backup.
+ * Messages name the mapping rather than its position, so they match across insertions and removals.
+ */
+export function withoutLiveErrors(problems: Problem[], live: SynchronizationSchema): Problem[] {
+	if (!problems.some((problem) => problem.severity === 'error')) return problems;
+	const liveErrors = new Set(
+		validateSchema(live)
+			.filter((problem) => problem.severity === 'error')
+			.map((problem) => problem.message),
+	);
+	return problems.map((problem) =>
+		problem.severity === 'error' && liveErrors.has(problem.message) ? {...problem, severity: 'warning', message: `${problem.message} (the live schema has this too)`} : problem,
+	);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Confirmation
+
+/** Whether a confirmation can be typed: stdin and stderr are a terminal. */
+export function canPrompt(): boolean {
+	return Boolean(process.stdin.isTTY && process.stderr.isTTY);
+}
+
+/** Asks on stderr, reads one line from stdin; undefined when the user ended input (Ctrl+D) or pressed Ctrl+C. */
+function askLine(question: string): Promise<string | undefined> {
+	const reader = createInterface({input: process.stdin, output: process.stderr, terminal: true});
+	return new Promise((resolve) => {
+		let answered = false;
+		reader.on('SIGINT', () => {
+			process.stderr.write('\n');
+			reader.close();
+		});
+		reader.on('close', () => {
+			if (!answered) resolve(undefined);
+		});
+		reader.question(question, (answer) => {
+			answered = true;
+			reader.close();
+			resolve(answer);
+		});
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// The flow
+
+export type WriteRequest = {
+	graph: GraphClient;
+	servicePrincipal: ServicePrincipal;
+	job: SynchronizationJob;
+	/** The live schema as downloaded just before: the plan's "before" and the write's drift base. */
+	live: SynchronizationSchema;
+	/** What would be sent. */
+	document: SynchronizationSchema;
+	/** `import of contoso.schema.json`, `patch mail.patch.json`. */
+	what: string;
+	/** The name of the new side in the diff header. */
+	afterName: string;
+	/** What to say when the document means the same as the live schema (nothing is sent). */
+	unchanged: string;
+	/** Pointers the change touched (a patch): only problems there are reported. Undefined: the whole document. */
+	changedPointers?: readonly string[];
+	/** Lines printed after the heading, e.g. directory ids remapped. */
+	notes?: readonly string[];
+};
+
+const stepWords: Record<WriteStep, string> = {
+	'checking-drift': 'Checking that nobody changed the live schema meanwhile…',
+	'backing-up': 'Backing up the live schema…',
+	writing: 'Writing the schema (PUT)…',
+	verifying: 'Reading it back to verify…',
+};
+
+type Outcome = {status: string; exitCode: number; backupPath?: string; newVersion?: string | null; error?: string};
+
+/**
+ * Plans the change, prints the plan and the checks to stderr, asks for confirmation and writes. Answers the exit
+ * code: 0 written, unchanged or dry run; 1 the checks found errors (nothing sent); 2 not confirmed or the write
+ * failed (what happened, and where the backup is, is printed).
+ */
+export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSettings): Promise<number> {
+	const {graph, servicePrincipal, job, live, document} = request;
+	const color = colorEnabled(process.stderr);
+	const appName = servicePrincipal.displayName ?? servicePrincipal.id;
+	const jobName = job.templateId ?? job.id;
+	const heading = `${paint('Plan', 'bold', color)} for ${clean(appName)} / ${clean(jobName)} (job ${clean(job.id)}): ${clean(request.what)}`;
+	const plan = buildPlan(live, document, {beforeName: `live ${appName} / ${jobName}`, afterName: request.afterName});
+	const report = async (outcome: Outcome): Promise<number> => {
+		if (settings.json) {
+			await writeJson({
+				status: outcome.status,
+				app: {id: servicePrincipal.id, displayName: servicePrincipal.displayName ?? null},
+				jobId: job.id,
+				templateId: job.templateId ?? null,
+				...planJson(plan),
+				...(outcome.backupPath ? {backupPath: outcome.backupPath} : {}),
+				...(outcome.newVersion !== undefined ? {newVersion: outcome.newVersion} : {}),
+				...(outcome.error ? {error: outcome.error} : {}),
+			});
+		}
+		return outcome.exitCode;
+	};
+
+	const out: string[] = [heading];
+	for (const note of request.notes ?? []) out.push(`  ${clean(note)}`);
+	if (!plan.hasChanges) {
+		out.push(`No changes: ${clean(request.unchanged)} Nothing was sent.`);
+		process.stderr.write(`${out.join('\n')}\n`);
+		return report({status: 'unchanged', exitCode: 0});
+	}
+	process.stderr.write(`${out.join('\n')}\n`);
+
+	// Local checks, then Graph's own parser for the expressions that are new.
+	const problems = withoutLiveErrors(validateSchema(document, {only: request.changedPointers}), live);
+	const expressions = changedExpressions(live, document);
+	if (expressions.length > 0) problems.push(...(await validateWithServer(graph, servicePrincipal.id, job.id, expressions)));
+	const errors = problems.filter((problem) => problem.severity === 'error');
+
+	process.stderr.write(
+		[
+			`${paint('Summary:', 'bold', color)} ${planCounts(plan)}.\n`,
+			formatChanges(plan, {color, indent: '  '}),
+			`${paint('Warnings:', 'bold', color)}\n${plan.warnings.map((warning) => `  ! ${clean(warning)}\n`).join('')}`,
+			problems.length > 0
+				? `${paint('Checks:', 'bold', color)}\n${formatProblems(problems, color)}`
+				: `${paint('Checks:', 'bold', color)} no problems found${expressions.length > 0 ? ` (${pluralize(expressions.length, 'new expression')} checked by Graph's parser)` : ''}.\n`,
+			formatDiff(plan, color),
+		].join(''),
+	);
+
+	if (errors.length > 0) {
+		process.stderr.write(`Not written: the checks found ${pluralize(errors.length, 'problem')}; fix ${errors.length === 1 ? 'it' : 'them'} and run the command again.\n`);
+		return report({status: 'invalid', exitCode: 1, error: `${pluralize(errors.length, 'problem')} found by the checks`});
+	}
+	if (settings.dryRun) {
+		process.stderr.write(`Dry run: nothing was sent to ${clean(appName)}.\n`);
+		return report({status: 'dry-run', exitCode: 0});
+	}
+
+	if (!settings.yes) {
+		const refused = (message: string) => {
+			process.stderr.write(`provisioning-explorer: ${message}\n`);
+			return report({status: 'not-confirmed', exitCode: 2, error: message});
+		};
+		if (settings.noPromptReason) return refused(`Not written: ${settings.noPromptReason}, so the confirmation cannot be typed; add --yes to write (or --dry-run to only see the plan).`);
+		if (!canPrompt()) {
+			return refused('Not written: writing needs confirmation, and there is no terminal to type it on; add --yes to write without asking (or --dry-run to only see the plan).');
+		}
+		const shownName = clean(appName);
+		const answer = await askLine(
+			`Saving restarts this job with a full cycle. Type the app's display name (${paint(shownName, 'bold', color)}) to write, anything else cancels: `,
+		);
+		const typed = answer?.trim();
+		if (typed === undefined) return refused('Cancelled: nothing was written.');
+		if (typed !== shownName && typed !== appName) return refused(`Not written: "${clean(typed)}" is not the app's display name "${shownName}".`);
+	}
+
+	const progress = createProgress();
+	try {
+		const result = await writeSchema({
+			graph,
+			servicePrincipalId: servicePrincipal.id,
+			jobId: job.id,
+			appName,
+			templateId: job.templateId,
+			baseVersion: typeof live.version === 'string' ? live.version : null,
+			base: live,
+			document,
+			backupDirectory: settings.backupDirectory,
+			onStep: (step) => progress.update(stepWords[step]),
+		});
+		progress.clear();
+		process.stderr.write(
+			`${paint('✓', 'green', color)} Written and verified: the schema read back from Graph equals what was sent${result.newVersion ? ` (new version ${clean(result.newVersion)})` : ''}.\n` +
+				`Backup of the previous schema: ${clean(result.backupPath)}\n`,
+		);
+		return report({status: 'written', exitCode: 0, backupPath: result.backupPath, newVersion: result.newVersion});
+	} catch (error) {
+		progress.clear();
+		return report(describeWriteFailure(error, color));
+	}
+}
+
+/** Prints what went wrong in the write and answers the outcome; errors that are not the write's own are rethrown. */
+function describeWriteFailure(error: unknown, color: boolean): Outcome {
+	const lines: string[] = [`provisioning-explorer: ${describeError(error)}`];
+	let outcome: Outcome;
+	if (error instanceof DriftError) {
+		lines.push('Changed on the server since this command read the schema:');
+		lines.push(formatChanges(error.plan, {color, indent: '  '}).replace(/\n$/, '') || '  (server-maintained fields only)');
+		lines.push('Run the command again to plan against the current version (nothing is re-applied automatically).');
+		outcome = {status: 'drift', exitCode: 2, error: error.message};
+	} else if (error instanceof VerifyMismatchError) {
+		lines.push('Differences between what was sent and what Graph stored:');
+		for (const difference of error.differences) lines.push(`  ${clean(difference)}`);
+		lines.push(`Backup of the previous schema: ${clean(error.backupPath)}`);
+		outcome = {status: 'verify-mismatch', exitCode: 2, backupPath: error.backupPath, newVersion: error.newVersion, error: error.message};
+	} else if (error instanceof WriteFailedError) {
+		lines.push(`Backup of the live schema: ${clean(error.backupPath)}`);
+		outcome = {status: error.applied === 'yes' ? 'written-with-error' : 'failed', exitCode: 2, backupPath: error.backupPath, error: error.message};
+	} else if (error instanceof VerifyUnavailableError) {
+		lines.push(`Backup of the previous schema: ${clean(error.backupPath)}`);
+		outcome = {status: 'verify-unavailable', exitCode: 2, backupPath: error.backupPath, error: error.message};
+	} else if (error instanceof UserError) {
+		outcome = {status: 'failed', exitCode: error.exitCode, error: error.message};
+	} else {
+		throw error;
+	}
+	process.stderr.write(`${lines.join('\n')}\n`);
+	return outcome;
+}

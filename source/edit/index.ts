@@ -1,0 +1,69 @@
+/**
+ * The React-free editing core (issue 4, reused by the subcommands of issue 5): guarded JSON Patch edits on a
+ * working copy, name selectors for hand-written patches, validation, the plan, and the write path that cannot
+ * lose data (drift check → backup → PUT → verify).
+ */
+export type {Operation} from 'fast-json-patch';
+export {type BackupEntry, type BackupIdentity, backupFileName, listBackups, saveBackup, slugify} from './backups.js';
+export {
+	type AttributeMappingField,
+	addAttributeMapping,
+	addScopingClause,
+	availableTargets,
+	buildSource,
+	type Edit,
+	type EditDraft,
+	editAttributeMappingField,
+	editAttributeMappingSource,
+	editScopingClause,
+	type FilterGroupSet,
+	maxExpressionLength,
+	removeAttributeMapping,
+	removeScopingClause,
+	replaceNode,
+	type SourceInput,
+	setObjectMappingEnabled,
+	sourceAttributeCandidates,
+	summarizeOperation,
+} from './builders.js';
+export {diffAsPatch, diffOperations} from './diff.js';
+export {jsonEqual} from './json.js';
+export {describePointer, objectMappingLabel} from './labels.js';
+export {applyOperations, describeGuardFailure, GuardFailedError, guardOperations, guardsFor, resolveSelectors} from './patch.js';
+export {
+	type DefinitionChange,
+	describeScope,
+	type FieldChange,
+	type MappingChange,
+	type ObjectMappingChange,
+	type Plan,
+	type PlanOptions,
+	buildPlan,
+} from './plan.js';
+export {type DirectoryRemap, remapDirectories} from './remap.js';
+export {parseSelectorSegment} from './selectors.js';
+export {
+	allExpressions,
+	documentedFilterOperators,
+	documentedFunctions,
+	type ExpressionToCheck,
+	type Problem,
+	type ValidateOptions,
+	validateSchema,
+	validateWithServer,
+} from './validate.js';
+export {parsePatchFile, toPatchFile, WorkingCopy} from './working-copy.js';
+export {
+	type AppliedState,
+	DriftError,
+	listDifferences,
+	putBody,
+	stripServerFields,
+	VerifyMismatchError,
+	VerifyUnavailableError,
+	WriteFailedError,
+	type WriteOptions,
+	type WriteResult,
+	type WriteStep,
+	writeSchema,
+} from './write.js';

@@ -1,0 +1,287 @@
+/**
+ * The write path: check drift → back up → PUT → verify. Graph has no ETag for the schema (research §3.9), so the
+ * drift check is a fresh GET compared with the version (and, given `base`, the content) the edits were made on.
+ * A failed PUT is never repeated: a read-back decides whether it was applied, and the user decides what next.
+ *
+ * The PUT body is the document without `@odata.*` annotations and without the top-level `version`: both are
+ * maintained by the server (version is "updated automatically with every schema change", research §1.2, §3.8);
+ * sending a stale version has no documented meaning, and our own drift check already covers concurrency. `id`,
+ * `provisioningTaskIdentifier` and every directory field are sent as read, like the documented paste-back
+ * procedure does.
+ */
+import {describeError, UserError} from '../errors.js';
+import type {GraphClient} from '../graph/client.js';
+import {GraphError} from '../graph/errors.js';
+import {decodeSchemaBytes, parseSchemaText} from '../schema/load.js';
+import {escapePointerSegment} from '../schema/pointer.js';
+import type {SynchronizationSchema} from '../schema/types.js';
+import {saveBackup} from './backups.js';
+import {compactJson, isPlainObject, type JsonObject, jsonEqual, withoutServerFields} from './json.js';
+import {buildPlan, type Plan} from './plan.js';
+
+export type WriteStep = 'checking-drift' | 'backing-up' | 'writing' | 'verifying';
+
+/** The live schema is not the one the edits were made on: nothing was written. */
+export class DriftError extends UserError {
+	readonly liveVersion: string | null;
+	readonly live: SynchronizationSchema;
+	readonly liveBytes: Uint8Array;
+	/** What changed on the server: `base` → current live (without `base`: current live → the document you tried to send). */
+	readonly plan: Plan;
+	constructor(options: {baseVersion: string | null; liveVersion: string | null; live: SynchronizationSchema; liveBytes: Uint8Array; plan: Plan}) {
+		const {counts} = options.plan;
+		const what = [
+			counts.added ? `${counts.added} mapping${counts.added === 1 ? '' : 's'} added` : '',
+			counts.changed ? `${counts.changed} changed` : '',
+			counts.removed ? `${counts.removed} removed` : '',
+		]
+			.filter(Boolean)
+			.join(', ');
+		const versions = options.baseVersion !== options.liveVersion ? ` (version ${options.baseVersion ?? 'none'} → ${options.liveVersion ?? 'none'})` : '';
+		super(
+			`Someone changed this job's schema after you loaded it${versions}${what ? `: ${what}` : ''}. Nothing was written: review what changed, then re-apply your edits on the new version.`,
+		);
+		this.name = 'DriftError';
+		this.liveVersion = options.liveVersion;
+		this.live = options.live;
+		this.liveBytes = options.liveBytes;
+		this.plan = options.plan;
+	}
+}
+
+export type AppliedState = 'no' | 'yes' | 'unknown';
+
+/** The PUT failed. `applied` says what a read-back found; it is never retried. */
+export class WriteFailedError extends UserError {
+	readonly backupPath: string;
+	readonly applied: AppliedState;
+	constructor(message: string, options: {backupPath: string; applied: AppliedState; cause?: unknown}) {
+		super(message, {cause: options.cause});
+		this.name = 'WriteFailedError';
+		this.backupPath = options.backupPath;
+		this.applied = options.applied;
+	}
+}
+
+/** The PUT succeeded, but the schema read back differs from what was sent. */
+export class VerifyMismatchError extends UserError {
+	readonly backupPath: string;
+	/** `pointer: sent X, stored Y`, at most 20. */
+	readonly differences: string[];
+	readonly newVersion: string | null;
+	constructor(options: {backupPath: string; differences: string[]; total: number; newVersion: string | null}) {
+		const first = options.differences[0] ?? '';
+		super(
+			`The schema was saved, but reading it back shows ${options.total} difference${options.total === 1 ? '' : 's'} from what was sent (${first}${options.total > 1 ? '; …' : ''}). The previous schema is backed up at ${options.backupPath}.`,
+		);
+		this.name = 'VerifyMismatchError';
+		this.backupPath = options.backupPath;
+		this.differences = options.differences;
+		this.newVersion = options.newVersion;
+	}
+}
+
+/** The PUT succeeded (204) but the schema could not be read back to verify it. */
+export class VerifyUnavailableError extends UserError {
+	readonly backupPath: string;
+	constructor(message: string, options: {backupPath: string; cause?: unknown}) {
+		super(message, {cause: options.cause});
+		this.name = 'VerifyUnavailableError';
+		this.backupPath = options.backupPath;
+	}
+}
+
+export type WriteResult = {backupPath: string; newVersion: string | null};
+
+export type WriteOptions = {
+	graph: GraphClient;
+	servicePrincipalId: string;
+	jobId: string;
+	/** For the backup's file name. */
+	appName: string;
+	templateId?: string;
+	/** The `version` the edits were made on (WorkingCopy.baseVersion). */
+	baseVersion: string | null | undefined;
+	/** The live document the edits were made on (WorkingCopy.live): makes the drift check compare content too, and DriftError.plan say what changed. */
+	base?: SynchronizationSchema;
+	/** What to send. */
+	document: SynchronizationSchema;
+	/** Default: backupDirectory() (the user's state directory), or --backup-dir. */
+	backupDirectory?: string;
+	onStep?: (step: WriteStep) => void;
+	signal?: AbortSignal;
+};
+
+/** Without server-maintained fields, for comparing what was sent with what is stored. */
+function comparable(document: SynchronizationSchema): JsonObject {
+	const stripped = withoutServerFields(document) as JsonObject;
+	if (!Array.isArray(stripped.directories)) return stripped;
+	// Directory versions are also maintained by the service (research §1.3).
+	return {
+		...stripped,
+		directories: stripped.directories.map((directory: unknown) => {
+			if (!isPlainObject(directory) || !Object.hasOwn(directory, 'version')) return directory;
+			const {version: _version, ...rest} = directory;
+			return rest;
+		}),
+	};
+}
+
+function versionOf(document: SynchronizationSchema): string | null {
+	return typeof document.version === 'string' ? document.version : null;
+}
+
+function parseLive(bytes: Uint8Array, what: string): SynchronizationSchema {
+	try {
+		return parseSchemaText(decodeSchemaBytes(bytes).text, what);
+	} catch (error) {
+		throw new UserError(`Graph returned a schema that cannot be read (${describeError(error)}); nothing was written.`);
+	}
+}
+
+/** The request body: compact JSON without server fields. */
+export function putBody(document: SynchronizationSchema): string {
+	return JSON.stringify(withoutServerFields(document));
+}
+
+export async function writeSchema(options: WriteOptions): Promise<WriteResult> {
+	const {graph, servicePrincipalId, jobId, signal} = options;
+	const step = (name: WriteStep) => options.onStep?.(name);
+
+	step('checking-drift');
+	const liveBytes = new Uint8Array(await graph.getSchemaBytes(servicePrincipalId, jobId, signal));
+	const live = parseLive(liveBytes, 'the live schema');
+	const liveVersion = versionOf(live);
+	const baseVersion = options.baseVersion ?? null;
+	if (liveVersion !== baseVersion || (options.base && !jsonEqual(comparable(options.base), comparable(live)))) {
+		const plan = options.base ? buildPlan(options.base, live, {beforeName: 'when loaded', afterName: 'live now'}) : buildPlan(live, options.document, {beforeName: 'live now', afterName: 'to send'});
+		throw new DriftError({baseVersion, liveVersion, live, liveBytes, plan});
+	}
+
+	step('backing-up');
+	let backupPath: string;
+	try {
+		backupPath = await saveBackup({
+			appName: options.appName,
+			templateId: options.templateId,
+			jobId,
+			bytes: liveBytes,
+			version: liveVersion,
+			directory: options.backupDirectory,
+		});
+	} catch (error) {
+		throw new UserError(`Could not save a backup of the live schema (${describeError(error)}); nothing was written. Check the backup directory, or choose another one with --backup-dir.`);
+	}
+
+	step('writing');
+	const body = putBody(options.document);
+	try {
+		await graph.putSchema(servicePrincipalId, jobId, body, signal);
+	} catch (error) {
+		throw await failedWrite(options, error, {live, liveVersion, body, backupPath});
+	}
+
+	step('verifying');
+	let stored: SynchronizationSchema;
+	try {
+		stored = parseLive(new Uint8Array(await graph.getSchemaBytes(servicePrincipalId, jobId, signal)), 'the saved schema');
+	} catch (error) {
+		throw new VerifyUnavailableError(
+			`The schema was saved, but reading it back to verify failed (${describeError(error)}). Reload it to check; the previous schema is backed up at ${backupPath}.`,
+			{backupPath, cause: error},
+		);
+	}
+	const sent = JSON.parse(body) as SynchronizationSchema;
+	const differences = listDifferences(comparable(sent), comparable(stored), 20);
+	if (differences.total > 0) {
+		throw new VerifyMismatchError({backupPath, differences: differences.items, total: differences.total, newVersion: versionOf(stored)});
+	}
+	return {backupPath, newVersion: versionOf(stored)};
+}
+
+async function failedWrite(
+	options: WriteOptions,
+	error: unknown,
+	context: {live: SynchronizationSchema; liveVersion: string | null; body: string; backupPath: string},
+): Promise<WriteFailedError> {
+	const cause = describeError(error).replace(/\.$/, '');
+	const {backupPath} = context;
+	if (options.signal?.aborted) {
+		return new WriteFailedError(
+			`The write was cancelled while the request was on its way, so it may or may not have been applied. Reload the schema to find out before writing again; the previous schema is backed up at ${backupPath}.`,
+			{backupPath, applied: 'unknown', cause: error},
+		);
+	}
+	// Read back (without the caller's signal: finding out matters more than the cancelled wait).
+	let stored: SynchronizationSchema;
+	try {
+		stored = parseLive(new Uint8Array(await options.graph.getSchemaBytes(options.servicePrincipalId, options.jobId)), 'the schema read back');
+	} catch (readError) {
+		return new WriteFailedError(
+			`The write failed (${cause}), and reading the schema back also failed (${describeError(readError).replace(/\.$/, '')}), so it is unknown whether it was applied. Reload the schema before writing again; the previous schema is backed up at ${backupPath}.`,
+			{backupPath, applied: 'unknown', cause: error},
+		);
+	}
+	const storedVersion = versionOf(stored);
+	const matchesSent = jsonEqual(comparable(stored), comparable(JSON.parse(context.body) as SynchronizationSchema));
+	const unchanged = storedVersion === context.liveVersion && jsonEqual(comparable(stored), comparable(context.live));
+	if (matchesSent && (storedVersion !== context.liveVersion || !unchanged)) {
+		return new WriteFailedError(
+			`Graph reported a failure (${cause}), but the schema read back is exactly what was sent, so the write was applied. The previous schema is backed up at ${backupPath}.`,
+			{backupPath, applied: 'yes', cause: error},
+		);
+	}
+	if (unchanged) {
+		// Without an answer, the request might still be in the service's queue: say so.
+		const answered = error instanceof GraphError;
+		const next = answered ? 'fix the cause, then write again' : 'reload in a minute to make sure it did not land late, then write again';
+		return new WriteFailedError(
+			`The write failed (${cause}). Reading the schema back shows it unchanged, so nothing was applied; the live schema is backed up at ${backupPath}. Nothing was retried: ${next}.`,
+			{backupPath, applied: 'no', cause: error},
+		);
+	}
+	return new WriteFailedError(
+		`The write failed (${cause}), and the schema read back is neither the previous one nor what was sent (someone else may have changed it). Reload and review it before writing again; the previous schema is backed up at ${backupPath}.`,
+		{backupPath, applied: 'unknown', cause: error},
+	);
+}
+
+/** Differences between two JSON values as `pointer: sent X, stored Y` (arrays by position), at most `limit` listed. */
+export function listDifferences(sent: unknown, stored: unknown, limit: number): {items: string[]; total: number} {
+	const items: string[] = [];
+	let total = 0;
+	const note = (pointer: string, text: string) => {
+		total++;
+		if (items.length < limit) items.push(`${pointer || '/'}: ${text}`);
+	};
+	const stack: Array<[string, unknown, unknown]> = [['', sent, stored]];
+	while (stack.length > 0) {
+		const [pointer, a, b] = stack.pop()!;
+		if (jsonEqual(a, b)) continue;
+		if (Array.isArray(a) && Array.isArray(b)) {
+			if (a.length !== b.length) note(pointer, `sent ${a.length} elements, stored ${b.length}`);
+			for (let i = Math.min(a.length, b.length) - 1; i >= 0; i--) stack.push([`${pointer}/${i}`, a[i], b[i]]);
+			continue;
+		}
+		if (isPlainObject(a) && isPlainObject(b)) {
+			const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].reverse();
+			for (const key of keys) {
+				const at = `${pointer}/${escapePointerSegment(key)}`;
+				if (!Object.hasOwn(b, key)) note(at, `sent ${compactJson(a[key], 40)}, missing when read back`);
+				else if (!Object.hasOwn(a, key)) note(at, `not sent, stored ${compactJson(b[key], 40)}`);
+				else stack.push([at, a[key], b[key]]);
+			}
+			continue;
+		}
+		note(pointer, `sent ${compactJson(a, 40)}, stored ${compactJson(b, 40)}`);
+	}
+	return {items, total};
+}
+
+/**
+ * The document without `@odata.*` annotations (at every level) and without the top-level `version`: the fields
+ * Graph maintains itself, left out of every write. Unchanged subtrees are shared with the input.
+ */
+export function stripServerFields(document: SynchronizationSchema): SynchronizationSchema {
+	return withoutServerFields(document);
+}

@@ -1,0 +1,34 @@
+/** File operations the explorer shares in every mode: reading schemas and patches, saving patches, listing backups. */
+import {readFile} from 'node:fs/promises';
+import {resolve} from 'node:path';
+import {listBackups, parsePatchFile} from '../edit/index.js';
+import {UserError} from '../errors.js';
+import {writeFileAtomic} from '../fs/atomic-write.js';
+import {loadSchemaFile} from '../schema/load.js';
+import type {ExplorerServices} from './services.js';
+
+type LocalFiles = Pick<ExplorerServices, 'readSchemaFile' | 'readPatchFile' | 'saveTextFile' | 'listBackups'>;
+
+export function localFiles(options: {backupDirectory?: string} = {}): LocalFiles {
+	return {
+		async readSchemaFile(path) {
+			const loaded = await loadSchemaFile(path);
+			return {bytes: loaded.bytes, schema: loaded.schema};
+		},
+		async readPatchFile(path) {
+			let bytes: Buffer;
+			try {
+				bytes = await readFile(path);
+			} catch (error) {
+				throw new UserError(`Cannot read the patch ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}. Check the path.`);
+			}
+			return parsePatchFile(bytes, path);
+		},
+		async saveTextFile(path, text) {
+			const target = resolve(path);
+			await writeFileAtomic(target, text);
+			return target;
+		},
+		listBackups: (appName, templateId, jobId) => listBackups({appName, templateId, jobId, directory: options.backupDirectory}),
+	};
+}

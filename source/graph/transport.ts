@@ -1,0 +1,85 @@
+/**
+ * The one HTTP setup that Graph calls and msal-node's sign-in traffic share: our User-Agent,
+ * timeouts, the proxy from HTTPS_PROXY / HTTP_PROXY / NO_PROXY, and (with --verbose) the request
+ * log. Everything that goes to Microsoft extends this instance, so a network setting made here
+ * holds for sign-in and Graph alike.
+ */
+import got, {type BeforeRequestHook, type Got, type Options, type RequestError, type Response} from 'got';
+import {checkProxyEnvironment, ProxyAgents} from './proxy.js';
+import type {RequestLog} from './request-log.js';
+
+export type TransportOptions = {
+	userAgent?: string;
+	requestLog?: RequestLog;
+	/** 'environment' (default): HTTPS_PROXY, HTTP_PROXY and NO_PROXY; 'none': always direct (for a simulator in this process). */
+	proxy?: 'environment' | 'none';
+};
+
+export const defaultUserAgent = 'provisioning-explorer';
+
+/** Set by callers whose request went somewhere other than its logical URL (demo routing). */
+export type TransportContext = {logicalUrl?: string};
+
+function header(response: Response<unknown> | undefined, name: string): string | undefined {
+	const value = response?.headers[name];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+function urlsOf(options: Options, actual: string): {url: string; via?: string} {
+	const logical = (options.context as TransportContext | undefined)?.logicalUrl;
+	return logical && logical !== actual ? {url: logical, via: actual} : {url: actual};
+}
+
+export function createTransport(options: TransportOptions = {}): Got {
+	const useProxies = options.proxy !== 'none';
+	if (useProxies) checkProxyEnvironment();
+	const proxies = useProxies ? new ProxyAgents() : undefined;
+	const log = options.requestLog;
+	const logFailure = (error: RequestError, retry: number) => {
+		if (!log || error.response) return; // responses were logged as they arrived
+		const actual = error.options?.url?.toString() ?? '';
+		log.record({
+			method: error.options?.method ?? 'GET',
+			...urlsOf(error.options, actual),
+			error: error.code,
+			durationMs: error.timings ? Date.now() - error.timings.start : 0,
+			retry,
+		});
+	};
+	const selectProxy: BeforeRequestHook = (request) => {
+		// Per attempt, from the URL really requested: after a redirect or the demo's rewrite, that is the one that counts.
+		if (proxies && request.url) request.agent = proxies.agentsFor(new URL(request.url));
+	};
+	return got.extend({
+		headers: {'user-agent': options.userAgent ?? defaultUserAgent},
+		timeout: {connect: 10_000, response: 60_000},
+		hooks: {
+			beforeRequest: proxies ? [selectProxy] : [],
+			afterResponse: log
+				? [
+						(response) => {
+							const actual = response.url;
+							log.record({
+								method: response.request.options.method,
+								...urlsOf(response.request.options, actual),
+								status: response.statusCode,
+								requestId: header(response, 'request-id') ?? header(response, 'x-ms-request-id'),
+								durationMs: Date.now() - response.timings.start,
+								retry: response.retryCount,
+							});
+							return response;
+						},
+					]
+				: [],
+			beforeRetry: log ? [(error, retryCount) => logFailure(error, retryCount - 1)] : [],
+			beforeError: log
+				? [
+						(error) => {
+							logFailure(error, (error.request as {retryCount?: number} | undefined)?.retryCount ?? 0);
+							return error;
+						},
+					]
+				: [],
+		},
+	});
+}

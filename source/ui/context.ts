@@ -1,0 +1,85 @@
+/**
+ * A loaded schema as the screens see it: the live download, the working copy with the user's
+ * pending edits, a navigation index over the working document, and the problems found so far.
+ */
+import {type Problem, validateSchema, WorkingCopy} from '../edit/index.js';
+import type {SchemaDownload} from '../explorer/services.js';
+import {buildSchemaIndex, type SchemaIndex} from '../schema/navigation.js';
+import {resolvePointer} from '../schema/pointer.js';
+import type {SynchronizationJob} from '../schema/types.js';
+
+/** A problem the server found in an expression; valid while that expression is unchanged. */
+export type ServerProblem = Problem & {expression: string};
+
+export type SchemaContext = {
+	download: SchemaDownload;
+	working: WorkingCopy;
+	index: SchemaIndex;
+	/** Grows with every edit or undo, so memoised views know to rebuild. */
+	revision: number;
+	appName: string;
+	job?: SynchronizationJob;
+	servicePrincipalId?: string;
+	/** Problems by the pointer of the node they concern (attribute or object mapping). */
+	problems: ReadonlyMap<string, readonly Problem[]>;
+	serverProblems: readonly ServerProblem[];
+	/** Function names from …/schema/functions, for completion and validation. */
+	functions?: readonly string[];
+	filterOperators?: readonly string[];
+	/** Text of an $EDITOR edit that did not parse, kept so the user can fix it. */
+	draft?: {pointer: string; text: string};
+};
+
+export function createContext(options: {
+	download: SchemaDownload;
+	appName: string;
+	job?: SynchronizationJob;
+	servicePrincipalId?: string;
+}): SchemaContext {
+	const working = new WorkingCopy(options.download.schema, {baseVersion: options.download.schema.version});
+	return {
+		...options,
+		working,
+		index: buildSchemaIndex(working.document),
+		revision: 0,
+		problems: new Map(),
+		serverProblems: [],
+	};
+}
+
+/** The attribute or object mapping a problem's pointer is inside of, so it can be shown beside it. */
+export function ownerPointer(pointer: string): string {
+	const mapping = /^(.*?\/attributeMappings\/\d+)(?:\/|$)/.exec(pointer);
+	if (mapping) return mapping[1]!;
+	const objectMapping = /^(.*?\/objectMappings\/\d+)(?:\/|$)/.exec(pointer);
+	return objectMapping ? objectMapping[1]! : pointer;
+}
+
+function expressionAt(document: unknown, pointer: string): string | undefined {
+	const value = resolvePointer(document, `${ownerPointer(pointer)}/source/expression`);
+	return typeof value === 'string' ? value : undefined;
+}
+
+/** Problems of the edited nodes: local checks now, plus server findings whose expression is unchanged. */
+export function collectProblems(context: Pick<SchemaContext, 'working' | 'functions' | 'serverProblems'>): {
+	problems: Map<string, Problem[]>;
+	serverProblems: ServerProblem[];
+} {
+	const document = context.working.document;
+	const edited = [...new Set(context.working.edits.map((edit) => edit.pointer))];
+	const local = edited.length > 0 ? validateSchema(document, {only: edited, functions: context.functions ? [...context.functions] : undefined}) : [];
+	const serverProblems = context.serverProblems.filter((problem) => expressionAt(document, problem.pointer) === problem.expression);
+	const problems = new Map<string, Problem[]>();
+	for (const problem of [...local, ...serverProblems]) {
+		const owner = ownerPointer(problem.pointer);
+		problems.set(owner, [...(problems.get(owner) ?? []), problem]);
+	}
+	return {problems, serverProblems};
+}
+
+/** The context after the working copy changed: a new index and fresh problems. */
+export function refreshContext(context: SchemaContext, changes: Partial<SchemaContext> = {}): SchemaContext {
+	const next = {...context, ...changes};
+	const {problems, serverProblems} = collectProblems(next);
+	return {...next, index: buildSchemaIndex(next.working.document), revision: context.revision + 1, problems, serverProblems};
+}

@@ -1,0 +1,217 @@
+/**
+ * The plan screen, like `terraform plan`: what a write changes, mapping by mapping, the warnings,
+ * the unified diff — and the confirmation (typing the app's display name) that starts the write.
+ */
+import {remapDirectories} from '../edit/index.js';
+import {describeError} from '../errors.js';
+import type {SchemaDownload} from '../explorer/services.js';
+import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {refreshContext, type SchemaContext} from './context.js';
+import type {KeyPress} from './keymap.js';
+import {initialList} from './list.js';
+import {type AppState, addTask, leavePlan, type PlanFrame, push, replaceContext, replaceTop, topFrame} from './state.js';
+import {wrap} from './text.js';
+
+const stepWords = {
+	'checking-drift': 'checking that nobody changed the schema meanwhile',
+	'backing-up': 'saving a backup of the live schema',
+	writing: 'writing (PUT)',
+	verifying: 'reading it back to verify',
+} as const;
+
+/** What the user must type to confirm: the app's display name, as in the portal. */
+export function confirmationName(frame: PlanFrame): string {
+	return frame.context.appName;
+}
+
+const cache = new WeakMap<PlanFrame['plan'] & object, {columns: number; frame: PlanFrame; lines: string[]}>();
+
+export function planLines(frame: PlanFrame, columns: number): string[] {
+	const width = Math.max(20, columns - 2);
+	const lines: string[] = [];
+	const add = (text: string, indent = '') => {
+		for (const line of wrap(clean(text), width - indent.length)) lines.push(indent + line);
+	};
+	const origin = frame.origin.kind === 'edits' ? 'your pending edits' : `${frame.origin.kind} of ${frame.origin.label}`;
+	if (frame.note) {
+		add(frame.note);
+		lines.push('');
+	}
+	if (frame.status === 'checking') {
+		add(`Checking ${origin}: local checks, then Graph's parseExpression for changed expressions…`);
+		return lines;
+	}
+	if (frame.status === 'writing') add(`Writing ${origin}: ${frame.step ? stepWords[frame.step] : 'starting'}…`);
+	if (frame.status === 'done') {
+		add('✓ Written and verified: the schema read back from Graph equals what was sent.');
+		add(`Backup of the previous schema: ${frame.backupPath ?? ''}`, '  ');
+		add('Enter or Esc reads the job again.', '  ');
+		lines.push('');
+	}
+	if (frame.status === 'failed' || frame.status === 'mismatch' || frame.status === 'drift') {
+		add(`✗ ${frame.error ?? 'The write failed.'}`);
+		if (frame.backupPath && !frame.error?.includes(frame.backupPath)) add(`Backup of the live schema: ${frame.backupPath}`, '  ');
+		for (const detail of frame.details ?? []) add(detail, '  ');
+		if (frame.status === 'drift' && frame.drift) {
+			add('Changed on the server since you loaded it:', '  ');
+			for (const change of frame.drift.plan.changes.slice(0, 20)) add(`${change.kind} ${change.objectMapping} · ${change.target}`, '    ');
+			for (const pointer of frame.drift.plan.otherChanges.slice(0, 10)) add(`changed ${pointer}`, '    ');
+			add(
+				frame.origin.kind === 'edits'
+					? 'r re-applies your edits on the new version (their guards decide whether they still fit); Esc goes back. Nothing was written.'
+					: 'r plans again against the new version; Esc goes back. Nothing was written.',
+				'  ',
+			);
+		} else {
+			add('r tries again (you confirm again first); Esc goes back with your edits kept.', '  ');
+		}
+		lines.push('');
+	}
+	const plan = frame.plan;
+	const problems = frame.problems ?? [];
+	if (problems.length > 0) {
+		add(frame.status === 'blocked' ? 'Problems — fix these before writing (Esc goes back):' : 'Warnings from the checks:');
+		for (const problem of problems) add(`${problem.severity === 'error' ? '✗' : '!'} ${problem.message}  (${problem.pointer})`, '  ');
+		lines.push('');
+	}
+	if (!plan) return lines;
+	add(`Plan: ${plan.counts.added} to add, ${plan.counts.changed} to change, ${plan.counts.removed} to remove (${origin}).`);
+	for (const warning of plan.warnings) add(`! ${warning}`, '  ');
+	lines.push('');
+	if (plan.changes.length > 0 || plan.objectMappingChanges.length > 0) {
+		lines.push('Attribute mappings');
+		const mark = {added: '+', removed: '-', changed: '~'} as const;
+		for (const change of plan.changes) {
+			const fields = change.fields.map((field) => `${field.field}: ${field.before} → ${field.after}`).join('; ');
+			add(`${mark[change.kind]} ${change.objectMapping} · ${change.target}${fields ? `: ${fields}` : ''}`, '  ');
+		}
+		for (const change of plan.objectMappingChanges) add(`~ ${change.objectMapping} · ${change.field}: ${change.before} → ${change.after}`, '  ');
+		lines.push('');
+	}
+	for (const pointer of plan.otherChanges) add(`~ ${pointer}`, '  ');
+	if (plan.diff) {
+		lines.push('Diff (JSON)');
+		for (const line of plan.diff.split('\n')) lines.push(`  ${clean(line)}`);
+	}
+	return lines;
+}
+
+/** Memoised per plan, frame state and width: scrolling must not rebuild a large diff per key. */
+export function cachedPlanLines(frame: PlanFrame, columns: number): string[] {
+	if (!frame.plan) return planLines(frame, columns);
+	const hit = cache.get(frame.plan);
+	if (hit && hit.columns === columns && hit.frame.status === frame.status && hit.frame.step === frame.step && hit.frame.problems === frame.problems) return hit.lines;
+	const lines = planLines(frame, columns);
+	cache.set(frame.plan, {columns, frame, lines});
+	return lines;
+}
+
+/** The status line of the plan screen: the confirmation prompt, or what is happening. */
+export function planStatus(frame: PlanFrame): string {
+	switch (frame.status) {
+		case 'checking':
+			return 'Checking…';
+		case 'blocked':
+			return 'Not writable: fix the problems listed (Esc goes back).';
+		case 'confirm':
+			return `Type "${confirmationName(frame)}" and Enter to write · Esc goes back: ${frame.typed}▏`;
+		case 'writing':
+			return `Writing: ${frame.step ? stepWords[frame.step] : 'starting'}…`;
+		case 'done':
+			return 'Done. Enter or Esc reads the job again.';
+		case 'drift':
+			return 'Nothing written: the schema changed on the server. r re-applies, Esc goes back.';
+		default:
+			return 'r tries again · Esc goes back';
+	}
+}
+
+function startWrite(state: AppState, frame: PlanFrame): AppState {
+	const attempt = frame.attempt + 1;
+	const writing = replaceTop(state, {...frame, status: 'writing', attempt, step: undefined, error: undefined, details: undefined});
+	return addTask(writing, {kind: 'write', frameId: frame.id, attempt});
+}
+
+function rebase(state: AppState, frame: PlanFrame): AppState {
+	const drift = frame.drift;
+	if (!drift) return state;
+	const context = frame.context;
+	const download: SchemaDownload = {bytes: drift.liveBytes, schema: drift.live};
+	let next: SchemaContext;
+	let failed: string[] = [];
+	if (frame.origin.kind === 'edits') {
+		const result = context.working.rebase(drift.live, drift.liveVersion);
+		failed = result.failed.map(({edit, reason}) => `${edit.summary}: ${reason}`);
+		next = refreshContext(context, {download});
+	} else {
+		next = {...context, download};
+	}
+	let result = replaceContext(state, context, next);
+	const planFrame = topFrame(result);
+	if (planFrame.kind !== 'plan') return result;
+	if (failed.length > 0) {
+		return replaceTop(result, {
+			...planFrame,
+			status: 'blocked',
+			plan: undefined,
+			error: undefined,
+			problems: failed.map((message) => ({severity: 'error' as const, pointer: '', message: `Does not apply to the new version: ${message}`})),
+			drift: undefined,
+		});
+	}
+	const document = frame.origin.kind === 'edits' ? next.working.document : frame.document;
+	result = replaceTop(result, {...planFrame, document, status: 'checking', plan: undefined, problems: undefined, drift: undefined, error: undefined, attempt: planFrame.attempt + 1, list: initialList});
+	return addTask(result, {kind: 'plan', frameId: planFrame.id});
+}
+
+/** Keys the plan screen takes itself; undefined lets the usual handling (scrolling, Esc) apply. */
+export function handlePlanKey(state: AppState, frame: PlanFrame, press: KeyPress): AppState | undefined {
+	if (frame.status === 'confirm') {
+		if (press.return) {
+			if (frame.typed === confirmationName(frame)) return startWrite(state, frame);
+			return {...state, message: {kind: 'error', text: `Type the display name exactly ("${confirmationName(frame)}") to write, or Esc to go back.`}};
+		}
+		if (press.backspace || press.delete) return replaceTop(state, {...frame, typed: frame.typed.slice(0, -1)});
+		if (press.input && !press.ctrl && !press.meta && !press.escape) {
+			return replaceTop(state, {...frame, typed: frame.typed + press.input.replace(/[\x00-\x1f\x7f]/g, '')});
+		}
+		return undefined;
+	}
+	if (frame.status === 'done' && press.return) return leavePlan(state, frame);
+	if (press.input === 'r' && !press.ctrl) {
+		if (frame.status === 'drift') return rebase(state, frame);
+		if (frame.status === 'failed' || frame.status === 'mismatch') return replaceTop(state, {...frame, status: 'confirm', typed: ''});
+		return state;
+	}
+	return undefined;
+}
+
+/** Import and restore: the file's schema becomes the plan's target, its directory ids remapped by name. */
+export function openImportPlan(state: AppState, context: SchemaContext, download: SchemaDownload, purpose: 'import' | 'restore', label: string): AppState {
+	let document: SchemaDownload['schema'];
+	let remappedNote = '';
+	try {
+		const result = remapDirectories(download.schema, context.download.schema);
+		document = result.document;
+		const changed = result.remapped.filter((entry) => entry.from !== entry.to);
+		if (changed.length > 0) remappedNote = ` Directory ids remapped by name: ${changed.map((entry) => entry.name).join(', ')}.`;
+	} catch (error) {
+		return {...state, message: {kind: 'error', text: `Cannot ${purpose} ${label}: ${describeError(error)}`}};
+	}
+	const pending = context.working.edits.length;
+	const planned = push(state, (id) => ({
+		id,
+		kind: 'plan',
+		context,
+		origin: {kind: purpose, label},
+		document,
+		status: 'checking',
+		typed: '',
+		attempt: 0,
+		list: initialList,
+	}));
+	const note = pending > 0 ? ` Your ${pending} pending edit${pending === 1 ? ' is' : 's are'} not part of it.` : '';
+	const frame = topFrame(planned);
+	const withNote = replaceTop(planned, {...frame, note: `Read ${label}.${remappedNote}${note}`} as PlanFrame);
+	return addTask(withNote, {kind: 'plan', frameId: frame.id});
+}
