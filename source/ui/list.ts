@@ -67,11 +67,17 @@ export function moveList(state: ListState, move: ListMove, count: number, viewpo
 		home: 0,
 		end: last,
 	}[move];
+	const cursor = clamp(target, 0, last);
 	let offset = state.offset;
 	// PgUp/PgDn scroll the window by a page as well, like a pager, instead of dragging the cursor to the edge.
 	if (move === 'pageDown') offset += page;
 	if (move === 'pageUp') offset -= page;
-	return fitWindow({...state, cursor: clamp(target, 0, last), offset}, count, viewportRows);
+	// Stepping past an edge turns the page (keeping one row of context) instead of scrolling by one
+	// row: over SSH a one-row scroll redraws every row, a page turn does so once per page.
+	const rows = Math.max(1, viewportRows);
+	if (move === 'down' && cursor > offset + rows - 1) offset = cursor - 1;
+	if (move === 'up' && cursor < offset) offset = cursor - rows + 2;
+	return fitWindow({...state, cursor, offset}, count, viewportRows);
 }
 
 /** Scrolling for text views: the "cursor" is the top line. */

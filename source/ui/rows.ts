@@ -126,9 +126,9 @@ function objectMappingRows(node: ObjectMappingNode, context: SchemaContext): Row
 	return node.attributeMappings.map((mapping, index) =>
 		row(mapping.pointer, index, [
 			marker(context, mapping.pointer) + mapping.mapping.targetAttributeName,
-			sourceSummary(mapping.mapping, 200),
 			flowLabel(mapping.mapping),
 			mapping.mapping.matchingPriority ? String(mapping.mapping.matchingPriority) : '',
+			sourceSummary(mapping.mapping, 200),
 		]),
 	);
 }
@@ -213,10 +213,12 @@ export function frameColumns(frame: Frame): ColumnSpec[] {
 			];
 		case 'objectMapping':
 			return [
-				{title: 'Target attribute', weight: 2, min: 14, max: 40},
-				{title: 'Source', weight: 5, min: 12},
+				// Source, the long free text, goes last: rows end where their text ends instead of carrying
+				// padding, which is what a moving cursor re-sends over SSH.
+				{title: 'Target attribute', weight: 2, min: 14, max: 30},
 				{title: 'Flow', weight: 0, min: 14, max: 14},
 				{title: 'Match', weight: 0, min: 5, max: 5},
+				{title: 'Source', weight: 5, min: 12},
 			];
 		case 'directory':
 			return [

@@ -20,7 +20,7 @@ import {
 	textLines,
 	topFrame,
 } from './state.js';
-import {fitToWidth, formatRow, layoutColumns, truncate, wrap} from './text.js';
+import {formatRow, layoutColumns, truncate, wrap} from './text.js';
 
 type Line = {key: string; text: string; inverse?: boolean; bold?: boolean; dim?: boolean; color?: string};
 
@@ -241,8 +241,10 @@ export function Screen({state}: {state: AppState}) {
 	const body = bodyLines(state, height, width);
 	const title = frameTitle(frame);
 	const position = body.position ?? '';
-	const titleText = `${truncate(title, Math.max(1, width - position.length - 2))}`;
-	const gap = Math.max(1, width - titleText.length - position.length);
+	// The position follows the title closely rather than sitting at the right edge: the title line is
+	// rewritten on every move, and 140 spaces of padding would be sent with it each time.
+	const titleText = truncate(title, Math.max(1, width - position.length - 3));
+	const gap = position ? 3 : 0;
 	const lines: Line[] = [
 		{key: 'crumb', text: truncate(breadcrumb(state), width), dim: true},
 		{key: 'title', text: `${titleText}${' '.repeat(gap)}${position}`.trimEnd(), bold: true},
@@ -256,7 +258,7 @@ export function Screen({state}: {state: AppState}) {
 	return (
 		<Box flexDirection="column" width={width}>
 			{lines.slice(0, maxLines).map(({key, text, ...style}) => (
-				<Row key={key} text={style.inverse ? fitToWidth(text, width) : truncate(text, width)} {...style} />
+				<Row key={key} text={truncate(text, width)} {...style} />
 			))}
 		</Box>
 	);

@@ -5,13 +5,18 @@ import {fitToWidth, formatRow, layoutColumns, truncate} from '../../source/ui/te
 const rows: Row[] = Array.from({length: 136}, (_, index) => ({key: String(index), index, cells: [`attr${index}`], search: `attr${index}`}));
 
 describe('windowed list', () => {
-	it('keeps the cursor inside the window while moving', () => {
+	it('keeps the cursor inside the window, turning a page when it steps past an edge', () => {
 		let state = initialList;
-		for (let step = 0; step < 30; step++) state = moveList(state, 'down', rows.length, 10);
-		expect(state.cursor).toBe(30);
-		expect(state.offset).toBe(21);
+		for (let step = 0; step < 9; step++) state = moveList(state, 'down', rows.length, 10);
+		expect(state).toMatchObject({cursor: 9, offset: 0});
+		state = moveList(state, 'down', rows.length, 10);
+		expect(state).toMatchObject({cursor: 10, offset: 9}); // one row of context above
+		for (let step = 0; step < 20; step++) state = moveList(state, 'down', rows.length, 10);
+		expect(state).toMatchObject({cursor: 30, offset: 27});
 		state = moveList(state, 'up', rows.length, 10);
-		expect(state).toMatchObject({cursor: 29, offset: 21});
+		expect(state).toMatchObject({cursor: 29, offset: 27});
+		for (let step = 0; step < 3; step++) state = moveList(state, 'up', rows.length, 10);
+		expect(state).toMatchObject({cursor: 26, offset: 18}); // one row of context below
 	});
 
 	it('stops at both ends instead of wrapping around', () => {
