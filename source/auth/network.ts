@@ -5,7 +5,7 @@
  */
 import type {INetworkModule, NetworkRequestOptions, NetworkResponse} from '@azure/msal-node';
 import got, {type Got, type Response} from 'got';
-import type {TransportContext} from '../graph/transport.js';
+import {httpTimeouts, type TransportContext} from '../graph/transport.js';
 
 export type UrlRewrite = (url: string) => string;
 
@@ -41,7 +41,7 @@ export function createMsalNetworkModule(options: {transport?: Got; rewrite?: Url
 		retry: {limit: 0},
 		throwHttpErrors: false,
 		responseType: 'json',
-		timeout: {request: 30_000},
+		timeout: {request: httpTimeouts().signIn},
 	});
 	let lastError: StsErrorInfo | undefined;
 	const remember = (response: Response<unknown>) => {

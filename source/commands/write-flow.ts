@@ -12,6 +12,7 @@ import {
 	type Problem,
 	validateSchema,
 	validateWithServer,
+	withParsedSources,
 	VerifyMismatchError,
 	VerifyUnavailableError,
 	WriteFailedError,
@@ -25,7 +26,7 @@ import type {GraphClient} from '../graph/client.js';
 import {SchemaFileError} from '../schema/load.js';
 import {buildSchemaIndex} from '../schema/navigation.js';
 import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
-import type {ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
+import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 import type {SharedOptions} from './options.js';
 import {colorEnabled, createProgress, paint, writeJson} from './output.js';
 
@@ -340,7 +341,10 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	// Local checks, then Graph's own parser for the expressions that are new.
 	const problems = withoutLiveErrors(validateSchema(document, {only: request.changedPointers}), live);
 	const expressions = changedExpressions(live, document);
-	if (expressions.length > 0) problems.push(...(await validateWithServer(graph, servicePrincipal.id, job.id, expressions)));
+	const parsed = new Map<string, AttributeMappingSource>();
+	if (expressions.length > 0) problems.push(...(await validateWithServer(graph, servicePrincipal.id, job.id, expressions, undefined, parsed)));
+	// What is sent carries Graph's own parse trees for the new expressions, not hand-built ones.
+	const toSend = withParsedSources(document, parsed);
 	const errors = problems.filter((problem) => problem.severity === 'error');
 
 	process.stderr.write(
@@ -392,7 +396,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 			templateId: job.templateId,
 			baseVersion: typeof live.version === 'string' ? live.version : null,
 			base: live,
-			document,
+			document: toSend,
 			backupDirectory: settings.backupDirectory,
 			onStep: (step) => progress.update(stepWords[step]),
 		});

@@ -51,6 +51,7 @@ export {
 	type ValidateOptions,
 	validateSchema,
 	validateWithServer,
+	withParsedSources,
 } from './validate.js';
 export {parsePatchFile, toPatchFile, WorkingCopy} from './working-copy.js';
 export {

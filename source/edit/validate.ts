@@ -7,10 +7,12 @@
  * Messages are one line and start with the mapping they concern (`User ← user · mail: …`); strings are raw
  * (screens sanitize them).
  */
+import {resolvePointer} from '../schema/pointer.js';
 import type {GraphClient} from '../graph/client.js';
 import {functionNames, parseExpression, referencedAttributes, sourceAttributeNames} from '../schema/expression.js';
 import {buildSchemaIndex, type ObjectDefinitionNode, type RuleNode} from '../schema/navigation.js';
 import {
+	type AttributeMappingSource,
 	attributeTypes,
 	discoverabilityFlags,
 	flowBehaviors,
@@ -460,6 +462,8 @@ export async function validateWithServer(
 	jobId: string,
 	expressions: ExpressionToCheck[],
 	signal?: AbortSignal,
+	/** Filled with Graph's parse tree of each expression it accepted, by pointer (see withParsedSources). */
+	parsed?: Map<string, AttributeMappingSource>,
 ): Promise<Problem[]> {
 	const results: Array<Problem | undefined> = new Array(expressions.length);
 	let next = 0;
@@ -468,6 +472,7 @@ export async function validateWithServer(
 			const position = next++;
 			const item = expressions[position]!;
 			const response = await graph.parseExpression(servicePrincipalId, jobId, {expression: item.expression}, signal);
+			if (response.parsingSucceeded !== false && response.parsedExpression && parsed) parsed.set(item.pointer, response.parsedExpression);
 			if (response.parsingSucceeded === false) {
 				const message = (response.error?.message ?? 'the expression does not parse').replace(/\s+/g, ' ').trim();
 				results[position] = {
@@ -480,6 +485,25 @@ export async function validateWithServer(
 	};
 	await Promise.all(Array.from({length: Math.min(4, expressions.length)}, worker));
 	return results.filter((problem): problem is Problem => problem !== undefined);
+}
+
+/**
+ * The document to send, with each checked expression's source replaced by the parse tree Graph's
+ * parseExpression built for it (keeping the text as typed): the service stores sources as trees, and
+ * we should not hand-build them (research §5.3). Pointers may name the mapping, its source or its
+ * source expression.
+ */
+export function withParsedSources(document: SynchronizationSchema, parsed: ReadonlyMap<string, AttributeMappingSource>): SynchronizationSchema {
+	if (parsed.size === 0) return document;
+	const copy = structuredClone(document);
+	for (const [pointer, tree] of parsed) {
+		const mappingPointer = pointer.replace(/\/source(\/expression)?$/, '');
+		const mapping = resolvePointer(copy, mappingPointer) as {source?: AttributeMappingSource | null} | undefined;
+		const expression = mapping?.source?.expression;
+		if (!mapping || typeof expression !== 'string') continue;
+		mapping.source = {...tree, expression};
+	}
+	return copy;
 }
 
 /** Every attribute mapping's expression in the document (for `validate FILE --sp`). */

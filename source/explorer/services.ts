@@ -1,6 +1,6 @@
 import type {Problem, WriteResult, WriteStep} from '../edit/index.js';
 import type {RetryNotice} from '../graph/client.js';
-import type {ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
+import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 
 /** What the device-code sign-in asks the user to do. */
 export type DeviceCodeInstruction = {
@@ -111,6 +111,8 @@ export interface TenantOperations {
 		jobId: string,
 		expressions: Array<{pointer: string; expression: string}>,
 		signal?: AbortSignal,
+		/** Filled with Graph's parse tree of each accepted expression, by pointer. */
+		parsed?: Map<string, AttributeMappingSource>,
 	): Promise<Problem[]>;
 	listFunctions(servicePrincipalId: string, jobId: string): Promise<string[]>;
 	listFilterOperators(servicePrincipalId: string, jobId: string): Promise<string[]>;

@@ -5,7 +5,8 @@ import type {TenantOperations} from './services.js';
 
 export function createTenantOperations(graph: GraphClient, options: {backupDirectory?: string} = {}): TenantOperations {
 	return {
-		validateExpressions: (servicePrincipalId, jobId, expressions, signal) => validateWithServer(graph, servicePrincipalId, jobId, expressions, signal),
+		validateExpressions: (servicePrincipalId, jobId, expressions, signal, parsed) =>
+			validateWithServer(graph, servicePrincipalId, jobId, expressions, signal, parsed),
 		listFunctions: async (servicePrincipalId, jobId) => (await graph.listFunctions(servicePrincipalId, jobId)).map((entry) => entry.name),
 		listFilterOperators: async (servicePrincipalId, jobId) => (await graph.listFilterOperators(servicePrincipalId, jobId)).map((entry) => entry.name),
 		writeSchema: (write) => writeSchema({graph, ...write, backupDirectory: options.backupDirectory}),

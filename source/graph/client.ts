@@ -9,6 +9,7 @@ import got, {type Got, HTTPError, RequestError} from 'got';
 import {UserError} from '../errors.js';
 import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob} from '../schema/types.js';
 import {GraphError} from './errors.js';
+import {httpTimeouts} from './transport.js';
 
 export type ApiVersion = 'beta' | 'v1.0';
 
@@ -26,7 +27,7 @@ export type GraphClientOptions = {
 	userAgent?: string;
 	/** Longest Retry-After we wait for before giving up (ms). */
 	maxRetryAfterMs?: number;
-	/** Milliseconds to wait for a connection and for the response to start (defaults 10 s and 60 s). */
+	/** Milliseconds to wait for a connection and for the response to start (defaults: httpTimeouts(), 10 s and 60 s). */
 	timeouts?: {connect?: number; response?: number};
 };
 
@@ -122,9 +123,10 @@ export class GraphClient {
 	constructor(options: GraphClientOptions) {
 		this.base = `${options.graphUrl.replace(/\/+$/, '')}/${options.apiVersion}`;
 		const maxRetryAfter = options.maxRetryAfterMs ?? 120_000;
+		const defaults = httpTimeouts();
 		this.http = (options.transport ?? got).extend({
 			...(options.userAgent ? {headers: {'user-agent': options.userAgent}} : {}),
-			timeout: {connect: options.timeouts?.connect ?? 10_000, response: options.timeouts?.response ?? 60_000},
+			timeout: {connect: options.timeouts?.connect ?? defaults.connect, response: options.timeouts?.response ?? defaults.response},
 			retry: {
 				limit: 4,
 				methods: ['GET', 'PUT'],

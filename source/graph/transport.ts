@@ -17,6 +17,17 @@ export type TransportOptions = {
 
 export const defaultUserAgent = 'provisioning-explorer';
 
+/**
+ * How long to wait for a connection and for an answer to start (and, for sign-in, for the whole exchange).
+ * PROVISIONING_EXPLORER_HTTP_TIMEOUT_MS sets all three to one value: for very slow links, and for tests
+ * that must see a request time out without waiting a minute.
+ */
+export function httpTimeouts(env: NodeJS.ProcessEnv = process.env): {connect: number; response: number; signIn: number} {
+	const override = Number(env.PROVISIONING_EXPLORER_HTTP_TIMEOUT_MS);
+	if (Number.isInteger(override) && override > 0) return {connect: override, response: override, signIn: override};
+	return {connect: 10_000, response: 60_000, signIn: 30_000};
+}
+
 /** Set by callers whose request went somewhere other than its logical URL (demo routing). */
 export type TransportContext = {logicalUrl?: string};
 
@@ -31,6 +42,7 @@ function urlsOf(options: Options, actual: string): {url: string; via?: string} {
 }
 
 export function createTransport(options: TransportOptions = {}): Got {
+	const timeouts = httpTimeouts();
 	const useProxies = options.proxy !== 'none';
 	if (useProxies) checkProxyEnvironment();
 	const proxies = useProxies ? new ProxyAgents() : undefined;
@@ -52,7 +64,7 @@ export function createTransport(options: TransportOptions = {}): Got {
 	};
 	return got.extend({
 		headers: {'user-agent': options.userAgent ?? defaultUserAgent},
-		timeout: {connect: 10_000, response: 60_000},
+		timeout: {connect: timeouts.connect, response: timeouts.response},
 		hooks: {
 			beforeRequest: proxies ? [selectProxy] : [],
 			afterResponse: log

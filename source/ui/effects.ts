@@ -5,11 +5,11 @@
  */
 import {resolve} from 'node:path';
 import {type Dispatch, useEffect, useRef} from 'react';
-import {buildPlan, DriftError, type Problem, validateSchema, VerifyMismatchError, WriteFailedError} from '../edit/index.js';
+import {buildPlan, DriftError, type Problem, validateSchema, VerifyMismatchError, WriteFailedError, withParsedSources} from '../edit/index.js';
 import {describeError} from '../errors.js';
 import {type ExplorerServices, exportFileName} from '../explorer/services.js';
 import {buildSchemaIndex} from '../schema/navigation.js';
-import type {SynchronizationSchema} from '../schema/types.js';
+import type {AttributeMappingSource, SynchronizationSchema} from '../schema/types.js';
 import {createContext, refreshContext, type SchemaContext} from './context.js';
 import {type Action, type AppState, type Message, type PlanFrame, type Task, topFrame, type WriteOutcome} from './state.js';
 
@@ -33,16 +33,23 @@ function changedExpressions(before: SynchronizationSchema, after: Synchronizatio
 	return result;
 }
 
-async function planFor(frame: PlanFrame, services: ExplorerServices): Promise<{plan: ReturnType<typeof buildPlan>; problems: Problem[]}> {
-	const {context, document} = frame;
+async function planFor(
+	frame: PlanFrame,
+	services: ExplorerServices,
+): Promise<{plan: ReturnType<typeof buildPlan>; problems: Problem[]; document: SynchronizationSchema}> {
+	const {context} = frame;
+	let document = frame.document;
 	const live = context.download.schema;
 	const edited = frame.origin.kind === 'edits' ? [...new Set(context.working.edits.map((edit) => edit.pointer))] : undefined;
 	const problems = validateSchema(document, {only: edited, functions: context.functions ? [...context.functions] : undefined});
 	const expressions = changedExpressions(live, document);
 	if (services.tenant && context.servicePrincipalId && context.job && expressions.length > 0) {
-		problems.push(...(await services.tenant.validateExpressions(context.servicePrincipalId, context.job.id, expressions)));
+		const parsed = new Map<string, AttributeMappingSource>();
+		problems.push(...(await services.tenant.validateExpressions(context.servicePrincipalId, context.job.id, expressions, undefined, parsed)));
+		// What is sent carries Graph's own parse trees for the new expressions, not hand-built ones.
+		document = withParsedSources(document, parsed);
 	}
-	return {plan: buildPlan(live, document), problems};
+	return {plan: buildPlan(live, document), problems, document};
 }
 
 function writeOutcome(error: unknown): WriteOutcome {
@@ -238,8 +245,8 @@ async function runTask(
 			const frame = findPlanFrame(stateRef.current, task.frameId);
 			if (!frame) return done();
 			try {
-				const {plan, problems} = await planFor(frame, services);
-				dispatch({type: 'planReady', frameId: task.frameId, plan, problems});
+				const {plan, problems, document} = await planFor(frame, services);
+				dispatch({type: 'planReady', frameId: task.frameId, plan, problems, document});
 				done();
 			} catch (error) {
 				dispatch({type: 'writeFinished', frameId: task.frameId, attempt: frame.attempt, outcome: {kind: 'failed', error: describeError(error)}});

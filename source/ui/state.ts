@@ -124,7 +124,7 @@ export type Action =
 	| {type: 'loadFailed'; frameId: number; error: string}
 	| {type: 'taskDone'; taskId: number; message?: Message}
 	| {type: 'contextChanged'; from: SchemaContext; to: SchemaContext; message?: Message}
-	| {type: 'planReady'; frameId: number; plan: Plan; problems: Problem[]}
+	| {type: 'planReady'; frameId: number; plan: Plan; problems: Problem[]; document: SynchronizationSchema}
 	| {type: 'writeStep'; frameId: number; attempt: number; step: WriteStep}
 	| {type: 'writeFinished'; frameId: number; attempt: number; outcome: WriteOutcome}
 	| {type: 'schemaRead'; taskId: number; purpose: 'import' | 'restore'; context: SchemaContext; download: SchemaDownload; label: string}
@@ -568,7 +568,7 @@ function step(state: AppState, action: Action): AppState {
 		case 'planReady':
 			return planFrameUpdate(state, action.frameId, (frame) => {
 				const blocked = action.problems.some((problem) => problem.severity === 'error');
-				return {...frame, plan: action.plan, problems: action.problems, status: blocked ? 'blocked' : 'confirm', typed: ''};
+				return {...frame, plan: action.plan, problems: action.problems, document: action.document, status: blocked ? 'blocked' : 'confirm', typed: ''};
 			});
 		case 'writeStep':
 			return planFrameUpdate(state, action.frameId, (frame) => (frame.attempt === action.attempt ? {...frame, step: action.step} : frame));

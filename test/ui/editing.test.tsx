@@ -107,7 +107,11 @@ describe('editing an attribute mapping', () => {
 		const written = await planAndWrite(app, /~ User ← user · Alias/);
 		expect(written).toContain('Written and verified');
 		expect(puts()).toBe(1);
-		expect(mappingOf(liveSchema(), 'Alias')!.source!.expression).toBe('Join("@", [mailNickname], "contoso.com")');
+		const alias = mappingOf(liveSchema(), 'Alias')!.source!;
+		expect(alias.expression).toBe('Join("@", [mailNickname], "contoso.com")');
+		// Sent with the parse tree Graph's parseExpression built, not a hand-made one.
+		expect(alias).toMatchObject({type: 'Function', name: 'Join'});
+		expect(alias.parameters!.map((parameter) => parameter.value.name)).toEqual(['@', 'mailNickname', 'contoso.com']);
 		const files = await readdir(backups);
 		expect(files).toHaveLength(1);
 		expect((await stat(join(backups, files[0]!))).mode & 0o777).toBe(0o600);
