@@ -1,6 +1,7 @@
 /** `demo-server`: the demo tenant on its own, for trying things out and for out-of-process tests. */
 import {readFile} from 'node:fs/promises';
 import {UsageError, UserError} from '../errors.js';
+import {decodeSchemaBytes, SchemaFileError} from '../schema/load.js';
 import {parseCommandLine} from './options.js';
 
 export const demoServerHelp = `Usage: provisioning-explorer demo-server [--port N] [--schema FILE]
@@ -26,8 +27,10 @@ export async function runDemoServer(args: string[]): Promise<number> {
 	let schemaOverride: string | undefined;
 	if (values.schema) {
 		try {
-			schemaOverride = await readFile(values.schema, 'utf8');
+			// Any encoding admins have (Windows PowerShell writes UTF-16LE); served as UTF-8 text.
+			schemaOverride = decodeSchemaBytes(await readFile(values.schema)).text;
 		} catch (error) {
+			if (error instanceof SchemaFileError) throw new UserError(`--schema ${values.schema}: ${error.message}`);
 			throw new UserError(`Cannot read --schema ${values.schema}: ${(error as NodeJS.ErrnoException).code ?? 'error'}. Check the path.`);
 		}
 	}
