@@ -6,7 +6,7 @@ import {Box, Text} from 'ink';
 import {memo, useEffect, useState} from 'react';
 import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
 import {footerBindings, helpBindings} from './keymap.js';
-import {filterRows} from './list.js';
+import {filterRows, type Row} from './list.js';
 import {matchingSuggestions} from './modal.js';
 import {planStatus} from './plan-view.js';
 import {crumb, frameColumns, frameRows} from './rows.js';
@@ -20,7 +20,38 @@ import {
 	textLines,
 	topFrame,
 } from './state.js';
-import {formatRow, layoutColumns, truncate, wrap} from './text.js';
+import {cellWidth, type ColumnSpec, formatRow, layoutColumns, truncate, wrap} from './text.js';
+
+const contentWidthCache = new WeakMap<readonly Row[], number[]>();
+
+/** The widest cell of each column (memoised per row list): the whole list, so widths do not jump while scrolling. */
+function contentWidths(rows: readonly Row[]): number[] {
+	let widths = contentWidthCache.get(rows);
+	if (!widths) {
+		widths = [];
+		for (const row of rows) {
+			row.cells.forEach((cell, column) => {
+				widths![column] = Math.max(widths![column] ?? 0, cellWidth(cell));
+			});
+		}
+		contentWidthCache.set(rows, widths);
+	}
+	return widths;
+}
+
+/**
+ * Columns no wider than their widest cell: a tighter table to read, and shorter lines to re-send
+ * when the cursor moves over SSH (padding is bytes too).
+ */
+function fitColumnsToContent(specs: ColumnSpec[], rows: readonly Row[]): ColumnSpec[] {
+	const widths = contentWidths(rows);
+	return specs.map((spec, column) => {
+		if (column === specs.length - 1) return spec; // the last column is never padded anyway
+		const needed = Math.max(spec.title.length, widths[column] ?? 0);
+		const max = Math.min(spec.max ?? Number.POSITIVE_INFINITY, needed);
+		return {...spec, max, min: Math.min(spec.min, max)};
+	});
+}
 
 type Line = {key: string; text: string; inverse?: boolean; bold?: boolean; dim?: boolean; color?: string};
 
@@ -161,7 +192,7 @@ function bodyLines(state: AppState, height: number, width: number): {header?: st
 		const header = frame.kind === 'plan' ? '' : 'Field               Value';
 		return {header, lines: shown, position: all.length > height ? `lines ${top + 1}–${last}/${all.length}` : ''};
 	}
-	const specs = frameColumns(frame);
+	const specs = fitColumnsToContent(frameColumns(frame), frameRows(frame));
 	const widths = layoutColumns(specs, width - 2);
 	const rows = filterRows(frameRows(frame), frame.list.filter);
 	const {cursor, offset} = frame.list;

@@ -20,10 +20,15 @@ export function truncate(text: string, width: number): string {
 	return `${result}…`;
 }
 
+/** How many terminal cells text takes. */
+export function cellWidth(text: string): number {
+	return /^[\x20-\x7e]*$/.test(text) ? text.length : stringWidth(text);
+}
+
 /** Truncates or pads text to exactly `width` cells. */
 export function fitToWidth(text: string, width: number): string {
 	const cut = truncate(text, width);
-	const cells = /^[\x20-\x7e]*$/.test(cut) ? cut.length : stringWidth(cut);
+	const cells = cellWidth(cut);
 	return cells >= width ? cut : cut + ' '.repeat(width - cells);
 }
 
@@ -53,6 +58,10 @@ export function layoutColumns(specs: readonly ColumnSpec[], totalWidth: number):
 		const grown = spec.min + Math.floor((spare * spec.weight) / totalWeight);
 		return spec.max === undefined ? grown : Math.min(spec.max, grown);
 	});
+	// What capped columns could not use goes to the last one (usually free text such as a source).
+	const used = widths.reduce((sum, width) => sum + width, 0);
+	const last = specs.length - 1;
+	if (last >= 0 && specs[last]!.max === undefined) widths[last]! += Math.max(0, available - used);
 	return widths;
 }
 
