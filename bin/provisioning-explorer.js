@@ -5,10 +5,6 @@ if (major < 20) {
 	process.stderr.write(`provisioning-explorer needs Node.js 20 or newer (this is ${process.versions.node}).\n`);
 	process.exit(2);
 }
-// Admins browse 20 MB schemas on shared jump hosts: let V8 trade a little speed for a heap that
-// grows slowly and is collected early (peak memory on a 20 MB schema: ~250 MB → ~160 MB).
-const {setFlagsFromString} = await import('node:v8');
-setFlagsFromString('--optimize-for-size');
 try {
 	await import('../dist/cli.js');
 } catch (error) {

@@ -107,6 +107,8 @@ await build({
   target: 'node20',
   jsx: 'automatic',
   sourcemap: 'linked',
+  // Less to parse and compile before the first frame; the source maps keep stack traces readable.
+  minify: true,
   legalComments: 'none',
   // Ink loads React DevTools only when DEV=true; we never ship it.
   external: ['react-devtools-core'],
