@@ -1,4 +1,4 @@
-import type {Problem, WriteResult, WriteStep} from '../edit/index.js';
+import type {Problem, WriteOptions, WriteResult} from '../edit/index.js';
 import type {RetryNotice} from '../graph/client.js';
 import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 
@@ -116,17 +116,8 @@ export interface TenantOperations {
 	): Promise<Problem[]>;
 	listFunctions(servicePrincipalId: string, jobId: string): Promise<string[]>;
 	listFilterOperators(servicePrincipalId: string, jobId: string): Promise<string[]>;
-	writeSchema(options: {
-		servicePrincipalId: string;
-		jobId: string;
-		appName: string;
-		templateId?: string;
-		baseVersion: string | null | undefined;
-		/** The live schema the edits were made on: the drift check compares content too. */
-		base?: SynchronizationSchema;
-		document: SynchronizationSchema;
-		onStep?: (step: WriteStep) => void;
-	}): Promise<WriteResult>;
+	/** The safe write path of source/edit (drift check, backup, PUT, verify) on this tenant. */
+	writeSchema(options: Omit<WriteOptions, 'graph' | 'backupDirectory'>): Promise<WriteResult>;
 }
 
 const statusSeverity: Record<string, number> = {Quarantine: 4, Paused: 3, NotRun: 2, NotConfigured: 2, Active: 1};
