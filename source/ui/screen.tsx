@@ -55,10 +55,10 @@ function fitColumnsToContent(specs: ColumnSpec[], rows: readonly Row[]): ColumnS
 
 type Line = {key: string; text: string; inverse?: boolean; bold?: boolean; dim?: boolean; color?: string};
 
-type RowProps = {text: string; inverse?: boolean; bold?: boolean; dim?: boolean; color?: string};
+type ScreenLineProps = {text: string; inverse?: boolean; bold?: boolean; dim?: boolean; color?: string};
 
 /** Primitive props only, so React skips rows whose text did not change. */
-const Row = memo(function Row({text, inverse, bold, dim, color}: RowProps) {
+const ScreenLine = memo(function ScreenLine({text, inverse, bold, dim, color}: ScreenLineProps) {
 	return (
 		<Text inverse={inverse} bold={bold} dimColor={dim} color={color} wrap="truncate-end">
 			{text || ' '}
@@ -289,7 +289,7 @@ export function Screen({state}: {state: AppState}) {
 	return (
 		<Box flexDirection="column" width={width}>
 			{lines.slice(0, maxLines).map(({key, text, ...style}) => (
-				<Row key={key} text={truncate(text, width)} {...style} />
+				<ScreenLine key={key} text={truncate(text, width)} {...style} />
 			))}
 		</Box>
 	);
