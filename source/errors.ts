@@ -9,7 +9,8 @@ export class UserError extends Error {
 	/** Exit code for subcommands: 1 = a check failed, 2 = usage error or failure. */
 	readonly exitCode: number;
 	constructor(message: string, options?: {exitCode?: number; cause?: unknown}) {
-		super(message, options?.cause === undefined ? undefined : {cause: options.cause});
+		// One line, whatever the message quotes: a name holding a line break must not cut the message short.
+		super(message.replace(/\s*[\r\n]+\s*/g, ' '), options?.cause === undefined ? undefined : {cause: options.cause});
 		this.name = 'UserError';
 		this.exitCode = options?.exitCode ?? 2;
 	}

@@ -58,6 +58,9 @@ export function describeAuthError(error: unknown, sts?: StsErrorInfo): UserError
 	}
 	if (/invalid_tenant/.test(text) || aadsts === 90002) return new UserError(`The tenant was not found${suffix}. Check --tenant and --cloud.`);
 	if (code === 'invalid_grant' || /invalid_grant/.test(text)) return new UserError('Your sign-in was revoked or has expired. Sign in again.');
+	if (/temporarily_unavailable/.test(text)) {
+		return new UserError(`The sign-in service is busy or temporarily unavailable${suffix}. Try again in a minute.`);
+	}
 	if (code === 'network_error' || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET/.test(text)) {
 		return new UserError('Could not reach the sign-in service. Check the network, HTTPS_PROXY and NO_PROXY, then try again.');
 	}

@@ -3,8 +3,8 @@
  * Node 20), and, for the demo tenant, the place where the real sign-in hosts are routed to the local
  * simulator — MSAL refuses http:// authorities, so the rewrite happens below it.
  */
-import type {INetworkModule, NetworkRequestOptions, NetworkResponse} from '@azure/msal-node';
-import got, {type Got, type Response} from 'got';
+import {AuthError, type INetworkModule, type NetworkRequestOptions, type NetworkResponse} from '@azure/msal-node';
+import got, {type Got, RequestError, type Response} from 'got';
 import {httpTimeouts, type TransportContext} from '../graph/transport.js';
 
 export type UrlRewrite = (url: string) => string;
@@ -34,9 +34,32 @@ export function rewriteHostsTo(target: string, hosts: readonly string[]): UrlRew
 	};
 }
 
+/**
+ * Throttled or unavailable: sending the request again is safe (at worst a device code that was redeemed after
+ * all is refused, and the user signs in again). MSAL gives up on these at once and then refuses to send the
+ * same request for a minute, which would cost a device-code user the code they just typed.
+ */
+const transientStatuses = new Set([429, 500, 502, 503, 504]);
+const maxTransientRetries = 2;
+/** A longer Retry-After than this is not waited for: the error is reported instead. */
+const maxTransientWaitMs = 10_000;
+
+/** Sends, and sends again after a transient answer, waiting as long as Retry-After asks (1 s without one). */
+async function withTransientRetries(send: () => Promise<Response<unknown>>): Promise<Response<unknown>> {
+	for (let retries = 0; ; retries++) {
+		const response = await send();
+		if (!transientStatuses.has(response.statusCode) || retries >= maxTransientRetries) return response;
+		const header = response.headers['retry-after'];
+		const seconds = Number(Array.isArray(header) ? header[0] : header);
+		const waitMs = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
+		if (waitMs > maxTransientWaitMs) return response;
+		await new Promise((resolve) => setTimeout(resolve, waitMs));
+	}
+}
+
 export function createMsalNetworkModule(options: {transport?: Got; rewrite?: UrlRewrite} = {}): MsalNetworkModule {
 	const rewrite = options.rewrite ?? ((url: string) => url);
-	// No retries here: MSAL handles STS throttling itself, and must see error bodies (it reads body.error).
+	// No got retries: MSAL must see error bodies (it reads body.error); withTransientRetries re-sends what is safe.
 	const sts = (options.transport ?? got).extend({
 		retry: {limit: 0},
 		throwHttpErrors: false,
@@ -58,13 +81,26 @@ export function createMsalNetworkModule(options: {transport?: Got; rewrite?: Url
 		return response;
 	};
 	const context = (url: string): TransportContext => ({logicalUrl: url});
+	// MSAL reports any other error from here as "network_error": say what really happened.
+	const unreadable = (error: unknown): never => {
+		if (error instanceof RequestError && error.code === 'ERR_BODY_PARSE_FAILURE') {
+			throw new AuthError(
+				'unreadable_response',
+				'',
+				`the sign-in service answered HTTP ${error.response?.statusCode} with a body that is not JSON (a proxy may be in the way: check HTTPS_PROXY and NO_PROXY)`,
+			);
+		}
+		throw error;
+	};
 	return {
 		async sendGetRequestAsync<T>(url: string, request?: NetworkRequestOptions, timeout?: number) {
-			const response = await sts.get(rewrite(url), {headers: request?.headers, context: context(url), ...(timeout ? {timeout: {request: timeout}} : {})});
+			const response = await withTransientRetries(() =>
+				sts.get(rewrite(url), {headers: request?.headers, context: context(url), ...(timeout ? {timeout: {request: timeout}} : {})}),
+			).catch(unreadable);
 			return toNetworkResponse<T>(remember(response));
 		},
 		async sendPostRequestAsync<T>(url: string, request?: NetworkRequestOptions) {
-			const response = await sts.post(rewrite(url), {headers: request?.headers, body: request?.body ?? '', context: context(url)});
+			const response = await withTransientRetries(() => sts.post(rewrite(url), {headers: request?.headers, body: request?.body ?? '', context: context(url)})).catch(unreadable);
 			return toNetworkResponse<T>(remember(response));
 		},
 		lastStsError: () => lastError,

@@ -6,7 +6,7 @@ import {basename} from 'node:path';
 import stringWidth from 'string-width';
 import {UserError} from '../errors.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
-import {decodeSchemaBytes, maxSchemaFileBytes, parseSchemaText, SchemaFileError, loadSchemaFile} from '../schema/load.js';
+import {decodeSchemaBytes, formatMegabytes, maxSchemaFileBytes, parseSchemaText, SchemaFileError, loadSchemaFile} from '../schema/load.js';
 import {sanitizeForTerminal} from '../schema/sanitize.js';
 import type {SynchronizationSchema} from '../schema/types.js';
 
@@ -154,7 +154,9 @@ async function readStdin(): Promise<Buffer> {
 	for await (const chunk of process.stdin) {
 		const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
 		size += buffer.length;
-		if (size > maxSchemaFileBytes) throw new UserError('Standard input is larger than a synchronization schema can be; check what is piped in.');
+		if (size > maxSchemaFileBytes) {
+			throw new UserError(`Standard input is larger than the ${formatMegabytes(maxSchemaFileBytes)} limit for a schema; check what is piped in.`);
+		}
 		chunks.push(buffer);
 	}
 	return Buffer.concat(chunks);

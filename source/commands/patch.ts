@@ -8,7 +8,7 @@ import type {Operation} from 'fast-json-patch';
 import {applyOperations, parsePatchFile, WorkingCopy} from '../edit/index.js';
 import {UsageError, UserError} from '../errors.js';
 import {normalizeJsonText} from '../explorer/normalize.js';
-import {maxSchemaFileBytes} from '../schema/load.js';
+import {formatMegabytes, maxSchemaFileBytes} from '../schema/load.js';
 import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
 import {jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions, writeHelp, writeOptions} from './options.js';
 import {loadSchemaInput, writeOutput, writeStdout} from './output.js';
@@ -59,7 +59,9 @@ async function readStandardInput(): Promise<Buffer> {
 	for await (const chunk of process.stdin) {
 		const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
 		size += buffer.length;
-		if (size > maxSchemaFileBytes) throw new UserError('Standard input is larger than a JSON Patch for a schema can be; check what is piped in.');
+		if (size > maxSchemaFileBytes) {
+			throw new UserError(`Standard input is larger than the ${formatMegabytes(maxSchemaFileBytes)} limit for a JSON Patch; check what is piped in.`);
+		}
 		chunks.push(buffer);
 	}
 	return Buffer.concat(chunks);
@@ -92,7 +94,9 @@ export async function loadPatchInput(path: string): Promise<{operations: Operati
 		try {
 			const info = await stat(path);
 			if (info.isDirectory()) throw Object.assign(new Error('is a directory'), {code: 'EISDIR'});
-			if (info.size > maxSchemaFileBytes) throw new UserError(`${path} is larger than a JSON Patch for a schema can be; check the file.`);
+			if (info.size > maxSchemaFileBytes) {
+				throw new UserError(`${clean(path)}: the file is ${formatMegabytes(info.size)}, larger than the ${formatMegabytes(maxSchemaFileBytes)} limit for a JSON Patch; check that this is the right file.`);
+			}
 			bytes = await readFile(path);
 		} catch (error) {
 			if (error instanceof UserError) throw error;

@@ -26,7 +26,7 @@ export function describePrompt(prompt: SignInPrompt, now = Date.now()): string {
 }
 
 export function describeRetry(notice: RetryNotice): string {
-	return `${notice.reason}; retrying in ${Math.max(1, Math.ceil(notice.waitMs / 1000))} s…\n`;
+	return `${notice.reason}; retrying in ${Math.max(1, Math.round(notice.waitMs / 1000))} s…\n`;
 }
 
 /** A --verbose request log, its path told on stderr. */

@@ -9,7 +9,7 @@ import jsonpatch, {type Operation, type TestOperation} from 'fast-json-patch';
 import {UserError} from '../errors.js';
 import {escapePointerSegment, parsePointer} from '../schema/pointer.js';
 import type {SynchronizationSchema} from '../schema/types.js';
-import {cloneJson, compactJson, isPlainObject, type JsonObject, jsonSizeAtMost} from './json.js';
+import {cloneJson, compactJson, isPlainObject, type JsonObject, jsonEqual, jsonSizeAtMost} from './json.js';
 import {
 	describeElement,
 	describePointer,
@@ -120,10 +120,15 @@ function containerAt(document: unknown, segments: readonly string[]): unknown {
 	return current;
 }
 
+/** Sets an own property; plain assignment of a key named `__proto__` would change the prototype instead. */
+function setOwn(object: JsonObject, key: string, value: unknown): void {
+	Object.defineProperty(object, key, {value, writable: true, enumerable: true, configurable: true});
+}
+
 function restoreKeyOrder(object: JsonObject, order: readonly string[]): void {
 	const entries = order.filter((key) => Object.hasOwn(object, key)).map((key) => [key, object[key]] as const);
 	for (const key of Object.keys(object)) delete object[key];
-	for (const [key, value] of entries) object[key] = value;
+	for (const [key, value] of entries) setOwn(object, key, value);
 }
 
 /** How to undo `operation` (an add, remove or replace) on the document as it is now; undefined when the path does not resolve. */
@@ -158,7 +163,7 @@ function undoStep(target: PatchTarget, operation: Operation): (() => void) | und
 				delete parent[key];
 				return;
 			}
-			parent[key] = previous;
+			setOwn(parent, key, previous);
 			if (operation.op === 'remove') restoreKeyOrder(parent, order);
 		};
 	}
@@ -186,7 +191,14 @@ function applyOne(target: PatchTarget, operation: Operation, index: number, pref
 		applyOne(target, {op: 'add', path: operation.path, value: operation.op === 'copy' ? cloneJson(value) : value}, index, prefix, log);
 		return;
 	}
-	const step = operation.op === 'test' ? undefined : undoStep(target, operation);
+	if (operation.op === 'test') {
+		// Compared here: fast-json-patch's comparison calls b.hasOwnProperty(), which a schema object may hold as a key.
+		const segments = segmentsOf(operation.path);
+		const holds = existingPrefix(target.document, segments) === segments.length && jsonEqual(containerAt(target.document, segments), operation.value);
+		if (!holds) throw new GuardFailedError(`${prefix}${describeGuardFailure(target.document, operation)}`, index, operation.path);
+		return;
+	}
+	const step = undoStep(target, operation);
 	const applied: Operation =
 		operation.op === 'add' || operation.op === 'replace' ? {...operation, value: cloneJson(operation.value)} : {...operation};
 	try {

@@ -94,7 +94,9 @@ export function resolvePointerSelectors(
 			current = element;
 			continue;
 		}
-		if (typeof current === 'object' && current !== null && !Object.hasOwn(current, segment) && parseSelectorSegment(segment, options.where)) {
+		// On an object, the last segment of an add names a new key, which may look like a selector.
+		const newKey = isLast && options.lastIsInsertion;
+		if (typeof current === 'object' && current !== null && !newKey && !Object.hasOwn(current, segment) && parseSelectorSegment(segment, options.where)) {
 			throw new UserError(
 				`${options.where}: the selector ${segment} follows ${resolved || '/'}, which is not a list; selectors pick elements of lists such as attributeMappings.`,
 			);

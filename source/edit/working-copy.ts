@@ -5,7 +5,7 @@
  */
 import type {Operation} from 'fast-json-patch';
 import {UserError} from '../errors.js';
-import {decodeSchemaBytes, lineAndColumn, locateJsonSyntaxError} from '../schema/load.js';
+import {checkNesting, decodeSchemaBytes, lineAndColumn, locateJsonSyntaxError} from '../schema/load.js';
 import type {SynchronizationSchema} from '../schema/types.js';
 import {type Edit, type EditDraft, summarizeOperation} from './builders.js';
 import {isPlainObject} from './json.js';
@@ -230,6 +230,11 @@ export function parsePatchFile(bytes: Uint8Array, origin: string): Operation[] {
 	if (!Array.isArray(value)) {
 		const hint = isPlainObject(value) && ('synchronizationRules' in value || 'directories' in value) ? ': this is a schema, not a patch (use import for a whole schema)' : '';
 		throw new UserError(`${origin}: a JSON Patch must be an array of operations${hint}.`);
+	}
+	try {
+		checkNesting(value, origin);
+	} catch (error) {
+		throw new UserError(error instanceof Error ? error.message : String(error));
 	}
 	return value as Operation[];
 }

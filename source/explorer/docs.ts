@@ -70,6 +70,11 @@ function operandText(value: unknown): string {
 	return text === '' || text !== text.trim() ? JSON.stringify(text) : text;
 }
 
+/** A value the file should hold as text but may not (the loader checks only what navigation relies on). */
+function textOf(value: unknown): string {
+	return typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value);
+}
+
 /** `adminDescription NOT REGEX MATCH ^User_`; several values are listed with commas. */
 export function describeClause(clause: FilterClause): string {
 	const values = Array.isArray(clause.targetOperand?.values) ? clause.targetOperand.values : [];
@@ -88,7 +93,7 @@ export function documentFilter(scope: Filter | null | undefined): DocumentedFilt
 	return filterSets.flatMap(({set}) => {
 		const groups = Array.isArray(scope[set]) ? (scope[set] as FilterGroup[]).filter((group) => group && typeof group === 'object') : [];
 		if (groups.length === 0) return [];
-		return [{set, groups: groups.map((group) => ({name: group.name ?? '', clauses: (Array.isArray(group.clauses) ? group.clauses : []).map(describeClause)}))}];
+		return [{set, groups: groups.map((group) => ({name: textOf(group.name), clauses: (Array.isArray(group.clauses) ? group.clauses : []).map(describeClause)}))}];
 	});
 }
 
@@ -113,8 +118,8 @@ function documentAttributeMapping(mapping: AttributeMapping): DocumentedAttribut
 		sourceType: kind,
 		source: kind === 'None' ? '' : sourceSummary(mapping),
 		defaultValue: typeof mapping.defaultValue === 'string' ? mapping.defaultValue : undefined,
-		flowType: mapping.flowType ?? 'Always',
-		flowBehavior: mapping.flowBehavior ?? 'FlowWhenChanged',
+		flowType: textOf(mapping.flowType ?? 'Always'),
+		flowBehavior: textOf(mapping.flowBehavior ?? 'FlowWhenChanged'),
 		matchingPriority: typeof mapping.matchingPriority === 'number' ? mapping.matchingPriority : 0,
 	};
 }
@@ -212,8 +217,8 @@ export function renderMarkdown(documentation: MappingDocumentation): string {
 				markdownCode(attribute.target, {inTable: true}),
 				attribute.sourceType === 'None' ? '(none)' : markdownCode(attribute.source, {inTable: true}),
 				attribute.defaultValue === undefined ? '' : markdownCode(attribute.defaultValue === '' ? '""' : attribute.defaultValue, {inTable: true}),
-				attribute.flowType,
-				attribute.flowBehavior,
+				markdownText(attribute.flowType),
+				markdownText(attribute.flowBehavior),
 				attribute.matchingPriority > 0 ? `yes (priority ${attribute.matchingPriority})` : '',
 			];
 			lines.push(`| ${cells.map((cell) => cell || ' ').join(' | ')} |`);

@@ -1,10 +1,10 @@
 /** File operations the explorer shares in every mode: reading schemas and patches, saving patches, listing backups. */
-import {readFile} from 'node:fs/promises';
+import {readFile, stat} from 'node:fs/promises';
 import {resolve} from 'node:path';
 import {listBackups, parsePatchFile} from '../edit/index.js';
 import {UserError} from '../errors.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
-import {loadSchemaFile} from '../schema/load.js';
+import {formatMegabytes, loadSchemaFile, maxSchemaFileBytes} from '../schema/load.js';
 import type {ExplorerServices} from './services.js';
 
 type LocalFiles = Pick<ExplorerServices, 'readSchemaFile' | 'readPatchFile' | 'saveTextFile' | 'listBackups'>;
@@ -18,8 +18,14 @@ export function localFiles(options: {backupDirectory?: string} = {}): LocalFiles
 		async readPatchFile(path) {
 			let bytes: Buffer;
 			try {
+				// Checked before reading, as schema files are: memory must not depend on what the path holds.
+				const size = (await stat(path)).size;
+				if (size > maxSchemaFileBytes) {
+					throw new UserError(`Cannot read the patch ${path}: the file is ${formatMegabytes(size)}, larger than the ${formatMegabytes(maxSchemaFileBytes)} limit for a JSON Patch.`);
+				}
 				bytes = await readFile(path);
 			} catch (error) {
+				if (error instanceof UserError) throw error;
 				throw new UserError(`Cannot read the patch ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}. Check the path.`);
 			}
 			return parsePatchFile(bytes, path);

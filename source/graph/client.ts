@@ -8,7 +8,7 @@ import {randomUUID} from 'node:crypto';
 import got, {type Got, HTTPError, RequestError} from 'got';
 import {UserError} from '../errors.js';
 import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob} from '../schema/types.js';
-import {GraphError} from './errors.js';
+import {GraphError, pathTemplate} from './errors.js';
 import {httpTimeouts} from './transport.js';
 
 export type ApiVersion = 'beta' | 'v1.0';
@@ -62,6 +62,8 @@ export function certainlyNotApplied(error: RequestError): boolean {
 function retryReason(error: RequestError): string {
 	const status = error.response?.statusCode;
 	if (status === 429) return 'Graph is throttling (HTTP 429)';
+	// A success status with an error: the connection broke while the answer was arriving.
+	if (status && status < 400) return `the answer was cut off (${error.code})`;
 	if (status) return `Graph answered HTTP ${status}`;
 	return `network error (${error.code})`;
 }
@@ -108,8 +110,15 @@ function toGraphError(error: unknown, method: string, url: string): unknown {
 		// A sign-in failure inside the token hook (e.g. a revoked refresh token) is the real cause.
 		if (error.cause instanceof UserError) return error.cause;
 		if (error.name === 'AbortError' || error.code === 'ERR_ABORTED') return error;
-		const reason = error.code === 'ETIMEDOUT' ? 'timed out' : `${error.code ?? 'network error'}: ${error.message.split('\n')[0]}`;
-		return Object.assign(new Error(`Graph ${method} ${pathOf(url)} ${reason}. Check the network or proxy and try again.`), {
+		const reason =
+			error.code === 'ETIMEDOUT'
+				? 'timed out'
+				: error.code === 'ERR_BODY_PARSE_FAILURE'
+					? // got's message ends with the URL, query included: keep only the parser's words.
+						`answered HTTP ${error.response?.statusCode} with a body that is not valid JSON (${error.message.split('\n')[0]!.replace(/ in "[^"]*"$/, '')})`
+					: `${error.code ?? 'network error'}: ${error.message.split('\n')[0]}`;
+		// Expected on bad networks, so a UserError: one line, no "Unexpected error".
+		return Object.assign(new UserError(`Graph ${method} ${pathTemplate(pathOf(url))} ${reason}. Check the network or proxy and try again.`), {
 			code: error.code,
 		});
 	}
@@ -231,7 +240,8 @@ export class GraphClient {
 		const url = `${this.schemaUrl(servicePrincipalId, jobId)}/parseExpression`;
 		try {
 			return await this.http
-				.post(url, {json: {targetAttributeDefinition: null, testInputObject: null, ...request}, signal})
+				// parseExpression changes nothing, so unlike other POSTs it is safe to send again.
+				.post(url, {json: {targetAttributeDefinition: null, testInputObject: null, ...request}, signal, retry: {methods: ['POST']}})
 				.json<ParseExpressionResult>();
 		} catch (error) {
 			throw toGraphError(error, 'POST', url);

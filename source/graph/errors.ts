@@ -25,7 +25,7 @@ function idsIn(path: string): {servicePrincipal?: string; job?: string} {
 }
 
 /** The path with ids replaced by placeholders: short, and free of names. */
-function pathTemplate(path: string): string {
+export function pathTemplate(path: string): string {
 	return path
 		.replace(/^\/(beta|v1\.0)/, '')
 		.replace(/(servicePrincipals|jobs|templates|directories)\/[^/]+/g, (_match, collection: string) => `${collection}/{id}`);

@@ -14,6 +14,11 @@ export type FaultRule = {
 	times?: number;
 	/** Let this many matching requests through untouched first (e.g. fail only the second GET). */
 	skip?: number;
+	/**
+	 * Affect only every Nth matching request after `skip` (the Nth, the 2Nth, …), e.g. 5 for a steady 20%;
+	 * the others are left to later rules or handled normally. `times` counts the affected requests only.
+	 */
+	every?: number;
 	status?: number;
 	/** Sent as the Retry-After header: seconds, or an HTTP date. */
 	retryAfter?: number | string;
@@ -26,9 +31,15 @@ export type FaultRule = {
 	 * truncate: send headers with a Content-Length larger than the body, then cut the connection.
 	 */
 	drop?: FaultDrop;
+	/**
+	 * Handle the request first (a PUT takes effect), then answer with this rule's status, body or drop instead:
+	 * an answer lost or garbled on its way back. Without it, a rule with status, body, reset or hang stops the
+	 * request before it is handled. ('truncate' always cuts the real answer.)
+	 */
+	afterHandling?: boolean;
 };
 
-export type ActiveFault = FaultRule & {readonly id: string; remaining: number; hits: number; toSkip: number};
+export type ActiveFault = FaultRule & {readonly id: string; remaining: number; hits: number; toSkip: number; seen: number};
 
 /** The HTTP control route's JSON form of a rule: a regular expression arrives as `pathRegex`. */
 export type FaultRuleJson = Omit<FaultRule, 'path' | 'times'> & {path?: string; pathRegex?: string; times?: number | null};
@@ -43,7 +54,7 @@ export class FaultInjector {
 	add(rule: FaultRule): string {
 		validateRule(rule);
 		const id = `fault-${this.nextNumber++}`;
-		this.active.push({...rule, id, remaining: rule.times ?? Number.POSITIVE_INFINITY, hits: 0, toSkip: rule.skip ?? 0});
+		this.active.push({...rule, id, remaining: rule.times ?? Number.POSITIVE_INFINITY, hits: 0, toSkip: rule.skip ?? 0, seen: 0});
 		return id;
 	}
 
@@ -67,9 +78,11 @@ export class FaultInjector {
 	take(method: string, path: string): ActiveFault | undefined {
 		const rule = this.active.find((each) => {
 			if (!matches(each, method, path)) return false;
-			if (each.toSkip <= 0) return true;
-			each.toSkip--;
-			return false;
+			if (each.toSkip > 0) {
+				each.toSkip--;
+				return false;
+			}
+			return each.every === undefined || ++each.seen % each.every === 0;
 		});
 		if (!rule) return undefined;
 		rule.remaining--;
@@ -91,6 +104,7 @@ function validateRule(rule: FaultRule): void {
 	if (rule.times !== undefined && !(rule.times === Number.POSITIVE_INFINITY || (Number.isInteger(rule.times) && rule.times > 0))) {
 		throw new RangeError('times must be a positive integer');
 	}
+	if (rule.every !== undefined && !(Number.isInteger(rule.every) && rule.every > 0)) throw new RangeError('every must be a positive integer');
 	if (rule.status !== undefined && !(Number.isInteger(rule.status) && rule.status >= 100 && rule.status <= 599)) {
 		throw new RangeError('status must be an HTTP status code');
 	}

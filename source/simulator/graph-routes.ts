@@ -96,6 +96,13 @@ function resolveRoute(context: RequestContext, apiVersion: GraphApiVersion, segm
 		if (jobId !== undefined) return segmentNotFound(context, jobId);
 		return read('synchronization.read', withServicePrincipal((servicePrincipal) => listTemplates(apiVersion, dependencies.tenant, servicePrincipal)));
 	}
+	if (is(child, 'secrets')) {
+		if (jobId !== undefined) return segmentNotFound(context, jobId);
+		// Graph documents only PUT; reading them needs the write permission here, the cautious guess.
+		if (method === 'GET') return {operation: 'synchronization.write', run: withServicePrincipal((servicePrincipal) => listSecrets(apiVersion, dependencies.tenant, servicePrincipal))};
+		if (method === 'PUT') return {operation: 'synchronization.write', run: withServicePrincipal((servicePrincipal) => putSecrets(context, dependencies.tenant, servicePrincipal))};
+		return methodNotAllowed(context);
+	}
 	if (!is(child, 'jobs')) return segmentNotFound(context, child);
 	if (jobId === undefined) return read('synchronization.read', withServicePrincipal((servicePrincipal) => listJobs(apiVersion, dependencies.tenant, servicePrincipal)));
 
@@ -222,6 +229,33 @@ function listTemplates(apiVersion: GraphApiVersion, tenant: DemoTenant, serviceP
 		'@odata.context': `${metadataUrl(apiVersion)}#servicePrincipals('${servicePrincipal.id}')/synchronization/templates`,
 		value: tenant.templates.get(servicePrincipal.id) ?? [],
 	});
+}
+
+/** The app's provisioning credentials (synchronizationSecretKeyStringValuePair): never part of a job's schema. */
+function listSecrets(apiVersion: GraphApiVersion, tenant: DemoTenant, servicePrincipal: ServicePrincipal): SimulatorResponse {
+	return jsonResponse(200, {
+		'@odata.context': `${metadataUrl(apiVersion)}#servicePrincipals('${servicePrincipal.id}')/synchronization/secrets`,
+		value: tenant.synchronizationSecrets.get(servicePrincipal.id) ?? [],
+	});
+}
+
+/** PUT …/synchronization/secrets `{value: [{key, value}]}`: each key given is set, the others kept. */
+function putSecrets(context: RequestContext, tenant: DemoTenant, servicePrincipal: ServicePrincipal): SimulatorResponse {
+	const mediaTypeProblem = unsupportedMediaType(context);
+	if (mediaTypeProblem) return mediaTypeProblem;
+	const body = parseJsonBody(context) as {value?: unknown} | undefined;
+	const pairs = body && typeof body === 'object' && Array.isArray(body.value) ? body.value : undefined;
+	if (!pairs?.every((pair) => pair && typeof pair.key === 'string' && typeof pair.value === 'string')) {
+		return graphError(context, 400, 'BadRequest', 'Send {"value": [{"key": "...", "value": "..."}]}.');
+	}
+	const secrets = [...(tenant.synchronizationSecrets.get(servicePrincipal.id) ?? [])];
+	for (const {key, value} of pairs as {key: string; value: string}[]) {
+		const existing = secrets.findIndex((each) => each.key === key);
+		if (existing >= 0) secrets[existing] = {key, value};
+		else secrets.push({key, value});
+	}
+	tenant.synchronizationSecrets.set(servicePrincipal.id, secrets);
+	return noContent();
 }
 
 function unsupportedMediaType(context: RequestContext): SimulatorResponse | undefined {

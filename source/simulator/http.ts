@@ -88,6 +88,31 @@ export function graphErrorForStatus(context: Pick<RequestContext, 'requestId' | 
 	return graphError(context, status, code, message, headers);
 }
 
+const defaultOauthErrors: Record<number, [error: string, aadsts: number, description: string]> = {
+	400: ['invalid_request', 900144, 'The request body is not valid.'],
+	401: ['invalid_client', 7000215, 'Invalid client secret provided.'],
+	403: ['access_denied', 50105, 'Your administrator has configured the application to block users unless they are specifically granted access.'],
+	404: ['invalid_tenant', 90002, 'Tenant not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.'],
+};
+
+/** A plausible sign-in service (OAuth 2.0) error for an arbitrary status (used by fault rules on the identity routes). */
+export function oauthErrorForStatus(context: Pick<RequestContext, 'requestId' | 'clientRequestId'>, status: number, headers: Record<string, string> = {}): SimulatorResponse {
+	const [error, code, description] = defaultOauthErrors[status] ?? ['temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.'];
+	const timestamp = `${new Date().toISOString().slice(0, 19).replace('T', ' ')}Z`;
+	return jsonResponse(
+		status,
+		{
+			error,
+			error_description: `AADSTS${code}: ${description}\r\nTrace ID: ${context.requestId}\r\nCorrelation ID: ${context.clientRequestId}\r\nTimestamp: ${timestamp}`,
+			error_codes: [code],
+			timestamp,
+			trace_id: context.requestId,
+			correlation_id: context.clientRequestId,
+		},
+		headers,
+	);
+}
+
 /** Reads a JSON request body; undefined if it is not valid JSON. */
 export function parseJsonBody(context: RequestContext): unknown {
 	try {

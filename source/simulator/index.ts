@@ -17,6 +17,11 @@ export type SimulatorOptions = {
 	schemaOverride?: string;
 	/** Adds the app "Contoso HR (large)" whose job schema is generated with these counts. */
 	largeSchema?: LargeSchemaCounts;
+	/**
+	 * Adds this many custom SCIM apps, "Contoso Partner App 001" onwards, each with one active job and a small
+	 * (about 35 KB) schema, after the demo apps (whose ids stay the same): a tenant at scale for benchmarks.
+	 */
+	extraApps?: number;
 	/** Added to every response (for benchmarks). */
 	latencyMs?: number;
 	/**
@@ -46,7 +51,7 @@ export type Simulator = {
 export const defaultAutoApproveDeviceCodeMs = 1500;
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-	const tenant = new DemoTenant({schemaOverride: options.schemaOverride, largeSchema: options.largeSchema});
+	const tenant = new DemoTenant({schemaOverride: options.schemaOverride, largeSchema: options.largeSchema, extraApps: options.extraApps});
 	const faults = new FaultInjector();
 	const requests: RequestLogEntry[] = [];
 	const autoApproveOption = Object.hasOwn(options, 'autoApproveDeviceCodeMs') ? options.autoApproveDeviceCodeMs : defaultAutoApproveDeviceCodeMs;

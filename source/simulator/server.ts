@@ -9,7 +9,18 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {AddressInfo} from 'node:net';
 import {type ActiveFault, type FaultInjector, type FaultRuleJson, faultRuleFromJson, faultToJson} from './faults.js';
 import {type GraphApiVersion, graphApiVersions, handleGraphRequest} from './graph-routes.js';
-import {graphError, graphErrorForStatus, header, jsonContentType, jsonResponse, noContent, parseJsonBody, type RequestContext, type SimulatorResponse} from './http.js';
+import {
+	graphError,
+	graphErrorForStatus,
+	header,
+	jsonContentType,
+	jsonResponse,
+	noContent,
+	oauthErrorForStatus,
+	parseJsonBody,
+	type RequestContext,
+	type SimulatorResponse,
+} from './http.js';
 import {type IdentityProvider, redactFormBody} from './identity.js';
 import type {DemoTenant} from './tenant.js';
 
@@ -166,26 +177,44 @@ export class SimulatorServer {
 		if (fault) {
 			entry.faultId = fault.id;
 			if (fault.delayMs && !(await this.sleep(fault.delayMs, response))) return;
-			if (fault.drop === 'reset') {
-				response.socket?.resetAndDestroy();
-				return;
-			}
-			if (fault.drop === 'hang') {
-				// Never answer; the socket stays open until the client gives up or the simulator closes.
-				this.parked.add(response);
-				response.once('close', () => this.parked.delete(response));
-				return;
-			}
-			if (fault.status !== undefined || fault.body !== undefined) {
-				if (!(await this.sleep(this.options.latencyMs, response))) return;
-				done(faultResponse(context, fault), fault);
-				return;
-			}
+			if (!fault.afterHandling && (await this.answerWithFault(context, response, fault, done))) return;
 		}
 
 		const answer = this.route(context);
+		if (fault?.afterHandling && (await this.answerWithFault(context, response, fault, done))) return;
 		if (!(await this.sleep(this.options.latencyMs, response))) return;
 		done(answer, fault);
+	}
+
+	/** Applies a rule's reset, hang, status or body; false when the rule leaves the answer to the route. */
+	private async answerWithFault(
+		context: RequestContext,
+		response: ServerResponse,
+		fault: ActiveFault,
+		done: (answer: SimulatorResponse, fault?: ActiveFault) => void,
+	): Promise<boolean> {
+		if (fault.drop === 'reset') {
+			response.socket?.resetAndDestroy();
+			return true;
+		}
+		if (fault.drop === 'hang') {
+			// Never answer; the socket stays open until the client gives up or the simulator closes.
+			this.parked.add(response);
+			response.once('close', () => this.parked.delete(response));
+			return true;
+		}
+		if (fault.status === undefined && fault.body === undefined) return false;
+		if (await this.sleep(this.options.latencyMs, response)) done(faultResponse(context, fault, this.isIdentityRoute(context)), fault);
+		return true;
+	}
+
+	private isIdentityRoute(context: RequestContext): boolean {
+		try {
+			const segments = context.path.split('/').filter((segment) => segment !== '').map((segment) => decodeURIComponent(segment));
+			return segments.length > 0 && this.options.identity.handles(segments);
+		} catch {
+			return false;
+		}
 	}
 
 	private route(context: RequestContext): SimulatorResponse {
@@ -318,10 +347,11 @@ function redactAuthorization(value: string): string {
 	return scheme && scheme.toLowerCase() === 'bearer' ? 'Bearer <redacted>' : '<redacted>';
 }
 
-function faultResponse(context: RequestContext, fault: ActiveFault): SimulatorResponse {
+function faultResponse(context: RequestContext, fault: ActiveFault, identityRoute: boolean): SimulatorResponse {
 	const headers: Record<string, string> = {};
 	if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
 	const status = fault.status ?? 200;
 	if (fault.body !== undefined) return {status, headers: {'content-type': jsonContentType, ...headers}, body: fault.body};
-	return graphErrorForStatus(context, status, headers);
+	// The sign-in service answers errors in OAuth's shape, Graph in its own.
+	return identityRoute ? oauthErrorForStatus(context, status, headers) : graphErrorForStatus(context, status, headers);
 }

@@ -4,6 +4,7 @@
  * tenant clock, so two instances are identical.
  */
 
+import {randomBytes} from 'node:crypto';
 import type {ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 import {readCloudSyncFixture} from './data-files.js';
 import {createSeededRandom, type SeededRandom} from './random.js';
@@ -56,6 +57,8 @@ export type SynchronizationTemplate = {
 export type DemoTenantOptions = {
 	schemaOverride?: string;
 	largeSchema?: LargeSchemaCounts;
+	/** Adds this many custom SCIM apps with one job each (see SimulatorOptions.extraApps). */
+	extraApps?: number;
 };
 
 type JobStatusKind = 'active' | 'paused' | 'quarantine';
@@ -94,6 +97,27 @@ export class DemoTenant {
 		this.random = createSeededRandom('contoso.com demo tenant');
 		this.clock = new TenantClock('2025-06-02T08:00:00Z', createSeededRandom('contoso.com clock'));
 		this.build(options);
+		this.addSynchronizationSecrets();
+	}
+
+	/**
+	 * Provisioning credentials by service principal id (GET/PUT …/synchronization/secrets). Random, unlike the
+	 * rest of the tenant: they are what tests prove never reaches output, logs, backups or exports.
+	 */
+	readonly synchronizationSecrets = new Map<string, {key: string; value: string}[]>();
+
+	/** Every secret value the tenant holds, for leak scans. */
+	synchronizationSecretValues(): string[] {
+		return [...this.synchronizationSecrets.values()].flatMap((pairs) => pairs.map((pair) => pair.value));
+	}
+
+	private addSynchronizationSecrets(): void {
+		const secret = () => `pvx-sync-secret.${randomBytes(24).toString('base64url')}`;
+		const byName = (displayName: string) => this.servicePrincipals.find((each) => each.displayName === displayName)?.id;
+		const scim = byName('Contoso SCIM App');
+		if (scim) this.synchronizationSecrets.set(scim, [{key: 'BaseAddress', value: `https://scim-${randomBytes(6).toString('hex')}.contoso.example/scim/v2`}, {key: 'SecretToken', value: secret()}]);
+		const salesforce = byName('Salesforce');
+		if (salesforce) this.synchronizationSecrets.set(salesforce, [{key: 'UserName', value: 'provisioning@contoso.example'}, {key: 'Password', value: secret()}, {key: 'SecretToken', value: secret()}]);
 	}
 
 	findServicePrincipal(id: string): ServicePrincipal | undefined {
@@ -275,6 +299,32 @@ export class DemoTenant {
 		});
 		this.servicePrincipals.push(serviceNow);
 		this.templates.set(serviceNow.id, [this.template('ServiceNowOutDelta', serviceNow.appId as string, 'ServiceNow user provisioning')]);
+		// Last, so the demo apps keep their ids and versions whatever the count.
+		this.addExtraApps(options.extraApps ?? 0);
+	}
+
+	/** Custom SCIM apps "Contoso Partner App 001", …, each with one active SCIM job: a tenant at scale for benchmarks. */
+	private addExtraApps(count: number): void {
+		if (!(Number.isInteger(count) && count >= 0)) throw new RangeError('extraApps must be a non-negative integer');
+		const digits = Math.max(3, String(count).length);
+		for (let number = 1; number <= count; number++) {
+			this.addProvisioningApp({
+				displayName: `Contoso Partner App ${String(number).padStart(digits, '0')}`,
+				applicationTemplateId: nonGalleryApplicationTemplateId,
+				tags: ['WindowsAzureActiveDirectoryCustomSingleSignOnApplication', 'WindowsAzureActiveDirectoryIntegratedApp'],
+				preferredSingleSignOnMode: 'saml',
+				templateDescription: 'Provisioning to a SCIM 2.0 endpoint',
+				jobs: [
+					{
+						templateId: 'customappssoOutDelta',
+						status: 'active',
+						interval: 'PT40M',
+						entryType: 'User to User',
+						schema: (identity) => compact(generateScimSchema(identity)),
+					},
+				],
+			});
+		}
 	}
 
 	private servicePrincipal(options: {

@@ -68,6 +68,9 @@ export function useExplorerEffects(
 	options: {editor?: ExternalEditor} = {},
 ): void {
 	const running = useRef(new Map<number, AbortController>());
+	// A frame's loading starts once: an effect flushed late, with a frame object from before its load finished,
+	// must not start it again (that listed every app twice). Retrying makes a frame with a new id.
+	const startedFrames = useRef(new Set<number>());
 	const startedTasks = useRef(new Set<number>());
 	const stateRef = useRef(state);
 	stateRef.current = state;
@@ -87,10 +90,11 @@ export function useExplorerEffects(
 
 	const frame = topFrame(state);
 	useEffect(() => {
-		if (running.current.has(frame.id)) return;
+		if (startedFrames.current.has(frame.id)) return;
 		const controller = new AbortController();
 		const {signal} = controller;
 		const start = (work: () => Promise<void>) => {
+			startedFrames.current.add(frame.id);
 			running.current.set(frame.id, controller);
 			work().finally(() => {
 				if (running.current.get(frame.id) === controller) running.current.delete(frame.id);
@@ -157,7 +161,7 @@ export function useExplorerEffects(
 	useEffect(() => {
 		if (!services.watchRetries) return;
 		return services.watchRetries((notice) =>
-			dispatch({type: 'notice', message: {kind: 'info', text: `${notice.reason}; retrying in ${Math.ceil(notice.waitMs / 1000)} s…`}}),
+			dispatch({type: 'notice', message: {kind: 'info', text: `${notice.reason}; retrying in ${Math.max(1, Math.round(notice.waitMs / 1000))} s…`}}),
 		);
 	}, [services, dispatch]);
 
