@@ -125,6 +125,10 @@ function toGraphError(error: unknown, method: string, url: string): unknown {
 	return error;
 }
 
+/** Retries after 429 (with Retry-After), and after other transient faults (5xx, resets, timeouts). */
+const throttledRetries = 8;
+const otherRetries = 4;
+
 export class GraphClient {
 	private readonly http: Got;
 	private readonly base: string;
@@ -137,7 +141,9 @@ export class GraphClient {
 			...(options.userAgent ? {headers: {'user-agent': options.userAgent}} : {}),
 			timeout: {connect: options.timeouts?.connect ?? defaults.connect, response: options.timeouts?.response ?? defaults.response},
 			retry: {
-				limit: 4,
+				// Throttling is Graph saying "later", not "broken": keep honouring Retry-After for longer than
+				// other faults, so a burst of 429s under bulk work (export --all) does not lose a job.
+				limit: throttledRetries,
 				methods: ['GET', 'PUT'],
 				statusCodes: retryStatusCodes,
 				errorCodes: retryErrorCodes,
@@ -145,6 +151,7 @@ export class GraphClient {
 				// Runs before the wait (got's beforeRetry runs after it), so the user learns why it waits.
 				calculateDelay: ({attemptCount, error, computedValue}) => {
 					if (computedValue === 0 || error.name === 'RetryError') return computedValue;
+					if (error.response?.statusCode !== 429 && attemptCount > otherRetries) return 0;
 					if (error.options.method === 'PUT' && !certainlyNotApplied(error)) return 0;
 					options.onRetry?.({attempt: attemptCount, waitMs: computedValue, reason: retryReason(error)});
 					return computedValue;

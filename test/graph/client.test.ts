@@ -51,6 +51,14 @@ describe('retries', () => {
 		expect(requestsTo(jobsPath)).toBe(2);
 	});
 
+	it('keeps honouring Retry-After through a longer burst of 429s than of other faults', async () => {
+		simulator.faults.add({method: 'GET', path: jobsPath, status: 429, retryAfter: 1, times: 6});
+		const jobs = await connection.graph.listJobs(cloudSyncServicePrincipalId);
+		expect(jobs.length).toBeGreaterThan(0);
+		expect(requestsTo(jobsPath)).toBe(7);
+		expect(notices.map((notice) => notice.attempt)).toEqual([1, 2, 3, 4, 5, 6]);
+	});
+
 	it('gives up after four retries of a 503 with one line that says what to do', async () => {
 		simulator.faults.add({method: 'GET', path: jobsPath, status: 503, retryAfter: 1});
 		const failure = await connection.graph.listJobs(cloudSyncServicePrincipalId).catch((error: unknown) => error);
