@@ -13,6 +13,7 @@ import {cpus, loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {generateLargeSchema} from '../source/simulator/index.js';
+import {exportJobCount, exportLatencyMs, measureExportAll} from './export-all.js';
 import {measureLoadIndex} from './load-index.js';
 import {type BenchReport, formatTable, renderResultsMarkdown} from './report.js';
 import {measureDemoMappingList, measureLargeFile} from './sessions.js';
@@ -25,8 +26,8 @@ const resultsPath = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const largeCounts = {attributeMappings: 20_000, attributeDefinitions: 50_000};
 
 const counts = quick
-	? {startupRuns: 8, startupWarmups: 1, loadSmall: 15, loadLarge: 5, keySamples: 10}
-	: {startupRuns: 40, startupWarmups: 3, loadSmall: 60, loadLarge: 20, keySamples: 50};
+	? {startupRuns: 8, startupWarmups: 1, loadSmall: 15, loadLarge: 5, keySamples: 10, exportRounds: 1, throttledExports: 1}
+	: {startupRuns: 40, startupWarmups: 3, loadSmall: 60, loadLarge: 20, keySamples: 50, exportRounds: 3, throttledExports: 3};
 
 function log(message: string): void {
 	process.stderr.write(`bench: ${message}\n`);
@@ -61,6 +62,17 @@ try {
 	log('keystrokes, bytes per ↓ and peak memory on the generated schema (--file) at 160×45');
 	const largeFile = await measureLargeFile({binPath, file: largePath, rowCount: largeCounts.attributeMappings, env, samples: counts.keySamples});
 
+	// About a minute per round and 1.5 minutes per run with 429s: the latency, not the machine, sets the pace.
+	log(`export --all of ${exportJobCount} jobs at ${exportLatencyMs} ms latency vs one request at a time; then with 429s`);
+	const exportAll = await measureExportAll({
+		binPath,
+		workDirectory,
+		env,
+		rounds: counts.exportRounds,
+		throttledRuns: counts.throttledExports,
+		log,
+	});
+
 	const report: BenchReport = {
 		quick,
 		startupWarmups: counts.startupWarmups,
@@ -78,6 +90,7 @@ try {
 		loadLarge,
 		demoList,
 		largeFile,
+		exportAll,
 	};
 	process.stdout.write(`${formatTable(report)}\n`);
 	if (quick) {

@@ -31,3 +31,9 @@ export function formatBytes(bytes: number): string {
 export function formatRatio(ratio: number): string {
 	return `${ratio.toFixed(2)}×`;
 }
+
+/** For runs that take seconds: "8.54 s", "42.5 s". */
+export function formatSeconds(ms: number): string {
+	const seconds = ms / 1000;
+	return seconds >= 10 ? `${seconds.toFixed(1)} s` : `${seconds.toFixed(2)} s`;
+}
