@@ -25,7 +25,7 @@ import {
 } from '../schema/types.js';
 import {diffOperations} from './diff.js';
 import {describeScope} from './plan.js';
-import {cloneJson, compactJson, isPlainObject, type JsonObject, jsonEqual} from './json.js';
+import {cloneJson, compactJson, isPlainObject, type JsonObject, jsonEqual, textOf} from './json.js';
 import {describeClause, describePointer, describeSource, filterGroupSets, objectMappingLabel} from './labels.js';
 import {applyInPlace, guardsFor, type PatchTarget} from './patch.js';
 
@@ -91,13 +91,13 @@ function mappingLabel(place: AttributeMappingPlace): string {
 function targetAttributes(document: SynchronizationSchema, objectMappingPointer: string): {names: Set<string>; objectName: string; directoryName: string} | {reason: string} {
 	const node = buildSchemaIndex(document).nodeAt(objectMappingPointer);
 	if (node?.kind !== 'objectMapping') return {reason: `there is no object mapping at ${objectMappingPointer}`};
-	const directoryName = String(node.parent.model.targetDirectoryName ?? '');
+	const directoryName = textOf(node.parent.model.targetDirectoryName ?? '');
 	const directory = node.parent.targetDirectory;
 	if (!directory) return {reason: `the rule's target directory '${directoryName}' is not in the schema, so the target attributes are unknown`};
-	const objectName = String(node.model.targetObjectName ?? '');
+	const objectName = textOf(node.model.targetObjectName ?? '');
 	const object = node.targetObject;
 	if (!object) return {reason: `the target object '${objectName}' is not in directory '${directoryName}', so its attributes are unknown`};
-	return {names: new Set(object.attributes.map((attribute) => String(attribute.model.name))), objectName, directoryName};
+	return {names: new Set(object.attributes.map((attribute) => textOf(attribute.model.name))), objectName, directoryName};
 }
 
 function operationFor(document: unknown, path: string, value: unknown): Operation {
@@ -288,7 +288,7 @@ export function availableTargets(document: SynchronizationSchema, objectMappingP
 export function sourceAttributeCandidates(document: SynchronizationSchema, objectMappingPointer: string): string[] {
 	const node = buildSchemaIndex(document).nodeAt(objectMappingPointer);
 	if (node?.kind !== 'objectMapping') return [];
-	return (node.sourceObject?.attributes ?? []).map((attribute) => String(attribute.model.name));
+	return (node.sourceObject?.attributes ?? []).map((attribute) => textOf(attribute.model.name));
 }
 
 function checkNewTarget(document: SynchronizationSchema, objectMappingPointer: string, objectMapping: ObjectMapping, target: unknown, ignoreIndex?: number): string {

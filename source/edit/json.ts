@@ -150,6 +150,14 @@ function counterparts(value: readonly unknown[], template: readonly unknown[]): 
 	};
 }
 
+/**
+ * A document value as text for messages: strings as they are, anything else as compact JSON. Not String(): an
+ * object from a file may hold a key named toString, and converting it would throw.
+ */
+export function textOf(value: unknown, maxLength = 60): string {
+	return typeof value === 'string' ? value : compactJson(value, maxLength);
+}
+
 /** One line of compact JSON for messages, cut to `maxLength`. */
 export function compactJson(value: unknown, maxLength = 60): string {
 	if (value === undefined) return '(absent)';

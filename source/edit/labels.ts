@@ -6,7 +6,7 @@
 import {sourceSummary} from '../schema/expression.js';
 import {parsePointer} from '../schema/pointer.js';
 import type {AttributeMapping, AttributeMappingSource, FilterClause, ObjectMapping} from '../schema/types.js';
-import {compactJson, isPlainObject, type JsonObject} from './json.js';
+import {compactJson, isPlainObject, type JsonObject, textOf} from './json.js';
 
 export const summaryLength = 40;
 
@@ -30,7 +30,7 @@ export function describeClause(clause: FilterClause | JsonObject | undefined): s
 	if (!clause) return '(clause)';
 	const values = isPlainObject(clause.targetOperand) && Array.isArray(clause.targetOperand.values) ? clause.targetOperand.values : [];
 	const operands = values.map((value) => (typeof value === 'string' ? `"${value}"` : compactJson(value, 30))).join(', ');
-	return `${String(clause.sourceOperandName ?? '?')} ${String(clause.operatorName ?? '?')}${operands ? ` ${operands}` : ''}`;
+	return `${textOf(clause.sourceOperandName ?? '?')} ${textOf(clause.operatorName ?? '?')}${operands ? ` ${operands}` : ''}`;
 }
 
 export const filterGroupSets = ['groups', 'inputFilterGroups', 'categoryFilterGroups'] as const;
@@ -130,7 +130,7 @@ export function describeElement(kind: ElementKind, element: unknown): string {
 			return `'${describeClause(element)}'`;
 		default: {
 			const key = identityKeys(kind, element).find((name) => element[name] !== undefined);
-			return key ? `'${String(element[key])}'` : compactJson(element, 40);
+			return key ? `'${textOf(element[key], 40)}'` : compactJson(element, 40);
 		}
 	}
 }

@@ -23,7 +23,7 @@ import {
 	sourceTypes,
 } from '../schema/types.js';
 import {maxExpressionLength} from './builders.js';
-import {compactJson, isPlainObject, type JsonObject} from './json.js';
+import {compactJson, isPlainObject, type JsonObject, textOf} from './json.js';
 import {describeClause, filterGroupSets, objectMappingLabel} from './labels.js';
 
 export type Problem = {severity: 'error' | 'warning'; pointer: string; message: string};
@@ -176,7 +176,7 @@ export function validateSchema(document: SynchronizationSchema, options: Validat
 				if (name !== undefined && !directoryNames.has(name as string)) {
 					out.error(
 						`${rulePointer}/${key}`,
-						`rule ${rule.label}: ${key} '${String(name)}' is not a directory of this schema (${[...directoryNames].join(', ') || 'none'}).`,
+						`rule ${rule.label}: ${key} '${textOf(name)}' is not a directory of this schema (${[...directoryNames].join(', ') || 'none'}).`,
 					);
 				}
 			}
@@ -322,10 +322,10 @@ function checkObjectMapping(
 	for (const [priority, positions] of priorities) {
 		if (positions.length < 2) continue;
 		for (const position of positions) {
-			const others = positions.filter((each) => each !== position).map((each) => `'${String(mappings[each]?.targetAttributeName)}'`);
+			const others = positions.filter((each) => each !== position).map((each) => `'${textOf(mappings[each]?.targetAttributeName)}'`);
 			out.error(
 				`${pointer}/attributeMappings/${position}/matchingPriority`,
-				`${label} · ${String(mappings[position]?.targetAttributeName)}: matching priority ${priority} is also used by ${others.join(', ')}; each matching attribute needs its own priority.`,
+				`${label} · ${textOf(mappings[position]?.targetAttributeName)}: matching priority ${priority} is also used by ${others.join(', ')}; each matching attribute needs its own priority.`,
 			);
 		}
 	}

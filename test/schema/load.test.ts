@@ -432,7 +432,7 @@ describe('loadSchemaFile errors', () => {
 		const file = path.join(directory, 'huge.json');
 		await writeFile(file, '{');
 		await truncate(file, maxSchemaFileBytes + 1); // sparse: no disk space used
-		expect((await loadErrorOf(file)).message).toMatch(/huge\.json: the file is 512 MB, larger than the 512 MB limit/);
+		expect((await loadErrorOf(file)).message).toMatch(/huge\.json: the file is 64 MB, larger than the 64 MB limit/);
 		await rm(file);
 	});
 
