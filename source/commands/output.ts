@@ -147,15 +147,16 @@ export function describeFileError(error: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // Input
 
-async function readStdin(): Promise<Buffer> {
-	if (process.stdin.isTTY) process.stderr.write('Reading the schema from standard input (finish with Ctrl+D)…\n');
+/** Standard input, refused past the schema size limit without reading the rest. `what`: "a schema", "a JSON Patch". */
+export async function readStdin(what = 'a schema'): Promise<Buffer> {
+	if (process.stdin.isTTY) process.stderr.write(`Reading ${what} from standard input (finish with Ctrl+D)…\n`);
 	const chunks: Buffer[] = [];
 	let size = 0;
 	for await (const chunk of process.stdin) {
 		const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
 		size += buffer.length;
 		if (size > maxSchemaFileBytes) {
-			throw new UserError(`Standard input is larger than the ${formatMegabytes(maxSchemaFileBytes)} limit for a schema; check what is piped in.`);
+			throw new UserError(`Standard input is larger than the ${formatMegabytes(maxSchemaFileBytes)} limit for ${what}; check what is piped in.`);
 		}
 		chunks.push(buffer);
 	}

@@ -11,7 +11,7 @@ import {normalizeJsonText} from '../explorer/normalize.js';
 import {formatMegabytes, maxSchemaFileBytes} from '../schema/load.js';
 import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
 import {jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions, writeHelp, writeOptions} from './options.js';
-import {loadSchemaInput, writeOutput, writeStdout} from './output.js';
+import {loadSchemaInput, readStdin, writeOutput, writeStdout} from './output.js';
 import {openSession} from './session.js';
 import {fetchLiveJob, readWriteSettings, runWriteFlow} from './write-flow.js';
 
@@ -53,20 +53,6 @@ Examples:
   provisioning-explorer patch --demo --sp contoso.com --job AD2AADProvisioning --patch mail.patch.json --dry-run
   provisioning-explorer patch --file contoso.schema.json --patch mail.patch.json --out contoso.schema.json`;
 
-async function readStandardInput(): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of process.stdin) {
-		const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-		size += buffer.length;
-		if (size > maxSchemaFileBytes) {
-			throw new UserError(`Standard input is larger than the ${formatMegabytes(maxSchemaFileBytes)} limit for a JSON Patch; check what is piped in.`);
-		}
-		chunks.push(buffer);
-	}
-	return Buffer.concat(chunks);
-}
-
 function describeReadError(error: unknown): string {
 	switch ((error as NodeJS.ErrnoException | undefined)?.code) {
 		case 'ENOENT':
@@ -89,7 +75,7 @@ export async function loadPatchInput(path: string): Promise<{operations: Operati
 	let bytes: Uint8Array;
 	if (path === '-') {
 		if (process.stdin.isTTY) process.stderr.write('Reading the JSON Patch from standard input (finish with Ctrl+D)…\n');
-		bytes = await readStandardInput();
+		bytes = await readStdin('a JSON Patch');
 	} else {
 		try {
 			const info = await stat(path);
