@@ -92,3 +92,30 @@ export function runInTerminal(
 		},
 	};
 }
+
+/** Types keys and gives the program a moment (a lone Esc is held briefly in case a sequence follows). */
+export async function typeKeys(session: TerminalSession, keys: string, settleMs = 40): Promise<void> {
+	session.write(keys);
+	await new Promise((resolve) => setTimeout(resolve, keys === '\u001B' ? 150 : settleMs));
+}
+
+/**
+ * From the loaded app list of the demo tenant into contoso.com › AD2AADProvisioning › its rule › the
+ * first object mapping, waiting for `mappingsShown` (the list's position, e.g. "1/136").
+ */
+export async function openContosoMappings(session: TerminalSession, mappingsShown: string | RegExp): Promise<void> {
+	await typeKeys(session, '/contoso.com');
+	await typeKeys(session, '\r');
+	await session.waitForText(/1\/1 of \d+/);
+	await typeKeys(session, '\r');
+	await session.waitForText('Provisioning jobs');
+	await typeKeys(session, '/AD2AADProvisioning');
+	await typeKeys(session, '\r');
+	await session.waitForText('1/1 of 2');
+	await typeKeys(session, '\r');
+	await session.waitForText('Directory');
+	await typeKeys(session, '\r');
+	await session.waitForText('Object mappings');
+	await typeKeys(session, '\r');
+	await session.waitForText(mappingsShown);
+}

@@ -16,7 +16,7 @@ import type {AttributeMapping, SynchronizationSchema} from '../../source/schema/
 import {type Simulator, startSimulator} from '../../source/simulator/index.js';
 import {runCli} from '../commands/cli.js';
 import {KEY} from '../helpers/keys.js';
-import {runInTerminal, type TerminalSession} from '../helpers/pty.js';
+import {openContosoMappings, runInTerminal, type TerminalSession} from '../helpers/pty.js';
 import {controlSequences, deceptiveCharacters, hostileSchema, hostileTargets, hostileText} from './hostile-schema.js';
 
 const columns = 100;
@@ -205,20 +205,7 @@ describe('a schema of hostile strings in a tenant', () => {
 		await session.waitForText(/1\/4\s*$/m);
 		await expectIntactScreen(session, 'contoso.com (demo)');
 		expect(session.screen()).toContain('Sales␛[2J');
-		await key(session, '/contoso.com');
-		await key(session, KEY.enter);
-		await session.waitForText(/1\/1 of \d+/);
-		await key(session, KEY.enter);
-		await session.waitForText('Provisioning jobs');
-		await key(session, '/AD2AADProvisioning');
-		await key(session, KEY.enter);
-		await session.waitForText('1/1 of 2');
-		await key(session, KEY.enter);
-		await session.waitForText('Directory');
-		await key(session, KEY.enter);
-		await session.waitForText('Object mappings');
-		await key(session, KEY.enter);
-		await session.waitForText('1/7');
+		await openContosoMappings(session, '1/7');
 		await makeTheEdits(session);
 		await key(session, 'w');
 		await session.waitForText('Type "contoso.com" and Enter to write');

@@ -20,7 +20,7 @@ import {join, relative} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {type Simulator, startSimulator} from '../../source/simulator/index.js';
 import {KEY} from '../helpers/keys.js';
-import {binPath, runInTerminal, type TerminalSession} from '../helpers/pty.js';
+import {binPath, openContosoMappings, runInTerminal, type TerminalSession} from '../helpers/pty.js';
 
 const certificatePath = new URL('../auth/fixtures/test-app-certificate.pem', import.meta.url).pathname;
 const appClientId = '3c9d2f61-0000-4000-8000-00000005ca11';
@@ -100,20 +100,7 @@ async function key(session: TerminalSession, keys: string): Promise<void> {
 async function openCity(session: TerminalSession): Promise<void> {
 	await session.waitForText('Apps with provisioning', 20_000);
 	await session.waitForText(/1\/4\s*$/m);
-	await key(session, '/contoso.com');
-	await key(session, KEY.enter);
-	await session.waitForText(/1\/1 of \d+/);
-	await key(session, KEY.enter);
-	await session.waitForText('Provisioning jobs');
-	await key(session, '/AD2AADProvisioning');
-	await key(session, KEY.enter);
-	await session.waitForText('1/1 of 2');
-	await key(session, KEY.enter);
-	await session.waitForText('Directory');
-	await key(session, KEY.enter);
-	await session.waitForText('Synchronize Active Directory users');
-	await key(session, KEY.enter);
-	await session.waitForText('1/136');
+	await openContosoMappings(session, '1/136');
 	await key(session, '/City');
 	await key(session, KEY.enter);
 	await session.waitForText(/^› City /m);
