@@ -82,6 +82,14 @@ type ProvisioningAppSpec = {
 
 const compact = (schema: SynchronizationSchema) => JSON.stringify(schema);
 
+/** What every non-gallery SCIM app of the demo tenant (Contoso SCIM App, the partner apps) has in common. */
+const scimAppIdentity = {
+	applicationTemplateId: nonGalleryApplicationTemplateId,
+	tags: ['WindowsAzureActiveDirectoryCustomSingleSignOnApplication', 'WindowsAzureActiveDirectoryIntegratedApp'],
+	preferredSingleSignOnMode: 'saml',
+	templateDescription: 'Provisioning to a SCIM 2.0 endpoint',
+};
+
 export class DemoTenant {
 	readonly tenantId = demoTenantId;
 	readonly domain = demoTenantDomain;
@@ -213,10 +221,7 @@ export class DemoTenant {
 			},
 			{
 				displayName: 'Contoso SCIM App',
-				applicationTemplateId: nonGalleryApplicationTemplateId,
-				tags: ['WindowsAzureActiveDirectoryCustomSingleSignOnApplication', 'WindowsAzureActiveDirectoryIntegratedApp'],
-				preferredSingleSignOnMode: 'saml',
-				templateDescription: 'Provisioning to a SCIM 2.0 endpoint',
+				...scimAppIdentity,
 				jobs: [
 					{
 						templateId: 'customappssoOutDelta',
@@ -310,10 +315,7 @@ export class DemoTenant {
 		for (let number = 1; number <= count; number++) {
 			this.addProvisioningApp({
 				displayName: `Contoso Partner App ${String(number).padStart(digits, '0')}`,
-				applicationTemplateId: nonGalleryApplicationTemplateId,
-				tags: ['WindowsAzureActiveDirectoryCustomSingleSignOnApplication', 'WindowsAzureActiveDirectoryIntegratedApp'],
-				preferredSingleSignOnMode: 'saml',
-				templateDescription: 'Provisioning to a SCIM 2.0 endpoint',
+				...scimAppIdentity,
 				jobs: [
 					{
 						templateId: 'customappssoOutDelta',
