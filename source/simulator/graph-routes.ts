@@ -5,10 +5,10 @@
 
 import type {ServicePrincipal} from '../schema/types.js';
 import {authenticate, forbidden, type GraphOperation, isAllowed} from './authorization.js';
-import {evaluateExpression, testInputValues} from './expressions/evaluate.js';
-import {filterOperators} from './expressions/filter-operators.js';
-import {functionSchemas} from './expressions/function-catalog.js';
-import {parseExpressionText, toMappingSource} from './expressions/parser.js';
+import {evaluateExpression, testInputValues} from '../expressions/evaluate.js';
+import {filterOperators} from '../expressions/filter-operators.js';
+import {functionSchemas} from '../expressions/function-catalog.js';
+import {parseExpressionText, toMappingSource} from '../expressions/parser.js';
 import {
 	graphError,
 	header,

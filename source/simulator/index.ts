@@ -87,12 +87,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
 export type {AuthenticationResult, GraphOperation} from './authorization.js';
 export {acceptedPermissions} from './authorization.js';
-export type {ExpressionNode, ExpressionSyntaxError, ParseOutcome} from './expressions/parser.js';
-export {expressionToMappingSource, parseExpressionText, referencedAttributes, renderExpression, toMappingSource} from './expressions/parser.js';
-export type {FunctionParameterSchema, FunctionSpec} from './expressions/function-catalog.js';
-export {functionCatalog, functionSchemas} from './expressions/function-catalog.js';
-export type {FilterOperatorSchema} from './expressions/filter-operators.js';
-export {filterOperators} from './expressions/filter-operators.js';
+export type {ExpressionNode, ExpressionSyntaxError, ParseOutcome} from '../expressions/parser.js';
+export {expressionToMappingSource, parseExpressionText, referencedAttributes, renderExpression, toMappingSource} from '../expressions/parser.js';
+export type {FunctionParameterSchema, FunctionSpec} from '../expressions/function-catalog.js';
+export {functionCatalog, functionSchemas} from '../expressions/function-catalog.js';
+export type {FilterOperatorSchema} from '../expressions/filter-operators.js';
+export {filterOperators} from '../expressions/filter-operators.js';
 export type {ActiveFault, FaultDrop, FaultRule, FaultRuleJson} from './faults.js';
 export {FaultInjector} from './faults.js';
 export type {AccessGrant, TokenValidation} from './identity.js';

@@ -4,7 +4,8 @@ import {cloudSyncProvisioningJobId, cloudSyncServicePrincipalId, type Simulator,
 import {call, findApp, graphErrorOf, jobsPath, readScopes, schemaPath, tokenFor} from './helpers.js';
 
 const fixturePath = new URL('../../source/simulator/data/cloud-sync-ad2aad.schema.json', import.meta.url);
-const sharedFixturePath = '/work/shared/fixtures/cloud-sync-ad2aad.schema.json';
+// ../shared sits beside the repository (CI lays it there); the simulator's copy must stay byte for byte the same.
+const sharedFixturePath = new URL('../../../shared/fixtures/cloud-sync-ad2aad.schema.json', import.meta.url);
 
 type Listing = {'@odata.context': string; '@odata.nextLink'?: string; '@odata.count'?: number; value: Record<string, unknown>[]};
 

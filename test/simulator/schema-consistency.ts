@@ -4,8 +4,8 @@
  * their expression text. An empty list means consistent.
  */
 
-import {filterOperators} from '../../source/simulator/expressions/filter-operators.js';
-import {parseExpressionText, toMappingSource} from '../../source/simulator/expressions/parser.js';
+import {filterOperators} from '../../source/expressions/filter-operators.js';
+import {parseExpressionText, toMappingSource} from '../../source/expressions/parser.js';
 import {
 	type AttributeMappingSource,
 	attributeTypes,

@@ -17,7 +17,7 @@ import type {
 	SynchronizationRule,
 	SynchronizationSchema,
 } from '../../schema/types.js';
-import {expressionToMappingSource} from '../expressions/parser.js';
+import {expressionToMappingSource} from '../../expressions/parser.js';
 
 /** The well-known id of the "Azure Active Directory" directory definition (research §1.3). */
 export const entraDirectoryId = '66e4a8cc-1b7b-435e-95f8-f06cea133828';

@@ -5,7 +5,7 @@
  * It turns text into a syntax tree and the tree into the attributeMappingSource the service stores.
  */
 
-import type {AttributeMappingSource} from '../../schema/types.js';
+import type {AttributeMappingSource} from '../schema/types.js';
 import {argumentKey, findFunction, findFunctionIgnoringCase, maximumArguments} from './function-catalog.js';
 
 export type ComparisonOperator = '=' | '<>' | '>' | '>=' | '<' | '<=';

@@ -1,5 +1,6 @@
 /**
- * A best-effort evaluator for parseExpression's `testInputObject`, so the demo can preview a mapping.
+ * A best-effort evaluator of the expression language, shared by the demo tenant (parseExpression with a
+ * `testInputObject`) and local expression tests.
  * It covers the common string functions; anything else reports that the simulator cannot evaluate it.
  */
 
