@@ -3,7 +3,7 @@
  * Modules throw `UserError` (or subclasses) for expected failures; anything else is described by
  * its first line.
  */
-import {sanitizeForTerminal} from './schema/sanitize.js';
+import {sanitizeForTerminal} from './terminal/sanitize.js';
 
 export class UserError extends Error {
 	/** Exit code for subcommands: 1 = a check failed, 2 = usage error or failure. */

@@ -1,5 +1,5 @@
 /** `apps`: the service principals that have provisioning jobs, as a table or JSON. */
-import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {scanAppsWithJobs, ThrottleGate} from '../explorer/inventory.js';
 import {worstJobStatus} from '../explorer/services.js';
 import {jsonHelp, jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './options.js';

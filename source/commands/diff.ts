@@ -7,7 +7,7 @@ import type {Operation} from 'fast-json-patch';
 import {buildPlan, diffAsPatch, diffOperations, jsonEqual, stripServerFields, toPatchFile} from '../edit/index.js';
 import {UsageError} from '../errors.js';
 import type {GraphClient} from '../graph/client.js';
-import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import type {SynchronizationSchema} from '../schema/types.js';
 import {jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './options.js';
 import {colorEnabled, loadSchemaInput, paint, writeJson, writeStdout} from './output.js';

@@ -4,7 +4,7 @@ import {downloadSchema} from '../explorer/tenant-services.js';
 import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
 import {UsageError, UserError} from '../errors.js';
 import {SchemaFileError} from '../schema/load.js';
-import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import type {SynchronizationSchema} from '../schema/types.js';
 import {parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './options.js';
 import {loadSchemaInput, writeOutput, writeStdout} from './output.js';

@@ -7,7 +7,7 @@ import {UsageError, UserError} from '../errors.js';
 import {type ExportAllEvent, exportAllSchemas, type ExportAllResult, prepareExportBytes} from '../explorer/export-schemas.js';
 import {ThrottleGate} from '../explorer/inventory.js';
 import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
-import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './options.js';
 import {colorEnabled, createProgress, describeFileError, paint, writeJson, writeOutput, writeStdout} from './output.js';
 import {openSession} from './session.js';

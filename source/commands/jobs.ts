@@ -2,7 +2,7 @@
 import {resolveServicePrincipal} from '../explorer/resolve.js';
 import {jobsOrNone} from '../explorer/tenant-services.js';
 import {UsageError} from '../errors.js';
-import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import type {SynchronizationJob, SynchronizationTaskExecution} from '../schema/types.js';
 import {jsonHelp, jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './options.js';
 import {colorEnabled, formatTable, statusColor, writeJson, writeStdout} from './output.js';

@@ -1,5 +1,5 @@
 /** `login`: sign in now (and keep the sign-in in the token cache), so later commands run silently. */
-import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './options.js';
 import {writeStdout} from './output.js';
 import {openConnection, signInOnStderr} from './session.js';

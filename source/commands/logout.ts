@@ -1,5 +1,5 @@
 /** `logout`: forget the saved sign-in on this computer (accounts removed, token cache deleted). */
-import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './options.js';
 import {writeStdout} from './output.js';
 import {openConnection} from './session.js';

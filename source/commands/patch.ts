@@ -9,7 +9,7 @@ import {applyOperations, parsePatchFile, WorkingCopy} from '../edit/index.js';
 import {UsageError, UserError} from '../errors.js';
 import {normalizeJsonText} from '../explorer/normalize.js';
 import {formatMegabytes, maxSchemaFileBytes} from '../schema/load.js';
-import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions, writeHelp, writeOptions} from './options.js';
 import {loadSchemaInput, readStdin, writeOutput, writeStdout} from './output.js';
 import {openSession} from './session.js';
@@ -131,9 +131,8 @@ export async function runPatch(args: string[]): Promise<number> {
 	const session = await openSession(shared);
 	try {
 		const {servicePrincipal, job, live} = await fetchLiveJob(session.graph, values.sp!, values.job);
-		const working = new WorkingCopy(live);
 		// All or nothing: a guard or selector that does not match throws before anything is planned.
-		working.loadPatch(patch.operations, clean(patch.name));
+		const {working} = new WorkingCopy(live).loadPatch(patch.operations, clean(patch.name));
 		return await runWriteFlow(
 			{
 				graph: session.graph,

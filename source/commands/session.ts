@@ -4,7 +4,7 @@ import {type Connection, connect, connectionOptions} from '../explorer/connect.j
 import type {SignedIn, SignInPrompt} from '../explorer/services.js';
 import type {RetryNotice} from '../graph/client.js';
 import {RequestLog} from '../graph/request-log.js';
-import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import type {SharedOptions} from './options.js';
 
 /** The sign-in instruction as lines for a terminal (stderr). */

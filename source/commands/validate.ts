@@ -7,7 +7,7 @@ import {allExpressions, type Problem, validateSchema, validateWithServer} from '
 import {UsageError} from '../errors.js';
 import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
 import {buildSchemaIndex} from '../schema/navigation.js';
-import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {jsonHelp, jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './options.js';
 import {colorEnabled, loadSchemaInput, paint, writeJson, writeStdout} from './output.js';
 import {openSession} from './session.js';

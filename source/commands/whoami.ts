@@ -1,7 +1,7 @@
 /** `whoami`: who the saved sign-in is — tenant, account, cloud, permissions, expiry. Never a token. */
 import type {AccountDescription} from '../explorer/services.js';
 import {UserError} from '../errors.js';
-import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {jsonHelp, jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './options.js';
 import {writeJson, writeStdout} from './output.js';
 import {openConnection, signInOnStderr} from './session.js';

@@ -7,12 +7,7 @@ import {createInterface} from 'node:readline';
 import {
 	buildPlan,
 	DriftError,
-	objectMappingLabel,
-	type Plan,
-	type Problem,
-	validateSchema,
 	validateWithServer,
-	withParsedSources,
 	VerifyMismatchError,
 	VerifyUnavailableError,
 	WriteFailedError,
@@ -24,10 +19,11 @@ import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
 import {downloadSchema} from '../explorer/tenant-services.js';
 import type {GraphClient} from '../graph/client.js';
 import {SchemaFileError} from '../schema/load.js';
-import {buildSchemaIndex} from '../schema/navigation.js';
-import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
-import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
+import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
+import type {ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 import type {SharedOptions} from './options.js';
+import {blockingProblems, review} from '../edit/review.js';
+import {formatChanges, formatPlanText, pluralize, planJson} from '../edit/plan-text.js';
 import {colorEnabled, createProgress, paint, writeJson} from './output.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -78,168 +74,8 @@ export async function fetchLiveJob(graph: GraphClient, servicePrincipalReference
 // ---------------------------------------------------------------------------------------------
 // The plan in words (shared with `diff`)
 
-function pluralize(count: number, word: string): string {
-	return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-
-/** Pointers outside attribute mappings, object mappings and definitions (those have their own lines). */
-export function otherChangePointers(plan: Plan): string[] {
-	return plan.otherChanges.filter((pointer) => !pointer.startsWith('/directories'));
-}
-
-/** `1 attribute mapping to add, 2 to change, 0 to remove; 1 object mapping change; …` */
-export function planCounts(plan: Plan, verbs: {added: string; changed: string; removed: string} = {added: 'to add', changed: 'to change', removed: 'to remove'}): string {
-	const {added, changed, removed} = plan.counts;
-	const parts = [`${pluralize(added, 'attribute mapping')} ${verbs.added}, ${changed} ${verbs.changed}, ${removed} ${verbs.removed}`];
-	if (plan.objectMappingChanges.length > 0) parts.push(pluralize(plan.objectMappingChanges.length, 'object mapping change'));
-	if (plan.definitionChanges.length > 0) parts.push(pluralize(plan.definitionChanges.length, 'attribute definition change'));
-	const other = otherChangePointers(plan).length;
-	if (other > 0) parts.push(pluralize(other, 'other change'));
-	return parts.join('; ');
-}
-
-/** Values longer than this together are shown on two lines (old, new) instead of `old → new`. */
-const inlineChangeLength = 100;
-
-/** `~ flowType: Always → ObjectAddOnly`, or for long values (scopes, expressions) the old and new value on lines of their own. */
-function fieldChange(head: string, field: string, before: string, after: string, color: boolean): string {
-	const [name, old, next] = [clean(field), clean(before), clean(after)];
-	if (old.length + next.length <= inlineChangeLength) return `${head}${name}: ${old} → ${next}`;
-	const pad = ' '.repeat(head.length - head.trimStart().length + 2);
-	return `${head}${name}\n${pad}${paint('-', 'red', color)} ${old}\n${pad}${paint('+', 'green', color)} ${next}`;
-}
-
-/**
- * The changes by meaning, one block per object mapping: attribute mappings added (+), removed (-) and changed (~,
- * each field old → new), object-mapping fields such as scope and enabled; then attribute definitions and other
- * changes. Every string is made terminal-safe; lines end with a newline.
- */
-export function formatChanges(plan: Plan, options: {color: boolean; indent?: string}): string {
-	const indent = options.indent ?? '';
-	const lines: string[] = [];
-	const mark = {added: paint('+', 'green', options.color), removed: paint('-', 'red', options.color), changed: paint('~', 'yellow', options.color)};
-	const groups = new Map<string, {objectMapping: string[]; attributes: string[]}>();
-	const group = (label: string) => {
-		let found = groups.get(label);
-		if (!found) {
-			found = {objectMapping: [], attributes: []};
-			groups.set(label, found);
-		}
-		return found;
-	};
-	for (const change of plan.objectMappingChanges) {
-		const text =
-			change.field === 'object mapping'
-				? `${change.after === 'removed' ? mark.removed : mark.added} object mapping ${change.after === 'removed' ? 'removed' : 'added'}`
-				: fieldChange(`${mark.changed} `, change.field, change.before, change.after, options.color);
-		group(change.objectMapping).objectMapping.push(text);
-	}
-	for (const change of plan.changes) {
-		const target = clean(change.target);
-		const entry = group(change.objectMapping).attributes;
-		if (change.kind === 'changed') {
-			entry.push(`${mark.changed} ${target}`);
-			for (const field of change.fields) entry.push(fieldChange('    ', field.field, field.before || '(absent)', field.after || '(absent)', options.color));
-			continue;
-		}
-		const shown = change.fields.map((field) => `${clean(field.field)} ${clean(change.kind === 'added' ? field.after : field.before)}`).join('; ');
-		entry.push(`${change.kind === 'added' ? mark.added : mark.removed} ${target}${shown ? `: ${shown}` : ''}`);
-	}
-	for (const [label, entries] of groups) {
-		lines.push(`Object mapping ${clean(label)}`);
-		for (const line of [...entries.objectMapping, ...entries.attributes]) for (const part of line.split('\n')) lines.push(`  ${part}`);
-	}
-	if (plan.definitionChanges.length > 0) {
-		lines.push('Directories and attribute definitions');
-		for (const change of plan.definitionChanges) {
-			const fields = change.fields.map((field) => `${clean(field.field)}: ${clean(field.before)} → ${clean(field.after)}`).join('; ');
-			lines.push(`  ${mark[change.kind]} ${clean(change.path)}${fields ? `: ${fields}` : ''}`);
-		}
-	}
-	const other = otherChangePointers(plan);
-	if (other.length > 0) {
-		lines.push('Other changes');
-		for (const pointer of other) lines.push(`  ${mark.changed} ${clean(pointer)}`);
-	}
-	return lines.map((line) => `${indent}${line}\n`).join('');
-}
-
-/** A plan's change lists as plain JSON (for `--json` and `diff --format json`). */
-export function planJson(plan: Plan) {
-	return {
-		counts: plan.counts,
-		scopingChanged: plan.scopingChanged,
-		matchingChanged: plan.matchingChanged,
-		attributeMappings: plan.changes,
-		objectMappings: plan.objectMappingChanges,
-		definitions: plan.definitionChanges,
-		other: otherChangePointers(plan),
-	};
-}
-
-/** More diff lines than this are not printed: the summary above lists every change. */
-export const maxDiffLines = 300;
-
-function formatDiff(plan: Plan, color: boolean): string {
-	if (!plan.diff) return plan.diffOmitted ? `${plan.diffOmitted}\n` : '';
-	const lines = plan.diff.replace(/\n$/, '').split('\n');
-	const shown = lines.slice(0, maxDiffLines).map((line) => {
-		const safe = clean(line);
-		if (line.startsWith('+++') || line.startsWith('---')) return paint(safe, 'bold', color);
-		if (line.startsWith('+')) return paint(safe, 'green', color);
-		if (line.startsWith('-')) return paint(safe, 'red', color);
-		if (line.startsWith('@@')) return paint(safe, 'dim', color);
-		return safe;
-	});
-	if (lines.length > maxDiffLines) shown.push(`… ${lines.length - maxDiffLines} more lines of the JSON diff not shown; the summary above lists every change.`);
-	return `Diff (JSON)\n${shown.map((line) => `  ${line}`).join('\n')}\n`;
-}
-
-function formatProblems(problems: readonly Problem[], color: boolean): string {
-	return problems
-		.map((problem) => {
-			const mark = problem.severity === 'error' ? paint('✗ error', 'red', color) : paint('! warning', 'yellow', color);
-			return `  ${mark}  ${clean(problem.message)}  (${clean(problem.pointer)})\n`;
-		})
-		.join('');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Checks
-
-/** Expressions in `after` that `before` does not have for the same target: the ones Graph's parser should see. */
-export function changedExpressions(before: SynchronizationSchema, after: SynchronizationSchema): Array<{pointer: string; expression: string; label: string}> {
-	const known = new Set<string>();
-	for (const node of buildSchemaIndex(before).attributeMappings()) {
-		const expression = node.mapping.source?.expression;
-		if (expression) known.add(`${node.mapping.targetAttributeName}\u0000${expression}`);
-	}
-	const result: Array<{pointer: string; expression: string; label: string}> = [];
-	for (const node of buildSchemaIndex(after).attributeMappings()) {
-		const expression = node.mapping.source?.expression;
-		if (expression && expression.trim() !== '' && !known.has(`${node.mapping.targetAttributeName}\u0000${expression}`)) {
-			result.push({pointer: `${node.pointer}/source/expression`, expression, label: `${objectMappingLabel(node.parent.model)} · ${node.label}`});
-		}
-	}
-	return result;
-}
-
-/**
- * Errors the live schema has as well are not the change's doing (Graph accepted the schema that way, or our checks
- * are stricter than the service): they are shown as warnings so that they do not block, e.g., restoring a backup.
- * Messages name the mapping rather than its position, so they match across insertions and removals.
- */
-export function withoutLiveErrors(problems: Problem[], live: SynchronizationSchema): Problem[] {
-	if (!problems.some((problem) => problem.severity === 'error')) return problems;
-	const liveErrors = new Set(
-		validateSchema(live)
-			.filter((problem) => problem.severity === 'error')
-			.map((problem) => problem.message),
-	);
-	return problems.map((problem) =>
-		problem.severity === 'error' && liveErrors.has(problem.message) ? {...problem, severity: 'warning', message: `${problem.message} (the live schema has this too)`} : problem,
-	);
-}
+export {formatChanges, maxDiffLines, otherChangePointers, planCounts, planJson} from '../edit/plan-text.js';
+export {changedExpressions, withoutLiveErrors} from '../edit/review.js';
 
 // ---------------------------------------------------------------------------------------------
 // Confirmation
@@ -338,25 +174,16 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	}
 	process.stderr.write(`${out.join('\n')}\n`);
 
-	// Local checks, then Graph's own parser for the expressions that are new.
-	const problems = withoutLiveErrors(validateSchema(document, {only: request.changedPointers}), live);
-	const expressions = changedExpressions(live, document);
-	const parsed = new Map<string, AttributeMappingSource>();
-	if (expressions.length > 0) problems.push(...(await validateWithServer(graph, servicePrincipal.id, job.id, expressions, undefined, parsed)));
-	// What is sent carries Graph's own parse trees for the new expressions, not hand-built ones.
-	const toSend = withParsedSources(document, parsed);
-	const errors = problems.filter((problem) => problem.severity === 'error');
+	// The shared review step: local checks, then Graph's own parser for the expressions that are new; what is sent
+	// carries Graph's own parse trees for those expressions, not hand-built ones.
+	const reviewed = await review({live, document, changedPointers: request.changedPointers}, (expressions, parsed) =>
+		validateWithServer(graph, servicePrincipal.id, job.id, expressions, undefined, parsed),
+	);
+	const {problems, body: toSend} = reviewed;
+	const errors = blockingProblems(reviewed);
 
 	process.stderr.write(
-		[
-			`${paint('Summary:', 'bold', color)} ${planCounts(plan)}.\n`,
-			formatChanges(plan, {color, indent: '  '}),
-			`${paint('Warnings:', 'bold', color)}\n${plan.warnings.map((warning) => `  ! ${clean(warning)}\n`).join('')}`,
-			problems.length > 0
-				? `${paint('Checks:', 'bold', color)}\n${formatProblems(problems, color)}`
-				: `${paint('Checks:', 'bold', color)} no problems found${expressions.length > 0 ? ` (${pluralize(expressions.length, 'new expression')} checked by Graph's parser)` : ''}.\n`,
-			formatDiff(plan, color),
-		].join(''),
+		formatPlanText(plan, {color, problems, expressionsChecked: reviewed.expressionsChecked, counts: true}),
 	);
 
 	if (errors.length > 0) {

@@ -53,6 +53,11 @@ export type ApplyOptions = {
 	operationIndex?: number;
 	/** Told each operation as applied: with selectors resolved, their guards first. */
 	onApplied?: (applied: Operation[], index: number) => void;
+	/**
+	 * Copy-on-write: containers not in this set are copied (shallowly) before they are changed, and the copies added
+	 * to it, so documents that share structure with the target are never changed (see applyCopying).
+	 */
+	owned?: WeakSet<object>;
 };
 
 /**
@@ -70,7 +75,7 @@ export function applyInPlace(target: PatchTarget, operations: readonly Operation
 		try {
 			checkOperationShape(operation, prefix);
 			const expanded = options.resolveSelectors ? resolveOperationSelectors(target.document, operation, prefix.replace(/:\s*$/, '') || `operation ${index + 1}`) : [operation];
-			for (const each of expanded) applyOne(target, each, index, prefix, log);
+			for (const each of expanded) applyOne(target, each, index, prefix, log, options.owned);
 			options.onApplied?.(expanded, index);
 		} catch (error) {
 			rollback(log);
@@ -78,6 +83,46 @@ export function applyInPlace(target: PatchTarget, operations: readonly Operation
 		}
 	}
 	return log;
+}
+
+/**
+ * Applies `operations` to a new version of `document`, leaving `document` (and everything it shares structure with)
+ * unchanged: only the containers on the changed paths are copied. All or nothing, errors as applyInPlace.
+ */
+export function applyCopying<T>(document: T, operations: readonly Operation[], options: Omit<ApplyOptions, 'owned'> = {}): T {
+	const target: PatchTarget = {document};
+	applyInPlace(target, operations, {...options, owned: new WeakSet()});
+	return target.document as T;
+}
+
+function shallowCopy(container: object): object {
+	// Spread defines own properties, so a key named __proto__ stays a key.
+	return Array.isArray(container) ? container.slice() : {...container};
+}
+
+/** Makes every container on the way to `segments` (the parent of what an operation changes) a private copy. */
+function ownPath(target: PatchTarget, segments: readonly string[], owned: WeakSet<object>): void {
+	let current = target.document;
+	if (current === null || typeof current !== 'object') return;
+	if (!owned.has(current)) {
+		current = shallowCopy(current);
+		owned.add(current as object);
+		target.document = current;
+	}
+	for (const segment of segments) {
+		const parent = current as Record<string, unknown>;
+		let child: unknown;
+		if (Array.isArray(parent)) child = /^\d+$/.test(segment) ? parent[Number(segment)] : undefined;
+		else child = isPlainObject(parent) && Object.hasOwn(parent, segment) ? parent[segment] : undefined;
+		if (child === null || typeof child !== 'object') return;
+		if (!owned.has(child)) {
+			child = shallowCopy(child);
+			owned.add(child as object);
+			if (Array.isArray(parent)) parent[Number(segment)] = child;
+			else setOwn(parent as JsonObject, segment, child);
+		}
+		current = child;
+	}
 }
 
 /** Undo what an undo log recorded (newest first). */
@@ -170,7 +215,7 @@ function undoStep(target: PatchTarget, operation: Operation): (() => void) | und
 	return undefined;
 }
 
-function applyOne(target: PatchTarget, operation: Operation, index: number, prefix: string, log: UndoLog): void {
+function applyOne(target: PatchTarget, operation: Operation, index: number, prefix: string, log: UndoLog, owned?: WeakSet<object>): void {
 	if (operation.op === 'move' || operation.op === 'copy') {
 		const from = operation.from;
 		if (operation.op === 'move' && (operation.path === from || operation.path.startsWith(`${from}/`))) {
@@ -187,8 +232,8 @@ function applyOne(target: PatchTarget, operation: Operation, index: number, pref
 		if (!exists) throw pathError(target.document, {...operation, path: from}, index, prefix, 'from');
 		const value = containerAt(target.document, fromSegments);
 		// RFC 6902: move is remove + add; copy is add of a copy.
-		if (operation.op === 'move') applyOne(target, {op: 'remove', path: from}, index, prefix, log);
-		applyOne(target, {op: 'add', path: operation.path, value: operation.op === 'copy' ? cloneJson(value) : value}, index, prefix, log);
+		if (operation.op === 'move') applyOne(target, {op: 'remove', path: from}, index, prefix, log, owned);
+		applyOne(target, {op: 'add', path: operation.path, value: operation.op === 'copy' ? cloneJson(value) : value}, index, prefix, log, owned);
 		return;
 	}
 	if (operation.op === 'test') {
@@ -198,6 +243,7 @@ function applyOne(target: PatchTarget, operation: Operation, index: number, pref
 		if (!holds) throw new GuardFailedError(`${prefix}${describeGuardFailure(target.document, operation)}`, index, operation.path);
 		return;
 	}
+	if (owned) ownPath(target, segmentsOf(operation.path).slice(0, -1), owned);
 	const step = undoStep(target, operation);
 	const applied: Operation =
 		operation.op === 'add' || operation.op === 'replace' ? {...operation, value: cloneJson(operation.value)} : {...operation};

@@ -1,7 +1,9 @@
 /**
- * The working copy: the live schema plus the user's pending edits, applied in place to one private copy.
- * The live document is never changed. Applying an edit costs as much as the edit; undoing the last edit replays
- * its undo log; undoing an earlier edit unwinds to it and re-applies the later ones (their guards decide).
+ * The working copy: the live schema plus the user's pending edits, as a persistent value. Every change returns a new
+ * working copy and leaves this one as it was, so a pure update function can hold it, re-run, and compare versions.
+ * Each edit keeps the document after it; applying copies only the containers on the changed paths (the rest is
+ * shared), so undoing the last edit is a pop, and undoing an earlier edit re-applies the later ones (their guards
+ * decide) on the document before it.
  */
 import type {Operation} from 'fast-json-patch';
 import {UserError} from '../errors.js';
@@ -9,111 +11,98 @@ import {checkNesting, decodeSchemaBytes, lineAndColumn, locateJsonSyntaxError} f
 import type {SynchronizationSchema} from '../schema/types.js';
 import {type Edit, type EditDraft, summarizeOperation} from './builders.js';
 import {isPlainObject} from './json.js';
-import {applyInPlace, type PatchTarget, rollback, type UndoLog} from './patch.js';
+import {applyCopying} from './patch.js';
 import {resolveOperationSelectors} from './selectors.js';
 
-type Entry = {edit: Edit; undo: UndoLog};
+type Entry = {readonly edit: Edit; readonly document: SynchronizationSchema};
+
+type Fields = {live: SynchronizationSchema; version: string | null | undefined; entries: readonly Entry[]; nextId: number; revision: number};
 
 export class WorkingCopy {
-	private liveDocument: SynchronizationSchema;
-	private version: string | null | undefined;
-	/** Created on the first edit: until then the document is the live one. */
-	private target: PatchTarget | undefined;
-	private entries: Entry[] = [];
-	private nextId = 1;
+	private readonly fields: Fields;
 	private cachedEdits: readonly Edit[] | undefined;
-	private changeCount = 0;
 
 	constructor(live: SynchronizationSchema, options: {baseVersion?: string | null} = {}) {
-		this.liveDocument = live;
-		this.version = Object.hasOwn(options, 'baseVersion') ? options.baseVersion : typeof live.version === 'string' ? live.version : null;
+		const version = Object.hasOwn(options, 'baseVersion') ? options.baseVersion : typeof live.version === 'string' ? live.version : null;
+		this.fields = {live, version, entries: [], nextId: 1, revision: 0};
+	}
+
+	private with(changes: Partial<Fields>): WorkingCopy {
+		const next = Object.create(WorkingCopy.prototype) as WorkingCopy;
+		(next as unknown as {fields: Fields}).fields = {...this.fields, ...changes, revision: this.fields.revision + 1};
+		return next;
 	}
 
 	/** The schema as loaded (or as of the last rebase); never changed by edits. */
 	get live(): SynchronizationSchema {
-		return this.liveDocument;
+		return this.fields.live;
 	}
 
 	/** The `version` the pending edits were made on. */
 	get baseVersion(): string | null | undefined {
-		return this.version;
+		return this.fields.version;
 	}
 
-	/**
-	 * Live + all edits. The same object is changed in place by later edits and undos: do not change it yourself,
-	 * and use `revision` (or rebuild derived views) to notice changes.
-	 */
+	/** Live + all edits. Shares structure with the live document and earlier versions: never change it. */
 	get document(): SynchronizationSchema {
-		return (this.target?.document ?? this.liveDocument) as SynchronizationSchema;
+		return this.fields.entries.at(-1)?.document ?? this.fields.live;
 	}
 
-	/** Grows by one with every apply, undo, loadPatch and rebase. */
+	/** How many changes led to this version (apply, undo, loadPatch, rebase each count one). */
 	get revision(): number {
-		return this.changeCount;
+		return this.fields.revision;
 	}
 
 	get edits(): readonly Edit[] {
-		this.cachedEdits ??= Object.freeze(this.entries.map((entry) => entry.edit));
+		this.cachedEdits ??= Object.freeze(this.fields.entries.map((entry) => entry.edit));
 		return this.cachedEdits;
+	}
+
+	/** The edit applied last, if any. */
+	get lastEdit(): Edit | undefined {
+		return this.fields.entries.at(-1)?.edit;
 	}
 
 	/** All edits' operations in order: the pending JSON Patch. */
 	get operations(): Operation[] {
-		return this.entries.flatMap((entry) => entry.edit.operations);
+		return this.fields.entries.flatMap((entry) => entry.edit.operations);
 	}
 
 	/** Whether there are pending edits (they may still cancel out: the plan compares by meaning). */
 	get hasChanges(): boolean {
-		return this.entries.length > 0;
+		return this.fields.entries.length > 0;
 	}
 
-	private ensureTarget(): PatchTarget {
-		this.target ??= {document: structuredClone(this.liveDocument)};
-		return this.target;
-	}
-
-	private changed(): void {
-		this.cachedEdits = undefined;
-		this.changeCount++;
-	}
-
-	/** Applies a builder's edit. On failure (GuardFailedError, UserError) nothing changes. */
-	apply(draft: EditDraft): Edit {
-		const target = this.ensureTarget();
-		const undo = applyInPlace(target, draft.operations);
-		const edit: Edit = {id: this.nextId++, summary: draft.summary, kind: draft.kind, pointer: draft.pointer, operations: draft.operations};
-		this.entries.push({edit, undo});
-		this.changed();
-		return edit;
+	/** This working copy with a builder's edit applied (see lastEdit). Throws GuardFailedError / UserError if it does not apply. */
+	apply(draft: EditDraft): WorkingCopy {
+		const document = applyCopying(this.document, draft.operations);
+		const edit: Edit = {id: this.fields.nextId, summary: draft.summary, kind: draft.kind, pointer: draft.pointer, operations: draft.operations};
+		return this.with({entries: [...this.fields.entries, {edit, document}], nextId: this.fields.nextId + 1});
 	}
 
 	/**
-	 * Undoes the last edit, or the edit with this id. An earlier edit is undone by unwinding to it and re-applying
-	 * the later ones; if a later edit no longer applies without it (it depends on it), nothing changes and a
-	 * UserError says which edit to undo first.
+	 * Without the last edit, or the edit with this id. An earlier edit is undone by re-applying the later ones on the
+	 * document before it; if a later edit no longer applies without it (it depends on it), a UserError says which
+	 * edit to undo first.
 	 */
-	undo(id?: number): void {
-		if (this.entries.length === 0) throw new UserError('There is nothing to undo.');
-		const position = id === undefined ? this.entries.length - 1 : this.entries.findIndex((entry) => entry.edit.id === id);
+	undo(id?: number): WorkingCopy {
+		const {entries} = this.fields;
+		if (entries.length === 0) throw new UserError('There is nothing to undo.');
+		const position = id === undefined ? entries.length - 1 : entries.findIndex((entry) => entry.edit.id === id);
 		if (position < 0) throw new UserError(`There is no pending edit ${id}; it may already have been undone.`);
-		const target = this.ensureTarget();
-		const later = this.entries.slice(position + 1);
-		for (let i = this.entries.length - 1; i >= position; i--) rollback(this.entries[i]!.undo);
-		const reapplied: Entry[] = [];
-		for (const entry of later) {
+		const kept = entries.slice(0, position);
+		let document = kept.at(-1)?.document ?? this.fields.live;
+		for (const entry of entries.slice(position + 1)) {
 			try {
-				reapplied.push({edit: entry.edit, undo: applyInPlace(target, entry.edit.operations)});
+				document = applyCopying(document, entry.edit.operations);
 			} catch (error) {
-				// Put everything back as it was: unwind what was re-applied, then replay the original sequence.
-				for (let i = reapplied.length - 1; i >= 0; i--) rollback(reapplied[i]!.undo);
-				for (const original of this.entries.slice(position)) original.undo = applyInPlace(target, original.edit.operations);
-				const undone = this.entries[position]!.edit;
+				const undone = entries[position]!.edit;
 				const reason = error instanceof Error ? error.message : String(error);
 				throw new UserError(`Cannot undo "${undone.summary}" on its own: the later edit "${entry.edit.summary}" depends on it (${reason.replace(/\.$/, '')}). Undo that edit first.`);
 			}
+			kept.push({edit: entry.edit, document});
 		}
-		this.entries = [...this.entries.slice(0, position), ...reapplied];
-		this.changed();
+		return this.with({entries: kept});
 	}
 
 	/**
@@ -122,80 +111,58 @@ export class WorkingCopy {
 	 * checked against the working document; all or nothing: a failure → GuardFailedError / UserError naming the
 	 * operation (1-based in the message, 0-based in operationIndex), and nothing is loaded.
 	 */
-	loadPatch(operations: Operation[], origin: string): Edit[] {
+	loadPatch(operations: Operation[], origin: string): {working: WorkingCopy; edits: Edit[]} {
 		if (!Array.isArray(operations)) throw new UserError(`${origin}: a JSON Patch must be an array of operations.`);
-		const target = this.ensureTarget();
-		const groups: Array<{operations: Operation[]; undo: UndoLog; summary?: ReturnType<typeof summarizeOperation>}> = [];
-		let current: {operations: Operation[]; undo: UndoLog; summary?: ReturnType<typeof summarizeOperation>} = {operations: [], undo: []};
-		try {
-			for (let index = 0; index < operations.length; index++) {
-				const operation = operations[index]!;
-				const prefix = `${origin}: operation ${index + 1} of ${operations.length}: `;
-				const isChange = isPlainObject(operation) && operation.op !== 'test';
-				// Resolve selectors first, so the words describe the document before the operation runs.
-				const resolved =
-					isPlainObject(operation) && typeof operation.path === 'string'
-						? resolveOperationSelectors(target.document, operation, prefix.replace(/:\s*$/, ''))
-						: [operation];
-				const main = resolved.at(-1)!;
-				const summary = isChange && typeof main.path === 'string' ? summarizeOperation(target.document as SynchronizationSchema, main) : undefined;
-				const undo = applyInPlace(target, resolved, {operationIndex: index, prefix: () => prefix});
-				current.operations.push(...resolved);
-				current.undo.push(...undo);
-				if (isChange) {
-					current.summary = summary;
-					groups.push(current);
-					current = {operations: [], undo: []};
-				}
+		let document = this.document;
+		const groups: Array<{operations: Operation[]; document: SynchronizationSchema; summary?: ReturnType<typeof summarizeOperation>}> = [];
+		let current: {operations: Operation[]; summary?: ReturnType<typeof summarizeOperation>} = {operations: []};
+		for (let index = 0; index < operations.length; index++) {
+			const operation = operations[index]!;
+			const prefix = `${origin}: operation ${index + 1} of ${operations.length}: `;
+			const isChange = isPlainObject(operation) && operation.op !== 'test';
+			// Resolve selectors first, so the words describe the document before the operation runs.
+			const resolved =
+				isPlainObject(operation) && typeof operation.path === 'string' ? resolveOperationSelectors(document, operation, prefix.replace(/:\s*$/, '')) : [operation];
+			const main = resolved.at(-1)!;
+			const summary = isChange && typeof main.path === 'string' ? summarizeOperation(document, main) : undefined;
+			document = applyCopying(document, resolved, {operationIndex: index, prefix: () => prefix});
+			current.operations.push(...resolved);
+			if (isChange) {
+				groups.push({operations: current.operations, document, summary});
+				current = {operations: []};
 			}
-		} catch (error) {
-			rollback(current.undo);
-			for (let i = groups.length - 1; i >= 0; i--) rollback(groups[i]!.undo);
-			throw error;
 		}
 		// Trailing tests belong to the last edit (or, in a patch of tests only, were just checks).
-		if (current.operations.length > 0 && groups.length > 0) {
-			groups.at(-1)!.operations.push(...current.operations);
-			groups.at(-1)!.undo.push(...current.undo);
-		}
-		const edits = groups.map((group) => {
-			const edit: Edit = {
-				id: this.nextId++,
-				summary: group.summary!.summary,
-				kind: group.summary!.kind,
-				pointer: group.summary!.pointer,
-				operations: group.operations,
-			};
-			this.entries.push({edit, undo: group.undo});
-			return edit;
-		});
-		if (edits.length > 0) this.changed();
-		return edits;
+		if (current.operations.length > 0 && groups.length > 0) groups.at(-1)!.operations.push(...current.operations);
+		let nextId = this.fields.nextId;
+		const added: Entry[] = groups.map((group) => ({
+			edit: {id: nextId++, summary: group.summary!.summary, kind: group.summary!.kind, pointer: group.summary!.pointer, operations: group.operations},
+			document: group.document,
+		}));
+		if (added.length === 0) return {working: this, edits: []};
+		return {working: this.with({entries: [...this.fields.entries, ...added], nextId}), edits: added.map((entry) => entry.edit)};
 	}
 
 	/**
-	 * Re-applies the pending edits, in order, on a newer live schema (after someone else changed it). Each edit
-	 * applies if its guards still hold; those that do not are dropped and reported. The working copy then stands
-	 * on `newLive` with `newVersion` (default: its `version`).
+	 * The pending edits re-applied, in order, on a newer live schema (after someone else changed it). Each edit
+	 * applies if its guards still hold; those that do not are dropped and reported. The result stands on `newLive`
+	 * with `newVersion` (default: its `version`).
 	 */
-	rebase(newLive: SynchronizationSchema, newVersion?: string | null): {applied: Edit[]; failed: Array<{edit: Edit; reason: string}>} {
-		const target: PatchTarget = {document: structuredClone(newLive)};
+	rebase(newLive: SynchronizationSchema, newVersion?: string | null): {working: WorkingCopy; applied: Edit[]; failed: Array<{edit: Edit; reason: string}>} {
+		let document = newLive;
 		const kept: Entry[] = [];
 		const failed: Array<{edit: Edit; reason: string}> = [];
-		for (const entry of this.entries) {
+		for (const entry of this.fields.entries) {
 			try {
-				kept.push({edit: entry.edit, undo: applyInPlace(target, entry.edit.operations)});
+				document = applyCopying(document, entry.edit.operations);
+				kept.push({edit: entry.edit, document});
 			} catch (error) {
 				if (!(error instanceof UserError)) throw error;
 				failed.push({edit: entry.edit, reason: error.message});
 			}
 		}
-		this.liveDocument = newLive;
-		this.version = newVersion !== undefined ? newVersion : typeof newLive.version === 'string' ? newLive.version : null;
-		this.target = target;
-		this.entries = kept;
-		this.changed();
-		return {applied: kept.map((entry) => entry.edit), failed};
+		const version = newVersion !== undefined ? newVersion : typeof newLive.version === 'string' ? newLive.version : null;
+		return {working: this.with({live: newLive, version, entries: kept}), applied: kept.map((entry) => entry.edit), failed};
 	}
 }
 

@@ -5,7 +5,7 @@
  */
 import {sourceKind, sourceSummary} from '../schema/expression.js';
 import {buildSchemaIndex} from '../schema/navigation.js';
-import {sanitizeForTerminal} from '../schema/sanitize.js';
+import {sanitizeForTerminal} from '../terminal/sanitize.js';
 import type {AttributeMapping, Filter, FilterClause, FilterGroup, SynchronizationSchema} from '../schema/types.js';
 
 export type DocumentedAttributeMapping = {

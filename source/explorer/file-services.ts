@@ -1,5 +1,5 @@
 /** ExplorerServices for `--file`: a local schema, no sign-in, no network. */
-import {basename, join} from 'node:path';
+import {basename, resolve} from 'node:path';
 import {UserError} from '../errors.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import {loadSchemaFile} from '../schema/load.js';
@@ -20,10 +20,10 @@ export function createFileServices(path: string, exportDirectory: string, option
 			const loaded = await loadSchemaFile(path);
 			return {bytes: loaded.bytes, schema: loaded.schema};
 		},
-		async saveExport(bytes, suggestedName) {
-			const target = join(exportDirectory, suggestedName);
-			await writeFileAtomic(target, bytes);
-			return target;
+		exportPath: (fileName) => resolve(exportDirectory, fileName),
+		async saveExport(bytes, path) {
+			await writeFileAtomic(path, bytes);
+			return path;
 		},
 	};
 }

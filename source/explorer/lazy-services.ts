@@ -2,6 +2,7 @@
  * Tenant services whose connection (msal-node, got, and in demo mode the simulator) is set up on
  * first use, i.e. after the explorer's first frame is on screen.
  */
+import {resolve} from 'node:path';
 import type {SharedOptions} from '../commands/options.js';
 import type {RetryNotice} from '../graph/client.js';
 import {RequestLog} from '../graph/request-log.js';
@@ -62,7 +63,8 @@ export function createLazyTenantServices(options: SharedOptions, exportDirectory
 		listJobs: async (id, signal) => (await ready()).services.listJobs(id, signal),
 		getSchema: async (id, jobId, signal) => (await ready()).services.getSchema(id, jobId, signal),
 		openFile: async () => (await ready()).services.openFile(),
-		saveExport: async (bytes, name) => (await ready()).services.saveExport(bytes, name),
+		exportPath: (fileName) => resolve(exportDirectory, fileName),
+		saveExport: async (bytes, path) => (await ready()).services.saveExport(bytes, path),
 		signOut: async () => (await ready()).services.signOut?.(),
 		describeAccount: async () => (connecting ? (await connecting).services.describeAccount?.() : undefined),
 		watchRetries(listener) {

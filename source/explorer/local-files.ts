@@ -7,7 +7,7 @@ import {writeFileAtomic} from '../fs/atomic-write.js';
 import {formatMegabytes, loadSchemaFile, maxSchemaFileBytes} from '../schema/load.js';
 import type {ExplorerServices} from './services.js';
 
-type LocalFiles = Pick<ExplorerServices, 'readSchemaFile' | 'readPatchFile' | 'saveTextFile' | 'listBackups'>;
+type LocalFiles = Pick<ExplorerServices, 'readSchemaFile' | 'readPatchFile' | 'saveTextFile' | 'listBackups' | 'fileExists'>;
 
 export function localFiles(options: {backupDirectory?: string} = {}): LocalFiles {
 	return {
@@ -34,6 +34,14 @@ export function localFiles(options: {backupDirectory?: string} = {}): LocalFiles
 			const target = resolve(path);
 			await writeFileAtomic(target, text);
 			return target;
+		},
+		async fileExists(path) {
+			try {
+				await stat(path);
+				return true;
+			} catch {
+				return false;
+			}
 		},
 		listBackups: (appName, templateId, jobId) => listBackups({appName, templateId, jobId, directory: options.backupDirectory}),
 	};

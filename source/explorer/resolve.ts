@@ -5,7 +5,7 @@
 import {UserError} from '../errors.js';
 import type {GraphClient} from '../graph/client.js';
 import {GraphError} from '../graph/errors.js';
-import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import type {ServicePrincipal, SynchronizationJob} from '../schema/types.js';
 import {jobsOrNone} from './tenant-services.js';
 

@@ -80,8 +80,12 @@ export interface ExplorerServices {
 	getSchema(servicePrincipalId: string, jobId: string, signal: AbortSignal): Promise<SchemaDownload>;
 	/** File mode: the schema file given on the command line. */
 	openFile(): Promise<SchemaDownload>;
-	/** Writes an export atomically and answers the path written. */
-	saveExport(bytes: Uint8Array, suggestedName: string): Promise<string>;
+	/** Where an export with this file name is written (an absolute path), so the explorer can say so first. */
+	exportPath(fileName: string): string;
+	/** Whether a file exists at the path (an export asks before replacing one). */
+	fileExists(path: string): Promise<boolean>;
+	/** Writes an export atomically to the path (from exportPath) and answers the path written. */
+	saveExport(bytes: Uint8Array, path: string): Promise<string>;
 	/** Forgets the signed-in account on this computer (token cache included); tenant sessions only. */
 	signOut?(): Promise<void>;
 	/** Who is signed in; undefined before sign-in. Tenant sessions only. */

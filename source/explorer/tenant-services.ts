@@ -2,7 +2,7 @@
  * ExplorerServices backed by a real (or simulated) tenant: sign-in through an AuthProvider, data
  * through the GraphClient.
  */
-import {join} from 'node:path';
+import {resolve} from 'node:path';
 import type {AuthProvider} from '../auth/types.js';
 import {UserError} from '../errors.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
@@ -94,8 +94,8 @@ export function createTenantServices(options: {
 		listJobs: (servicePrincipalId, signal) => jobsOrNone(graph, servicePrincipalId, signal),
 		getSchema: (servicePrincipalId, jobId, signal) => downloadSchema(graph, servicePrincipalId, jobId, signal),
 		openFile: () => Promise.reject(new UserError('No file was given.')),
-		async saveExport(bytes, suggestedName) {
-			const path = join(options.exportDirectory, suggestedName);
+		exportPath: (fileName) => resolve(options.exportDirectory, fileName),
+		async saveExport(bytes, path) {
 			await writeFileAtomic(path, bytes);
 			return path;
 		},

@@ -1,15 +1,18 @@
 /**
- * The explorer's Ink root: owns the reducer, routes keys into it, follows the terminal size and
- * runs the effects. Everything it draws comes from `state` through the thin views in screen.tsx.
+ * The explorer's Ink root: holds the state, feeds key presses and terminal sizes to the pure update (update.ts),
+ * hands the effects it answers to the runner (runner.ts), and draws the state through the views in screen.tsx.
  */
 import {useApp, useInput, useStdout} from 'ink';
-import {useEffect, useReducer, useRef} from 'react';
+import {useCallback, useEffect, useRef, useState} from 'react';
 import type {ExplorerServices} from '../explorer/services.js';
-import {type ExternalEditor, useExplorerEffects} from './effects.js';
 import {escapeTimeoutMs, KeyDecoder} from './input.js';
 import type {KeyPress} from './keymap.js';
+import {createRunner, type ExternalEditor, type Runner} from './runner.js';
 import {Screen} from './screen.js';
-import {type Action, initialState, reducer} from './state.js';
+import {type Action, type AppState, initialState} from './state.js';
+import {startEffects, update} from './update.js';
+
+export type {ExternalEditor} from './runner.js';
 
 export type ExplorerProps = {
 	services: ExplorerServices;
@@ -21,9 +24,45 @@ export type ExplorerProps = {
 	initialPatch?: string;
 };
 
-function useTerminalSize(dispatch: (action: Action) => void): {rows: number; columns: number} {
+/**
+ * The state lives in a ref that `dispatch` updates at once, so every key press and answer applies to the latest
+ * state in order, however many arrive in one read; React is told afterwards to draw it.
+ */
+function useExplorer(services: ExplorerServices, initial: () => AppState, editor: ExternalEditor | undefined): [AppState, (action: Action) => void] {
+	const current = useRef<AppState | undefined>(undefined);
+	current.current ??= initial();
+	const [state, setState] = useState(current.current);
+	const runner = useRef<Runner | undefined>(undefined);
+	const dispatch = useCallback((action: Action) => {
+		const result = update(current.current!, action);
+		current.current = result.state;
+		setState(result.state);
+		for (const effect of result.effects) runner.current?.run(effect);
+	}, []);
+	useEffect(() => {
+		const created = createRunner(services, dispatch, {editor});
+		runner.current = created;
+		for (const effect of startEffects(current.current!)) created.run(effect);
+		return () => created.dispose();
+	}, [services, dispatch, editor]);
+	// Graph throttling or failing: say why the screen waits, and for how long.
+	useEffect(() => {
+		if (!services.watchRetries) return;
+		return services.watchRetries((notice) =>
+			dispatch({type: 'notice', message: {kind: 'info', text: `${notice.reason}; retrying in ${Math.max(1, Math.round(notice.waitMs / 1000))} s…`}}),
+		);
+	}, [services, dispatch]);
+	return [state, dispatch];
+}
+
+export function Explorer({services, onExit, editor, initialPatch}: ExplorerProps) {
 	const {stdout} = useStdout();
-	const size = {rows: stdout.rows || 24, columns: stdout.columns || 80};
+	const [state, dispatch] = useExplorer(
+		services,
+		() => initialState(services.source, {rows: stdout.rows || 24, columns: stdout.columns || 80}, {readOnly: services.readOnly, initialPatch}),
+		editor,
+	);
+
 	useEffect(() => {
 		const onResize = () => dispatch({type: 'resize', rows: stdout.rows || 24, columns: stdout.columns || 80});
 		stdout.on('resize', onResize);
@@ -31,16 +70,6 @@ function useTerminalSize(dispatch: (action: Action) => void): {rows: number; col
 			stdout.off('resize', onResize);
 		};
 	}, [stdout, dispatch]);
-	return size;
-}
-
-export function Explorer({services, onExit, editor, initialPatch}: ExplorerProps) {
-	const {stdout} = useStdout();
-	const [state, dispatch] = useReducer(reducer, undefined, () =>
-		initialState(services.source, {rows: stdout.rows || 24, columns: stdout.columns || 80}, {readOnly: services.readOnly, initialPatch}),
-	);
-	useTerminalSize(dispatch);
-	useExplorerEffects(state, dispatch, services, {editor});
 
 	// The key handler only dispatches, so it never acts on stale state however fast keys arrive.
 	const decoder = useRef(new KeyDecoder());
@@ -48,7 +77,7 @@ export function Explorer({services, onExit, editor, initialPatch}: ExplorerProps
 	useInput((input, key) => {
 		clearTimeout(escapeTimer.current);
 		const press: KeyPress = {input, ...key};
-		for (const ready of decoder.current.feed(press)) dispatch({type: 'key', press: ready});
+		for (const ready of decoder.current.feed(press)) dispatch(ready.paste === undefined ? {type: 'key', press: ready} : {type: 'paste', text: ready.paste});
 		if (decoder.current.hasPendingEscape) {
 			escapeTimer.current = setTimeout(() => {
 				for (const ready of decoder.current.flushEscape()) dispatch({type: 'key', press: ready});

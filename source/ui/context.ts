@@ -12,6 +12,11 @@ import type {SynchronizationJob} from '../schema/types.js';
 export type ServerProblem = Problem & {expression: string};
 
 export type SchemaContext = {
+	/**
+	 * Which loaded job this is: every version of the context (one per edit) keeps it, so answers that arrive later
+	 * find the newest version, and screens are matched by it, not by object identity.
+	 */
+	jobKey: number;
 	download: SchemaDownload;
 	working: WorkingCopy;
 	index: SchemaIndex;
@@ -31,6 +36,7 @@ export type SchemaContext = {
 };
 
 export function createContext(options: {
+	jobKey: number;
 	download: SchemaDownload;
 	appName: string;
 	job?: SynchronizationJob;

@@ -15,6 +15,7 @@ import {
 	replaceNode,
 	type SourceInput,
 	setObjectMappingEnabled,
+	type WorkingCopy,
 } from '../edit/index.js';
 import {describeError} from '../errors.js';
 import {exportFileName} from '../explorer/services.js';
@@ -23,6 +24,7 @@ import type {AttributeMappingNode, ObjectMappingNode, SchemaNode} from '../schem
 import {resolvePointer} from '../schema/pointer.js';
 import {flowBehaviors, flowTypes, type FilterClause, type SynchronizationSchema} from '../schema/types.js';
 import {refreshContext, type SchemaContext} from './context.js';
+import {reviewTask} from './plan-view.js';
 import type {Command} from './keymap.js';
 import {filterRows, initialList} from './list.js';
 import {type ClauseDraft, choiceModal, type Modal, type ModalPurpose, type SourceTarget} from './modal.js';
@@ -32,6 +34,7 @@ import {
 	addTask,
 	type Frame,
 	frameContext,
+	jobTarget,
 	type NodeFrame,
 	push,
 	replaceContext,
@@ -117,14 +120,15 @@ function nodeAt(context: SchemaContext, pointer: string): SchemaNode | undefined
 
 /** Applies one edit to the working copy and shows the result everywhere; a refused edit changes nothing. */
 export function applyEdit(state: AppState, context: SchemaContext, build: (document: SynchronizationSchema) => Omit<Edit, 'id'>): AppState {
-	let edit: Edit;
+	let working: WorkingCopy;
 	try {
-		edit = context.working.apply(build(context.working.document));
+		working = context.working.apply(build(context.working.document));
 	} catch (error) {
 		return failure(state, error);
 	}
-	const next = refreshContext(context, {draft: undefined});
-	let result = replaceContext(state, context, next);
+	const edit = working.lastEdit!;
+	const next = refreshContext({...context, working}, {draft: undefined});
+	let result = replaceContext(state, next);
 	result = info(result, `${edit.summary}   (c pending changes · u undo · w write)`);
 	const expressions = edit.operations
 		.filter((operation) => operation.op !== 'test' && operation.op !== 'remove')
@@ -133,9 +137,8 @@ export function applyEdit(state: AppState, context: SchemaContext, build: (docum
 			const expression = resolvePointer(next.working.document, `${pointer}/source/expression`);
 			return typeof expression === 'string' && /\(/.test(expression) ? [{pointer, expression}] : [];
 		});
-	if (expressions.length > 0 && next.servicePrincipalId && next.job) {
-		result = addTask(result, {kind: 'serverValidate', context: next, expressions});
-	}
+	const job = jobTarget(next);
+	if (expressions.length > 0 && job) result = addTask(result, {kind: 'serverValidate', job, expressions});
 	return result;
 }
 
@@ -313,7 +316,7 @@ export function handleEditCommand(state: AppState, frame: Frame, command: Comman
 			const target = frame.kind === 'rule' ? selectedObjectMapping(frame) : selectedAttributeMapping(frame);
 			if (!target) return info(state, 'Select a mapping first.');
 			const text = context.draft?.pointer === target.pointer ? context.draft.text : `${JSON.stringify(target.model, null, 2)}\n`;
-			return addTask(state, {kind: 'editor', context, pointer: target.pointer, text});
+			return addTask(state, {kind: 'editor', jobKey: context.jobKey, pointer: target.pointer, text});
 		}
 		case 'changes':
 			return push(state, (id) => ({id, kind: 'changes', context, list: initialList}));
@@ -351,18 +354,19 @@ function openPlan(state: AppState, context: SchemaContext): AppState {
 		attempt: 0,
 		list: initialList,
 	}));
-	return addTask(planned, {kind: 'plan', frameId: topFrame(planned).id});
+	const frame = topFrame(planned);
+	return frame.kind === 'plan' ? addTask(planned, reviewTask(frame)) : planned;
 }
 
 function undo(state: AppState, context: SchemaContext, id?: number): AppState {
 	const edit = id === undefined ? context.working.edits.at(-1) : context.working.edits.find((candidate) => candidate.id === id);
+	let working: WorkingCopy;
 	try {
-		context.working.undo(id);
+		working = context.working.undo(id);
 	} catch (error) {
 		return failure(state, error);
 	}
-	const next = refreshContext(context);
-	return info(replaceContext(state, context, next), `Undone: ${edit?.summary ?? 'edit'}`);
+	return info(replaceContext(state, refreshContext({...context, working})), `Undone: ${edit?.summary ?? 'edit'}`);
 }
 
 function runCommandLine(state: AppState, text: string): AppState {
@@ -398,7 +402,7 @@ function runCommandLine(state: AppState, text: string): AppState {
 			if (!context?.job) return info(state, 'Open a job first: :restore lists the backups of the current job.');
 			return addTask(
 				push(state, (id) => ({id, kind: 'backups', context, status: 'loading', list: initialList})),
-				{kind: 'listBackups', frameId: state.nextId},
+				{kind: 'listBackups', frameId: state.nextId, appName: context.appName, templateId: context.job.templateId, jobId: context.job.id},
 			);
 		default:
 			return info(state, `Unknown command ":${command}". Commands: :restore :login :logout :whoami :apps :quit :help`);
@@ -418,6 +422,9 @@ export function submitModal(state: AppState, modal: Modal, value: string, contex
 	if (purpose.kind === 'command') return runCommandLine(state, value);
 	if (purpose.kind === 'discard-and-quit') return {...state, exit: {code: 0}};
 	if (purpose.kind === 'discard-and-leave') return {...state, stack: state.stack.slice(0, -1)};
+	if (purpose.kind === 'replace-export') {
+		return addTask({...state, message: {kind: 'info', text: `Exporting to ${purpose.path}…`}}, {kind: 'export', bytes: purpose.bytes, path: purpose.path, replace: true});
+	}
 	if (!context) return state;
 	switch (purpose.kind) {
 		case 'source-kind':
@@ -490,7 +497,7 @@ export function submitModal(state: AppState, modal: Modal, value: string, contex
 		case 'import-file': {
 			const path = value.trim();
 			if (!path) return state;
-			return addTask(info(state, 'Reading the file…'), {kind: 'readSchema', path, purpose: 'import', context});
+			return addTask(info(state, 'Reading the file…'), {kind: 'readSchema', path, purpose: 'import', jobKey: context.jobKey});
 		}
 		case 'editor-result': {
 			let parsed: unknown;
@@ -500,14 +507,14 @@ export function submitModal(state: AppState, modal: Modal, value: string, contex
 				const next = {...context, draft: {pointer: purpose.pointer, text: value}};
 				const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
 				return {
-					...replaceContext(state, context, next),
+					...replaceContext(state, next),
 					message: {kind: 'error', text: `Not applied: the edited text is not valid JSON (${reason}). Your text is kept: press e to fix it.`},
 				};
 			}
 			const result = applyEdit(state, context, (document) => replaceNode(document, purpose.pointer, parsed));
 			if (result.message?.kind === 'error') {
 				const next = {...context, draft: {pointer: purpose.pointer, text: value}};
-				return {...replaceContext(result, context, next), message: {kind: 'error', text: `${result.message.text} Your text is kept: press e to fix it.`}};
+				return {...replaceContext(result, next), message: {kind: 'error', text: `${result.message.text} Your text is kept: press e to fix it.`}};
 			}
 			return result;
 		}

@@ -63,12 +63,34 @@ export function splitTextRun(text: string): KeyPress[] {
 	return presses;
 }
 
+/** What the decoder hands on: a key press, or a bracketed paste as one piece of text. */
+export type Decoded = KeyPress & {paste?: string};
+
+/** Bracketed paste (DEC mode 2004): the terminal wraps pasted text in ESC[200~ … ESC[201~; Ink hands the markers on as "[200~". */
+const pasteStart = '[200~';
+const pasteEnd = '[201~';
+
 export class KeyDecoder {
 	private pendingEscape = false;
+	private pasted: string | undefined;
 
 	/** Presses ready to apply now; a lone Esc is held until `flushEscape` or the next event. */
-	feed(press: KeyPress): KeyPress[] {
-		const out: KeyPress[] = [];
+	feed(press: KeyPress): Decoded[] {
+		if (this.pasted !== undefined) {
+			if (press.input === pasteEnd || press.input.endsWith(`\x1b${pasteEnd}`)) {
+				const text = this.pasted + (press.input === pasteEnd ? '' : press.input.slice(0, -pasteEnd.length - 1));
+				this.pasted = undefined;
+				return [{input: '', paste: text}];
+			}
+			this.pasted += press.return ? '\n' : press.tab ? '\t' : press.input;
+			return [];
+		}
+		if (press.input === pasteStart || press.input.startsWith(pasteStart)) {
+			this.pendingEscape = false;
+			this.pasted = press.input.slice(pasteStart.length);
+			return [];
+		}
+		const out: Decoded[] = [];
 		if (this.pendingEscape) {
 			this.pendingEscape = false;
 			const completed = !isSpecial(press) ? splitSequences[press.input] : undefined;

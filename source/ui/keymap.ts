@@ -54,7 +54,27 @@ export type Command =
 	| 'import'
 	| 'commandLine'
 	| 'quit'
-	| 'forceQuit';
+	| 'forceQuit'
+	// Text fields, filters, choices, confirmations, the plan's typed confirmation, help:
+	| 'submit'
+	| 'cancel'
+	| 'complete'
+	| 'cursorLeft'
+	| 'cursorRight'
+	| 'lineStart'
+	| 'lineEnd'
+	| 'deleteBack'
+	| 'deleteWord'
+	| 'deleteLine'
+	| 'yes'
+	| 'no'
+	| 'close';
+
+/**
+ * Where the keys go: a screen's list or text (`list`), the `/` filter being typed, a text field (prompt), a choice,
+ * a yes/no confirmation, the plan's typed confirmation, the help. Each context has its own rows in the table.
+ */
+export type KeyContext = 'list' | 'filter' | 'text' | 'choice' | 'confirm' | 'plan' | 'help';
 
 type KeyName = Exclude<keyof KeyPress, 'input' | 'ctrl' | 'meta' | 'shift'>;
 
@@ -62,6 +82,8 @@ type KeySpec = {key: KeyName} | {input: string; ctrl?: boolean};
 
 export type KeyBinding = {
 	command: Command;
+	/** Default: list. */
+	context?: KeyContext;
 	keys: KeySpec[];
 	/** How the key is written in the footer and help. */
 	label: string;
@@ -102,9 +124,66 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'help', keys: [{input: '?'}], label: '?', help: 'help for this screen', footer: true},
 	{command: 'quit', keys: [{input: 'q'}], label: 'q', help: 'quit', footer: true},
 	{command: 'forceQuit', keys: [{input: 'c', ctrl: true}], label: 'Ctrl+C', help: 'quit at once'},
+
+	{context: 'filter', command: 'submit', keys: [{key: 'return'}], label: '⏎', help: 'keep the filter', footer: true},
+	{context: 'filter', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'clear the filter', footer: true},
+	{context: 'filter', command: 'deleteBack', keys: [{key: 'backspace'}, {key: 'delete'}], label: '⌫', help: 'delete a character'},
+	{context: 'filter', command: 'up', keys: [{key: 'upArrow'}], label: '↑', help: 'move up'},
+	{context: 'filter', command: 'down', keys: [{key: 'downArrow'}], label: '↓', help: 'move down', footer: true},
+
+	{context: 'text', command: 'submit', keys: [{key: 'return'}], label: '⏎', help: 'accept', footer: true},
+	{context: 'text', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'cancel', footer: true},
+	{context: 'text', command: 'complete', keys: [{key: 'tab'}], label: 'Tab', help: 'complete; again for the next candidate (Shift+Tab: previous)', footer: true},
+	{context: 'text', command: 'cursorLeft', keys: [{key: 'leftArrow'}], label: '←', help: 'cursor left'},
+	{context: 'text', command: 'cursorRight', keys: [{key: 'rightArrow'}], label: '→', help: 'cursor right'},
+	{context: 'text', command: 'lineStart', keys: [{key: 'home'}, {input: 'a', ctrl: true}], label: 'Home/Ctrl+A', help: 'start of the line', footer: true},
+	{context: 'text', command: 'lineEnd', keys: [{key: 'end'}, {input: 'e', ctrl: true}], label: 'End/Ctrl+E', help: 'end of the line'},
+	{context: 'text', command: 'deleteBack', keys: [{key: 'backspace'}, {key: 'delete'}], label: '⌫', help: 'delete before the cursor'},
+	{context: 'text', command: 'deleteWord', keys: [{input: 'w', ctrl: true}], label: 'Ctrl+W', help: 'delete the word before the cursor', footer: true},
+	{context: 'text', command: 'deleteLine', keys: [{input: 'u', ctrl: true}], label: 'Ctrl+U', help: 'delete to the start of the line'},
+
+	{context: 'choice', command: 'up', keys: [{key: 'upArrow'}], label: '↑', help: 'move up'},
+	{context: 'choice', command: 'down', keys: [{key: 'downArrow'}], label: '↓', help: 'move down', footer: true},
+	{context: 'choice', command: 'pageUp', keys: [{key: 'pageUp'}], label: 'PgUp', help: 'page up'},
+	{context: 'choice', command: 'pageDown', keys: [{key: 'pageDown'}], label: 'PgDn', help: 'page down'},
+	{context: 'choice', command: 'home', keys: [{key: 'home'}], label: 'Home', help: 'first'},
+	{context: 'choice', command: 'end', keys: [{key: 'end'}], label: 'End', help: 'last'},
+	{context: 'choice', command: 'submit', keys: [{key: 'return'}], label: '⏎', help: 'choose', footer: true},
+	{context: 'choice', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'clear the narrowing, then cancel', footer: true},
+	{context: 'choice', command: 'deleteBack', keys: [{key: 'backspace'}, {key: 'delete'}], label: '⌫', help: 'narrow less'},
+
+	{context: 'confirm', command: 'yes', keys: [{input: 'y'}, {input: 'Y'}], label: 'y', help: 'yes', footer: true},
+	{context: 'confirm', command: 'no', keys: [{input: 'n'}, {input: 'N'}, {key: 'escape'}], label: 'n/Esc', help: 'no', footer: true},
+
+	{context: 'plan', command: 'submit', keys: [{key: 'return'}], label: '⏎', help: 'write, once the name is typed exactly', footer: true},
+	{context: 'plan', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'go back without writing', footer: true},
+	{context: 'plan', command: 'deleteBack', keys: [{key: 'backspace'}, {key: 'delete'}], label: '⌫', help: 'delete a character'},
+	{context: 'plan', command: 'up', keys: [{key: 'upArrow'}], label: '↑', help: 'scroll up'},
+	{context: 'plan', command: 'down', keys: [{key: 'downArrow'}], label: '↓', help: 'scroll down', footer: true},
+	{context: 'plan', command: 'pageUp', keys: [{key: 'pageUp'}], label: 'PgUp', help: 'page up'},
+	{context: 'plan', command: 'pageDown', keys: [{key: 'pageDown'}], label: 'PgDn', help: 'page down', footer: true},
+
+	{context: 'help', command: 'up', keys: [{key: 'upArrow'}, {input: 'k'}], label: '↑/k', help: 'scroll up'},
+	{context: 'help', command: 'down', keys: [{key: 'downArrow'}, {input: 'j'}], label: '↓/j', help: 'scroll down', footer: true},
+	{context: 'help', command: 'pageUp', keys: [{key: 'pageUp'}, {input: 'b', ctrl: true}], label: 'PgUp', help: 'page up'},
+	{context: 'help', command: 'pageDown', keys: [{key: 'pageDown'}, {input: 'f', ctrl: true}, {input: ' '}], label: 'PgDn', help: 'page down', footer: true},
+	{context: 'help', command: 'home', keys: [{key: 'home'}, {input: 'g'}], label: 'Home', help: 'top'},
+	{context: 'help', command: 'end', keys: [{key: 'end'}, {input: 'G'}], label: 'End', help: 'bottom'},
+	{context: 'help', command: 'close', keys: [{key: 'escape'}, {key: 'return'}, {input: '?'}, {input: 'q'}], label: 'Esc/?', help: 'close the help', footer: true},
 ];
 
-const bindingByCommand = new Map(keyBindings.map((binding) => [binding.command, binding]));
+/** Every command of a context (for contexts whose keys are all always on). */
+function contextCommands(context: KeyContext): ReadonlySet<Command> {
+	return new Set(keyBindings.filter((binding) => binding.context === context).map((binding) => binding.command));
+}
+
+export const textFieldCommands = contextCommands('text');
+export const filterCommands = contextCommands('filter');
+export const choiceCommands = contextCommands('choice');
+export const confirmCommands = contextCommands('confirm');
+export const helpCommands = contextCommands('help');
+
+const bindingByCommand = new Map(keyBindings.filter((binding) => !binding.context).map((binding) => [binding.command, binding]));
 
 export function bindingFor(command: Command): KeyBinding {
 	const binding = bindingByCommand.get(command);
@@ -117,20 +196,24 @@ function specMatches(spec: KeySpec, press: KeyPress): boolean {
 	return press.input === spec.input && Boolean(press.ctrl) === Boolean(spec.ctrl) && !press.meta;
 }
 
-/** The command a key press means on a screen that offers `available` commands, if any. */
-export function matchCommand(press: KeyPress, available: ReadonlySet<Command>): Command | undefined {
+function inContext(binding: KeyBinding, context: KeyContext): boolean {
+	return (binding.context ?? 'list') === context;
+}
+
+/** The command a key press means in a context that offers `available` commands, if any. */
+export function matchCommand(press: KeyPress, available: ReadonlySet<Command>, context: KeyContext = 'list'): Command | undefined {
 	for (const binding of keyBindings) {
-		if (!available.has(binding.command)) continue;
+		if (!inContext(binding, context) || !available.has(binding.command)) continue;
 		if (binding.keys.some((spec) => specMatches(spec, press))) return binding.command;
 	}
 	return undefined;
 }
 
-/** The footer line for a screen: the most useful keys it offers, in table order. */
-export function footerBindings(available: ReadonlySet<Command>): KeyBinding[] {
-	return keyBindings.filter((binding) => binding.footer && available.has(binding.command));
+/** The footer line for a context: the most useful keys it offers, in table order. */
+export function footerBindings(available: ReadonlySet<Command>, context: KeyContext = 'list'): KeyBinding[] {
+	return keyBindings.filter((binding) => binding.footer && inContext(binding, context) && available.has(binding.command));
 }
 
-export function helpBindings(available: ReadonlySet<Command>): KeyBinding[] {
-	return keyBindings.filter((binding) => available.has(binding.command));
+export function helpBindings(available: ReadonlySet<Command>, context: KeyContext = 'list'): KeyBinding[] {
+	return keyBindings.filter((binding) => inContext(binding, context) && available.has(binding.command));
 }

@@ -2,7 +2,7 @@
  * Modal inputs — a one-line text prompt (with suggestions), a choice list and a yes/no confirm —
  * as pure state driven by the same reducer, so typed-ahead keys land in the modal in order too.
  */
-import type {KeyPress} from './keymap.js';
+import {type KeyPress, matchCommand, textFieldCommands} from './keymap.js';
 import {filterRows, initialList, type ListState, moveList, type Row} from './list.js';
 
 /** What submitting a modal means; interpreted by the explorer reducer. */
@@ -27,7 +27,8 @@ export type ModalPurpose =
 	| {kind: 'command'}
 	| {kind: 'discard-and-quit'}
 	| {kind: 'discard-and-leave'}
-	| {kind: 'editor-result'; pointer: string};
+	| {kind: 'editor-result'; pointer: string}
+	| {kind: 'replace-export'; path: string; bytes: Uint8Array};
 
 export type ClauseDraft = {
 	objectMappingPointer: string;
@@ -43,8 +44,12 @@ export type PromptModal = {
 	title: string;
 	hint?: string;
 	value: string;
-	/** Completions offered for the word being typed (Tab takes the first). */
+	/** Where the cursor is in `value` (a string index); undefined: at the end. */
+	cursor?: number;
+	/** Completions offered for the word before the cursor. */
 	suggestions?: readonly string[];
+	/** While Tab cycles: the word's start, the candidates and which one is in the value now. */
+	completion?: {start: number; candidates: readonly string[]; index: number};
 	error?: string;
 	purpose: ModalPurpose;
 };
@@ -76,16 +81,40 @@ export function choiceModal(title: string, values: readonly string[], purpose: M
 	return {kind: 'choice', title, options, list: {...initialList, cursor}, purpose};
 }
 
-/** The part of a prompt's value that completion works on: the text after the last delimiter. */
-export function currentWord(value: string): {start: number; word: string} {
-	const match = /[\w:.\-$@]*$/.exec(value);
+/** The part of a prompt's value that completion works on: the word that ends at the cursor. */
+export function currentWord(value: string, cursor = value.length): {start: number; word: string} {
+	const match = /[\w:.\-$@]*$/.exec(value.slice(0, cursor));
 	const word = match?.[0] ?? '';
-	return {start: value.length - word.length, word};
+	return {start: cursor - word.length, word};
+}
+
+export function cursorOf(modal: PromptModal): number {
+	return Math.max(0, Math.min(modal.value.length, modal.cursor ?? modal.value.length));
+}
+
+/** Text typed or pasted into a prompt at the cursor; control characters (and line breaks) become spaces. */
+export function insertText(modal: PromptModal, text: string): PromptModal {
+	const safe = text.replace(/[\x00-\x1f\x7f-\x9f]+/g, ' ');
+	const cursor = cursorOf(modal);
+	return {...modal, value: modal.value.slice(0, cursor) + safe + modal.value.slice(cursor), cursor: cursor + safe.length, error: undefined, completion: undefined};
+}
+
+function edited(modal: PromptModal, value: string, cursor: number): PromptModal {
+	return {...modal, value, cursor, error: undefined, completion: undefined};
+}
+
+/** The start of the word before `cursor` (Ctrl+W deletes back to it, like a shell). */
+function wordStart(value: string, cursor: number): number {
+	let index = cursor;
+	while (index > 0 && /\s/.test(value[index - 1]!)) index--;
+	while (index > 0 && !/\s/.test(value[index - 1]!)) index--;
+	return index;
 }
 
 export function matchingSuggestions(modal: PromptModal, limit = 8): string[] {
+	if (modal.completion) return [...modal.completion.candidates].slice(0, limit);
 	if (!modal.suggestions || modal.suggestions.length === 0) return [];
-	const {word} = currentWord(modal.value);
+	const {word} = currentWord(modal.value, cursorOf(modal));
 	if (!word) return [];
 	const lower = word.toLowerCase();
 	const result: string[] = [];
@@ -98,19 +127,59 @@ export function matchingSuggestions(modal: PromptModal, limit = 8): string[] {
 	return result;
 }
 
-function promptKey(modal: PromptModal, press: KeyPress): ModalOutcome {
-	if (press.escape) return {type: 'cancel'};
-	if (press.return) return {type: 'submit', modal, value: modal.value};
-	if (press.backspace || press.delete) return {type: 'update', modal: {...modal, value: modal.value.slice(0, -1), error: undefined}};
-	if (press.tab) {
-		const [first] = matchingSuggestions(modal, 1);
-		if (!first) return {type: 'ignore'};
-		const {start} = currentWord(modal.value);
-		return {type: 'update', modal: {...modal, value: modal.value.slice(0, start) + first, error: undefined}};
+/**
+ * Tab completes the word before the cursor: the first press puts in the first candidate and lists them all, each
+ * further press (Shift+Tab: back) puts in the next one in its place.
+ */
+function complete(modal: PromptModal, backwards: boolean): PromptModal | undefined {
+	const cursor = cursorOf(modal);
+	if (modal.completion) {
+		const {start, candidates, index} = modal.completion;
+		const next = (index + (backwards ? candidates.length - 1 : 1)) % candidates.length;
+		const current = candidates[index]!;
+		const value = modal.value.slice(0, start) + candidates[next]! + modal.value.slice(start + current.length);
+		return {...modal, value, cursor: start + candidates[next]!.length, completion: {start, candidates, index: next}};
 	}
-	if (press.ctrl && press.input === 'u') return {type: 'update', modal: {...modal, value: '', error: undefined}};
-	if (press.ctrl || press.meta || !press.input) return {type: 'ignore'};
-	return {type: 'update', modal: {...modal, value: modal.value + press.input.replace(/[\x00-\x1f\x7f]/g, ''), error: undefined}};
+	const candidates = matchingSuggestions(modal, 50);
+	if (candidates.length === 0) return undefined;
+	const {start, word} = currentWord(modal.value, cursor);
+	const value = modal.value.slice(0, start) + candidates[0]! + modal.value.slice(start + word.length);
+	return {...modal, value, cursor: start + candidates[0]!.length, error: undefined, completion: candidates.length > 1 ? {start, candidates, index: 0} : undefined};
+}
+
+function promptKey(modal: PromptModal, press: KeyPress): ModalOutcome {
+	const command = matchCommand(press, textFieldCommands, 'text');
+	const cursor = cursorOf(modal);
+	const {value} = modal;
+	switch (command) {
+		case 'cancel':
+			return {type: 'cancel'};
+		case 'submit':
+			return {type: 'submit', modal, value};
+		case 'complete': {
+			const completed = complete(modal, Boolean(press.shift));
+			return completed ? {type: 'update', modal: completed} : {type: 'ignore'};
+		}
+		case 'cursorLeft':
+			return {type: 'update', modal: {...modal, cursor: Math.max(0, cursor - 1), completion: undefined}};
+		case 'cursorRight':
+			return {type: 'update', modal: {...modal, cursor: Math.min(value.length, cursor + 1), completion: undefined}};
+		case 'lineStart':
+			return {type: 'update', modal: {...modal, cursor: 0, completion: undefined}};
+		case 'lineEnd':
+			return {type: 'update', modal: {...modal, cursor: value.length, completion: undefined}};
+		case 'deleteBack':
+			return cursor === 0 ? {type: 'ignore'} : {type: 'update', modal: edited(modal, value.slice(0, cursor - 1) + value.slice(cursor), cursor - 1)};
+		case 'deleteWord': {
+			const start = wordStart(value, cursor);
+			return {type: 'update', modal: edited(modal, value.slice(0, start) + value.slice(cursor), start)};
+		}
+		case 'deleteLine':
+			return {type: 'update', modal: edited(modal, value.slice(cursor), 0)};
+		default:
+			if (press.ctrl || press.meta || !press.input) return {type: 'ignore'};
+			return {type: 'update', modal: insertText(modal, press.input)};
+	}
 }
 
 function choiceKey(modal: ChoiceModal, press: KeyPress, viewportRows: number): ModalOutcome {

@@ -5,11 +5,11 @@
 import {remapDirectories} from '../edit/index.js';
 import {describeError} from '../errors.js';
 import type {SchemaDownload} from '../explorer/services.js';
-import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {refreshContext, type SchemaContext} from './context.js';
 import type {KeyPress} from './keymap.js';
 import {initialList} from './list.js';
-import {type AppState, addTask, leavePlan, type PlanFrame, push, replaceContext, replaceTop, topFrame} from './state.js';
+import {type AppState, addTask, jobTarget, leavePlan, type PlanFrame, push, replaceContext, replaceTop, type Task, topFrame} from './state.js';
 import {wrap} from './text.js';
 
 const stepWords = {
@@ -126,10 +126,38 @@ export function planStatus(frame: PlanFrame): string {
 	}
 }
 
+/** The review of a plan screen's document, as an effect: everything the runner needs travels with it. */
+export function reviewTask(frame: PlanFrame): Omit<Extract<Task, {kind: 'plan'}>, 'id'> {
+	const {context} = frame;
+	const changedPointers = frame.origin.kind === 'edits' ? [...new Set(context.working.edits.map((edit) => edit.pointer))] : undefined;
+	return {
+		kind: 'plan',
+		frameId: frame.id,
+		attempt: frame.attempt,
+		request: {live: context.download.schema, document: frame.document, changedPointers, functions: context.functions},
+		job: jobTarget(context),
+	};
+}
+
 function startWrite(state: AppState, frame: PlanFrame): AppState {
 	const attempt = frame.attempt + 1;
+	const {context} = frame;
+	if (!context.servicePrincipalId || !context.job) return state;
 	const writing = replaceTop(state, {...frame, status: 'writing', attempt, step: undefined, error: undefined, details: undefined});
-	return addTask(writing, {kind: 'write', frameId: frame.id, attempt});
+	return addTask(writing, {
+		kind: 'write',
+		frameId: frame.id,
+		attempt,
+		request: {
+			servicePrincipalId: context.servicePrincipalId,
+			jobId: context.job.id,
+			appName: context.appName,
+			templateId: context.job.templateId,
+			baseVersion: context.working.baseVersion,
+			base: context.working.live,
+			document: frame.document,
+		},
+	});
 }
 
 function rebase(state: AppState, frame: PlanFrame): AppState {
@@ -142,11 +170,11 @@ function rebase(state: AppState, frame: PlanFrame): AppState {
 	if (frame.origin.kind === 'edits') {
 		const result = context.working.rebase(drift.live, drift.liveVersion);
 		failed = result.failed.map(({edit, reason}) => `${edit.summary}: ${reason}`);
-		next = refreshContext(context, {download});
+		next = refreshContext({...context, working: result.working}, {download});
 	} else {
 		next = {...context, download};
 	}
-	let result = replaceContext(state, context, next);
+	const result = replaceContext(state, next);
 	const planFrame = topFrame(result);
 	if (planFrame.kind !== 'plan') return result;
 	if (failed.length > 0) {
@@ -160,8 +188,8 @@ function rebase(state: AppState, frame: PlanFrame): AppState {
 		});
 	}
 	const document = frame.origin.kind === 'edits' ? next.working.document : frame.document;
-	result = replaceTop(result, {...planFrame, document, status: 'checking', plan: undefined, problems: undefined, drift: undefined, error: undefined, attempt: planFrame.attempt + 1, list: initialList});
-	return addTask(result, {kind: 'plan', frameId: planFrame.id});
+	const checking: PlanFrame = {...planFrame, document, status: 'checking', plan: undefined, problems: undefined, drift: undefined, error: undefined, attempt: planFrame.attempt + 1, list: initialList};
+	return addTask(replaceTop(result, checking), reviewTask(checking));
 }
 
 /** Keys the plan screen takes itself; undefined lets the usual handling (scrolling, Esc) apply. */
@@ -212,6 +240,7 @@ export function openImportPlan(state: AppState, context: SchemaContext, download
 	}));
 	const note = pending > 0 ? ` Your ${pending} pending edit${pending === 1 ? ' is' : 's are'} not part of it.` : '';
 	const frame = topFrame(planned);
-	const withNote = replaceTop(planned, {...frame, note: `Read ${label}.${remappedNote}${note}`} as PlanFrame);
-	return addTask(withNote, {kind: 'plan', frameId: frame.id});
+	if (frame.kind !== 'plan') return planned;
+	const noted: PlanFrame = {...frame, note: `Read ${label}.${remappedNote}${note}`};
+	return addTask(replaceTop(planned, noted), reviewTask(noted));
 }

@@ -14,6 +14,9 @@ import {Explorer} from './app.js';
 const enterAltScreen = '\x1b[?1049h';
 const leaveAltScreen = '\x1b[?1049l';
 const showCursor = '\x1b[?25h';
+/** Bracketed paste: pasted text arrives marked, so it is one paste, never a run of commands (input.ts). */
+const pasteOn = '\x1b[?2004h';
+const pasteOff = '\x1b[?2004l';
 
 export type RunOptions = {altScreen: boolean; initialPatch?: string};
 
@@ -35,13 +38,13 @@ function terminalEditor(getInstance: () => Instance | undefined, altScreen: bool
 		const {stdin, stdout} = process;
 		try {
 			stdin.setRawMode?.(false);
-			stdout.write(showCursor + (altScreen ? leaveAltScreen : '\n'));
+			stdout.write(pasteOff + showCursor + (altScreen ? leaveAltScreen : '\n'));
 			const result = spawnSync(`${editor} ${shellQuote(file)}`, {shell: true, stdio: 'inherit'});
 			if (result.error) throw new UserError(`Could not start the editor "${editor}": ${result.error.message}`);
 			if (result.status !== 0) throw new UserError(`The editor "${editor}" exited with code ${result.status}; nothing changed.`);
 			return await readFile(file, 'utf8');
 		} finally {
-			if (altScreen) stdout.write(`${enterAltScreen}\x1b[H`);
+			stdout.write(altScreen ? `${enterAltScreen}\x1b[H${pasteOn}` : pasteOn);
 			stdin.setRawMode?.(true);
 			getInstance()?.clear();
 			await rm(directory, {recursive: true, force: true});
@@ -55,7 +58,7 @@ export async function runExplorer(services: ExplorerServices, options: RunOption
 	const restore = () => {
 		if (restored) return;
 		restored = true;
-		stdout.write(options.altScreen ? showCursor + leaveAltScreen : showCursor);
+		stdout.write(pasteOff + (options.altScreen ? showCursor + leaveAltScreen : showCursor));
 	};
 	const onSignal = (signal: NodeJS.Signals) => {
 		restore();
@@ -73,7 +76,7 @@ export async function runExplorer(services: ExplorerServices, options: RunOption
 	process.on('SIGINT', onSignal);
 	process.on('uncaughtException', onCrash);
 	process.on('unhandledRejection', onCrash);
-	if (options.altScreen) stdout.write(enterAltScreen);
+	stdout.write((options.altScreen ? enterAltScreen : '') + pasteOn);
 
 	let exitCode = 0;
 	let instance: Instance | undefined;

@@ -4,7 +4,7 @@
  */
 import {Box, Text} from 'ink';
 import {memo, useEffect, useState} from 'react';
-import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {footerBindings, helpBindings} from './keymap.js';
 import {filterRows, type Row} from './list.js';
 import {matchingSuggestions} from './modal.js';

@@ -4,15 +4,19 @@
  * key press is applied in order against the latest state, even when several arrive in one read.
  */
 import type {Operation} from 'fast-json-patch';
-import type {DriftError, Plan, Problem, WriteStep} from '../edit/index.js';
+import type {DriftError, Plan, Problem, WriteOptions, WriteStep} from '../edit/index.js';
+import type {ReviewRequest} from '../edit/review.js';
 import type {AppSummary, BackupEntry, DeviceCodePrompt, ExplorerSource, SchemaDownload} from '../explorer/services.js';
 import type {SchemaNode} from '../schema/navigation.js';
 import type {SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 import type {SchemaContext} from './context.js';
+import {describeError} from '../errors.js';
+import {createContext, refreshContext} from './context.js';
 import {handleEditCommand, isEditCommand, submitModal, writeCommands} from './editing.js';
+import {exportChecked, exportRequest} from './export.js';
 import {type Command, type KeyPress, matchCommand} from './keymap.js';
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
-import {type Modal, modalKey} from './modal.js';
+import {insertText, type Modal, modalKey} from './modal.js';
 import {cachedPlanLines, handlePlanKey, openImportPlan} from './plan-view.js';
 import {detailLines, frameRows, openRow} from './rows.js';
 
@@ -80,17 +84,25 @@ export type PlanFrame = FrameBase & {
 };
 export type Frame = SignInFrame | AppsFrame | JobsFrame | SchemaFrame | NodeFrame | ChangesFrame | BackupsFrame | PlanFrame;
 
+/** A tenant job a task talks to; `jobKey` says which loaded schema the answer belongs to. */
+export type JobTarget = {jobKey: number; servicePrincipalId: string; jobId: string};
+
+/**
+ * Effects as values: what the update asks the runner (runner.ts) to do. Each carries everything it needs — the
+ * runner never reads the state — and is answered with actions.
+ */
 export type Task =
-	| {id: number; kind: 'export'; bytes: Uint8Array; appName: string; job?: Pick<SynchronizationJob, 'id' | 'templateId'>}
+	| {id: number; kind: 'export'; bytes: Uint8Array; path: string; replace: boolean}
+	| {id: number; kind: 'checkExport'; bytes: Uint8Array; appName: string; job: Pick<SynchronizationJob, 'id' | 'templateId'>}
 	| {id: number; kind: 'savePatch'; path: string; operations: Operation[]}
-	| {id: number; kind: 'serverValidate'; context: SchemaContext; expressions: Array<{pointer: string; expression: string}>}
-	| {id: number; kind: 'plan'; frameId: number}
-	| {id: number; kind: 'write'; frameId: number; attempt: number}
-	| {id: number; kind: 'readSchema'; path: string; purpose: 'import' | 'restore'; context: SchemaContext}
-	| {id: number; kind: 'listBackups'; frameId: number}
-	| {id: number; kind: 'editor'; context: SchemaContext; pointer: string; text: string}
-	| {id: number; kind: 'metadata'; context: SchemaContext}
-	| {id: number; kind: 'loadPatch'; context: SchemaContext; path: string}
+	| {id: number; kind: 'serverValidate'; job: JobTarget; expressions: Array<{pointer: string; expression: string}>}
+	| {id: number; kind: 'plan'; frameId: number; attempt: number; request: ReviewRequest; job?: JobTarget}
+	| {id: number; kind: 'write'; frameId: number; attempt: number; request: Omit<WriteOptions, 'graph' | 'backupDirectory' | 'onStep'>}
+	| {id: number; kind: 'readSchema'; path: string; purpose: 'import' | 'restore'; jobKey: number}
+	| {id: number; kind: 'listBackups'; frameId: number; appName: string; templateId?: string; jobId?: string}
+	| {id: number; kind: 'editor'; jobKey: number; pointer: string; text: string}
+	| {id: number; kind: 'metadata'; job: JobTarget}
+	| {id: number; kind: 'loadPatch'; jobKey: number; path: string}
 	| {id: number; kind: 'signOut'}
 	| {id: number; kind: 'whoami'};
 
@@ -114,22 +126,27 @@ export type AppState = {
 
 export type Action =
 	| {type: 'key'; press: KeyPress}
+	/** A bracketed paste: text for a text field, never commands. */
+	| {type: 'paste'; text: string}
 	| {type: 'resize'; rows: number; columns: number}
 	| {type: 'signInPrompt'; frameId: number; prompt: DeviceCodePrompt}
 	| {type: 'signedIn'; frameId: number; account: string}
 	| {type: 'signInFailed'; frameId: number; error: string}
 	| {type: 'appsProgress'; frameId: number; done: number; total: number}
 	| {type: 'appsLoaded'; frameId: number; apps: AppSummary[]}
-	| {type: 'schemaLoaded'; frameId: number; context: SchemaContext}
+	| {type: 'schemaLoaded'; frameId: number; download: SchemaDownload}
 	| {type: 'loadFailed'; frameId: number; error: string}
 	| {type: 'taskDone'; taskId: number; message?: Message}
-	| {type: 'contextChanged'; from: SchemaContext; to: SchemaContext; message?: Message}
-	| {type: 'planReady'; frameId: number; plan: Plan; problems: Problem[]; document: SynchronizationSchema}
+	| {type: 'serverChecked'; jobKey: number; expressions: Array<{pointer: string; expression: string}>; problems: Problem[]}
+	| {type: 'metadataLoaded'; jobKey: number; functions: string[]; filterOperators: string[]}
+	| {type: 'patchRead'; jobKey: number; path: string; operations: unknown}
+	| {type: 'exportChecked'; taskId: number; bytes: Uint8Array; path: string; exists: boolean}
+	| {type: 'planReady'; frameId: number; attempt: number; plan: Plan; problems: Problem[]; document: SynchronizationSchema}
 	| {type: 'writeStep'; frameId: number; attempt: number; step: WriteStep}
 	| {type: 'writeFinished'; frameId: number; attempt: number; outcome: WriteOutcome}
-	| {type: 'schemaRead'; taskId: number; purpose: 'import' | 'restore'; context: SchemaContext; download: SchemaDownload; label: string}
+	| {type: 'schemaRead'; taskId: number; purpose: 'import' | 'restore'; jobKey: number; download: SchemaDownload; label: string}
 	| {type: 'backupsListed'; frameId: number; backups?: BackupEntry[]; error?: string}
-	| {type: 'editorDone'; context: SchemaContext; pointer: string; text: string}
+	| {type: 'editorDone'; jobKey: number; pointer: string; text: string}
 	| {type: 'signedOut'; taskId: number}
 	| {type: 'notice'; message: Message};
 
@@ -248,14 +265,23 @@ function updateFrame(state: AppState, frameId: number, update: (frame: Frame) =>
 	return {...state, stack};
 }
 
+/** The newest version of a loaded job's context (it is replaced on every edit), if a screen still shows it. */
+export function latestContext(state: AppState, jobKey: number): SchemaContext | undefined {
+	for (const frame of state.stack) {
+		const context = frameContext(frame);
+		if (context?.jobKey === jobKey) return context;
+	}
+	return undefined;
+}
+
 /**
- * Puts a changed schema context into every screen that shows it. Screens showing a node re-find it
+ * Puts a changed schema context into every screen that shows that job. Screens showing a node re-find it
  * by its JSON Pointer; a screen whose node no longer exists is closed with the ones above it.
  */
-export function replaceContext(state: AppState, from: SchemaContext, to: SchemaContext): AppState {
+export function replaceContext(state: AppState, to: SchemaContext): AppState {
 	const stack: Frame[] = [];
 	for (const frame of state.stack) {
-		if (frameContext(frame) !== from) {
+		if (frameContext(frame)?.jobKey !== to.jobKey) {
 			stack.push(frame);
 			continue;
 		}
@@ -268,13 +294,6 @@ export function replaceContext(state: AppState, from: SchemaContext, to: SchemaC
 		}
 	}
 	return withFittedWindow({...state, stack});
-}
-
-function exportRequest(frame: Frame): Omit<Extract<Task, {kind: 'export'}>, 'id'> | string {
-	if (frame.kind === 'jobs') return 'Open the job first (Enter), then press x to export its schema.';
-	const context = frameContext(frame);
-	if (!context) return 'Nothing to export yet.';
-	return {kind: 'export', bytes: context.download.bytes, appName: context.appName, job: context.job};
 }
 
 /** Drops the filter but keeps the cursor on the row it was on, so clearing a filter never loses your place. */
@@ -347,7 +366,7 @@ export function leavePlan(state: AppState, frame: PlanFrame): AppState {
 	if (frame.status === 'writing') return {...state, message: {kind: 'info', text: 'Writing… wait for the result.'}};
 	const popped = {...state, stack: state.stack.slice(0, -1)};
 	if (frame.status !== 'done') return popped;
-	const schemaIndex = popped.stack.findIndex((candidate) => candidate.kind === 'schema' && candidate.context === frame.context);
+	const schemaIndex = popped.stack.findIndex((candidate) => candidate.kind === 'schema' && candidate.context?.jobKey === frame.context.jobKey);
 	if (schemaIndex === -1) return popped;
 	const schema = popped.stack[schemaIndex] as SchemaFrame;
 	return {
@@ -392,7 +411,7 @@ function openSelected(state: AppState, frame: Frame): AppState {
 			kind: 'readSchema',
 			path: backup.path,
 			purpose: 'restore',
-			context: frame.context,
+			jobKey: frame.context.jobKey,
 		});
 	}
 	if (frame.kind === 'scope') return handleEditCommand(state, frame, 'open');
@@ -434,11 +453,8 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 			return openSelected(state, frame);
 		case 'commandLine':
 			return {...state, modal: {kind: 'prompt', title: 'Command', hint: ':restore  :login  :logout  :whoami  :apps  :quit', value: '', purpose: {kind: 'command'}}};
-		case 'export': {
-			const request = exportRequest(frame);
-			if (typeof request === 'string') return {...state, message: {kind: 'info', text: request}};
-			return addTask({...state, message: {kind: 'info', text: 'Exporting…'}}, request);
-		}
+		case 'export':
+			return exportRequest(state, frame);
 		default:
 			if (isEditCommand(command)) return handleEditCommand(state, frame, command);
 			return applyMove(state, frame, command as ListMove);
@@ -494,13 +510,28 @@ export function withFittedWindow(state: AppState): AppState {
 	return list === frame.list ? state : replaceTop(state, {...frame, list});
 }
 
-function schemaLoaded(state: AppState, frameId: number, context: SchemaContext): AppState {
-	let next = updateFrame(state, frameId, (frame) => (frame.kind === 'schema' ? {...frame, status: 'ready', context} : frame));
-	if (next === state) return state;
-	if (context.servicePrincipalId) next = addTask(next, {kind: 'metadata', context});
+/** The tenant job behind a context, for tasks that ask Graph about it (none for a file). */
+export function jobTarget(context: SchemaContext): JobTarget | undefined {
+	return context.servicePrincipalId && context.job ? {jobKey: context.jobKey, servicePrincipalId: context.servicePrincipalId, jobId: context.job.id} : undefined;
+}
+
+function schemaLoaded(state: AppState, frameId: number, download: SchemaDownload): AppState {
+	const frame = state.stack.find((candidate) => candidate.id === frameId);
+	if (frame?.kind !== 'schema' || frame.status !== 'loading') return state;
+	const {app, job} = frame;
+	const context = createContext({
+		jobKey: frameId,
+		download,
+		appName: app?.servicePrincipal.displayName ?? (state.source.kind === 'file' ? state.source.path : 'app'),
+		job,
+		servicePrincipalId: app?.servicePrincipal.id,
+	});
+	let next = updateFrame(state, frameId, () => ({...frame, status: 'ready', context}));
+	const target = jobTarget(context);
+	if (target) next = addTask(next, {kind: 'metadata', job: target});
 	if (next.initialPatch) {
 		const path = next.initialPatch;
-		next = addTask({...next, initialPatch: undefined}, {kind: 'loadPatch', context, path});
+		next = addTask({...next, initialPatch: undefined}, {kind: 'loadPatch', jobKey: context.jobKey, path});
 	}
 	return next;
 }
@@ -525,6 +556,8 @@ function step(state: AppState, action: Action): AppState {
 	switch (action.type) {
 		case 'key':
 			return handleKey(state, action.press);
+		case 'paste':
+			return handlePaste(state, action.text);
 		case 'resize':
 			return withFittedWindow({...state, viewport: {rows: action.rows, columns: action.columns}});
 		case 'signInPrompt':
@@ -554,19 +587,27 @@ function step(state: AppState, action: Action): AppState {
 				frame.kind === 'apps' ? {...frame, status: 'ready', apps: action.apps, progress: undefined} : frame,
 			);
 		case 'schemaLoaded':
-			return schemaLoaded(state, action.frameId, action.context);
+			return schemaLoaded(state, action.frameId, action.download);
 		case 'loadFailed':
 			return updateFrame(state, action.frameId, (frame) =>
 				frame.kind === 'apps' || frame.kind === 'schema' ? {...frame, status: 'error', error: action.error} : frame,
 			);
 		case 'taskDone':
-			return {...state, tasks: state.tasks.filter((task) => task.id !== action.taskId), message: action.message ?? state.message};
-		case 'contextChanged': {
-			const next = replaceContext(state, action.from, action.to);
-			return action.message ? {...next, message: action.message} : next;
+			return action.message ? {...state, message: action.message} : state;
+		case 'serverChecked':
+			return serverChecked(state, action.jobKey, action.expressions, action.problems);
+		case 'metadataLoaded': {
+			const current = latestContext(state, action.jobKey);
+			return current ? replaceContext(state, {...current, functions: action.functions, filterOperators: action.filterOperators}) : state;
 		}
+		case 'patchRead':
+			return patchRead(state, action.jobKey, action.path, action.operations);
+		case 'exportChecked':
+			return exportChecked(state, action.bytes, action.path, action.exists);
 		case 'planReady':
 			return planFrameUpdate(state, action.frameId, (frame) => {
+				// An answer for an earlier attempt (the plan was re-made meanwhile) is not this plan's.
+				if (frame.attempt !== action.attempt || frame.status !== 'checking') return frame;
 				const blocked = action.problems.some((problem) => problem.severity === 'error');
 				return {...frame, plan: action.plan, problems: action.problems, document: action.document, status: blocked ? 'blocked' : 'confirm', typed: ''};
 			});
@@ -588,8 +629,8 @@ function step(state: AppState, action: Action): AppState {
 				}
 			});
 		case 'schemaRead': {
-			const tasks = state.tasks.filter((task) => task.id !== action.taskId);
-			return openImportPlan({...state, tasks}, action.context, action.download, action.purpose, action.label);
+			const context = latestContext(state, action.jobKey);
+			return context ? openImportPlan(state, context, action.download, action.purpose, action.label) : state;
 		}
 		case 'backupsListed':
 			return updateFrame(state, action.frameId, (frame) =>
@@ -600,17 +641,59 @@ function step(state: AppState, action: Action): AppState {
 		case 'signedOut':
 			return {
 				...state,
-				tasks: state.tasks.filter((task) => task.id !== action.taskId),
 				stack: [{id: state.nextId, kind: 'signIn', phase: 'cancelled', list: initialList}],
 				nextId: state.nextId + 1,
 				message: {kind: 'info', text: 'Signed out: the saved sign-in was removed from this computer.'},
 			};
 		case 'notice':
 			return {...state, message: action.message};
-		case 'editorDone':
-			return submitModal(state, {kind: 'confirm', title: '', lines: [], purpose: {kind: 'editor-result', pointer: action.pointer}}, action.text, action.context);
+		case 'editorDone': {
+			const context = latestContext(state, action.jobKey);
+			if (!context) return state;
+			return submitModal(state, {kind: 'confirm', title: '', lines: [], purpose: {kind: 'editor-result', pointer: action.pointer}}, action.text, context);
+		}
 		default:
 			return state;
 	}
 }
 
+
+/** Graph's parser answered for some expressions: its findings stand beside them while they are unchanged. */
+function serverChecked(state: AppState, jobKey: number, expressions: Array<{pointer: string; expression: string}>, problems: Problem[]): AppState {
+	const current = latestContext(state, jobKey);
+	if (!current) return state; // the job was closed before the answer came
+	const byPointer = new Map(expressions.map((entry) => [entry.pointer, entry.expression]));
+	const serverProblems = [
+		...current.serverProblems.filter((problem) => !byPointer.has(problem.pointer)),
+		...problems.map((problem) => ({...problem, expression: byPointer.get(problem.pointer) ?? ''})),
+	];
+	const next = replaceContext(state, refreshContext(current, {serverProblems}));
+	return problems.length > 0 ? {...next, message: {kind: 'error', text: `Graph's parseExpression: ${problems[0]!.message}`}} : next;
+}
+
+/** A JSON Patch file read for --patch: its operations become pending edits, all or none. */
+function patchRead(state: AppState, jobKey: number, path: string, operations: unknown): AppState {
+	const current = latestContext(state, jobKey);
+	if (!current) return state;
+	try {
+		if (!Array.isArray(operations)) throw new Error(`${path} is not a JSON Patch (an array of operations).`);
+		const {working, edits} = current.working.loadPatch(operations, path);
+		const next = replaceContext(state, refreshContext({...current, working}));
+		return {...next, message: {kind: 'info', text: `Loaded ${edits.length} edit${edits.length === 1 ? '' : 's'} from ${path}: c lists them, w writes.`}};
+	} catch (error) {
+		return {...state, message: {kind: 'error', text: `Patch ${path} not loaded: ${describeError(error)}`}};
+	}
+}
+
+/** Pasted text goes into the text field being typed in, as text; anywhere else it is not run as keys. */
+function handlePaste(state: AppState, text: string): AppState {
+	const modal = state.modal;
+	if (modal?.kind === 'prompt') return {...state, modal: insertText(modal, text)};
+	const frame = topFrame(state);
+	if (!modal && !state.help && frame.list.filtering) {
+		const filter = frame.list.filter + text.replace(/[\x00-\x1f\x7f-\x9f]+/g, ' ');
+		return replaceTop(state, {...frame, list: {...frame.list, filter, cursor: 0, offset: 0}});
+	}
+	const where = frame.kind === 'plan' && frame.status === 'confirm' ? ' The confirmation must be typed.' : ' Paste only into a text field (a prompt or a filter).';
+	return {...state, message: {kind: 'info', text: `Pasted text ignored.${where}`}};
+}

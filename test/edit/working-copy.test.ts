@@ -22,11 +22,16 @@ import {credentialsMapping, fixtureText, freshFixture, mappingOf, mappingsOf, po
 describe('WorkingCopy', () => {
 	it('applies edits to its own copy: the live document is never changed', () => {
 		const live = freshFixture();
-		const working = new WorkingCopy(live);
-		expect(working.document).toBe(live);
-		expect(working.baseVersion).toBe('Date:2020-04-30T13:58:46.0955403Z, ActivityId:14d3cfa6-cafd-4100-9800-a9c52faad9fe');
-		const edit = working.apply(editAttributeMappingField(working.document, pointerOf(live, 'Department'), 'flowType', 'ObjectAddOnly'));
+		const before = new WorkingCopy(live);
+		expect(before.document).toBe(live);
+		expect(before.baseVersion).toBe('Date:2020-04-30T13:58:46.0955403Z, ActivityId:14d3cfa6-cafd-4100-9800-a9c52faad9fe');
+		const working = before.apply(editAttributeMappingField(before.document, pointerOf(live, 'Department'), 'flowType', 'ObjectAddOnly'));
+		const edit = working.lastEdit!;
 		expect(edit.id).toBe(1);
+		// A persistent value: the version before the edit is unchanged, and untouched parts are shared.
+		expect(before.document).toBe(live);
+		expect(before.hasChanges).toBe(false);
+		expect(working.document.directories).toBe(live.directories);
 		expect(working.document).not.toBe(live);
 		expect(mappingOf(working.document, 'Department').flowType).toBe('ObjectAddOnly');
 		expect(live).toEqual(JSON.parse(fixtureText));
@@ -37,9 +42,9 @@ describe('WorkingCopy', () => {
 	});
 
 	it('keeps its state when an edit fails its guards', () => {
-		const working = new WorkingCopy(freshFixture());
+		let working = new WorkingCopy(freshFixture());
 		const stale = editAttributeMappingField(freshFixture(), pointerOf(freshFixture(), 'Department'), 'flowType', 'ObjectAddOnly');
-		working.apply(removeAttributeMapping(working.document, `${userMapping}/attributeMappings/0`));
+		working = working.apply(removeAttributeMapping(working.document, `${userMapping}/attributeMappings/0`));
 		const before = JSON.stringify(working.document);
 		expect(() => working.apply(stale)).toThrow(GuardFailedError);
 		expect(JSON.stringify(working.document)).toBe(before);
@@ -48,16 +53,22 @@ describe('WorkingCopy', () => {
 
 	it('undoes the last edit, or an earlier independent one, exactly (key order included)', () => {
 		const live = freshFixture();
-		const working = new WorkingCopy(live);
-		const first = working.apply(editAttributeMappingField(working.document, pointerOf(live, 'Department'), 'defaultValue', 'Sales'));
-		const second = working.apply(removeAttributeMapping(working.document, pointerOf(working.document, 'City')));
-		const third = working.apply(editAttributeMappingSource(working.document, pointerOf(working.document, 'Mail'), {kind: 'Attribute', name: 'userPrincipalName'}));
-		working.undo(first.id);
+		let working = new WorkingCopy(live);
+		working = working.apply(editAttributeMappingField(working.document, pointerOf(live, 'Department'), 'defaultValue', 'Sales'));
+		const first = working.lastEdit!;
+		working = working.apply(removeAttributeMapping(working.document, pointerOf(working.document, 'City')));
+		const second = working.lastEdit!;
+		const afterSecond = working.document;
+		working = working.apply(editAttributeMappingSource(working.document, pointerOf(working.document, 'Mail'), {kind: 'Attribute', name: 'userPrincipalName'}));
+		const third = working.lastEdit!;
+		// Undoing the last edit is a pop: the document before it, the very same value.
+		expect(working.undo().document).toBe(afterSecond);
+		working = working.undo(first.id);
 		expect(working.edits.map((edit) => edit.id)).toEqual([second.id, third.id]);
 		expect(mappingOf(working.document, 'Department').defaultValue).toBeNull();
 		expect(mappingOf(working.document, 'Mail').source?.name).toBe('userPrincipalName');
-		working.undo();
-		working.undo();
+		working = working.undo();
+		working = working.undo();
 		expect(JSON.stringify(working.document)).toBe(JSON.stringify(live));
 		expect(working.hasChanges).toBe(false);
 		expect(() => working.undo()).toThrow('There is nothing to undo.');
@@ -65,11 +76,13 @@ describe('WorkingCopy', () => {
 
 	it('refuses to undo an edit a later edit depends on, saying which, and changes nothing', () => {
 		const live = freshFixture();
-		const working = new WorkingCopy(live);
-		const flow = working.apply(editAttributeMappingField(working.document, pointerOf(live, 'Department'), 'flowType', 'ObjectAddOnly'));
-		working.apply(editAttributeMappingField(working.document, pointerOf(live, 'Department'), 'flowType', 'AttributeAddOnly'));
-		const added = working.apply(addAttributeMapping(working.document, userMapping, {targetAttributeName: 'CloudMastered', source: null}));
-		working.apply(editAttributeMappingField(working.document, added.pointer, 'defaultValue', 'True'));
+		let working = new WorkingCopy(live);
+		working = working.apply(editAttributeMappingField(working.document, pointerOf(live, 'Department'), 'flowType', 'ObjectAddOnly'));
+		const flow = working.lastEdit!;
+		working = working.apply(editAttributeMappingField(working.document, pointerOf(live, 'Department'), 'flowType', 'AttributeAddOnly'));
+		working = working.apply(addAttributeMapping(working.document, userMapping, {targetAttributeName: 'CloudMastered', source: null}));
+		const added = working.lastEdit!;
+		working = working.apply(editAttributeMappingField(working.document, added.pointer, 'defaultValue', 'True'));
 		const before = JSON.stringify(working.document);
 		const revision = working.revision;
 		expect(() => working.undo(flow.id)).toThrow(
@@ -84,15 +97,14 @@ describe('WorkingCopy', () => {
 
 	it('writes the pending operations as a patch file and loads it back, guards checked against the loaded schema', () => {
 		const live = freshFixture();
-		const working = new WorkingCopy(live);
-		working.apply(editAttributeMappingField(working.document, pointerOf(live, 'Department'), 'flowType', 'ObjectAddOnly'));
-		working.apply(addScopingClause(working.document, credentialsMapping, 'groups', 'new', {operatorName: 'IS TRUE', sourceOperandName: 'x'}));
-		working.apply(removeAttributeMapping(working.document, pointerOf(working.document, 'City')));
+		let working = new WorkingCopy(live);
+		working = working.apply(editAttributeMappingField(working.document, pointerOf(live, 'Department'), 'flowType', 'ObjectAddOnly'));
+		working = working.apply(addScopingClause(working.document, credentialsMapping, 'groups', 'new', {operatorName: 'IS TRUE', sourceOperandName: 'x'}));
+		working = working.apply(removeAttributeMapping(working.document, pointerOf(working.document, 'City')));
 		const file = toPatchFile(working.operations);
 		expect(file.endsWith(']\n')).toBe(true);
 
-		const loaded = new WorkingCopy(freshFixture());
-		const edits = loaded.loadPatch(parsePatchFile(Buffer.from(file), 'changes.json'), 'changes.json');
+		const {working: loaded, edits} = new WorkingCopy(freshFixture()).loadPatch(parsePatchFile(Buffer.from(file), 'changes.json'), 'changes.json');
 		expect(edits.map((edit) => edit.summary)).toEqual([
 			'~ User ← user · Department: flowType Always → ObjectAddOnly',
 			'~ SyncCredentialsChangeItem ← (none): scope (no filter) → groups: x IS TRUE',
@@ -102,17 +114,16 @@ describe('WorkingCopy', () => {
 		expect(edits.map((edit) => edit.pointer)).toEqual([pointerOf(live, 'Department'), credentialsMapping, pointerOf(live, 'City')]);
 		expect(loaded.document).toEqual(working.document);
 		expect(loaded.operations).toEqual(working.operations);
-		loaded.undo();
-		expect(mappingOf(loaded.document, 'City')).toBeDefined();
+		expect(mappingOf(loaded.undo().document, 'City')).toBeDefined();
 	});
 
 	it('refuses a patch whose guards fail, naming the operation, and loads nothing', () => {
-		const working = new WorkingCopy(freshFixture());
-		const other = new WorkingCopy(freshFixture());
-		other.apply(removeAttributeMapping(other.document, `${userMapping}/attributeMappings/0`));
+		let working = new WorkingCopy(freshFixture());
+		const fresh = new WorkingCopy(freshFixture());
+		const other = fresh.apply(removeAttributeMapping(fresh.document, `${userMapping}/attributeMappings/0`));
 		const patch = other.operations;
 		// Someone already removed the first mapping: the patch's guards no longer hold.
-		working.apply(removeAttributeMapping(working.document, `${userMapping}/attributeMappings/0`));
+		working = working.apply(removeAttributeMapping(working.document, `${userMapping}/attributeMappings/0`));
 		const before = JSON.stringify(working.document);
 		let failure: GuardFailedError | undefined;
 		try {
@@ -138,7 +149,8 @@ describe('WorkingCopy', () => {
 			'hand.json: operation 1 of 3: the selector [targetAttributeName=Mail] follows /synchronizationRules/0/objectMappings/0, which is not a list; selectors pick elements of lists such as attributeMappings.',
 		);
 		const good = patch.slice(1);
-		const edits = working.loadPatch(good, 'hand.json');
+		const loaded = working.loadPatch(good, 'hand.json');
+		const edits = loaded.edits;
 		expect(edits.map((edit) => edit.summary)).toEqual(['~ User ← user · Mail: flowType Always → ObjectAddOnly', '- User ← user · City']);
 		expect(edits[0]?.operations).toEqual([
 			{op: 'test', path: '/synchronizationRules/0/objectMappings/0/targetObjectName', value: 'User'},
@@ -147,7 +159,8 @@ describe('WorkingCopy', () => {
 		]);
 		expect(() => working.loadPatch([{op: 'replace', path: '/nope/0', value: 1}, {op: 'frobnicate', path: ''} as never], 'bad.json')).toThrow(/^bad\.json: operation 1 of 2: /);
 		expect(() => working.loadPatch([{op: 'frobnicate', path: ''} as never], 'bad.json')).toThrow('bad.json: operation 1 of 1: "op" must be one of add, remove, replace, move, copy, test (found "frobnicate").');
-		expect(working.edits).toHaveLength(2);
+		expect(working.edits).toHaveLength(0);
+		expect(loaded.working.edits).toHaveLength(2);
 	});
 
 	it('reads patch files in the encodings schema files use, and says what is wrong with a bad one', () => {
@@ -161,21 +174,23 @@ describe('WorkingCopy', () => {
 
 	it('rebases pending edits on a newer live schema: those whose guards hold are re-applied, the others reported', () => {
 		const live = freshFixture();
-		const working = new WorkingCopy(live);
-		const department = working.apply(editAttributeMappingField(working.document, pointerOf(live, 'Department'), 'flowType', 'ObjectAddOnly'));
-		const city = working.apply(editAttributeMappingField(working.document, pointerOf(live, 'City'), 'defaultValue', 'Paris'));
+		let working = new WorkingCopy(live);
+		working = working.apply(editAttributeMappingField(working.document, pointerOf(live, 'Department'), 'flowType', 'ObjectAddOnly'));
+		const department = working.lastEdit!;
+		working = working.apply(editAttributeMappingField(working.document, pointerOf(live, 'City'), 'defaultValue', 'Paris'));
+		const city = working.lastEdit!;
 		const newer = freshFixture();
 		newer.version = 'Date:2025-06-02T08:00:00.0000000Z, ActivityId:00000000-0000-0000-0000-000000000001';
 		mappingOf(newer, 'City').defaultValue = 'Lyon';
 		const result = working.rebase(newer);
+		working = result.working;
 		expect(result.applied).toEqual([department]);
 		expect(result.failed).toEqual([{edit: city, reason: 'User ← user · City · defaultValue has changed: expected null, found "Lyon".'}]);
 		expect(working.baseVersion).toBe(newer.version);
 		expect(working.live).toBe(newer);
 		expect(mappingOf(working.document, 'Department').flowType).toBe('ObjectAddOnly');
 		expect(mappingOf(working.document, 'City').defaultValue).toBe('Lyon');
-		working.undo();
-		expect(working.document).toEqual(newer);
+		expect(working.undo().document).toEqual(newer);
 	});
 });
 
@@ -184,7 +199,7 @@ describe('undo is exact (property)', () => {
 	const flows = ['Always', 'ObjectAddOnly', 'MultiValueAddOnly', 'ValueAddOnly', 'AttributeAddOnly'];
 
 	/** One random edit on the current document; refusals (no-op, duplicate…) are skipped. */
-	function randomEdit(working: WorkingCopy, step: Step): void {
+	function randomEdit(working: WorkingCopy, step: Step): WorkingCopy {
 		const document = working.document;
 		const mappings = mappingsOf(document);
 		const pointer = `${userMapping}/attributeMappings/${step.pick % Math.max(1, mappings.length)}`;
@@ -201,9 +216,10 @@ describe('undo is exact (property)', () => {
 			() => editAttributeMappingField(document, pointer, 'matchingPriority', step.value % 4),
 		];
 		try {
-			working.apply(builders[step.kind % builders.length]!());
+			return working.apply(builders[step.kind % builders.length]!());
 		} catch (error) {
 			if (!(error instanceof UserError)) throw error;
+			return working;
 		}
 	}
 
@@ -213,21 +229,27 @@ describe('undo is exact (property)', () => {
 		fc.assert(
 			fc.property(fc.array(step, {maxLength: 25}), fc.array(fc.nat(30), {maxLength: 10}), (steps, undoPicks) => {
 				const live = freshFixture();
-				const working = new WorkingCopy(live);
-				for (const each of steps) randomEdit(working, each);
+				let working = new WorkingCopy(live);
+				const versions: Array<{working: WorkingCopy; text: string}> = [];
+				for (const each of steps) {
+					working = randomEdit(working, each);
+					versions.push({working, text: JSON.stringify(working.document)});
+				}
+				// Every earlier version is still exactly what it was when it was made.
+				for (const version of versions) expect(JSON.stringify(version.working.document)).toBe(version.text);
 				// Undo some edits out of order: a refusal must leave everything as it was.
 				for (const pick of undoPicks) {
 					if (working.edits.length === 0) break;
 					const target = working.edits[pick % working.edits.length]!;
 					const before = JSON.stringify(working.document);
 					try {
-						working.undo(target.id);
+						working = working.undo(target.id);
 					} catch (error) {
 						expect(error).toBeInstanceOf(UserError);
 						expect(JSON.stringify(working.document)).toBe(before);
 					}
 				}
-				while (working.edits.length > 0) working.undo();
+				while (working.edits.length > 0) working = working.undo();
 				expect(JSON.stringify(working.document)).toBe(JSON.stringify(original));
 				expect(JSON.stringify(live)).toBe(JSON.stringify(original));
 			}),

@@ -78,10 +78,10 @@ async function failure<T extends Error>(promise: Promise<unknown>, type: new (..
 describe('writeSchema', () => {
 	it('backs up the live schema, PUTs the edited one and verifies it', async () => {
 		const graph = graphFor(simulator);
-		const working = await load(graph);
+		let working = await load(graph);
 		const before = job().schema.text;
-		working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
-		working.apply(editAttributeMappingSource(working.document, pointerOf(working.document, 'Mail'), {kind: 'Expression', expression: 'Join("@", [sAMAccountName], )'}));
+		working = working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
+		working = working.apply(editAttributeMappingSource(working.document, pointerOf(working.document, 'Mail'), {kind: 'Expression', expression: 'Join("@", [sAMAccountName], )'}));
 		simulator.requests.length = 0;
 		const steps: WriteStep[] = [];
 		const result = await write(graph, working, {onStep: (step) => steps.push(step)});
@@ -118,8 +118,8 @@ describe('writeSchema', () => {
 		const connection = await connect({demo: true, graphUrl: simulator.url, apiVersion: 'beta', env: {}} as Parameters<typeof connect>[0]);
 		try {
 			await connection.auth.signIn({onPrompt: () => {}, signal: new AbortController().signal});
-			const working = await load(connection.graph);
-			working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'City'), 'defaultValue', 'Paris'));
+			let working = await load(connection.graph);
+			working = working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'City'), 'defaultValue', 'Paris'));
 			const result = await write(connection.graph, working);
 			expect(mappingOf(JSON.parse(job().schema.text), 'City').defaultValue).toBe('Paris');
 			// No credentials in the backup.
@@ -132,11 +132,11 @@ describe('writeSchema', () => {
 
 	it('refuses to write when someone changed the schema since it was loaded, and writes nothing', async () => {
 		const graph = graphFor(simulator);
-		const working = await load(graph);
-		working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
+		let working = await load(graph);
+		working = working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
 		// Another admin saves a change in the meantime.
-		const other = await load(graphFor(simulator));
-		other.apply(editAttributeMappingField(other.document, pointerOf(other.document, 'City'), 'defaultValue', 'Lyon'));
+		let other = await load(graphFor(simulator));
+		other = other.apply(editAttributeMappingField(other.document, pointerOf(other.document, 'City'), 'defaultValue', 'Lyon'));
 		await graph.putSchema(servicePrincipalId, jobId, putBody(other.document));
 		const afterOther = job().schema.text;
 		simulator.requests.length = 0;
@@ -153,7 +153,7 @@ describe('writeSchema', () => {
 		// Re-apply the pending edits on the new version: their guards hold, so the write goes through with both changes.
 		const rebased = working.rebase(drift.live, drift.liveVersion);
 		expect(rebased.failed).toEqual([]);
-		await write(graph, working);
+		await write(graph, rebased.working);
 		const stored = JSON.parse(job().schema.text) as SynchronizationSchema;
 		expect(mappingOf(stored, 'Department').flowType).toBe('ObjectAddOnly');
 		expect(mappingOf(stored, 'City').defaultValue).toBe('Lyon');
@@ -161,25 +161,26 @@ describe('writeSchema', () => {
 
 	it('re-applying is refused for an edit whose guards fail on the new version', async () => {
 		const graph = graphFor(simulator);
-		const working = await load(graph);
-		const edit = working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'City'), 'defaultValue', 'Paris'));
-		const other = await load(graphFor(simulator));
-		other.apply(editAttributeMappingField(other.document, pointerOf(other.document, 'City'), 'defaultValue', 'Lyon'));
+		let working = await load(graph);
+		working = working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'City'), 'defaultValue', 'Paris'));
+		const edit = working.lastEdit!;
+		let other = await load(graphFor(simulator));
+		other = other.apply(editAttributeMappingField(other.document, pointerOf(other.document, 'City'), 'defaultValue', 'Lyon'));
 		await graph.putSchema(servicePrincipalId, jobId, putBody(other.document));
 
 		const drift = await failure(write(graph, working), DriftError);
 		const rebased = working.rebase(drift.live, drift.liveVersion);
 		expect(rebased.applied).toEqual([]);
 		expect(rebased.failed).toEqual([{edit, reason: 'User ← user · City · defaultValue has changed: expected null, found "Lyon".'}]);
-		expect(working.hasChanges).toBe(false);
+		expect(rebased.working.hasChanges).toBe(false);
 		expect(puts()).toHaveLength(1);
 	});
 
 	it('a PUT answered 500: backup kept, nothing applied, reported as such, and never sent twice', async () => {
 		const graph = graphFor(simulator);
-		const working = await load(graph);
+		let working = await load(graph);
 		const before = job().schema.text;
-		working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
+		working = working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
 		simulator.faults.add({method: 'PUT', path: '/schema', status: 500, times: 1});
 		simulator.requests.length = 0;
 
@@ -210,9 +211,9 @@ describe('writeSchema', () => {
 
 	it('a PUT that never answers: read back to find out, and no second PUT', async () => {
 		const graph = graphFor(simulator, {responseTimeoutMs: 300});
-		const working = await load(graph);
+		let working = await load(graph);
 		const before = job().schema.text;
-		working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
+		working = working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
 		simulator.faults.add({method: 'PUT', path: '/schema', drop: 'hang', times: 1});
 		simulator.requests.length = 0;
 
@@ -238,8 +239,8 @@ describe('writeSchema', () => {
 			},
 		});
 		const graph = new GraphClient({graphUrl: simulator.url, apiVersion: 'beta', getToken: async () => token, transport: losesPutAnswers});
-		const working = await load(graph);
-		working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
+		let working = await load(graph);
+		working = working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
 		const failed = await failure(write(graph, working), WriteFailedError);
 		expect(failed.applied).toBe('yes');
 		expect(failed.message).toMatch(/^Graph reported a failure \(.*socket hang up.*\), but the schema read back is exactly what was sent, so the write was applied\./);
@@ -249,8 +250,8 @@ describe('writeSchema', () => {
 
 	it('a cancelled write says it may or may not have been applied', async () => {
 		const graph = graphFor(simulator);
-		const working = await load(graph);
-		working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
+		let working = await load(graph);
+		working = working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
 		simulator.faults.add({method: 'PUT', path: '/schema', drop: 'hang', times: 1});
 		const controller = new AbortController();
 		simulator.requests.length = 0;
@@ -278,8 +279,8 @@ describe('writeSchema', () => {
 
 	it('reports a verify mismatch: what was stored differs from what was sent', async () => {
 		const graph = graphFor(simulator);
-		const working = await load(graph);
-		working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
+		let working = await load(graph);
+		working = working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
 		const tampered = structuredClone(working.document);
 		mappingOf(tampered, 'Department').flowType = 'Always';
 		tampered.version = 'Date:2030-01-01T00:00:00.0000000Z, ActivityId:00000000-0000-0000-0000-000000000009';
@@ -303,11 +304,11 @@ describe('writeSchema', () => {
 
 	it('lists the backups of a job, newest first, with their versions', async () => {
 		const graph = graphFor(simulator);
-		const first = await load(graph);
-		first.apply(editAttributeMappingField(first.document, pointerOf(first.document, 'Department'), 'flowType', 'ObjectAddOnly'));
+		let first = await load(graph);
+		first = first.apply(editAttributeMappingField(first.document, pointerOf(first.document, 'Department'), 'flowType', 'ObjectAddOnly'));
 		const one = await write(graph, first);
-		const second = await load(graph);
-		second.apply(editAttributeMappingField(second.document, pointerOf(second.document, 'Department'), 'flowType', 'Always'));
+		let second = await load(graph);
+		second = second.apply(editAttributeMappingField(second.document, pointerOf(second.document, 'Department'), 'flowType', 'Always'));
 		const two = await write(graph, second);
 		const listed = await listBackups({appName: 'contoso.com', templateId: 'AD2AADProvisioning', jobId, directory: backups});
 		expect(listed.map((entry) => entry.path)).toEqual([two.backupPath, one.backupPath]);

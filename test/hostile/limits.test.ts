@@ -68,12 +68,10 @@ describe('deeply nested JSON', () => {
 		const schema = parseSchemaText(nestedSchemaText(maxJsonNesting), 'deep.json') as SynchronizationSchema;
 		const saved = serializeSchema(schema, {encoding: 'utf8', eol: '\n', indent: '  '});
 		expect(JSON.parse(saved.toString('utf8'))).toEqual(schema);
-		const working = new WorkingCopy(schema);
-		working.loadPatch([{op: 'add', path: '/id', value: 'edited'}], 'edit.json');
+		const {working} = new WorkingCopy(schema).loadPatch([{op: 'add', path: '/id', value: 'edited'}], 'edit.json');
 		expect(buildPlan(schema, working.document).otherChanges).toEqual(['/id']);
 		expect(applyOperations(schema, [{op: 'copy', from: '/x', path: '/y'}]).y).toEqual(schema.x);
-		working.undo();
-		expect(working.document).toEqual(schema);
+		expect(working.undo().document).toEqual(schema);
 	});
 
 	it('refuses a patch file nested that deep with one line', () => {

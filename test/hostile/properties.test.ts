@@ -47,7 +47,7 @@ import {
 	serializeSchema,
 } from '../../source/schema/load.js';
 import {buildSchemaIndex, parsePointer, resolvePointer, type SchemaNode} from '../../source/schema/navigation.js';
-import {sanitizeForTerminal} from '../../source/schema/sanitize.js';
+import {sanitizeForTerminal} from '../../source/terminal/sanitize.js';
 import type {SynchronizationSchema} from '../../source/schema/types.js';
 import {anyJson, anyText, drawPatch, expressionText, messyJson, type PatchKind, pointersIn, schemaArbitrary, styleArbitrary} from './arbitraries.js';
 
@@ -304,8 +304,10 @@ describe('JSON Patch', () => {
 			fc.property(schemaArbitrary, patchKind, fc.gen(), (schema, kind, draw) => {
 				const before = text(schema);
 				const patch = drawPatch(schema, (arbitrary) => draw(() => arbitrary), kind) as Operation[];
-				const working = new WorkingCopy(schema);
-				const loaded = tolerating(() => void working.loadPatch(patch, 'generated.patch.json'));
+				let working = new WorkingCopy(schema);
+				const loaded = tolerating(() => {
+					working = working.loadPatch(patch, 'generated.patch.json').working;
+				});
 				expectSame(text(schema), before, 'the input');
 				if (!loaded) {
 					expectSame(text(working.document), before, 'the working copy');
@@ -320,7 +322,7 @@ describe('JSON Patch', () => {
 				// named __proto__ is refused with one line: such paths are never applied).
 				buildPlan(working.live, working.document);
 				tolerating(() => expect(jsonEqual(applyOperations(schema, diffAsPatch(schema, working.document)), working.document)).toBe(true));
-				while (working.hasChanges) working.undo();
+				while (working.hasChanges) working = working.undo();
 				expectSame(text(working.document), before, 'the working copy');
 			}),
 			runs(400, {drawn: true}),
@@ -350,7 +352,7 @@ describe('edits from the explorer’s builders', () => {
 		fc.assert(
 			fc.property(schemaArbitrary, fc.gen(), (schema, draw) => {
 				const before = text(schema);
-				const working = new WorkingCopy(schema);
+				let working = new WorkingCopy(schema);
 				const pick = <T>(arbitrary: fc.Arbitrary<T>) => draw(() => arbitrary);
 				const steps = pick(fc.integer({min: 1, max: 6}));
 				for (let step = 0; step < steps; step++) {
@@ -374,7 +376,9 @@ describe('edits from the explorer’s builders', () => {
 					];
 					const build = builders[pick(fc.nat(builders.length - 1))]!;
 					const revision = text(working.document);
-					const applied = tolerating(() => void working.apply(build()));
+					const applied = tolerating(() => {
+						working = working.apply(build());
+					});
 					if (!applied) expectSame(text(working.document), revision, 'the working copy');
 					else buildPlan(working.live, working.document);
 				}
@@ -383,9 +387,13 @@ describe('edits from the explorer’s builders', () => {
 					const edits = working.edits;
 					const chosen = edits[pick(fc.nat(edits.length - 1))]!;
 					const revision = text(working.document);
-					if (!tolerating(() => working.undo(chosen.id))) {
+					if (
+						!tolerating(() => {
+							working = working.undo(chosen.id);
+						})
+					) {
 						expectSame(text(working.document), revision, 'the working copy');
-						working.undo();
+						working = working.undo();
 					}
 				}
 				expectSame(text(working.document), before, 'the working copy');

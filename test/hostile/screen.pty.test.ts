@@ -114,7 +114,7 @@ describe('a schema of hostile strings in the explorer (--file)', () => {
 		const session = runInTerminal(['--file', schemaFile], {columns, rows, cwd: directory});
 		sessions.push(session);
 		const crumb = 'hostile.schema.json';
-		await session.waitForText('Schema');
+		await session.waitForText('Schema   1/3'); // loaded, not the loading screen
 		await expectIntactScreen(session, crumb);
 		await key(session, KEY.enter); // the rule
 		await session.waitForText('Object mappings');

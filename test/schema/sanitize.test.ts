@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {sanitizeForTerminal} from '../../source/schema/sanitize.js';
+import {sanitizeForTerminal} from '../../source/terminal/sanitize.js';
 import {fixtureText} from './fixture.js';
 
 /** Nothing a terminal would interpret or hide may survive. */

@@ -1,0 +1,234 @@
+/**
+ * Runs the update's effects (update.ts) against the explorer's services — sign-in, Graph, files, $EDITOR — and
+ * answers with actions. It holds no state of the explorer: each effect carries what it needs, and an answer for a
+ * screen that has closed meanwhile is dropped by the update.
+ */
+import {resolve} from 'node:path';
+import {DriftError, VerifyMismatchError, WriteFailedError} from '../edit/index.js';
+import {review} from '../edit/review.js';
+import {describeError} from '../errors.js';
+import {type ExplorerServices, exportFileName} from '../explorer/services.js';
+import type {Action, Message, Task, WriteOutcome} from './state.js';
+import type {Effect} from './update.js';
+
+/** Runs a program on a file while the explorer steps aside (the terminal is handed over and taken back). */
+export type ExternalEditor = (text: string, fileName: string) => Promise<string>;
+
+export type Runner = {run(effect: Effect): void; dispose(): void};
+
+function writeOutcome(error: unknown): WriteOutcome {
+	if (error instanceof DriftError) {
+		return {kind: 'drift', error: describeError(error), drift: {live: error.live, liveBytes: error.liveBytes, liveVersion: error.liveVersion, plan: error.plan}};
+	}
+	if (error instanceof VerifyMismatchError) return {kind: 'mismatch', error: describeError(error), backupPath: error.backupPath, differences: error.differences};
+	if (error instanceof WriteFailedError) return {kind: 'failed', error: describeError(error), backupPath: error.backupPath};
+	return {kind: 'failed', error: describeError(error)};
+}
+
+export function createRunner(services: ExplorerServices, dispatch: (action: Action) => void, options: {editor?: ExternalEditor} = {}): Runner {
+	const loads = new Map<number, AbortController>();
+	let disposed = false;
+	const send = (action: Action) => {
+		if (!disposed) dispatch(action);
+	};
+
+	function startLoad(frameId: number, work: (signal: AbortSignal) => Promise<void>): void {
+		const controller = new AbortController();
+		loads.set(frameId, controller);
+		work(controller.signal)
+			.catch((error: unknown) => {
+				if (!controller.signal.aborted) send({type: 'loadFailed', frameId, error: describeError(error)});
+			})
+			.finally(() => {
+				if (loads.get(frameId) === controller) loads.delete(frameId);
+			});
+	}
+
+	function run(effect: Effect): void {
+		switch (effect.kind) {
+			case 'cancel':
+				loads.get(effect.frameId)?.abort();
+				loads.delete(effect.frameId);
+				return;
+			case 'signIn': {
+				const {frameId} = effect;
+				startLoad(frameId, async (signal) => {
+					try {
+						const signedIn = await services.signIn({
+							signal,
+							prompt: effect.forcePrompt ? 'always' : 'auto',
+							onPrompt: (prompt) => {
+								if (!signal.aborted) send({type: 'signInPrompt', frameId, prompt});
+							},
+						});
+						if (!signal.aborted) send({type: 'signedIn', frameId, account: signedIn.account});
+					} catch (error) {
+						if (!signal.aborted) send({type: 'signInFailed', frameId, error: describeError(error)});
+					}
+				});
+				return;
+			}
+			case 'listApps': {
+				const {frameId} = effect;
+				startLoad(frameId, async (signal) => {
+					const apps = await services.listApps({signal, onProgress: (done, total) => send({type: 'appsProgress', frameId, done, total})});
+					if (!signal.aborted) send({type: 'appsLoaded', frameId, apps});
+				});
+				return;
+			}
+			case 'loadSchema': {
+				const {frameId, app, job} = effect;
+				startLoad(frameId, async (signal) => {
+					const download = app && job ? await services.getSchema(app.servicePrincipal.id, job.id, signal) : await services.openFile();
+					if (!signal.aborted) send({type: 'schemaLoaded', frameId, download});
+				});
+				return;
+			}
+			default:
+				runTask(effect).catch((error: unknown) => send({type: 'taskDone', taskId: effect.id, message: {kind: 'error', text: describeError(error)}}));
+		}
+	}
+
+	async function runTask(task: Task): Promise<void> {
+		const done = (message?: Message) => send({type: 'taskDone', taskId: task.id, message});
+		switch (task.kind) {
+			case 'checkExport': {
+				const path = services.exportPath(exportFileName(task.appName, task.job, new Date()));
+				send({type: 'exportChecked', taskId: task.id, bytes: task.bytes, path, exists: await services.fileExists(path)});
+				return;
+			}
+			case 'export':
+				try {
+					if (!task.replace && (await services.fileExists(task.path))) {
+						return done({kind: 'error', text: `Not exported: ${task.path} appeared meanwhile; press x again to choose.`});
+					}
+					done({kind: 'info', text: `Exported to ${await services.saveExport(task.bytes, task.path)}`});
+				} catch (error) {
+					done({kind: 'error', text: `Export failed: ${describeError(error)}`});
+				}
+				return;
+			case 'savePatch': {
+				const {toPatchFile} = await import('../edit/index.js');
+				try {
+					const path = await services.saveTextFile(resolve(task.path), toPatchFile(task.operations));
+					done({kind: 'info', text: `Saved ${task.operations.length} operations to ${path}`});
+				} catch (error) {
+					done({kind: 'error', text: `Not saved: ${describeError(error)}`});
+				}
+				return;
+			}
+			case 'serverValidate': {
+				const {job} = task;
+				if (!services.tenant) return done();
+				try {
+					const problems = await services.tenant.validateExpressions(job.servicePrincipalId, job.jobId, task.expressions);
+					send({type: 'serverChecked', jobKey: job.jobKey, expressions: task.expressions, problems});
+				} catch (error) {
+					done({kind: 'error', text: `Could not check the expression with Graph: ${describeError(error)}`});
+				}
+				return;
+			}
+			case 'metadata': {
+				const {job} = task;
+				if (!services.tenant) return;
+				try {
+					const [functions, filterOperators] = await Promise.all([
+						services.tenant.listFunctions(job.servicePrincipalId, job.jobId),
+						services.tenant.listFilterOperators(job.servicePrincipalId, job.jobId),
+					]);
+					send({type: 'metadataLoaded', jobKey: job.jobKey, functions, filterOperators});
+				} catch {
+					// Completion and checks fall back to the documented lists; browsing goes on.
+				}
+				return;
+			}
+			case 'plan': {
+				const {job, request, frameId, attempt} = task;
+				const tenant = services.tenant;
+				try {
+					const reviewed = await review(
+						request,
+						tenant && job ? (expressions, parsed) => tenant.validateExpressions(job.servicePrincipalId, job.jobId, expressions, undefined, parsed) : undefined,
+					);
+					send({type: 'planReady', frameId, attempt, plan: reviewed.plan, problems: reviewed.problems, document: reviewed.body});
+				} catch (error) {
+					send({type: 'writeFinished', frameId, attempt, outcome: {kind: 'failed', error: describeError(error)}});
+				}
+				return;
+			}
+			case 'write': {
+				const {frameId, attempt} = task;
+				if (!services.tenant) return;
+				try {
+					const result = await services.tenant.writeSchema({...task.request, onStep: (step) => send({type: 'writeStep', frameId, attempt, step})});
+					send({type: 'writeFinished', frameId, attempt, outcome: {kind: 'done', ...result}});
+				} catch (error) {
+					send({type: 'writeFinished', frameId, attempt, outcome: writeOutcome(error)});
+				}
+				return;
+			}
+			case 'readSchema':
+				try {
+					const download = await services.readSchemaFile(task.path);
+					send({type: 'schemaRead', taskId: task.id, purpose: task.purpose, jobKey: task.jobKey, download, label: task.path});
+				} catch (error) {
+					done({kind: 'error', text: describeError(error)});
+				}
+				return;
+			case 'listBackups':
+				try {
+					const backups = await services.listBackups(task.appName, task.templateId, task.jobId);
+					send({type: 'backupsListed', frameId: task.frameId, backups});
+				} catch (error) {
+					send({type: 'backupsListed', frameId: task.frameId, error: describeError(error)});
+				}
+				return;
+			case 'loadPatch':
+				try {
+					send({type: 'patchRead', jobKey: task.jobKey, path: task.path, operations: await services.readPatchFile(task.path)});
+				} catch (error) {
+					done({kind: 'error', text: `Patch ${task.path} not loaded: ${describeError(error)}`});
+				}
+				return;
+			case 'signOut':
+				try {
+					await services.signOut?.();
+					send({type: 'signedOut', taskId: task.id});
+				} catch (error) {
+					done({kind: 'error', text: `Sign-out failed: ${describeError(error)}`});
+				}
+				return;
+			case 'whoami':
+				try {
+					const account = await services.describeAccount?.();
+					if (!account) return done({kind: 'info', text: 'Nobody is signed in.'});
+					const expires = account.expiresAt ? `, token valid until ${new Date(account.expiresAt).toISOString().replace(/\.\d+Z$/, 'Z')}` : '';
+					done({kind: 'info', sticky: true, text: `${account.account} · tenant ${account.tenantId} · ${account.cloud} · ${account.method} · ${account.scopes.join(' ')}${expires}`});
+				} catch (error) {
+					done({kind: 'error', text: describeError(error)});
+				}
+				return;
+			case 'editor': {
+				const editor = options.editor;
+				if (!editor) return done({kind: 'error', text: 'No editor here: set $VISUAL or $EDITOR and run the explorer in a terminal.'});
+				try {
+					const text = await editor(task.text, 'mapping.json');
+					if (text.trim() === task.text.trim()) return done({kind: 'info', text: 'No change made in the editor.'});
+					send({type: 'editorDone', jobKey: task.jobKey, pointer: task.pointer, text});
+				} catch (error) {
+					done({kind: 'error', text: `Editor: ${describeError(error)}`});
+				}
+				return;
+			}
+		}
+	}
+
+	return {
+		run,
+		dispose() {
+			disposed = true;
+			for (const controller of loads.values()) controller.abort();
+			loads.clear();
+		},
+	};
+}

@@ -1,0 +1,55 @@
+/**
+ * The explorer's one update function: `update(state, action) → {state, effects}`. It is pure — the working copy is
+ * a persistent value, nothing is changed in place, and effects are plain values — so it can run twice (as React's
+ * StrictMode does), be unit-tested without Ink, and replay keys typed ahead. The runner (runner.ts) executes the
+ * effects and answers with actions.
+ */
+import type {AppSummary} from '../explorer/services.js';
+import type {SynchronizationJob} from '../schema/types.js';
+import {type Action, type AppState, type Frame, reducer, type Task} from './state.js';
+
+/** Work a screen needs while it is on the stack: started when it appears, cancelled when it leaves. */
+export type LoadEffect =
+	| {kind: 'signIn'; frameId: number; forcePrompt: boolean}
+	| {kind: 'listApps'; frameId: number}
+	| {kind: 'loadSchema'; frameId: number; app?: AppSummary; job?: SynchronizationJob}
+	| {kind: 'cancel'; frameId: number};
+
+export type Effect = Task | LoadEffect;
+
+/** What a frame needs loaded, if anything. */
+function loadOf(frame: Frame): LoadEffect | undefined {
+	if (frame.kind === 'signIn' && frame.phase === 'starting') return {kind: 'signIn', frameId: frame.id, forcePrompt: Boolean(frame.forcePrompt)};
+	if (frame.kind === 'apps' && frame.status === 'loading') return {kind: 'listApps', frameId: frame.id};
+	if (frame.kind === 'schema' && frame.status === 'loading') return {kind: 'loadSchema', frameId: frame.id, app: frame.app, job: frame.job};
+	return undefined;
+}
+
+/** Whether a frame's load (if it had one) is still wanted: on the stack and not cancelled. */
+function stillWanted(frame: Frame | undefined): boolean {
+	return frame !== undefined && !(frame.kind === 'signIn' && (frame.phase === 'cancelled' || frame.phase === 'error'));
+}
+
+/** The load effects of a state's stack as it starts. */
+export function startEffects(state: AppState): Effect[] {
+	return state.stack.flatMap((frame) => loadOf(frame) ?? []);
+}
+
+export function update(state: AppState, action: Action): {state: AppState; effects: Effect[]} {
+	const stepped = reducer(state, action);
+	const effects: Effect[] = [...stepped.tasks];
+	const next = stepped.tasks.length > 0 ? {...stepped, tasks: []} : stepped;
+	if (next.stack !== state.stack) {
+		const before = new Map(state.stack.map((frame) => [frame.id, frame]));
+		const after = new Map(next.stack.map((frame) => [frame.id, frame]));
+		for (const frame of next.stack) {
+			const load = loadOf(frame);
+			const previous = before.get(frame.id);
+			if (load && !(previous && loadOf(previous))) effects.push(load);
+		}
+		for (const frame of state.stack) {
+			if (!stillWanted(after.get(frame.id)) && stillWanted(frame)) effects.push({kind: 'cancel', frameId: frame.id});
+		}
+	}
+	return {state: next, effects};
+}
