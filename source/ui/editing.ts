@@ -19,7 +19,7 @@ import {
 } from '../edit/index.js';
 import {describeError} from '../errors.js';
 import {exportFileName} from '../explorer/services.js';
-import {parseExpression, sourceKind} from '../schema/expression.js';
+import {parseExpression, sourceKind, sourceSummary} from '../schema/expression.js';
 import type {AttributeMappingNode, ObjectMappingNode, SchemaNode} from '../schema/navigation.js';
 import {resolvePointer} from '../schema/pointer.js';
 import {flowBehaviors, flowTypes, type FilterClause, type SynchronizationSchema} from '../schema/types.js';
@@ -27,7 +27,7 @@ import {refreshContext, type SchemaContext} from './context.js';
 import {reviewTask} from './plan-view.js';
 import type {Command} from './keymap.js';
 import {filterRows, initialList} from './list.js';
-import {type ClauseDraft, choiceModal, type Modal, type ModalPurpose, type SourceTarget} from './modal.js';
+import {type ChoiceModal, type ClauseDraft, choiceModal, type Modal, type ModalPurpose, type SourceTarget} from './modal.js';
 import {frameRows, scopeEntries} from './rows.js';
 import {
 	type AppState,
@@ -38,7 +38,9 @@ import {
 	type NodeFrame,
 	push,
 	replaceContext,
+	replaceTop,
 	topFrame,
+	withFittedWindow,
 } from './state.js';
 
 /** Commands that change the working copy or the tenant: none of them exists under --read-only. */
@@ -142,7 +144,7 @@ export function applyEdit(state: AppState, context: SchemaContext, build: (docum
 	return result;
 }
 
-function sourceChoice(target: SourceTarget, current?: string): Modal {
+function sourceChoice(target: SourceTarget, current?: string): ChoiceModal {
 	return choiceModal('Source type', ['Attribute', 'Constant', 'Expression', 'None'], {kind: 'source-kind', target}, current);
 }
 
@@ -178,17 +180,26 @@ function sourcePrompt(context: SchemaContext, target: SourceTarget, sourceKindCh
 	};
 }
 
+/** What a new mapping gets besides its target and source; shown before it is added. */
+const newMappingDefaults = {defaultValue: null, flowType: 'Always', flowBehavior: 'FlowWhenChanged', matchingPriority: 0} as const;
+
 function newMapping(targetAttributeName: string, source: SourceInput) {
-	return {targetAttributeName, source: buildSource(source), defaultValue: null, flowType: 'Always' as const, flowBehavior: 'FlowWhenChanged' as const, matchingPriority: 0};
+	return {targetAttributeName, source: buildSource(source), ...newMappingDefaults};
 }
 
 function applySource(state: AppState, context: SchemaContext, target: SourceTarget, source: SourceInput): AppState {
 	if (target.kind === 'existing') {
 		return applyEdit(state, context, (document) => editAttributeMappingSource(document, target.pointer, source));
 	}
-	return applyEdit(state, context, (document) =>
+	const added = applyEdit(state, context, (document) =>
 		addAttributeMapping(document, target.objectMappingPointer, newMapping(target.targetAttributeName, source)),
 	);
+	// The cursor goes to the new row, so the admin sees what was added (marked +).
+	const frame = topFrame(added);
+	if (added.message?.kind === 'error' || frame.kind !== 'objectMapping' || frame.node.pointer !== target.objectMappingPointer) return added;
+	const index = (frame.node as ObjectMappingNode).attributeMappings.findIndex((mapping) => mapping.mapping.targetAttributeName === target.targetAttributeName);
+	if (index < 0) return added;
+	return withFittedWindow(replaceTop(added, {...frame, list: {...frame.list, filter: '', filtering: false, cursor: index, offset: index}}));
 }
 
 function clauseOperatorChoice(context: SchemaContext, draft: ClauseDraft, current?: string): Modal {
@@ -270,7 +281,11 @@ export function handleEditCommand(state: AppState, frame: Frame, command: Comman
 			if (!objectMapping) return state;
 			const targets = objectMapping.targetObject?.attributes.map((attribute) => attribute.attribute.name) ?? [];
 			if (targets.length === 0) return info(state, `The target object ${objectMapping.mapping.targetObjectName ?? ''} has no attribute definitions to map.`);
-			return {...state, modal: choiceModal('New mapping: target attribute (type to narrow)', targets, {kind: 'add-target', objectMappingPointer: objectMapping.pointer})};
+			const mapped = new Set(objectMapping.attributeMappings.map((mapping) => mapping.mapping.targetAttributeName));
+			const notes = new Map(targets.filter((name) => mapped.has(name)).map((name) => [name, 'already mapped']));
+			// Unmapped targets first: those are the ones that can be picked.
+			const ordered = [...targets.filter((name) => !mapped.has(name)), ...targets.filter((name) => mapped.has(name))];
+			return {...state, modal: choiceModal('New mapping: target attribute (type to narrow)', ordered, {kind: 'add-target', objectMappingPointer: objectMapping.pointer}, undefined, notes)};
 		}
 		case 'removeItem': {
 			if (frame.kind === 'changes') {
@@ -380,7 +395,7 @@ function runCommandLine(state: AppState, text: string): AppState {
 		case 'quit':
 			return {...state, exit: {code: 0}};
 		case 'help':
-			return {...state, help: true};
+			return {...state, help: {offset: 0}};
 		case 'apps': {
 			const index = state.stack.findIndex((candidate) => candidate.kind === 'apps');
 			return index === -1 ? info(state, 'No app list in this session.') : {...state, stack: state.stack.slice(0, index + 1)};
@@ -456,8 +471,17 @@ export function submitModal(state: AppState, modal: Modal, value: string, contex
 			}
 			return applyEdit(state, context, (document) => editAttributeMappingField(document, purpose.pointer, 'matchingPriority', priority));
 		}
-		case 'add-target':
-			return {...state, modal: sourceChoice({kind: 'new', objectMappingPointer: purpose.objectMappingPointer, targetAttributeName: value})};
+		case 'add-target': {
+			const objectMapping = nodeAt(context, purpose.objectMappingPointer) as ObjectMappingNode | undefined;
+			const existing = objectMapping?.attributeMappings.find((mapping) => mapping.mapping.targetAttributeName === value);
+			if (existing && modal.kind === 'choice') {
+				// Refused when picked, not after the source is chosen: the choice stays open for another target.
+				const error = `${value} is already mapped (${sourceSummary(existing.mapping, 60)}); pick another target, or Esc and change that mapping.`;
+				return {...state, modal: {...modal, error}};
+			}
+			const defaults = `It will use flowType ${newMappingDefaults.flowType}, flowBehavior ${newMappingDefaults.flowBehavior}, matchingPriority 0, no default value (f, b, m, d change them).`;
+			return {...state, modal: {...sourceChoice({kind: 'new', objectMappingPointer: purpose.objectMappingPointer, targetAttributeName: value}), title: `New mapping ${value}: source type`, hint: defaults}};
+		}
 		case 'remove-mapping':
 			return applyEdit(state, context, (document) => removeAttributeMapping(document, purpose.pointer));
 		case 'clause-attribute': {

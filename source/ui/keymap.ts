@@ -125,13 +125,13 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'quit', keys: [{input: 'q'}], label: 'q', help: 'quit', footer: true},
 	{command: 'forceQuit', keys: [{input: 'c', ctrl: true}], label: 'Ctrl+C', help: 'quit at once'},
 
-	{context: 'filter', command: 'submit', keys: [{key: 'return'}], label: '⏎', help: 'keep the filter', footer: true},
+	{context: 'filter', command: 'submit', keys: [{key: 'return'}], label: 'Enter', help: 'keep the filter', footer: true},
 	{context: 'filter', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'clear the filter', footer: true},
 	{context: 'filter', command: 'deleteBack', keys: [{key: 'backspace'}, {key: 'delete'}], label: '⌫', help: 'delete a character'},
 	{context: 'filter', command: 'up', keys: [{key: 'upArrow'}], label: '↑', help: 'move up'},
 	{context: 'filter', command: 'down', keys: [{key: 'downArrow'}], label: '↓', help: 'move down', footer: true},
 
-	{context: 'text', command: 'submit', keys: [{key: 'return'}], label: '⏎', help: 'accept', footer: true},
+	{context: 'text', command: 'submit', keys: [{key: 'return'}], label: 'Enter', help: 'accept', footer: true},
 	{context: 'text', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'cancel', footer: true},
 	{context: 'text', command: 'complete', keys: [{key: 'tab'}], label: 'Tab', help: 'complete; again for the next candidate (Shift+Tab: previous)', footer: true},
 	{context: 'text', command: 'cursorLeft', keys: [{key: 'leftArrow'}], label: '←', help: 'cursor left'},
@@ -142,20 +142,20 @@ export const keyBindings: readonly KeyBinding[] = [
 	{context: 'text', command: 'deleteWord', keys: [{input: 'w', ctrl: true}], label: 'Ctrl+W', help: 'delete the word before the cursor', footer: true},
 	{context: 'text', command: 'deleteLine', keys: [{input: 'u', ctrl: true}], label: 'Ctrl+U', help: 'delete to the start of the line'},
 
+	{context: 'choice', command: 'submit', keys: [{key: 'return'}], label: 'Enter', help: 'accept', footer: true},
 	{context: 'choice', command: 'up', keys: [{key: 'upArrow'}], label: '↑', help: 'move up'},
 	{context: 'choice', command: 'down', keys: [{key: 'downArrow'}], label: '↓', help: 'move down', footer: true},
 	{context: 'choice', command: 'pageUp', keys: [{key: 'pageUp'}], label: 'PgUp', help: 'page up'},
 	{context: 'choice', command: 'pageDown', keys: [{key: 'pageDown'}], label: 'PgDn', help: 'page down'},
 	{context: 'choice', command: 'home', keys: [{key: 'home'}], label: 'Home', help: 'first'},
 	{context: 'choice', command: 'end', keys: [{key: 'end'}], label: 'End', help: 'last'},
-	{context: 'choice', command: 'submit', keys: [{key: 'return'}], label: '⏎', help: 'choose', footer: true},
-	{context: 'choice', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'clear the narrowing, then cancel', footer: true},
+		{context: 'choice', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'clear the narrowing, then cancel', footer: true},
 	{context: 'choice', command: 'deleteBack', keys: [{key: 'backspace'}, {key: 'delete'}], label: '⌫', help: 'narrow less'},
 
 	{context: 'confirm', command: 'yes', keys: [{input: 'y'}, {input: 'Y'}], label: 'y', help: 'yes', footer: true},
 	{context: 'confirm', command: 'no', keys: [{input: 'n'}, {input: 'N'}, {key: 'escape'}], label: 'n/Esc', help: 'no', footer: true},
 
-	{context: 'plan', command: 'submit', keys: [{key: 'return'}], label: '⏎', help: 'write, once the name is typed exactly', footer: true},
+	{context: 'plan', command: 'submit', keys: [{key: 'return'}], label: 'Enter', help: 'write, once the name is typed exactly', footer: true},
 	{context: 'plan', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'go back without writing', footer: true},
 	{context: 'plan', command: 'deleteBack', keys: [{key: 'backspace'}, {key: 'delete'}], label: '⌫', help: 'delete a character'},
 	{context: 'plan', command: 'up', keys: [{key: 'upArrow'}], label: '↑', help: 'scroll up'},
@@ -163,13 +163,13 @@ export const keyBindings: readonly KeyBinding[] = [
 	{context: 'plan', command: 'pageUp', keys: [{key: 'pageUp'}], label: 'PgUp', help: 'page up'},
 	{context: 'plan', command: 'pageDown', keys: [{key: 'pageDown'}], label: 'PgDn', help: 'page down', footer: true},
 
+	{context: 'help', command: 'close', keys: [{key: 'escape'}, {key: 'return'}, {input: '?'}, {input: 'q'}], label: 'Esc', help: 'close help (also ? q Enter)', footer: true},
 	{context: 'help', command: 'up', keys: [{key: 'upArrow'}, {input: 'k'}], label: '↑/k', help: 'scroll up'},
 	{context: 'help', command: 'down', keys: [{key: 'downArrow'}, {input: 'j'}], label: '↓/j', help: 'scroll down', footer: true},
 	{context: 'help', command: 'pageUp', keys: [{key: 'pageUp'}, {input: 'b', ctrl: true}], label: 'PgUp', help: 'page up'},
 	{context: 'help', command: 'pageDown', keys: [{key: 'pageDown'}, {input: 'f', ctrl: true}, {input: ' '}], label: 'PgDn', help: 'page down', footer: true},
 	{context: 'help', command: 'home', keys: [{key: 'home'}, {input: 'g'}], label: 'Home', help: 'top'},
 	{context: 'help', command: 'end', keys: [{key: 'end'}, {input: 'G'}], label: 'End', help: 'bottom'},
-	{context: 'help', command: 'close', keys: [{key: 'escape'}, {key: 'return'}, {input: '?'}, {input: 'q'}], label: 'Esc/?', help: 'close the help', footer: true},
 ];
 
 /** Every command of a context (for contexts whose keys are all always on). */

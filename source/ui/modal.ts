@@ -2,7 +2,7 @@
  * Modal inputs — a one-line text prompt (with suggestions), a choice list and a yes/no confirm —
  * as pure state driven by the same reducer, so typed-ahead keys land in the modal in order too.
  */
-import {type KeyPress, matchCommand, textFieldCommands} from './keymap.js';
+import {choiceCommands, confirmCommands, type KeyPress, matchCommand, textFieldCommands} from './keymap.js';
 import {filterRows, initialList, type ListState, moveList, type Row} from './list.js';
 
 /** What submitting a modal means; interpreted by the explorer reducer. */
@@ -57,6 +57,10 @@ export type PromptModal = {
 export type ChoiceModal = {
 	kind: 'choice';
 	title: string;
+	/** Lines under the title (e.g. the defaults a new mapping gets). */
+	hint?: string;
+	/** Why the last choice was refused; the choice stays open. */
+	error?: string;
 	options: readonly Row[];
 	list: ListState;
 	purpose: ModalPurpose;
@@ -75,8 +79,12 @@ export type ModalOutcome =
 	| {type: 'submit'; modal: Modal; value: string}
 	| {type: 'ignore'};
 
-export function choiceModal(title: string, values: readonly string[], purpose: ModalPurpose, selected?: string): ChoiceModal {
-	const options = values.map((value, index) => ({key: `${index}:${value}`, index, cells: [value], search: value.toLowerCase()}));
+/** A choice among `values`; `notes` adds a word beside some of them (e.g. "already mapped"). */
+export function choiceModal(title: string, values: readonly string[], purpose: ModalPurpose, selected?: string, notes?: ReadonlyMap<string, string>): ChoiceModal {
+	const options = values.map((value, index) => {
+		const note = notes?.get(value);
+		return {key: `${index}:${value}`, index, cells: note ? [value, note] : [value], search: value.toLowerCase()};
+	});
 	const cursor = Math.max(0, selected === undefined ? 0 : values.indexOf(selected));
 	return {kind: 'choice', title, options, list: {...initialList, cursor}, purpose};
 }
@@ -183,35 +191,30 @@ function promptKey(modal: PromptModal, press: KeyPress): ModalOutcome {
 }
 
 function choiceKey(modal: ChoiceModal, press: KeyPress, viewportRows: number): ModalOutcome {
-	if (press.escape) {
-		if (modal.list.filter) return {type: 'update', modal: {...modal, list: {...modal.list, filter: '', cursor: 0, offset: 0}}};
-		return {type: 'cancel'};
-	}
 	const rows = filterRows(modal.options, modal.list.filter);
-	if (press.return) {
-		const row = rows[modal.list.cursor];
-		return row ? {type: 'submit', modal, value: row.cells[0] ?? ''} : {type: 'ignore'};
-	}
-	const move = press.upArrow
-		? 'up'
-		: press.downArrow
-			? 'down'
-			: press.pageUp
-				? 'pageUp'
-				: press.pageDown
-					? 'pageDown'
-					: press.home
-						? 'home'
-						: press.end
-							? 'end'
-							: undefined;
-	if (move) return {type: 'update', modal: {...modal, list: moveList(modal.list, move, rows.length, viewportRows)}};
-	if (press.backspace || press.delete) {
-		return {type: 'update', modal: {...modal, list: {...modal.list, filter: modal.list.filter.slice(0, -1), cursor: 0, offset: 0}}};
+	const command = matchCommand(press, choiceCommands, 'choice');
+	switch (command) {
+		case 'cancel':
+			if (modal.list.filter) return {type: 'update', modal: {...modal, error: undefined, list: {...modal.list, filter: '', cursor: 0, offset: 0}}};
+			return {type: 'cancel'};
+		case 'submit': {
+			const row = rows[modal.list.cursor];
+			return row ? {type: 'submit', modal, value: row.cells[0] ?? ''} : {type: 'ignore'};
+		}
+		case 'deleteBack':
+			return {type: 'update', modal: {...modal, error: undefined, list: {...modal.list, filter: modal.list.filter.slice(0, -1), cursor: 0, offset: 0}}};
+		case 'up':
+		case 'down':
+		case 'pageUp':
+		case 'pageDown':
+		case 'home':
+		case 'end':
+			return {type: 'update', modal: {...modal, list: moveList(modal.list, command, rows.length, viewportRows)}};
 	}
 	// Typing narrows the choices at once: long lists (attribute names) are found by name.
 	if (press.input && !press.ctrl && !press.meta) {
-		return {type: 'update', modal: {...modal, list: {...modal.list, filter: modal.list.filter + press.input, cursor: 0, offset: 0}}};
+		const typed = press.input.replace(/[\x00-\x1f\x7f-\x9f]/g, '');
+		return {type: 'update', modal: {...modal, error: undefined, list: {...modal.list, filter: modal.list.filter + typed, cursor: 0, offset: 0}}};
 	}
 	return {type: 'ignore'};
 }
@@ -225,8 +228,13 @@ export function modalKey(modal: Modal, press: KeyPress, viewportRows: number): M
 		case 'notice':
 			return press.return || press.escape || press.input === 'q' || press.input === ' ' ? {type: 'cancel'} : {type: 'ignore'};
 		case 'confirm':
-			if (press.input === 'y' || press.input === 'Y') return {type: 'submit', modal, value: 'yes'};
-			if (press.input === 'n' || press.input === 'N' || press.escape) return {type: 'cancel'};
-			return {type: 'ignore'};
+			switch (matchCommand(press, confirmCommands, 'confirm')) {
+				case 'yes':
+					return {type: 'submit', modal, value: 'yes'};
+				case 'no':
+					return {type: 'cancel'};
+				default:
+					return {type: 'ignore'};
+			}
 	}
 }

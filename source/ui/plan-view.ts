@@ -5,11 +5,12 @@
 import {remapDirectories} from '../edit/index.js';
 import {describeError} from '../errors.js';
 import type {SchemaDownload} from '../explorer/services.js';
+import {formatPlanText, planCounts} from '../edit/plan-text.js';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {refreshContext, type SchemaContext} from './context.js';
-import type {KeyPress} from './keymap.js';
-import {initialList} from './list.js';
-import {type AppState, addTask, jobTarget, leavePlan, type PlanFrame, push, replaceContext, replaceTop, type Task, topFrame} from './state.js';
+import {type Command, type KeyPress, matchCommand} from './keymap.js';
+import {initialList, type ListMove} from './list.js';
+import {type AppState, addTask, applyMove, jobTarget, leavePlan, type PlanFrame, push, replaceContext, replaceTop, type Task, topFrame} from './state.js';
 import {wrap} from './text.js';
 
 const stepWords = {
@@ -69,29 +70,23 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 	}
 	const plan = frame.plan;
 	const problems = frame.problems ?? [];
-	if (problems.length > 0) {
-		add(frame.status === 'blocked' ? 'Problems — fix these before writing (Esc goes back):' : 'Warnings from the checks:');
-		for (const problem of problems) add(`${problem.severity === 'error' ? '✗' : '!'} ${problem.message}  (${problem.pointer})`, '  ');
+	if (!plan) {
+		// No plan to show (edits that no longer apply after someone else's change): the problems are the news.
+		if (problems.length > 0) add('Problems — fix these before writing (Esc goes back):');
+		for (const problem of problems) add(`${problem.severity === 'error' ? '✗' : '!'} ${problem.message}`, '  ');
+		return lines;
+	}
+	if (frame.status === 'blocked') {
+		add('Not writable: fix the problems listed under Checks (Esc goes back).');
 		lines.push('');
 	}
-	if (!plan) return lines;
-	add(`Plan: ${plan.counts.added} to add, ${plan.counts.changed} to change, ${plan.counts.removed} to remove (${origin}).`);
-	for (const warning of plan.warnings) add(`! ${warning}`, '  ');
+	add(`Plan (${origin}): ${planCounts(plan)}.`);
 	lines.push('');
-	if (plan.changes.length > 0 || plan.objectMappingChanges.length > 0) {
-		lines.push('Attribute mappings');
-		const mark = {added: '+', removed: '-', changed: '~'} as const;
-		for (const change of plan.changes) {
-			const fields = change.fields.map((field) => `${field.field}: ${field.before} → ${field.after}`).join('; ');
-			add(`${mark[change.kind]} ${change.objectMapping} · ${change.target}${fields ? `: ${fields}` : ''}`, '  ');
-		}
-		for (const change of plan.objectMappingChanges) add(`~ ${change.objectMapping} · ${change.field}: ${change.before} → ${change.after}`, '  ');
-		lines.push('');
-	}
-	for (const pointer of plan.otherChanges) add(`~ ${pointer}`, '  ');
-	if (plan.diff) {
-		lines.push('Diff (JSON)');
-		for (const line of plan.diff.split('\n')) lines.push(`  ${clean(line)}`);
+	// The same text the import and patch commands print: the changes by meaning, warnings, checks, the JSON diff.
+	for (const line of formatPlanText(plan, {color: false, problems, counts: false}).replace(/\n$/, '').split('\n')) {
+		const indent = /^ */.exec(line)![0];
+		if (line.trim() === '') lines.push('');
+		else for (const part of wrap(line.slice(indent.length), width - indent.length)) lines.push(indent + part);
 	}
 	return lines;
 }
@@ -192,18 +187,24 @@ function rebase(state: AppState, frame: PlanFrame): AppState {
 	return addTask(replaceTop(result, checking), reviewTask(checking));
 }
 
+export const planConfirmCommands: ReadonlySet<Command> = new Set(['submit', 'cancel', 'deleteBack', 'up', 'down', 'pageUp', 'pageDown']);
+
 /** Keys the plan screen takes itself; undefined lets the usual handling (scrolling, Esc) apply. */
 export function handlePlanKey(state: AppState, frame: PlanFrame, press: KeyPress): AppState | undefined {
 	if (frame.status === 'confirm') {
-		if (press.return) {
+		// The plan's own context: everything typed goes into the confirmation, except the keys of the table.
+		const command = matchCommand(press, planConfirmCommands, 'plan');
+		if (command === 'submit') {
 			if (frame.typed === confirmationName(frame)) return startWrite(state, frame);
 			return {...state, message: {kind: 'error', text: `Type the display name exactly ("${confirmationName(frame)}") to write, or Esc to go back.`}};
 		}
-		if (press.backspace || press.delete) return replaceTop(state, {...frame, typed: frame.typed.slice(0, -1)});
-		if (press.input && !press.ctrl && !press.meta && !press.escape) {
-			return replaceTop(state, {...frame, typed: frame.typed + press.input.replace(/[\x00-\x1f\x7f]/g, '')});
+		if (command === 'deleteBack') return replaceTop(state, {...frame, typed: frame.typed.slice(0, -1)});
+		if (command === 'cancel') return undefined;
+		if (command) return applyMove(state, frame, command as ListMove);
+		if (press.input && !press.ctrl && !press.meta) {
+			return replaceTop(state, {...frame, typed: frame.typed + press.input.replace(/[\x00-\x1f\x7f-\x9f]/g, '')});
 		}
-		return undefined;
+		return state;
 	}
 	if (frame.status === 'done' && press.return) return leavePlan(state, frame);
 	if (press.input === 'r' && !press.ctrl) {

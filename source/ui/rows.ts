@@ -114,12 +114,14 @@ function flowLabel(mapping: AttributeMappingNode['mapping']): string {
 	return type + behavior;
 }
 
-/** ✗ an error, ! a warning, ~ edited and not yet written. */
+/** ✗ an error, ! a warning, + added, ~ edited, not yet written. */
 function marker(context: SchemaContext, pointer: string): string {
 	const problems = context.problems.get(pointer);
 	if (problems?.some((problem) => problem.severity === 'error')) return '✗ ';
 	if (problems && problems.length > 0) return '! ';
-	return context.working.edits.some((edit) => edit.pointer === pointer) ? '~ ' : '';
+	const edits = context.working.edits.filter((edit) => edit.pointer === pointer);
+	if (edits.length === 0) return '';
+	return edits.some((edit) => edit.kind === 'add') ? '+ ' : '~ ';
 }
 
 function objectMappingRows(node: ObjectMappingNode, context: SchemaContext): Row[] {

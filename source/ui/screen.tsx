@@ -5,10 +5,20 @@
 import {Box, Text} from 'ink';
 import {memo, useEffect, useState} from 'react';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
-import {footerBindings, helpBindings} from './keymap.js';
+import {titles, helpLines} from './help.js';
+import {
+	bindingFor,
+	choiceCommands,
+	confirmCommands,
+	filterCommands,
+	footerBindings,
+	helpCommands,
+	type KeyBinding,
+	textFieldCommands,
+} from './keymap.js';
 import {filterRows, type Row} from './list.js';
-import {matchingSuggestions} from './modal.js';
-import {planStatus} from './plan-view.js';
+import {cursorOf, matchingSuggestions} from './modal.js';
+import {planConfirmCommands, planStatus} from './plan-view.js';
 import {crumb, frameColumns, frameRows} from './rows.js';
 import {
 	type AppState,
@@ -57,11 +67,15 @@ type Line = {key: string; text: string; inverse?: boolean; bold?: boolean; dim?:
 
 type ScreenLineProps = {text: string; inverse?: boolean; bold?: boolean; dim?: boolean; color?: string};
 
-/** Primitive props only, so React skips rows whose text did not change. */
+/**
+ * The one place text reaches the terminal: every line is stripped of control characters here, whatever screen,
+ * modal or message it comes from, so no view can forget it. Primitive props only, so React skips rows whose text
+ * did not change.
+ */
 const ScreenLine = memo(function ScreenLine({text, inverse, bold, dim, color}: ScreenLineProps) {
 	return (
 		<Text inverse={inverse} bold={bold} dimColor={dim} color={color} wrap="truncate-end">
-			{text || ' '}
+			{clean(text) || ' '}
 		</Text>
 	);
 });
@@ -74,23 +88,6 @@ function breadcrumb(state: AppState): string {
 	const parts = state.stack.map((frame) => crumb(frame, sourceLabel(state))).filter((part): part is string => Boolean(part));
 	return clean(parts.join(' › ') || 'provisioning-explorer');
 }
-
-const titles: Record<Frame['kind'], string> = {
-	signIn: 'Sign in',
-	apps: 'Apps with provisioning',
-	jobs: 'Provisioning jobs',
-	schema: 'Schema',
-	rule: 'Object mappings',
-	objectMapping: 'Attribute mappings',
-	attributeMapping: 'Attribute mapping',
-	directory: 'Objects',
-	object: 'Attribute definitions',
-	attribute: 'Attribute definition',
-	scope: 'Scoping filter',
-	changes: 'Pending changes',
-	backups: 'Backups of this job',
-	plan: 'Plan',
-};
 
 function frameTitle(frame: Frame): string {
 	if (frame.kind === 'plan') {
@@ -146,25 +143,16 @@ function signInLines(frame: SignInFrame, now: number, width: number): Line[] {
 	return lines;
 }
 
-function helpLines(state: AppState): Line[] {
-	const frame = topFrame(state);
-	const lines: Line[] = [{key: 'h', text: `Keys on this screen (${titles[frame.kind]})`, bold: true}];
-	const commands = availableCommands(frame, state.readOnly);
-	for (const binding of helpBindings(commands)) {
-		lines.push({key: binding.command, text: `  ${binding.label.padEnd(10)} ${binding.help}`});
-	}
-	if (state.readOnly) lines.push({key: 'ro', text: '  Read-only session: editing and writing keys are off.', dim: true});
-	if (commands.has('filter')) {
-		lines.push({key: 'f', text: '  In a filter: type to narrow, Enter keeps it, Esc clears it.', dim: true});
-	}
-	lines.push({key: 'x', text: 'Press Esc or ? to close.', dim: true});
-	return lines;
-}
-
 /** The body of the current screen as at most `height` lines, plus the right-hand position text. */
 function bodyLines(state: AppState, height: number, width: number): {header?: string; lines: Line[]; position?: string} {
 	const frame = topFrame(state);
-	if (state.help) return {lines: helpLines(state)};
+	if (state.help) {
+		const all = helpLines(state);
+		const top = state.help.offset;
+		const last = Math.min(all.length, top + height);
+		const shown = all.slice(top, top + height).map((line, index) => ({key: `help-${top + index}`, ...line}));
+		return {lines: shown, position: all.length > height ? `lines ${top + 1}–${last}/${all.length}` : ''};
+	}
 	if (state.modal) return {lines: modalLines(state, height, width)};
 	if (frame.kind === 'signIn') return {lines: signInLines(frame, Date.now(), width)};
 	if ((frame.kind === 'apps' || frame.kind === 'schema') && frame.status !== 'ready') {
@@ -217,19 +205,29 @@ function modalLines(state: AppState, height: number, width: number): Line[] {
 	}
 	if (modal.kind === 'prompt') {
 		if (modal.hint) lines.push(...wrapped('modal-hint', modal.hint, width, {dim: true}));
-		lines.push(...wrapped('modal-value', `> ${modal.value}▏`, width, {color: 'cyan'}));
+		const cursor = cursorOf(modal);
+		// The text field, wrapped (never cut), with the cursor where ←/→ put it.
+		lines.push(...wrapped('modal-value', `> ${modal.value.slice(0, cursor)}▏${modal.value.slice(cursor)}`, width, {color: 'cyan'}));
 		if (modal.error) lines.push(...wrapped('modal-error', modal.error, width, {color: 'red'}));
-		const suggestions = matchingSuggestions(modal);
-		if (suggestions.length > 0) lines.push({key: 'modal-suggest', text: `Tab: ${suggestions.join('  ')}`, dim: true});
+		const suggestions = matchingSuggestions(modal, 12);
+		if (suggestions.length > 0) {
+			const chosen = modal.completion?.index;
+			const shown = suggestions.map((suggestion, index) => (index === chosen ? `[${suggestion}]` : suggestion)).join('  ');
+			const more = modal.completion && modal.completion.candidates.length > suggestions.length ? `  (+${modal.completion.candidates.length - suggestions.length})` : '';
+			lines.push(...wrapped('modal-suggest', `Tab: ${shown}${more}`, width, {dim: true}).slice(0, 3));
+		}
 		return lines;
 	}
+	if (modal.hint) lines.push(...wrapped('modal-hint', modal.hint, width, {dim: true}));
+	if (modal.error) lines.push(...wrapped('modal-error', modal.error, width, {color: 'red'}));
 	const rows = filterRows(modal.options, modal.list.filter);
-	lines.push({key: 'modal-filter', text: modal.list.filter ? `filter: ${clean(modal.list.filter)}  (${rows.length} of ${modal.options.length})` : 'type to narrow, ↑↓ choose, Enter accept', dim: true});
+	lines.push({key: 'modal-filter', text: modal.list.filter ? `filter: ${modal.list.filter}  (${rows.length} of ${modal.options.length})` : 'type to narrow, ↑↓ choose, Enter accept', dim: true});
 	const visible = Math.max(1, height - lines.length);
 	const offset = Math.max(0, Math.min(modal.list.offset, modal.list.cursor), modal.list.cursor - visible + 1);
 	for (const [index, option] of rows.slice(offset, offset + visible).entries()) {
 		const active = offset + index === modal.list.cursor;
-		lines.push({key: `opt-${option.key}`, text: `${active ? '›' : ' '} ${option.cells[0] ?? ''}`, inverse: active});
+		const note = option.cells[1] ? `  (${option.cells[1]})` : '';
+		lines.push({key: `opt-${option.key}`, text: `${active ? '›' : ' '} ${option.cells[0] ?? ''}${note}`, inverse: active, dim: Boolean(note) && !active});
 	}
 	return lines;
 }
@@ -245,13 +243,37 @@ function statusLine(state: AppState): Line {
 	return {key: 'status', text: ''};
 }
 
-function footerLine(state: AppState): string {
-	if (state.help) return 'Esc close help';
-	if (state.modal) return state.modal.kind === 'confirm' ? 'y yes  n no' : state.modal.kind === 'notice' ? 'Enter close' : 'Enter accept  Esc cancel';
+/** Keys in the footer, as many as fit; `last` (the `?` help) is always shown. */
+function fitFooter(bindings: readonly KeyBinding[], width: number, last?: KeyBinding): string {
+	const entries = bindings.filter((binding) => binding !== last).map((binding) => `${binding.label} ${binding.help}`);
+	const tail = last ? `${last.label} ${last.help}` : '';
+	const room = width - (tail ? cellWidth(tail) + 2 : 0);
+	const shown: string[] = [];
+	let used = 0;
+	for (const entry of entries) {
+		const cost = cellWidth(entry) + (shown.length > 0 ? 2 : 0);
+		if (used + cost > room) break;
+		shown.push(entry);
+		used += cost;
+	}
+	return [...shown, ...(tail ? [tail] : [])].join('  ');
+}
+
+/** The footer of the context the keys go to, generated from the key table like the `?` help. */
+function footerLine(state: AppState, width: number): string {
+	if (state.help) return fitFooter(footerBindings(helpCommands, 'help'), width);
+	const modal = state.modal;
+	if (modal) {
+		if (modal.kind === 'notice') return 'Enter close';
+		const context = modal.kind === 'prompt' ? 'text' : modal.kind;
+		const commands = context === 'text' ? textFieldCommands : context === 'choice' ? choiceCommands : confirmCommands;
+		return fitFooter(footerBindings(commands, context), width);
+	}
 	const frame = topFrame(state);
-	if (frame.kind === 'plan' && frame.status === 'confirm') return 'type the name  Enter write  ↑↓ PgUp PgDn scroll  Esc back';
-	const bindings = footerBindings(availableCommands(frame, state.readOnly));
-	return bindings.map((binding) => `${binding.label} ${binding.help}`).join('  ');
+	if (frame.kind === 'plan' && frame.status === 'confirm') return `type the name  ${fitFooter(footerBindings(planConfirmCommands, 'plan'), width - 15)}`;
+	if (frame.list.filtering) return fitFooter(footerBindings(filterCommands, 'filter'), width);
+	const available = availableCommands(frame, state.readOnly);
+	return fitFooter(footerBindings(available), width, bindingFor('help'));
 }
 
 /** Re-renders once a second while a device code is on screen, for the countdown. */
@@ -284,7 +306,7 @@ export function Screen({state}: {state: AppState}) {
 	];
 	// Pad the body so the status and footer stay on the bottom lines.
 	for (let index = body.lines.length; index < height; index++) lines.push({key: `pad${index}`, text: ''});
-	lines.push(statusLine(state), {key: 'footer', text: truncate(footerLine(state), width), dim: true});
+	lines.push(statusLine(state), {key: 'footer', text: truncate(footerLine(state, width), width), dim: true});
 	const maxLines = Math.max(1, state.viewport.rows - 1);
 	return (
 		<Box flexDirection="column" width={width}>

@@ -14,7 +14,8 @@ import {describeError} from '../errors.js';
 import {createContext, refreshContext} from './context.js';
 import {handleEditCommand, isEditCommand, submitModal, writeCommands} from './editing.js';
 import {exportChecked, exportRequest} from './export.js';
-import {type Command, type KeyPress, matchCommand} from './keymap.js';
+import {helpLines} from './help.js';
+import {type Command, filterCommands, helpCommands, type KeyPress, matchCommand} from './keymap.js';
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
 import {insertText, type Modal, modalKey} from './modal.js';
 import {cachedPlanLines, handlePlanKey, openImportPlan} from './plan-view.js';
@@ -113,7 +114,8 @@ export type AppState = {
 	source: ExplorerSource;
 	viewport: {rows: number; columns: number};
 	stack: Frame[];
-	help: boolean;
+	/** The `?` help over the screen, scrolled to `offset`. */
+	help: false | {offset: number};
 	modal?: Modal;
 	message?: Message;
 	tasks: Task[];
@@ -305,12 +307,18 @@ function clearFilter(state: AppState, frame: Frame): AppState {
 
 function handleFilterKey(state: AppState, frame: Frame, press: KeyPress): AppState {
 	const list = frame.list;
-	if (press.return) return replaceTop(state, {...frame, list: {...list, filtering: false}});
-	if (press.escape) return clearFilter(state, frame);
-	if (press.backspace || press.delete) {
-		return replaceTop(state, {...frame, list: {...list, filter: list.filter.slice(0, -1), cursor: 0, offset: 0}});
+	switch (matchCommand(press, filterCommands, 'filter')) {
+		case 'submit':
+			return replaceTop(state, {...frame, list: {...list, filtering: false}});
+		case 'cancel':
+			return clearFilter(state, frame);
+		case 'deleteBack':
+			return replaceTop(state, {...frame, list: {...list, filter: list.filter.slice(0, -1), cursor: 0, offset: 0}});
+		case 'up':
+			return applyMove(state, frame, 'up');
+		case 'down':
+			return applyMove(state, frame, 'down');
 	}
-	if (press.upArrow || press.downArrow) return applyMove(state, frame, press.upArrow ? 'up' : 'down');
 	if (press.ctrl || press.meta || !press.input) return state;
 	const typed = press.input.replace(/[\x00-\x1f\x7f]/g, '');
 	return replaceTop(state, {...frame, list: {...list, filter: list.filter + typed, cursor: 0, offset: 0}});
@@ -441,7 +449,7 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 		case 'quit':
 			return quit(state);
 		case 'help':
-			return {...state, help: true};
+			return {...state, help: {offset: 0}};
 		case 'back':
 			return goBack(state, frame);
 		case 'retry':
@@ -480,9 +488,12 @@ function handleKey(current: AppState, press: KeyPress): AppState {
 		}
 	}
 	if (state.help) {
-		// Help is a modal: any of its closing keys closes it, other keys are ignored.
-		if (press.escape || press.return || press.input === '?' || press.input === 'q') return {...state, help: false};
-		return state;
+		// Help is over the screen: its keys scroll or close it, other keys are ignored.
+		const command = matchCommand(press, helpCommands, 'help');
+		if (command === 'close') return {...state, help: false};
+		if (!command) return state;
+		const scrolled = scrollText({...initialList, offset: state.help.offset}, command as ListMove, helpLines(state).length, listViewportRows(state.viewport));
+		return {...state, help: {offset: scrolled.offset}};
 	}
 	const frame = topFrame(state);
 	if (frame.kind === 'plan') {

@@ -104,7 +104,7 @@ describe('editing an attribute mapping', () => {
 		await press(app, 'Join("@", [mailNickname], "contoso.com")', KEY.enter);
 		const listed = await waitForFrame(app, '~ Alias');
 		expect(listed).toContain('1 pending');
-		const written = await planAndWrite(app, /~ User ← user · Alias/);
+		const written = await planAndWrite(app, /Object mapping User ← user[\s\S]*~ Alias/);
 		expect(written).toContain('Written and verified');
 		expect(puts()).toBe(1);
 		const alias = mappingOf(liveSchema(), 'Alias')!.source!;
@@ -172,16 +172,27 @@ describe('adding and removing mappings', () => {
 		const app = await openMappings();
 		await press(app, 'a');
 		await waitForFrame(app, 'New mapping: target attribute');
-		await press(app, 'Alias', KEY.enter, 'Attr', KEY.enter, 'mailNickname', KEY.enter);
-		const refused = await waitForFrame(app, /already mapped/);
-		expect(refused).not.toMatch(/· \d+ pending/);
+		// An already-mapped target is marked in the list, and refused as soon as it is picked.
+		await press(app, 'Alias');
+		expect(await waitForFrame(app, /› Alias {2}\(already mapped\)/)).toBeTruthy();
 		await press(app, KEY.enter);
+		const refused = await waitForFrame(app, /Alias is already mapped/);
+		expect(refused).toContain('New mapping: target attribute');
+		expect(refused).not.toMatch(/· \d+ pending/);
+		await press(app, KEY.esc, KEY.esc);
+		await waitForFrame(app, '1/136');
 		const user = liveSchema().directories!.find((entry) => entry.name === 'Azure Active Directory')!.objects!.find((object) => object.name === 'User')!;
 		const mapped = new Set(liveSchema().synchronizationRules![0]!.objectMappings![0]!.attributeMappings!.map((mapping) => mapping.targetAttributeName));
 		const free = user.attributes!.map((attribute) => attribute.name).find((name) => !mapped.has(name))!;
-		await press(app, 'a', free, KEY.enter, 'Const', KEY.enter, 'Contoso', KEY.enter);
-		await waitForFrame(app, '1/137');
-		await planAndWrite(app, new RegExp(`\\+ User ← user · ${free}`));
+		await press(app, 'a', free, KEY.enter);
+		// The defaults the new mapping gets are shown before it is added.
+		const defaults = (await waitForFrame(app, `New mapping ${free}: source type`)).replace(/\s+/g, ' ');
+		expect(defaults).toContain('flowType Always, flowBehavior FlowWhenChanged');
+		await press(app, 'Const', KEY.enter, 'Contoso', KEY.enter);
+		// The cursor is on the new row, marked +.
+		const added = await waitForFrame(app, '137/137');
+		expect(selectedRow(added)).toMatch(new RegExp(`^\\+ ${free} `));
+		await planAndWrite(app, new RegExp(`Object mapping User ← user[\\s\\S]*\\+ ${free}: source "Contoso"`));
 		expect(mappingOf(liveSchema(), free)!.source).toMatchObject({type: 'Constant', name: 'Contoso'});
 	});
 
@@ -192,7 +203,7 @@ describe('adding and removing mappings', () => {
 		await waitForFrame(app, 'Remove the mapping of Alias?');
 		await press(app, 'y');
 		await waitForFrame(app, '/135');
-		await planAndWrite(app, /- User ← user · Alias/);
+		await planAndWrite(app, /Object mapping User ← user[\s\S]*- Alias: source/);
 		expect(mappingOf(liveSchema(), 'Alias')).toBeUndefined();
 	});
 

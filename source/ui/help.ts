@@ -1,0 +1,52 @@
+/**
+ * The `?` help: generated from the key table (keymap.ts) for the screen it is opened on, so it always says what
+ * the keys do there. A long help scrolls like any text view and shows its position.
+ */
+import {helpBindings} from './keymap.js';
+import {type AppState, availableCommands, type Frame, topFrame} from './state.js';
+
+export const titles: Record<Frame['kind'], string> = {
+	signIn: 'Sign in',
+	apps: 'Apps with provisioning',
+	jobs: 'Provisioning jobs',
+	schema: 'Schema',
+	rule: 'Object mappings',
+	objectMapping: 'Attribute mappings',
+	attributeMapping: 'Attribute mapping',
+	directory: 'Objects',
+	object: 'Attribute definitions',
+	attribute: 'Attribute definition',
+	scope: 'Scoping filter',
+	changes: 'Pending changes',
+	backups: 'Backups of this job',
+	plan: 'Plan',
+};
+
+export type HelpLine = {text: string; bold?: boolean; dim?: boolean};
+
+const helpCache = new WeakMap<Frame, {readOnly: boolean; lines: HelpLine[]}>();
+
+export function helpLines(state: Pick<AppState, 'stack' | 'readOnly'>): HelpLine[] {
+	const frame = topFrame(state as AppState);
+	const cached = helpCache.get(frame);
+	if (cached && cached.readOnly === state.readOnly) return cached.lines;
+	const lines: HelpLine[] = [{text: `Keys on this screen (${titles[frame.kind]})`, bold: true}];
+	const commands = availableCommands(frame, state.readOnly);
+	for (const binding of helpBindings(commands)) lines.push({text: `  ${binding.label.padEnd(10)} ${binding.help}`});
+	if (state.readOnly) lines.push({text: '  Read-only session: editing and writing keys are off.', dim: true});
+	if (commands.has('filter')) {
+		lines.push({text: 'In a filter:', bold: true});
+		for (const binding of helpBindings(new Set(commands).add('submit').add('cancel').add('deleteBack').add('up').add('down'), 'filter')) {
+			lines.push({text: `  ${binding.label.padEnd(10)} ${binding.help}`, dim: true});
+		}
+	}
+	if (frame.kind === 'objectMapping' || frame.kind === 'attributeMapping' || frame.kind === 'scope') {
+		lines.push({text: 'In a text field:', bold: true});
+		for (const binding of helpBindings(new Set(['submit', 'cancel', 'complete', 'cursorLeft', 'cursorRight', 'lineStart', 'lineEnd', 'deleteBack', 'deleteWord', 'deleteLine']), 'text')) {
+			lines.push({text: `  ${binding.label.padEnd(12)} ${binding.help}`, dim: true});
+		}
+	}
+	lines.push({text: 'Esc or ? closes this help; ↑↓ PgUp PgDn scroll it.', dim: true});
+	helpCache.set(frame, {readOnly: state.readOnly, lines});
+	return lines;
+}
