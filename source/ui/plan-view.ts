@@ -46,7 +46,7 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 	if (frame.status === 'done') {
 		add('✓ Written and verified: the schema read back from Graph equals what was sent.');
 		add(`Backup of the previous schema: ${frame.backupPath ?? ''}`, '  ');
-		add('Enter or Esc reads the job again.', '  ');
+		add('Enter or Esc reads the job again and returns to where you were.', '  ');
 		lines.push('');
 	}
 	if (frame.status === 'failed' || frame.status === 'mismatch' || frame.status === 'drift') {
@@ -113,7 +113,7 @@ export function planStatus(frame: PlanFrame): string {
 		case 'writing':
 			return `Writing: ${frame.step ? stepWords[frame.step] : 'starting'}…`;
 		case 'done':
-			return 'Done. Enter or Esc reads the job again.';
+			return 'Done. Enter or Esc reads the job again and returns to where you were.';
 		case 'drift':
 			return 'Nothing written: the schema changed on the server. r re-applies, Esc goes back.';
 		default:

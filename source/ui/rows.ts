@@ -19,7 +19,7 @@ import type {FilterClause, SynchronizationJob} from '../schema/types.js';
 import type {SchemaContext} from './context.js';
 import type {Row} from './list.js';
 import type {Frame, NodeFrame} from './state.js';
-import type {ColumnSpec} from './text.js';
+import {cellWidth, type ColumnSpec, wrap} from './text.js';
 
 function row(key: string, index: number, cells: string[]): Row {
 	const safe = cells.map((cell) => clean(cell));
@@ -186,29 +186,29 @@ export function frameColumns(frame: Frame): ColumnSpec[] {
 	switch (frame.kind) {
 		case 'apps':
 			return [
-				{title: 'Application', weight: 3, min: 16},
+				{title: 'Application', weight: 3, min: 16, cut: 'middle'},
 				{title: 'Jobs', weight: 0, min: 4, max: 4},
 				{title: 'Status', weight: 0, min: 10, max: 10},
 				{title: 'App id', weight: 1, min: 8, max: 36},
 			];
 		case 'jobs':
 			return [
-				{title: 'Template', weight: 2, min: 14},
+				{title: 'Template', weight: 2, min: 14, cut: 'middle'},
 				{title: 'Status', weight: 0, min: 10, max: 10},
 				{title: 'Last run', weight: 0, min: 17, max: 17},
 				{title: 'Schedule', weight: 0, min: 8, max: 8},
-				{title: 'Job id', weight: 3, min: 12},
+				{title: 'Job id', weight: 3, min: 12, cut: 'middle'},
 			];
 		case 'schema':
 			return [
 				{title: 'Kind', weight: 0, min: 9, max: 9},
-				{title: 'Name', weight: 3, min: 12},
+				{title: 'Name', weight: 3, min: 12, cut: 'middle'},
 				{title: 'Details', weight: 3, min: 10},
 				{title: 'Contains', weight: 1, min: 10},
 			];
 		case 'rule':
 			return [
-				{title: 'Object mapping', weight: 3, min: 16},
+				{title: 'Object mapping', weight: 3, min: 16, cut: 'middle'},
 				{title: 'Objects', weight: 2, min: 12},
 				{title: 'State', weight: 0, min: 8, max: 8},
 				{title: 'Mappings', weight: 0, min: 8, max: 8},
@@ -217,19 +217,19 @@ export function frameColumns(frame: Frame): ColumnSpec[] {
 			return [
 				// Source, the long free text, goes last: rows end where their text ends instead of carrying
 				// padding, which is what a moving cursor re-sends over SSH.
-				{title: 'Target attribute', weight: 2, min: 14, max: 30},
+				{title: 'Target attribute', weight: 2, min: 14, max: 30, cut: 'middle'},
 				{title: 'Flow', weight: 0, min: 14, max: 14},
 				{title: 'Match', weight: 0, min: 5, max: 5},
 				{title: 'Source', weight: 5, min: 12},
 			];
 		case 'directory':
 			return [
-				{title: 'Object', weight: 3, min: 12},
+				{title: 'Object', weight: 3, min: 12, cut: 'middle'},
 				{title: 'Attributes', weight: 1, min: 12},
 			];
 		case 'object':
 			return [
-				{title: 'Attribute', weight: 3, min: 14},
+				{title: 'Attribute', weight: 3, min: 14, cut: 'middle'},
 				{title: 'Type', weight: 0, min: 9, max: 9},
 				{title: 'Flags', weight: 1, min: 10, max: 24},
 				{title: 'Mutability', weight: 0, min: 10, max: 10},
@@ -240,12 +240,12 @@ export function frameColumns(frame: Frame): ColumnSpec[] {
 				{title: 'Clause', weight: 3, min: 20},
 			];
 		case 'changes':
-			return [{title: 'Pending edit (u undoes the last, D the selected one)', weight: 1, min: 20}];
+			return [{title: 'Pending edit (u undoes the last, D the selected one)', weight: 1, min: 20, cut: 'middle'}];
 		case 'backups':
 			return [
 				{title: 'Saved', weight: 0, min: 20, max: 20},
 				{title: 'Version', weight: 1, min: 10},
-				{title: 'File', weight: 2, min: 10},
+				{title: 'File', weight: 2, min: 10, cut: 'middle'},
 			];
 		default:
 			return [{title: 'Field', weight: 0, min: 20, max: 20}, {title: 'Value', weight: 1, min: 10}];
@@ -457,15 +457,34 @@ function attributeDefinitionLines(node: AttributeDefinitionNode): string[] {
 
 const lineCache = new WeakMap<object, {columns: number; lines: string[]}>();
 
+/** Details wrap instead of being cut: a long value (a pointer's index, a message) goes on under its label. */
+function wrapDetails(lines: readonly string[], width: number): string[] {
+	const result: string[] = [];
+	for (const line of lines) {
+		if (cellWidth(line) <= width) {
+			result.push(line);
+			continue;
+		}
+		const fieldMatch = /^(\S.{0,18}? +)(\S.*)$/.exec(line);
+		const indent = fieldMatch && fieldMatch[1]!.length === labelWidth + 1 ? ' '.repeat(labelWidth + 1) : (/^ */.exec(line)?.[0] ?? '');
+		const head = fieldMatch && fieldMatch[1]!.length === labelWidth + 1 ? fieldMatch[1]! : indent;
+		const body = line.slice(head.length);
+		wrap(body, Math.max(10, width - indent.length)).forEach((part, index) => result.push((index === 0 ? head : indent) + part));
+	}
+	return result;
+}
+
 /** The text of a leaf screen, wrapped for the current width; memoised per node and width. */
 export function detailLines(frame: NodeFrame, columns: number): string[] {
 	const node = frame.node as object;
 	const cached = lineCache.get(node);
 	if (cached && cached.columns === columns) return cached.lines;
-	const lines =
+	const lines = wrapDetails(
 		frame.kind === 'attributeMapping'
 			? attributeMappingLines(frame.node as AttributeMappingNode, frame.context, columns)
-			: attributeDefinitionLines(frame.node as AttributeDefinitionNode);
+			: attributeDefinitionLines(frame.node as AttributeDefinitionNode),
+		columns - 2,
+	);
 	lineCache.set(node, {columns, lines});
 	return lines;
 }

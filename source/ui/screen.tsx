@@ -186,7 +186,7 @@ function bodyLines(state: AppState, height: number, width: number): {header?: st
 	const {cursor, offset} = frame.list;
 	const lines: Line[] = rows.slice(offset, offset + height).map((row, index) => {
 		const active = offset + index === cursor;
-		return {key: row.key, text: `${active ? '›' : ' '} ${formatRow(row.cells, widths)}`, inverse: active};
+		return {key: row.key, text: `${active ? '›' : ' '} ${formatRow(row.cells, widths, specs)}`, inverse: active};
 	});
 	if (rows.length === 0) {
 		lines.push({key: 'empty', text: frame.list.filter ? `  Nothing matches “${clean(frame.list.filter)}”. Esc clears the filter.` : '  (empty)', dim: true});

@@ -48,6 +48,8 @@ export type SchemaFrame = FrameBase & {
 	job?: SynchronizationJob;
 	context?: SchemaContext;
 	error?: string;
+	/** After a write: the screens the admin was on (by JSON Pointer), opened again once the job is read back. */
+	reopen?: ReadonlyArray<{kind: NodeFrame['kind']; nodeKind: string; pointer: string; list: ListState}>;
 };
 /** Screens inside a loaded schema; `node` is a navigation-index node of `context.index`. */
 export type NodeFrame = FrameBase & {
@@ -123,6 +125,8 @@ export type AppState = {
 	readOnly: boolean;
 	/** A JSON Patch file to load into the first schema opened (--patch). */
 	initialPatch?: string;
+	/** Keys typed while the screen on top was loading: applied, in order, once it is ready (SSH type-ahead). */
+	typeAhead: readonly KeyPress[];
 	exit?: {code: number};
 };
 
@@ -181,6 +185,7 @@ export function initialState(
 		stack: [first],
 		help: false,
 		tasks: [],
+		typeAhead: [],
 		nextId: 2,
 		readOnly: Boolean(options.readOnly),
 		initialPatch: options.initialPatch,
@@ -377,9 +382,11 @@ export function leavePlan(state: AppState, frame: PlanFrame): AppState {
 	const schemaIndex = popped.stack.findIndex((candidate) => candidate.kind === 'schema' && candidate.context?.jobKey === frame.context.jobKey);
 	if (schemaIndex === -1) return popped;
 	const schema = popped.stack[schemaIndex] as SchemaFrame;
+	// Back to where the admin was: the screens above the job's root are reopened by pointer once it is read again.
+	const reopen = popped.stack.slice(schemaIndex + 1).flatMap((above) => ('node' in above ? [{kind: above.kind, nodeKind: above.node.kind, pointer: above.node.pointer, list: above.list}] : []));
 	return {
 		...popped,
-		stack: [...popped.stack.slice(0, schemaIndex), {...schema, id: popped.nextId, status: 'loading', context: undefined, list: initialList}],
+		stack: [...popped.stack.slice(0, schemaIndex), {...schema, id: popped.nextId, status: 'loading', context: undefined, list: schema.list, reopen}],
 		nextId: popped.nextId + 1,
 		message: {kind: 'info', text: `Written and verified. Backup of the previous schema: ${frame.backupPath ?? ''}`},
 	};
@@ -469,9 +476,21 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 	}
 }
 
+/** Whether the screen on top is waiting for its data (keys typed now are kept for it). */
+function isLoading(frame: Frame): boolean {
+	return (frame.kind === 'apps' || frame.kind === 'schema' || frame.kind === 'backups') && frame.status === 'loading';
+}
+
+const maxTypeAhead = 200;
+
 function handleKey(current: AppState, press: KeyPress): AppState {
 	if (current.exit) return current;
 	if (press.ctrl && press.input === 'c') return {...current, exit: {code: 0}};
+	const top = topFrame(current);
+	if (!current.modal && !current.help && isLoading(top) && !press.escape) {
+		// Over SSH an admin types ahead of the screen: keep the keys for it instead of dropping them (Esc still leaves).
+		return current.typeAhead.length < maxTypeAhead ? {...current, typeAhead: [...current.typeAhead, press]} : current;
+	}
 	// A message is news for one look: the next key clears it.
 	const state = current.message ? {...current, message: undefined} : current;
 	if (state.modal) {
@@ -537,7 +556,8 @@ function schemaLoaded(state: AppState, frameId: number, download: SchemaDownload
 		job,
 		servicePrincipalId: app?.servicePrincipal.id,
 	});
-	let next = updateFrame(state, frameId, () => ({...frame, status: 'ready', context}));
+	let next = updateFrame(state, frameId, () => ({...frame, status: 'ready', context, reopen: undefined}));
+	if (frame.reopen && topFrame(next).id === frameId) next = reopenFrames(next, context, frame.reopen);
 	const target = jobTarget(context);
 	if (target) next = addTask(next, {kind: 'metadata', job: target});
 	if (next.initialPatch) {
@@ -563,7 +583,23 @@ export function reducer(state: AppState, action: Action): AppState {
 	return noticeForLongError(step(state, action));
 }
 
+/** After a load: the keys typed meanwhile apply now, in order, to the screen that is ready (dropped if it failed). */
+function replayTypeAhead(after: AppState): AppState {
+	if (after.typeAhead.length === 0) return after;
+	const top = topFrame(after);
+	if (isLoading(top)) return after;
+	let state: AppState = {...after, typeAhead: []};
+	if ('status' in top && top.status === 'error') return state;
+	for (const press of after.typeAhead) state = handleKey(state, press);
+	return state;
+}
+
 function step(state: AppState, action: Action): AppState {
+	const next = stepAction(state, action);
+	return action.type === 'appsLoaded' || action.type === 'schemaLoaded' || action.type === 'backupsListed' || action.type === 'loadFailed' ? replayTypeAhead(next) : next;
+}
+
+function stepAction(state: AppState, action: Action): AppState {
 	switch (action.type) {
 		case 'key':
 			return handleKey(state, action.press);
@@ -707,4 +743,15 @@ function handlePaste(state: AppState, text: string): AppState {
 	}
 	const where = frame.kind === 'plan' && frame.status === 'confirm' ? ' The confirmation must be typed.' : ' Paste only into a text field (a prompt or a filter).';
 	return {...state, message: {kind: 'info', text: `Pasted text ignored.${where}`}};
+}
+
+/** Opens the screens a write left, by pointer, as long as each still exists in the job read back. */
+function reopenFrames(state: AppState, context: SchemaContext, frames: NonNullable<SchemaFrame['reopen']>): AppState {
+	let next = state;
+	for (const saved of frames) {
+		const node = context.index.nodeAt(saved.pointer);
+		if (!node || node.kind !== saved.nodeKind) break;
+		next = push(next, (id) => ({id, kind: saved.kind, context, node, list: saved.list}) as NodeFrame);
+	}
+	return withFittedWindow(next);
 }

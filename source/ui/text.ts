@@ -20,6 +20,36 @@ export function truncate(text: string, width: number): string {
 	return `${result}…`;
 }
 
+/**
+ * Cuts text to at most `width` cells in the middle, keeping both ends: names that differ only at the end
+ * (`ExtensionAttribute1` … `ExtensionAttribute15`, `msExchExtensionCustomAttribute3`) stay told apart.
+ */
+export function truncateMiddle(text: string, width: number): string {
+	if (width <= 0) return '';
+	if (cellWidth(text) <= width) return text;
+	if (width < 6) return truncate(text, width);
+	const segments = [...new Intl.Segmenter().segment(text)].map(({segment}) => segment);
+	const tailWidth = Math.floor((width - 1) * 0.45);
+	const headWidth = width - 1 - tailWidth;
+	let head = '';
+	let used = 0;
+	for (const segment of segments) {
+		const cells = cellWidth(segment);
+		if (used + cells > headWidth) break;
+		head += segment;
+		used += cells;
+	}
+	let tail = '';
+	used = 0;
+	for (let index = segments.length - 1; index >= 0; index--) {
+		const cells = cellWidth(segments[index]!);
+		if (used + cells > tailWidth) break;
+		tail = segments[index]! + tail;
+		used += cells;
+	}
+	return `${head}…${tail}`;
+}
+
 /** How many terminal cells text takes. */
 export function cellWidth(text: string): number {
 	return /^[\x20-\x7e]*$/.test(text) ? text.length : stringWidth(text);
@@ -40,6 +70,8 @@ export type ColumnSpec = {
 	min: number;
 	/** Width never grown beyond this. */
 	max?: number;
+	/** Where a too-long cell is cut: identifying columns keep both ends (default: the end). */
+	cut?: 'end' | 'middle';
 };
 
 /** Splits the terminal width among columns (a single space between them). */
@@ -66,11 +98,11 @@ export function layoutColumns(specs: readonly ColumnSpec[], totalWidth: number):
 }
 
 /** One table line: cells fitted to their widths, the last one not padded (saves bytes per redraw). */
-export function formatRow(cells: readonly string[], widths: readonly number[]): string {
+export function formatRow(cells: readonly string[], widths: readonly number[], specs?: readonly Pick<ColumnSpec, 'cut'>[]): string {
 	const parts: string[] = [];
 	for (let index = 0; index < widths.length; index++) {
-		const cell = cells[index] ?? '';
 		const width = widths[index] ?? 0;
+		const cell = specs?.[index]?.cut === 'middle' ? truncateMiddle(cells[index] ?? '', width) : (cells[index] ?? '');
 		parts.push(index === widths.length - 1 ? truncate(cell, width) : fitToWidth(cell, width));
 	}
 	return parts.join(' ').trimEnd();

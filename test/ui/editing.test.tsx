@@ -117,7 +117,11 @@ describe('editing an attribute mapping', () => {
 		expect((await stat(join(backups, files[0]!))).mode & 0o777).toBe(0o600);
 		expect(Buffer.compare(await readFile(join(backups, files[0]!)), await readFile(fixturePath))).toBe(0);
 		await press(app, KEY.enter);
-		await waitForFrame(app, /Written and verified\. Backup/);
+		// Back where the admin was: the job read again, the attribute-mapping list, the cursor on Alias.
+		const back = await waitForFrame(app, /Written and verified\. Backup/);
+		await waitForFrame(app, 'Attribute mappings  user → User');
+		expect(selectedRow(app.lastFrame() ?? '')).toMatch(/^Alias /);
+		expect(back).not.toContain('pending');
 	});
 
 	it('edits the default value, flowType, flowBehavior and matching priority', async () => {

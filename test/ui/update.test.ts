@@ -1,0 +1,313 @@
+/**
+ * The explorer's update function on its own, without Ink: commands per screen kind (with and without
+ * --read-only), Esc and filters, type-ahead, paste, text fields, late and stale answers, and purity.
+ */
+import {readFileSync} from 'node:fs';
+import {describe, expect, it} from 'vitest';
+import type {AppSummary} from '../../source/explorer/services.js';
+import type {SynchronizationJob, SynchronizationSchema} from '../../source/schema/types.js';
+import {helpLines} from '../../source/ui/help.js';
+import type {KeyPress} from '../../source/ui/keymap.js';
+import {type Action, type AppState, initialState, type PlanFrame, topFrame} from '../../source/ui/state.js';
+import {type Effect, update} from '../../source/ui/update.js';
+
+const fixtureBytes = readFileSync(new URL('../../source/simulator/data/cloud-sync-ad2aad.schema.json', import.meta.url));
+const download = () => ({bytes: fixtureBytes, schema: JSON.parse(fixtureBytes.toString('utf8')) as SynchronizationSchema});
+
+const job: SynchronizationJob = {id: 'AD2AADProvisioning.abc', templateId: 'AD2AADProvisioning'} as SynchronizationJob;
+const app: AppSummary = {servicePrincipal: {id: 'sp-1', displayName: 'contoso.com'}, jobs: [job], status: 'Active'} as unknown as AppSummary;
+
+/** Applies actions in order, collecting the effects. */
+function run(state: AppState, ...actions: Action[]): {state: AppState; effects: Effect[]} {
+	let current = state;
+	const effects: Effect[] = [];
+	for (const action of actions) {
+		const result = update(current, action);
+		current = result.state;
+		effects.push(...result.effects);
+	}
+	return {state: current, effects};
+}
+
+/** Key presses as the decoder hands them on: text is one press per character. */
+function keys(...presses: Array<string | Partial<KeyPress>>): Action[] {
+	return presses.flatMap((press) => (typeof press === 'string' ? [...press].map((input) => ({type: 'key' as const, press: {input}})) : [{type: 'key' as const, press: {input: '', ...press}}]));
+}
+
+const enter = {return: true};
+const esc = {escape: true};
+const down = {downArrow: true};
+
+/** A tenant session on contoso's job, the schema loaded, on the schema's root screen. */
+function tenantJob(options: {readOnly?: boolean} = {}): AppState {
+	let state: AppState = {...initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}, options), stack: []};
+	state = {...state, stack: [{id: 1, kind: 'jobs', app, list: {cursor: 0, offset: 0, filter: '', filtering: false}}], nextId: 2};
+	state = run(state, ...keys(enter)).state;
+	const frame = topFrame(state);
+	return run(state, {type: 'schemaLoaded', frameId: frame.id, download: download()}).state;
+}
+
+/** From the schema root: the rule, then the user object mapping (136 attribute mappings). */
+function onMappings(options: {readOnly?: boolean} = {}): AppState {
+	return run(tenantJob(options), ...keys(enter, enter)).state;
+}
+
+function commandsOn(state: AppState, text: string): {state: AppState; effects: Effect[]} {
+	return run(state, ...keys(text));
+}
+
+describe('update is pure', () => {
+	it('can run twice on the same state (as StrictMode does) and never changes its input', () => {
+		const state = onMappings();
+		const before = JSON.stringify(topFrame(state).kind === 'objectMapping' && (topFrame(state) as {context: {working: {document: unknown}}}).context.working.document);
+		const action: Action = {type: 'key', press: {input: 't'}};
+		const edit: Action[] = keys('f', down, enter);
+		const once = run(state, ...edit);
+		const twice = run(state, ...edit);
+		expect(JSON.stringify(topFrame(once.state).list)).toBe(JSON.stringify(topFrame(twice.state).list));
+		const working = (frame: AppState) => (topFrame(frame) as unknown as {context: {working: {edits: unknown[]; document: unknown}}}).context.working;
+		expect(working(once.state).edits).toHaveLength(1);
+		expect(working(twice.state).edits).toHaveLength(1);
+		expect(working(state).edits).toHaveLength(0);
+		expect(JSON.stringify(working(state).document)).toBe(before);
+		expect(JSON.stringify(update(state, action).state.message)).toBe(JSON.stringify(update(state, action).state.message));
+	});
+});
+
+describe('commands per screen kind', () => {
+	const table: Array<{screen: string; at: () => AppState; key: string; readOnly: 'works' | 'refused'; expect: (result: {state: AppState; effects: Effect[]}) => void}> = [
+		{
+			screen: 'attribute-mapping list',
+			at: onMappings,
+			key: 'f',
+			readOnly: 'refused',
+			expect: ({state}) => expect(state.modal?.title).toBe('flowType of AccountEnabled'),
+		},
+		{
+			screen: 'attribute-mapping list',
+			at: onMappings,
+			key: 'a',
+			readOnly: 'refused',
+			expect: ({state}) => expect(state.modal?.title).toBe('New mapping: target attribute (type to narrow)'),
+		},
+		{
+			screen: 'attribute-mapping list',
+			at: onMappings,
+			key: 'x',
+			readOnly: 'works',
+			expect: ({effects}) => expect(effects).toEqual([expect.objectContaining({kind: 'checkExport', appName: 'contoso.com'})]),
+		},
+		{
+			screen: 'attribute-mapping list',
+			at: onMappings,
+			key: 'S',
+			readOnly: 'works',
+			expect: ({state}) => expect(topFrame(state).kind).toBe('scope'),
+		},
+		{
+			screen: 'object-mapping list',
+			at: () => run(tenantJob(), ...keys(enter)).state,
+			key: 't',
+			readOnly: 'refused',
+			expect: ({state}) => expect(state.message?.text).toMatch(/^~ User ← user: enabled true → false/),
+		},
+		{
+			screen: 'schema root',
+			at: () => tenantJob(),
+			key: 'w',
+			readOnly: 'refused',
+			expect: ({state}) => expect(state.message?.text).toBe('No pending changes: the tenant already has this schema.'),
+		},
+		{
+			screen: 'attribute mapping detail',
+			at: () => run(onMappings(), ...keys(enter)).state,
+			key: 'd',
+			readOnly: 'refused',
+			expect: ({state}) => expect(state.modal?.title).toBe('Default value of AccountEnabled'),
+		},
+		{
+			screen: 'pending changes',
+			at: () => run(onMappings(), ...keys('c')).state,
+			key: 'u',
+			readOnly: 'refused',
+			expect: ({state}) => expect(state.message?.text).toBe('Nothing to undo.'),
+		},
+	];
+	for (const row of table) {
+		it(`${row.screen}: ${row.key}`, () => {
+			row.expect(commandsOn(row.at(), row.key));
+		});
+		it(`${row.screen}: ${row.key} under --read-only ${row.readOnly === 'works' ? 'works the same' : 'does nothing'}`, () => {
+			const start = (() => {
+				const state = row.at();
+				return {...state, readOnly: true};
+			})();
+			const result = commandsOn(start, row.key);
+			if (row.readOnly === 'works') row.expect(result);
+			else {
+				expect(result.state.modal).toBeUndefined();
+				expect(result.effects).toEqual([]);
+				expect(result.state.stack).toBe(start.stack);
+			}
+		});
+	}
+});
+
+describe('Esc and filters', () => {
+	it('Esc clears an applied filter before it goes back, keeping the row', () => {
+		let {state} = run(onMappings(), ...keys('/', 'mail', enter));
+		expect(topFrame(state).list.filter).toBe('mail');
+		state = run(state, ...keys(down)).state;
+		const filtered = topFrame(state);
+		state = run(state, ...keys(esc)).state;
+		expect(topFrame(state).kind).toBe('objectMapping');
+		expect(topFrame(state).list.filter).toBe('');
+		expect(topFrame(state).list.cursor).toBeGreaterThan(filtered.list.cursor);
+		state = run(state, ...keys(esc)).state;
+		expect(topFrame(state).kind).toBe('rule');
+	});
+});
+
+describe('type-ahead and paste', () => {
+	it('keeps keys typed while a screen loads and applies them when it is ready', () => {
+		let state: AppState = {...initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}), stack: [{id: 1, kind: 'jobs', app, list: {cursor: 0, offset: 0, filter: '', filtering: false}}], nextId: 2};
+		state = run(state, ...keys(enter)).state;
+		const loading = topFrame(state);
+		expect(loading).toMatchObject({kind: 'schema', status: 'loading'});
+		// Enter (the rule), Enter (the object mapping), ↓ ↓ — typed before the schema arrived.
+		state = run(state, ...keys(enter, enter, down, down)).state;
+		expect(state.typeAhead).toHaveLength(4);
+		state = run(state, {type: 'schemaLoaded', frameId: loading.id, download: download()}).state;
+		expect(topFrame(state).kind).toBe('objectMapping');
+		expect(topFrame(state).list.cursor).toBe(2);
+		expect(state.typeAhead).toEqual([]);
+	});
+
+	it('drops the typed-ahead keys when the load fails', () => {
+		let state: AppState = {...initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}), stack: [{id: 1, kind: 'jobs', app, list: {cursor: 0, offset: 0, filter: '', filtering: false}}], nextId: 2};
+		state = run(state, ...keys(enter, 'q')).state;
+		state = run(state, {type: 'loadFailed', frameId: topFrame(state).id, error: 'nope'}).state;
+		expect(state.exit).toBeUndefined();
+		expect(state.typeAhead).toEqual([]);
+	});
+
+	it('a paste goes into a text field as text, and is never run as commands elsewhere', () => {
+		const list = onMappings();
+		const ignored = run(list, {type: 'paste', text: 'DDDyyyw'});
+		expect(ignored.state.modal).toBeUndefined();
+		expect(ignored.effects).toEqual([]);
+		expect(ignored.state.message?.text).toMatch(/^Pasted text ignored/);
+		const prompt = run(list, ...keys('d', {ctrl: true, input: 'u'}), {type: 'paste', text: 'a\nb\u001b]52;c;x\u0007'}).state;
+		expect(prompt.modal).toMatchObject({kind: 'prompt', value: 'a b ]52;c;x '});
+	});
+
+	it("the typed confirmation ignores keys that arrived before it appeared", () => {
+		let state = run(onMappings(), ...keys('f', down, enter, 'w')).state;
+		const plan = topFrame(state) as PlanFrame;
+		expect(plan).toMatchObject({kind: 'plan', status: 'checking'});
+		// Typed while the checks run: scrolls at most, never part of the confirmation.
+		state = run(state, ...keys('contoso.com')).state;
+		const checking = topFrame(state) as PlanFrame;
+		const {plan: built} = {plan: {counts: {added: 0, changed: 1, removed: 0}, changes: [], objectMappingChanges: [], definitionChanges: [], otherChanges: [], warnings: [], hasChanges: true, diff: ''}};
+		state = run(state, {type: 'planReady', frameId: plan.id, attempt: checking.attempt, plan: built as never, problems: [], document: checking.document}).state;
+		expect(topFrame(state)).toMatchObject({status: 'confirm', typed: ''});
+		const written = run(state, ...keys(enter));
+		expect(written.effects).toEqual([]);
+		const typed = run(state, ...keys('contoso.com', enter));
+		expect(typed.effects).toEqual([expect.objectContaining({kind: 'write', attempt: 1})]);
+	});
+});
+
+describe('late and stale answers', () => {
+	it('drops the answer for a screen that was closed', () => {
+		let state: AppState = {...initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}), stack: [{id: 1, kind: 'jobs', app, list: {cursor: 0, offset: 0, filter: '', filtering: false}}], nextId: 2};
+		state = run(state, ...keys(enter)).state;
+		const loading = topFrame(state);
+		const left = run(state, ...keys(esc));
+		expect(left.effects).toEqual([{kind: 'cancel', frameId: loading.id}]);
+		const late = run(left.state, {type: 'schemaLoaded', frameId: loading.id, download: download()});
+		expect(late.state).toBe(left.state);
+		expect(late.effects).toEqual([]);
+		// A check answered for a job no screen shows any more changes nothing either.
+		const checked = run(left.state, {type: 'serverChecked', jobKey: loading.id, expressions: [], problems: []});
+		expect(checked.state).toBe(left.state);
+	});
+
+	it('ignores a write answer from an earlier attempt', () => {
+		let state = run(onMappings(), ...keys('f', down, enter, 'w')).state;
+		const plan = topFrame(state) as PlanFrame;
+		state = run(state, {type: 'planReady', frameId: plan.id, attempt: plan.attempt, plan: {counts: {added: 0, changed: 1, removed: 0}, changes: [], objectMappingChanges: [], definitionChanges: [], otherChanges: [], warnings: [], hasChanges: true, diff: ''} as never, problems: [], document: plan.document}).state;
+		state = run(state, ...keys('contoso.com', enter)).state;
+		const writing = topFrame(state) as PlanFrame;
+		expect(writing.status).toBe('writing');
+		const stale = run(state, {type: 'writeFinished', frameId: plan.id, attempt: writing.attempt - 1, outcome: {kind: 'failed', error: 'old'}});
+		expect(topFrame(stale.state)).toMatchObject({status: 'writing'});
+		const stalePlan = run(state, {type: 'planReady', frameId: plan.id, attempt: writing.attempt - 1, plan: {} as never, problems: [], document: plan.document});
+		expect(topFrame(stalePlan.state)).toMatchObject({status: 'writing'});
+	});
+});
+
+describe('text fields', () => {
+	it('moves the cursor with ←/→, Home/End and Ctrl+A/E, deletes words with Ctrl+W, and inserts at the cursor', () => {
+		let state = run(onMappings(), ...keys('d', {ctrl: true, input: 'u'}, 'one two three')).state;
+		state = run(state, ...keys({leftArrow: true}, {leftArrow: true}, {leftArrow: true}, {leftArrow: true}, {leftArrow: true}, {leftArrow: true}, {ctrl: true, input: 'w'})).state;
+		expect(state.modal).toMatchObject({value: 'one  three', cursor: 4});
+		state = run(state, ...keys({ctrl: true, input: 'a'}, '>', {ctrl: true, input: 'e'}, '<', {home: true}, {rightArrow: true}, '_', {end: true}, {backspace: true})).state;
+		expect(state.modal).toMatchObject({value: '>_one  three', cursor: 12});
+	});
+
+	it('Tab completes and cycles through the candidates, showing them', () => {
+		let state = run(onMappings(), ...keys('s', 'Attr', enter, {ctrl: true, input: 'u'}, 'msExch')).state;
+		state = run(state, ...keys({tab: true})).state;
+		const first = state.modal as {value: string; completion?: {candidates: string[]; index: number}};
+		expect(first.completion?.candidates.length).toBeGreaterThan(1);
+		expect(first.value).toBe(first.completion!.candidates[0]);
+		state = run(state, ...keys({tab: true})).state;
+		const second = state.modal as {value: string; completion?: {candidates: string[]; index: number}};
+		expect(second.value).toBe(first.completion!.candidates[1]);
+		state = run(state, ...keys({tab: true, shift: true})).state;
+		expect((state.modal as {value: string}).value).toBe(first.completion!.candidates[0]);
+	});
+});
+
+describe('help, export and writes', () => {
+	it('help scrolls at 80×24 and says where it is', () => {
+		let state = run(onMappings(), ...keys('?')).state;
+		const total = helpLines(state).length;
+		expect(total).toBeGreaterThan(18);
+		state = run(state, ...keys({pageDown: true})).state;
+		expect(state.help).toMatchObject({offset: expect.any(Number)});
+		expect((state.help as {offset: number}).offset).toBeGreaterThan(0);
+		state = run(state, ...keys(esc)).state;
+		expect(state.help).toBe(false);
+	});
+
+	it('x says where it writes and asks before replacing a file', () => {
+		const asked = run(onMappings(), ...keys('x'));
+		const check = asked.effects[0] as Extract<Effect, {kind: 'checkExport'}>;
+		const free = run(asked.state, {type: 'exportChecked', taskId: check.id, bytes: check.bytes, path: '/exports/a.json', exists: false});
+		expect(free.state.message?.text).toBe('Exporting to /exports/a.json…');
+		expect(free.effects).toEqual([expect.objectContaining({kind: 'export', path: '/exports/a.json', replace: false})]);
+		const taken = run(asked.state, {type: 'exportChecked', taskId: check.id, bytes: check.bytes, path: '/exports/a.json', exists: true});
+		expect(taken.state.modal?.title).toBe('Replace the existing file /exports/a.json?');
+		expect(taken.effects).toEqual([]);
+		expect(run(taken.state, ...keys('n')).effects).toEqual([]);
+		expect(run(taken.state, ...keys('y')).effects).toEqual([expect.objectContaining({kind: 'export', replace: true})]);
+	});
+
+	it('after a write, returns to the list and row the admin was on', () => {
+		let state = run(onMappings(), ...keys(down, down, down, 'f', down, enter, 'w')).state;
+		const plan = topFrame(state) as PlanFrame;
+		state = run(state, {type: 'planReady', frameId: plan.id, attempt: plan.attempt, plan: {counts: {added: 0, changed: 1, removed: 0}, changes: [], objectMappingChanges: [], definitionChanges: [], otherChanges: [], warnings: [], hasChanges: true, diff: ''} as never, problems: [], document: plan.document}).state;
+		state = run(state, ...keys('contoso.com', enter)).state;
+		state = run(state, {type: 'writeFinished', frameId: plan.id, attempt: (topFrame(state) as PlanFrame).attempt, outcome: {kind: 'done', backupPath: '/b/backup.json', newVersion: 'v2'}}).state;
+		const reread = run(state, ...keys(enter));
+		const schema = topFrame(reread.state);
+		expect(schema).toMatchObject({kind: 'schema', status: 'loading'});
+		expect(reread.effects).toEqual(expect.arrayContaining([expect.objectContaining({kind: 'loadSchema', frameId: schema.id})]));
+		const back = run(reread.state, {type: 'schemaLoaded', frameId: schema.id, download: download()}).state;
+		expect(back.stack.map((frame) => frame.kind)).toEqual(['jobs', 'schema', 'rule', 'objectMapping']);
+		expect(topFrame(back).list.cursor).toBe(3);
+		expect(back.message?.text).toMatch(/^Written and verified\. Backup of the previous schema: \/b\/backup\.json/);
+	});
+});
