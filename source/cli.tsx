@@ -2,6 +2,7 @@
  * Entry point. Kept small and import-light: each command loads what it needs on demand, so the
  * explorer's first frame is not held up by HTTP or sign-in code, and `export` never loads React.
  */
+import {registerDemoTenant} from './explorer/demo.js';
 import packageJson from '../package.json' with {type: 'json'};
 import {describeError, UsageError, UserError} from './errors.js';
 import {parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './commands/options.js';
@@ -85,6 +86,8 @@ async function runExplorerCommand(args: string[]): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
+	// The entry point is what may load the simulator: --demo starts it in this process, on first use.
+	registerDemoTenant(async (options) => (await import('./simulator/demo-tenant.js')).startDemoTenant(options));
 	const [command, ...rest] = argv;
 	switch (command) {
 		case 'apps':

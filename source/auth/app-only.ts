@@ -5,7 +5,7 @@
  */
 import {type AuthenticationResult, ConfidentialClientApplication, type Configuration} from '@azure/msal-node';
 import {UserError} from '../errors.js';
-import type {AccountDescription, SignedIn} from '../explorer/services.js';
+import type {AccountDescription, SignedIn} from './types.js';
 import type {Cloud} from './clouds.js';
 import type {AppCredential} from './credentials.js';
 import {describeAuthError} from './errors.js';

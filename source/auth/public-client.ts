@@ -13,7 +13,7 @@ import {
 	PublicClientApplication,
 } from '@azure/msal-node';
 import {UserError} from '../errors.js';
-import type {AccountDescription, SignedIn, SignInPrompt} from '../explorer/services.js';
+import type {AccountDescription, SignedIn, SignInPrompt} from './types.js';
 import type {Cloud} from './clouds.js';
 import {describeAuthError, NotSignedInError, needsNewSignIn} from './errors.js';
 import type {MsalNetworkModule} from './network.js';

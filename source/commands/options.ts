@@ -2,10 +2,9 @@
  * Command-line options shared by the explorer and the subcommands, parsed with node:util.
  */
 import {parseArgs} from 'node:util';
-import {type CloudName, cloudNames, isCloudName} from '../auth/clouds.js';
-import {type AuthMethod, authMethods, isAuthMethod} from '../auth/methods.js';
+import {cloudNames, isCloudName} from '../auth/clouds.js';
+import {authMethods, isAuthMethod} from '../auth/methods.js';
 import {UsageError} from '../errors.js';
-import type {ApiVersion} from '../graph/client.js';
 
 export const sharedOptions = {
 	demo: {type: 'boolean'},
@@ -27,28 +26,8 @@ export const sharedOptions = {
 	help: {type: 'boolean', short: 'h'},
 } as const;
 
-export type SharedOptions = {
-	demo: boolean;
-	graphUrl?: string;
-	apiVersion: ApiVersion;
-	tenant?: string;
-	clientId?: string;
-	readOnly: boolean;
-	help: boolean;
-	/** How to sign in (default device-code). */
-	auth: AuthMethod;
-	/** --auth browser: the loopback port to listen on. */
-	redirectPort?: number;
-	cloud: CloudName;
-	clientSecretFile?: string;
-	certificateFile?: string;
-	/** --token-cache FILE: where to keep the token cache instead of the state directory. */
-	tokenCacheFile?: string;
-	/** --no-token-cache: keep tokens in memory only (shared jump hosts). */
-	noTokenCache: boolean;
-	/** --verbose: log every HTTP request (no secrets) to a file in the state directory. */
-	verbose: boolean;
-};
+export type {SharedOptions} from '../explorer/shared-options.js';
+import type {SharedOptions} from '../explorer/shared-options.js';
 
 /** `--json`: machine-readable output on stdout, for the commands where it makes sense. */
 export const jsonOption = {json: {type: 'boolean'}} as const;

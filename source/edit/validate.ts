@@ -8,7 +8,7 @@
  * (screens sanitize them).
  */
 import {resolvePointer} from '../schema/pointer.js';
-import type {GraphClient} from '../graph/client.js';
+import type {SchemaStore} from './store.js';
 import {functionNames, parseExpression, referencedAttributes, sourceAttributeNames} from '../schema/expression.js';
 import {buildSchemaIndex, type ObjectDefinitionNode, type RuleNode} from '../schema/navigation.js';
 import {
@@ -457,7 +457,7 @@ export type ExpressionToCheck = {pointer: string; expression: string; label?: st
  * failure is an error carrying the server's message; a failed call throws (GraphError) for the caller to show.
  */
 export async function validateWithServer(
-	graph: GraphClient,
+	graph: Pick<SchemaStore, 'parseExpression'>,
 	servicePrincipalId: string,
 	jobId: string,
 	expressions: ExpressionToCheck[],

@@ -10,12 +10,11 @@
  * procedure does.
  */
 import {describeError, UserError} from '../errors.js';
-import type {GraphClient} from '../graph/client.js';
-import {GraphError} from '../graph/errors.js';
 import {decodeSchemaBytes, parseSchemaText} from '../schema/load.js';
 import {escapePointerSegment} from '../schema/pointer.js';
 import type {SynchronizationSchema} from '../schema/types.js';
 import {saveBackup} from './backups.js';
+import {type SchemaStore, storeAnswered} from './store.js';
 import {compactJson, isPlainObject, type JsonObject, jsonEqual, withoutServerFields} from './json.js';
 import {buildPlan, type Plan} from './plan.js';
 
@@ -94,7 +93,7 @@ export class VerifyUnavailableError extends UserError {
 export type WriteResult = {backupPath: string; newVersion: string | null};
 
 export type WriteOptions = {
-	graph: GraphClient;
+	graph: SchemaStore;
 	servicePrincipalId: string;
 	jobId: string;
 	/** For the backup's file name. */
@@ -233,7 +232,7 @@ async function failedWrite(
 	}
 	if (unchanged) {
 		// Without an answer, the request might still be in the service's queue: say so.
-		const answered = error instanceof GraphError;
+		const answered = storeAnswered(error);
 		const next = answered ? 'fix the cause, then write again' : 'reload in a minute to make sure it did not land late, then write again';
 		return new WriteFailedError(
 			`The write failed (${cause}). Reading the schema back shows it unchanged, so nothing was applied; the live schema is backed up at ${backupPath}. Nothing was retried: ${next}.`,

@@ -11,12 +11,13 @@ import type {AuthMethod} from '../auth/methods.js';
 import {createMsalNetworkModule, rewriteHostsTo, type UrlRewrite} from '../auth/network.js';
 import {PublicClientAuth} from '../auth/public-client.js';
 import type {AuthProvider} from '../auth/types.js';
-import type {SharedOptions} from '../commands/options.js';
+import type {SharedOptions} from './shared-options.js';
 import {UsageError} from '../errors.js';
 import {type ApiVersion, GraphClient, type RetryNotice} from '../graph/client.js';
 import type {RequestLog} from '../graph/request-log.js';
 import {createTransport} from '../graph/transport.js';
 import {tokenCachePath} from '../paths.js';
+import {registeredDemoTenant, type StartDemoTenant} from './demo.js';
 
 /** "Microsoft Graph Command Line Tools": a public client that can be consented to in any tenant. */
 export const defaultClientId = '14d82eec-204b-4c2f-b7e8-296a70dab67e';
@@ -47,6 +48,8 @@ export type ConnectionOptions = {
 	requestLog?: RequestLog;
 	/** Demo only: how soon the simulated user approves the device code or completes the browser sign-in. */
 	demoApproveAfterMs?: number;
+	/** Demo only: starts the in-process demo tenant (default: the one the entry point registered). */
+	startDemo?: StartDemoTenant;
 	onRetry?: (notice: RetryNotice) => void;
 	userAgent?: string;
 	/** Where credentials come from (AZURE_*); default process.env. */
@@ -149,16 +152,17 @@ export async function connect(options: ConnectionOptions): Promise<Connection> {
 	let playBrowser: ((url: string) => void) | undefined;
 	if (options.demo) {
 		if (!options.graphUrl) {
-			const {startSimulator} = await import('../simulator/index.js');
-			const simulator = await startSimulator({autoApproveDeviceCodeMs: options.demoApproveAfterMs ?? 1500});
-			graphUrl = simulator.url;
-			close = () => simulator.close();
+			const start = options.startDemo ?? registeredDemoTenant();
+			if (!start) throw new UsageError('The built-in demo tenant is not available here: start one with `provisioning-explorer demo-server` and pass --graph-url.');
+			const approveAfterMs = options.demoApproveAfterMs ?? 1500;
+			const demo = await start({approveAfterMs});
+			graphUrl = demo.url;
+			close = () => demo.close();
 			// As if an admin had uploaded the certificate to the demo app's registration.
-			if (appOnly?.credential.kind === 'certificate') simulator.identity.registerClientCertificate(appOnly.credential.certificate);
+			if (appOnly?.credential.kind === 'certificate') demo.registerClientCertificate(appOnly.credential.certificate);
 			// The simulated user completes a browser sign-in too, as it approves device codes.
-			const {completeDemoBrowserSignIn} = await import('../simulator/browser.js');
 			playBrowser = (url) => {
-				const timer = setTimeout(() => void completeDemoBrowserSignIn(url).catch(() => {}), options.demoApproveAfterMs ?? 1500);
+				const timer = setTimeout(() => void demo.completeBrowserSignIn(url).catch(() => {}), approveAfterMs);
 				timer.unref();
 			};
 		}

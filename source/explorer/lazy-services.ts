@@ -3,7 +3,7 @@
  * first use, i.e. after the explorer's first frame is on screen.
  */
 import {resolve} from 'node:path';
-import type {SharedOptions} from '../commands/options.js';
+import type {SharedOptions} from './shared-options.js';
 import type {RetryNotice} from '../graph/client.js';
 import {RequestLog} from '../graph/request-log.js';
 import type {Connection} from './connect.js';

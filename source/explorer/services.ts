@@ -1,54 +1,18 @@
+import type {AccountDescription, SignedIn, SignInPrompt} from '../auth/types.js';
 import type {Problem, WriteOptions, WriteResult} from '../edit/index.js';
 import type {RetryNotice} from '../graph/client.js';
 import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 
-/** What the device-code sign-in asks the user to do. */
-export type DeviceCodeInstruction = {
-	kind?: 'deviceCode';
-	verificationUri: string;
-	userCode: string;
-	/** Epoch milliseconds. */
-	expiresAt: number;
-	/** Why the saved sign-in could not be used (e.g. it was revoked), when that is why we ask. */
-	reason?: string;
-};
-
-/** Browser sign-in: open `url`; the sign-in page then redirects to http://localhost:`redirectPort`. */
-export type BrowserSignInInstruction = {
-	kind: 'browser';
-	url: string;
-	/** Over SSH, forward it: ssh -L PORT:127.0.0.1:PORT host. */
-	redirectPort: number;
-	reason?: string;
-};
-
-/** What the sign-in screen shows while it waits for the user. */
-export type SignInPrompt = DeviceCodeInstruction | BrowserSignInInstruction;
-/** The sign-in prompt under its first name, still used by the UI state. */
-export type DeviceCodePrompt = SignInPrompt;
-
-/** Who is signed in, for `whoami` and the TUI. Never holds a token. */
-export type AccountDescription = {
-	kind: 'user' | 'app';
-	/** The user's sign-in name, or the app's client id. */
-	account: string;
-	tenantId: string;
-	/** e.g. "Global (commercial, GCC)". */
-	cloud: string;
-	clientId: string;
-	/** e.g. "device code", "client certificate". */
-	method: string;
-	/** Permissions the current token grants, without the resource prefix. */
-	scopes: string[];
-	/** When the current access token expires (epoch milliseconds). */
-	expiresAt?: number;
-	/** The token cache file, or undefined when tokens are kept in memory only. */
-	tokenCachePath?: string;
-};
+export type {
+	AccountDescription,
+	BrowserSignInInstruction,
+	DeviceCodeInstruction,
+	DeviceCodePrompt,
+	SignedIn,
+	SignInPrompt,
+} from '../auth/types.js';
 
 export type {RetryNotice};
-
-export type SignedIn = {account: string; tenant: string};
 
 /** A service principal that has at least one provisioning job. */
 export type AppSummary = {

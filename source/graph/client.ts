@@ -4,10 +4,11 @@
  * (capped) and announced before the wait, Graph errors turned into typed GraphErrors. A PUT is
  * repeated only when it certainly was not applied (throttled, or never reached the server).
  */
+import type {ParseExpressionResult, SchemaStore} from '../edit/store.js';
 import {randomUUID} from 'node:crypto';
 import got, {type Got, HTTPError, RequestError} from 'got';
 import {UserError} from '../errors.js';
-import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob} from '../schema/types.js';
+import type {ServicePrincipal, SynchronizationJob} from '../schema/types.js';
 import {GraphError, pathTemplate} from './errors.js';
 import {httpTimeouts} from './transport.js';
 
@@ -32,13 +33,7 @@ export type GraphClientOptions = {
 };
 
 /** POST …/schema/parseExpression's answer (parseExpressionResponse). */
-export type ParseExpressionResult = {
-	error?: {code?: string; message?: string} | null;
-	evaluationResult?: string[] | null;
-	evaluationSucceeded?: boolean;
-	parsedExpression?: AttributeMappingSource | null;
-	parsingSucceeded?: boolean;
-};
+export type {ParseExpressionResult} from '../edit/store.js';
 
 export type FunctionSchema = {name: string; parameters?: Array<{name: string; required?: boolean; type?: string; allowMultipleOccurrences?: boolean}>};
 export type FilterOperatorSchema = {name: string; arity?: string; multivaluedComparisonType?: string; supportedAttributeTypes?: string[]};
@@ -129,7 +124,7 @@ function toGraphError(error: unknown, method: string, url: string): unknown {
 const throttledRetries = 8;
 const otherRetries = 4;
 
-export class GraphClient {
+export class GraphClient implements SchemaStore {
 	private readonly http: Got;
 	private readonly base: string;
 

@@ -469,7 +469,7 @@ function wrapDetails(lines: readonly string[], width: number): string[] {
 		const indent = fieldMatch && fieldMatch[1]!.length === labelWidth + 1 ? ' '.repeat(labelWidth + 1) : (/^ */.exec(line)?.[0] ?? '');
 		const head = fieldMatch && fieldMatch[1]!.length === labelWidth + 1 ? fieldMatch[1]! : indent;
 		const body = line.slice(head.length);
-		wrap(body, Math.max(10, width - indent.length)).forEach((part, index) => result.push((index === 0 ? head : indent) + part));
+		for (const [index, part] of wrap(body, Math.max(10, width - indent.length)).entries()) result.push((index === 0 ? head : indent) + part);
 	}
 	return result;
 }

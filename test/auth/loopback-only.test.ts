@@ -2,6 +2,7 @@
  * Demo mode never leaves the machine: every sign-in way and a Graph call, with the demo tenant
  * started in-process as `--demo` does, while every TCP connection this process opens is recorded.
  */
+import {startDemoTenant} from '../../source/simulator/demo-tenant.js';
 import {Socket} from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {connect, type ConnectionOptions} from '../../source/explorer/connect.js';
@@ -35,7 +36,7 @@ afterAll(() => {
 const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
 
 async function demoSession(options: Partial<ConnectionOptions>): Promise<void> {
-	const connection = await connect({demo: true, apiVersion: 'beta', demoApproveAfterMs: 50, env: {}, ...options});
+	const connection = await connect({demo: true, apiVersion: 'beta', demoApproveAfterMs: 50, env: {}, startDemo: startDemoTenant, ...options});
 	try {
 		await connection.auth.signIn({onPrompt: () => {}, signal: new AbortController().signal});
 		expect((await connection.graph.listJobs(cloudSyncServicePrincipalId)).length).toBeGreaterThan(0);
