@@ -1,0 +1,28 @@
+/** The Ink the tests run is the patched one the bundle runs (patches/ applied at npm install). */
+import {readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {dirname, join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+
+const require = createRequire(import.meta.url);
+const inkBuild = dirname(require.resolve('ink'));
+
+describe('patches applied at install', () => {
+	it("Ink's incremental renderer rewinds over a trailing newline and skips unchanged lines in one move", () => {
+		const logUpdate = readFileSync(join(inkBuild, 'log-update.js'), 'utf8');
+		expect(logUpdate).toContain("previousOutput.endsWith('\\n') ? previousVisible : previousVisible - 1");
+		expect(logUpdate).toContain('skippedLines');
+	});
+
+	it("Ink's clear() forgets the erased frame", () => {
+		expect(readFileSync(join(inkBuild, 'ink.js'), 'utf8')).toContain("this.lastOutput = '';\n            this.lastOutputToRender = '';");
+	});
+
+	it('yoga loads its WebAssembly without fetch()', () => {
+		// The package's exports hide the file: find it beside its package.json.
+		const entry = require.resolve('yoga-layout', {paths: [inkBuild]});
+		const yogaRoot = entry.slice(0, entry.lastIndexOf(`${join('node_modules', 'yoga-layout')}`) + join('node_modules', 'yoga-layout').length);
+		const yoga = readFileSync(join(yogaRoot, 'dist/binaries/yoga-wasm-base64-esm.js'), 'utf8');
+		expect(yoga).not.toContain('"function"!=typeof fetch');
+	});
+});
