@@ -170,4 +170,18 @@ describe('editing in $EDITOR', () => {
 		expect(session.screenLines()[0]).toMatch(/contoso\.com \(demo\)/); // the frame was redrawn whole after the editor
 		session.kill();
 	});
+
+	it('picks the second item of a short menu when ↓ and Enter arrive in one write', async () => {
+		const session = explorer([], {columns: 120, rows: 30});
+		await openContosoSchema(session);
+		session.write(KEY.enter + KEY.enter);
+		await session.waitForText('1/136');
+		session.write('f');
+		await session.waitForText('flowType of AccountEnabled');
+		// One read: the arrow's escape sequence and the Enter together, as over SSH.
+		session.write(`${KEY.down}${KEY.enter}`);
+		const changed = await session.waitForText('1 pending');
+		expect(changed).toContain('AccountEnabled: flowType Always → ObjectAddOnly');
+		session.kill();
+	});
 });
