@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 async function start(): Promise<Connection> {
-	simulator = await startSimulator({autoApproveDeviceCodeMs: -1});
+	simulator = await startSimulator({autoApproveDeviceCodeMs: -1, deviceCodeIntervalSeconds: 1});
 	connection = await connectTo(simulator);
 	return connection;
 }
