@@ -251,13 +251,22 @@ export class GraphClient {
 		return items;
 	}
 
-	listServicePrincipals(query: {filter?: string; search?: string; select?: string[]; top?: number}, signal?: AbortSignal) {
+	/**
+	 * Every service principal matching the query, all pages. $search, ne, not and $orderby are advanced queries
+	 * on directory objects: they get ConsistencyLevel: eventual (and $count=true, which ne, not and $orderby need).
+	 */
+	listServicePrincipals(query: {filter?: string; search?: string; select?: string[]; orderBy?: string; top?: number}, signal?: AbortSignal) {
 		const parameters = new URLSearchParams();
 		if (query.filter) parameters.set('$filter', query.filter);
 		if (query.search) parameters.set('$search', `"displayName:${query.search.replace(/"/g, '')}"`);
 		if (query.select) parameters.set('$select', query.select.join(','));
+		if (query.orderBy) parameters.set('$orderby', query.orderBy);
+		// Outside string literals ('…', quotes doubled), the operators ne and not make an advanced query.
+		const filterOperators = (query.filter ?? '').replace(/'(?:[^']|'')*'/g, "''");
+		const needsCount = Boolean(query.orderBy) || /\b(ne|not)\b/i.test(filterOperators);
+		if (needsCount) parameters.set('$count', 'true');
 		parameters.set('$top', String(query.top ?? 999));
-		const headers = query.search ? {consistencylevel: 'eventual'} : undefined;
+		const headers = query.search || needsCount ? {consistencylevel: 'eventual'} : undefined;
 		return this.getAll<ServicePrincipal>(this.url(`/servicePrincipals?${parameters.toString()}`), signal, headers);
 	}
 

@@ -188,13 +188,24 @@ function listServicePrincipals(context: RequestContext, apiVersion: GraphApiVers
 			"Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
 		);
 	}
-	if (countRequested && !eventual) return graphError(context, 400, 'Request_BadRequest', '$count is not currently supported.');
+	// Without ConsistencyLevel: eventual, $count=true is ignored (no @odata.count), as Graph does for directory objects.
+	const advanced = eventual && countRequested;
 	const top = parseTop(query.get('$top'));
 	const select = selectText === null ? undefined : parseSelect(selectText, servicePrincipalProperties(tenant), servicePrincipalType);
 	let matches = tenant.servicePrincipals as unknown as Record<string, unknown>[];
-	if (filterText !== null) matches = matches.filter(parseFilter(filterText));
+	if (filterText !== null) matches = matches.filter(parseFilter(filterText, advanced));
 	if (searchText !== null) matches = matches.filter(parseSearch(searchText.trim()));
-	if (orderByText !== null) matches = [...matches].sort(parseOrderBy(orderByText));
+	if (orderByText !== null) {
+		if (!advanced) {
+			return graphError(
+				context,
+				400,
+				'Request_UnsupportedQuery',
+				"$orderby on servicePrincipals needs the advanced query capabilities ('ConsistencyLevel: eventual' header and $count=true).",
+			);
+		}
+		matches = [...matches].sort(parseOrderBy(orderByText));
+	}
 
 	const fingerprint = JSON.stringify([filterText, searchText, selectText, orderByText, top]);
 	const skipToken = query.get('$skiptoken');
@@ -203,12 +214,13 @@ function listServicePrincipals(context: RequestContext, apiVersion: GraphApiVers
 	const body: Record<string, unknown> = {
 		'@odata.context': `${metadataUrl(apiVersion)}#servicePrincipals${select ? `(${select.join(',')})` : ''}`,
 	};
-	if (countRequested && offset === 0) body['@odata.count'] = matches.length;
+	if (countRequested && eventual && offset === 0) body['@odata.count'] = matches.length;
 	if (offset + top < matches.length) {
 		const next = new URLSearchParams();
 		for (const [key, value] of query) if (key !== '$skiptoken') next.append(key, value);
 		next.set('$skiptoken', encodeSkipToken(offset + top, fingerprint));
-		body['@odata.nextLink'] = `${context.baseUrl}/${apiVersion}/servicePrincipals?${next.toString().replace(/\+/g, '%20')}`;
+		// Graph writes the option names as is ($top, $skiptoken), as in its paging documentation.
+		body['@odata.nextLink'] = `${context.baseUrl}/${apiVersion}/servicePrincipals?${next.toString().replace(/\+/g, '%20').replace(/%24/g, '$')}`;
 	}
 	body.value = page.map((each) => pickProperties(each, select));
 	return jsonResponse(200, body);
