@@ -106,6 +106,11 @@ describe('identity provider', () => {
 		expect((again.json() as OAuthError).error).toBe('invalid_grant');
 	});
 
+	it('asks for a shorter poll interval when a test sets deviceCodeIntervalSeconds', async () => {
+		await start({autoApproveDeviceCodeMs: -1, deviceCodeIntervalSeconds: 1});
+		expect(await requestDeviceCode()).toMatchObject({interval: 1});
+	});
+
 	it('approves through the /_simulator/approve control route', async () => {
 		await start();
 		const code = await requestDeviceCode();
