@@ -7,6 +7,7 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {Connection} from '../../source/explorer/connect.js';
 import type {RetryNotice} from '../../source/graph/client.js';
+import {describeError} from '../../source/errors.js';
 import {GraphError} from '../../source/graph/errors.js';
 import {cloudSyncProvisioningJobId, cloudSyncServicePrincipalId, type Simulator, startSimulator} from '../../source/simulator/index.js';
 import {connectTo} from '../auth/helpers.js';
@@ -197,6 +198,25 @@ describe('what the user is told', () => {
 	it('403 on listing apps names Application.Read.All', async () => {
 		await signedIn({consent: ['Synchronization.ReadWrite.All']});
 		await expect(connection.graph.listServicePrincipals({})).rejects.toThrow('This needs the Application.Read.All permission');
+	});
+
+	it('every Graph request carries its own client-request-id, and the shared error formatter shows the support ids', async () => {
+		await signedIn();
+		simulator.requests.length = 0;
+		await connection.graph.listJobs(cloudSyncServicePrincipalId);
+		await connection.graph.getSchemaBytes(cloudSyncServicePrincipalId, cloudSyncProvisioningJobId);
+		simulator.faults.add({method: 'GET', path: jobsPath, status: 400, times: 1});
+		const failure = await connection.graph.listJobs(cloudSyncServicePrincipalId).catch((error: unknown) => error);
+		const graphRequests = simulator.requests.filter((request) => /^\/(beta|v1\.0)\//.test(request.path));
+		expect(graphRequests).toHaveLength(3);
+		const ids = graphRequests.map((request) => request.headers['client-request-id']);
+		for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+		expect(new Set(ids).size).toBe(3);
+		// What the explorer's notice and the commands' stderr show: describeError, one line, ids at the end.
+		const shown = describeError(failure);
+		expect(shown).toContain(`request-id ${graphRequests[2]!.requestId}`);
+		expect(shown).toContain(`client-request-id ${ids[2]}`);
+		expect(shown).toMatch(/, date \d{4}-\d\d-\d\dT[\d:]+\]$/);
 	});
 
 	it('404 says which id was not found', async () => {
