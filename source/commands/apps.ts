@@ -10,9 +10,11 @@ export const appsHelp = `Usage: provisioning-explorer apps [--search TEXT] [--js
 
 Lists the apps (service principals) that have provisioning jobs: name, worst job status, number of
 jobs, object id and appId. Graph has no filter for "has provisioning", so every service principal is
-asked for its jobs, a few at a time.
+asked for its jobs, a few at a time. Apps whose jobs Graph will not show this account (a missing
+permission or directory role) are listed as "no access".
 
-  --search TEXT  only apps whose display name matches TEXT (Graph $search on displayName)
+  --search TEXT  only apps with a word in their display name that starts with TEXT (Graph's $search
+                 matches word starts: "work" finds Workday, "day" does not)
 ${jsonHelp}
 
 ${sharedHelp}
