@@ -21,8 +21,9 @@ import type {GraphClient} from '../graph/client.js';
 import {SchemaFileError} from '../schema/load.js';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import type {ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
+import {expressionCheckSkippedReason} from '../explorer/expression-check.js';
 import type {SharedOptions} from './options.js';
-import {blockingProblems, review} from '../edit/review.js';
+import {blockingProblems, changedExpressions, review} from '../edit/review.js';
 import {formatChanges, formatPlanText, pluralize, planJson} from '../edit/plan-text.js';
 import {colorEnabled, createProgress, paint, writeJson} from './output.js';
 
@@ -40,6 +41,8 @@ export type WriteFlowSettings = {
 	json: boolean;
 	/** Why the confirmation cannot be typed even on a terminal (e.g. standard input carried the file). */
 	noPromptReason?: string;
+	/** --read-only (with --dry-run): Graph's parseExpression needs Synchronization.ReadWrite.All, so it is skipped. */
+	readOnly?: boolean;
 };
 
 /** The write options from parsed values; refuses --read-only for a real write before anyone signs in. */
@@ -50,7 +53,7 @@ export function readWriteSettings(values: Record<string, unknown>, shared: Share
 	}
 	const backupDirectory = values['backup-dir'] as string | undefined;
 	if (backupDirectory === '') throw new UsageError('--backup-dir needs a folder.');
-	return {yes: Boolean(values.yes), dryRun, backupDirectory, json: Boolean(values.json)};
+	return {yes: Boolean(values.yes), dryRun, backupDirectory, json: Boolean(values.json), readOnly: shared.readOnly};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -175,9 +178,13 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	process.stderr.write(`${out.join('\n')}\n`);
 
 	// The shared review step: local checks, then Graph's own parser for the expressions that are new; what is sent
-	// carries Graph's own parse trees for those expressions, not hand-built ones.
-	const reviewed = await review({live, document, changedPointers: request.changedPointers}, (expressions, parsed) =>
-		validateWithServer(graph, servicePrincipal.id, job.id, expressions, undefined, parsed),
+	// carries Graph's own parse trees for those expressions, not hand-built ones. Under --read-only the parser is not
+	// asked (it needs Synchronization.ReadWrite.All), and the reason is printed.
+	if (settings.readOnly && changedExpressions(live, document).length > 0) process.stderr.write(`${expressionCheckSkippedReason}
+`);
+	const reviewed = await review(
+		{live, document, changedPointers: request.changedPointers},
+		settings.readOnly ? undefined : (expressions, parsed) => validateWithServer(graph, servicePrincipal.id, job.id, expressions, undefined, parsed),
 	);
 	const {problems, body: toSend} = reviewed;
 	const errors = blockingProblems(reviewed);

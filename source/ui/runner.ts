@@ -7,6 +7,7 @@ import {resolve} from 'node:path';
 import {DriftError, VerifyMismatchError, WriteFailedError} from '../edit/index.js';
 import {review} from '../edit/review.js';
 import {describeError} from '../errors.js';
+import {skippedCheckNotice} from '../explorer/expression-check.js';
 import {type ExplorerServices, exportFileName} from '../explorer/services.js';
 import type {Action, Message, Task, WriteOutcome} from './state.js';
 import type {Effect} from './update.js';
@@ -137,8 +138,10 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 						services.tenant.listFilterOperators(job.servicePrincipalId, job.jobId),
 					]);
 					send({type: 'metadataLoaded', jobKey: job.jobKey, functions, filterOperators});
-				} catch {
-					// Completion and checks fall back to the documented lists; browsing goes on.
+				} catch (error) {
+					// Completion and checks fall back to the documented lists; browsing goes on (read-only says why, once).
+					const notice = skippedCheckNotice(error);
+					if (notice) done(notice);
 				}
 				return;
 			}
