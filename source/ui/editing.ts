@@ -28,14 +28,15 @@ import {reviewTask} from './plan-view.js';
 import type {Command} from './keymap.js';
 import {filterRows, initialList} from './list.js';
 import {type ChoiceModal, type ClauseDraft, choiceModal, type Modal, type ModalPurpose, type SourceTarget} from './modal.js';
-import {frameRows, scopeEntries} from './rows.js';
+import {scopeEntries} from './rows.js';
+import {frameRows} from './screens/index.js';
 import {
 	type AppState,
 	addTask,
 	type Frame,
 	frameContext,
 	jobTarget,
-	type NodeFrame,
+	type ScopeFrame,
 	push,
 	replaceContext,
 	replaceTop,
@@ -98,26 +99,36 @@ function selectedIndex(frame: Frame): number | undefined {
 }
 
 function selectedAttributeMapping(frame: Frame): AttributeMappingNode | undefined {
-	if (frame.kind === 'attributeMapping') return frame.node as AttributeMappingNode;
+	if (frame.kind === 'attributeMapping') return frame.node;
 	if (frame.kind === 'objectMapping') {
 		const index = selectedIndex(frame);
-		return index === undefined ? undefined : (frame.node as ObjectMappingNode).attributeMappings[index];
+		return index === undefined ? undefined : frame.node.attributeMappings[index];
 	}
 	return undefined;
 }
 
 function selectedObjectMapping(frame: Frame): ObjectMappingNode | undefined {
-	if (frame.kind === 'objectMapping' || frame.kind === 'scope') return frame.node as ObjectMappingNode;
-	if (frame.kind === 'attributeMapping') return (frame.node as AttributeMappingNode).parent;
+	if (frame.kind === 'objectMapping' || frame.kind === 'scope') return frame.node;
+	if (frame.kind === 'attributeMapping') return frame.node.parent;
 	if (frame.kind === 'rule') {
 		const index = selectedIndex(frame);
-		return index === undefined ? undefined : (frame.node as {objectMappings: readonly ObjectMappingNode[]}).objectMappings[index];
+		return index === undefined ? undefined : frame.node.objectMappings[index];
 	}
 	return undefined;
 }
 
 function nodeAt(context: SchemaContext, pointer: string): SchemaNode | undefined {
 	return context.index.nodeAt(pointer);
+}
+
+function objectMappingAt(context: SchemaContext, pointer: string): ObjectMappingNode | undefined {
+	const node = nodeAt(context, pointer);
+	return node?.kind === 'objectMapping' ? node : undefined;
+}
+
+function attributeMappingAt(context: SchemaContext, pointer: string): AttributeMappingNode | undefined {
+	const node = nodeAt(context, pointer);
+	return node?.kind === 'attributeMapping' ? node : undefined;
 }
 
 /** Applies one edit to the working copy and shows the result everywhere; a refused edit changes nothing. */
@@ -149,18 +160,18 @@ function sourceChoice(target: SourceTarget, current?: string): ChoiceModal {
 }
 
 function sourceObjectAttributes(context: SchemaContext, objectMappingPointer: string): string[] {
-	const objectMapping = nodeAt(context, objectMappingPointer) as ObjectMappingNode | undefined;
+	const objectMapping = objectMappingAt(context, objectMappingPointer);
 	return objectMapping?.sourceObject?.attributes.map((attribute) => attribute.attribute.name) ?? [];
 }
 
 function objectMappingPointerOf(target: SourceTarget, context: SchemaContext): string {
 	if (target.kind === 'new') return target.objectMappingPointer;
-	return (nodeAt(context, target.pointer) as AttributeMappingNode | undefined)?.parent.pointer ?? '';
+	return attributeMappingAt(context, target.pointer)?.parent.pointer ?? '';
 }
 
 function sourcePrompt(context: SchemaContext, target: SourceTarget, sourceKindChosen: 'Attribute' | 'Constant' | 'Expression'): Modal {
 	const attributes = sourceObjectAttributes(context, objectMappingPointerOf(target, context));
-	const mapping = target.kind === 'existing' ? (nodeAt(context, target.pointer) as AttributeMappingNode | undefined)?.mapping : undefined;
+	const mapping = target.kind === 'existing' ? attributeMappingAt(context, target.pointer)?.mapping : undefined;
 	const current = mapping?.source;
 	const purpose: ModalPurpose = {kind: 'source-value', target, sourceKind: sourceKindChosen};
 	if (sourceKindChosen === 'Attribute') {
@@ -197,7 +208,7 @@ function applySource(state: AppState, context: SchemaContext, target: SourceTarg
 	// The cursor goes to the new row, so the admin sees what was added (marked +).
 	const frame = topFrame(added);
 	if (added.message?.kind === 'error' || frame.kind !== 'objectMapping' || frame.node.pointer !== target.objectMappingPointer) return added;
-	const index = (frame.node as ObjectMappingNode).attributeMappings.findIndex((mapping) => mapping.mapping.targetAttributeName === target.targetAttributeName);
+	const index = frame.node.attributeMappings.findIndex((mapping) => mapping.mapping.targetAttributeName === target.targetAttributeName);
 	if (index < 0) return added;
 	return withFittedWindow(replaceTop(added, {...frame, list: {...frame.list, filter: '', filtering: false, cursor: index, offset: index}}));
 }
@@ -220,8 +231,8 @@ function applyClause(state: AppState, context: SchemaContext, draft: ClauseDraft
 	return applyEdit(state, context, (document) => addScopingClause(document, draft.objectMappingPointer, draft.set, draft.groupIndex, clause));
 }
 
-function startClause(state: AppState, frame: NodeFrame, mode: 'add' | 'edit'): AppState {
-	const node = frame.node as ObjectMappingNode;
+function startClause(state: AppState, frame: ScopeFrame, mode: 'add' | 'edit'): AppState {
+	const node = frame.node;
 	const entries = scopeEntries(node);
 	const entry = entries[selectedIndex(frame) ?? -1];
 	if (mode === 'edit' && !entry?.clausePointer) return info(state, 'Select a clause first.');
@@ -294,7 +305,7 @@ export function handleEditCommand(state: AppState, frame: Frame, command: Comman
 				return undo(state, context, edit.id);
 			}
 			if (frame.kind === 'scope') {
-				const entry = scopeEntries(frame.node as ObjectMappingNode)[selectedIndex(frame) ?? -1];
+				const entry = scopeEntries(frame.node)[selectedIndex(frame) ?? -1];
 				if (!entry?.clausePointer) return info(state, 'Select a clause first.');
 				return {
 					...state,
@@ -472,7 +483,7 @@ export function submitModal(state: AppState, modal: Modal, value: string, contex
 			return applyEdit(state, context, (document) => editAttributeMappingField(document, purpose.pointer, 'matchingPriority', priority));
 		}
 		case 'add-target': {
-			const objectMapping = nodeAt(context, purpose.objectMappingPointer) as ObjectMappingNode | undefined;
+			const objectMapping = objectMappingAt(context, purpose.objectMappingPointer);
 			const existing = objectMapping?.attributeMappings.find((mapping) => mapping.mapping.targetAttributeName === value);
 			if (existing && modal.kind === 'choice') {
 				// Refused when picked, not after the source is chosen: the choice stays open for another target.

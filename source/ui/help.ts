@@ -3,24 +3,9 @@
  * the keys do there. A long help scrolls like any text view and shows its position.
  */
 import {helpBindings} from './keymap.js';
+import {frameTitle} from './screens/index.js';
 import {type AppState, availableCommands, type Frame, topFrame} from './state.js';
 
-export const titles: Record<Frame['kind'], string> = {
-	signIn: 'Sign in',
-	apps: 'Apps with provisioning',
-	jobs: 'Provisioning jobs',
-	schema: 'Schema',
-	rule: 'Object mappings',
-	objectMapping: 'Attribute mappings',
-	attributeMapping: 'Attribute mapping',
-	directory: 'Objects',
-	object: 'Attribute definitions',
-	attribute: 'Attribute definition',
-	scope: 'Scoping filter',
-	changes: 'Pending changes',
-	backups: 'Backups of this job',
-	plan: 'Plan',
-};
 
 export type HelpLine = {text: string; bold?: boolean; dim?: boolean};
 
@@ -30,7 +15,7 @@ export function helpLines(state: Pick<AppState, 'stack' | 'readOnly'>): HelpLine
 	const frame = topFrame(state as AppState);
 	const cached = helpCache.get(frame);
 	if (cached && cached.readOnly === state.readOnly) return cached.lines;
-	const lines: HelpLine[] = [{text: `Keys on this screen (${titles[frame.kind]})`, bold: true}];
+	const lines: HelpLine[] = [{text: `Keys on this screen (${frameTitle(frame)})`, bold: true}];
 	const commands = availableCommands(frame, state.readOnly);
 	for (const binding of helpBindings(commands)) lines.push({text: `  ${binding.label.padEnd(10)} ${binding.help}`});
 	if (state.readOnly) lines.push({text: '  Read-only session: editing and writing keys are off.', dim: true});

@@ -18,10 +18,10 @@ import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import type {FilterClause, SynchronizationJob} from '../schema/types.js';
 import type {SchemaContext} from './context.js';
 import type {Row} from './list.js';
-import type {Frame, NodeFrame} from './state.js';
-import {cellWidth, type ColumnSpec, wrap} from './text.js';
+import type {Frame, } from './state.js';
+import {cellWidth, wrap} from './text.js';
 
-function row(key: string, index: number, cells: string[]): Row {
+export function row(key: string, index: number, cells: string[]): Row {
 	const safe = cells.map((cell) => clean(cell));
 	return {key, index, cells: safe, search: safe.join(' ').toLowerCase()};
 }
@@ -29,7 +29,7 @@ function row(key: string, index: number, cells: string[]): Row {
 const rowCaches = new Map<Frame['kind'], WeakMap<object, readonly Row[]>>();
 
 /** Rows per screen kind and data object: two screens of one node (a mapping and its scope) list different rows. */
-function memo(kind: Frame['kind'], key: object | undefined, build: () => Row[]): readonly Row[] {
+export function memo(kind: Frame['kind'], key: object | undefined, build: () => Row[]): readonly Row[] {
 	if (!key) return [];
 	let cache = rowCaches.get(kind);
 	if (!cache) {
@@ -53,7 +53,7 @@ function shortTime(value: unknown): string {
 	return value.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z');
 }
 
-function appRows(apps: readonly AppSummary[]): Row[] {
+export function appRows(apps: readonly AppSummary[]): Row[] {
 	return apps.map(({servicePrincipal: sp, jobs}, index) => {
 		const worst = jobs.map((job) => job.status?.code ?? 'Unknown');
 		return row(sp.id, index, [sp.displayName ?? '(no name)', String(jobs.length), worstOf(worst), sp.appId ?? '']);
@@ -65,7 +65,7 @@ function worstOf(codes: string[]): string {
 	return codes.reduce((worst, code) => (severity.indexOf(code) > severity.indexOf(worst) || !severity.includes(code) ? code : worst), codes[0] ?? '');
 }
 
-function jobRows(jobs: readonly SynchronizationJob[]): Row[] {
+export function jobRows(jobs: readonly SynchronizationJob[]): Row[] {
 	return jobs.map((job, index) =>
 		row(job.id, index, [
 			job.templateId ?? '',
@@ -77,7 +77,7 @@ function jobRows(jobs: readonly SynchronizationJob[]): Row[] {
 	);
 }
 
-function schemaRootRows(index: SchemaIndex): Row[] {
+export function schemaRootRows(index: SchemaIndex): Row[] {
 	const rules = index.rules.map((node, position) =>
 		row(`rule:${node.pointer}`, position, [
 			'Rule',
@@ -97,7 +97,7 @@ function schemaRootRows(index: SchemaIndex): Row[] {
 	return [...rules, ...directories];
 }
 
-function ruleRows(node: RuleNode, context: SchemaContext): Row[] {
+export function ruleRows(node: RuleNode, context: SchemaContext): Row[] {
 	return node.objectMappings.map((mapping, index) =>
 		row(mapping.pointer, index, [
 			marker(context, mapping.pointer) + mapping.label,
@@ -124,7 +124,7 @@ function marker(context: SchemaContext, pointer: string): string {
 	return edits.some((edit) => edit.kind === 'add') ? '+ ' : '~ ';
 }
 
-function objectMappingRows(node: ObjectMappingNode, context: SchemaContext): Row[] {
+export function objectMappingRows(node: ObjectMappingNode, context: SchemaContext): Row[] {
 	return node.attributeMappings.map((mapping, index) =>
 		row(mapping.pointer, index, [
 			marker(context, mapping.pointer) + mapping.mapping.targetAttributeName,
@@ -135,11 +135,11 @@ function objectMappingRows(node: ObjectMappingNode, context: SchemaContext): Row
 	);
 }
 
-function directoryRows(node: DirectoryNode): Row[] {
+export function directoryRows(node: DirectoryNode): Row[] {
 	return node.objects.map((object, index) => row(object.pointer, index, [object.label, `${object.attributes.length} attributes`]));
 }
 
-function objectRows(node: ObjectDefinitionNode): Row[] {
+export function objectRows(node: ObjectDefinitionNode): Row[] {
 	return node.attributes.map((attribute, index) => {
 		const definition = attribute.attribute;
 		const flags = [
@@ -153,106 +153,7 @@ function objectRows(node: ObjectDefinitionNode): Row[] {
 	});
 }
 
-/** The rows a list screen shows, in order. */
-export function frameRows(frame: Frame): readonly Row[] {
-	switch (frame.kind) {
-		case 'apps':
-			return memo(frame.kind, frame.apps, () => appRows(frame.apps ?? []));
-		case 'jobs':
-			return memo(frame.kind, frame.app.jobs, () => jobRows(frame.app.jobs));
-		case 'schema':
-			return memo(frame.kind, frame.context?.index, () => schemaRootRows(frame.context!.index));
-		case 'rule':
-			return memo(frame.kind, frame.node, () => ruleRows(frame.node as RuleNode, frame.context));
-		case 'objectMapping':
-			return memo(frame.kind, frame.node, () => objectMappingRows(frame.node as ObjectMappingNode, frame.context));
-		case 'scope':
-			return memo(frame.kind, frame.node, () => scopeEntries(frame.node as ObjectMappingNode).map((entry, index) => row(`${entry.clausePointer ?? entry.set}:${index}`, index, [entry.group, entry.text])));
-		case 'changes':
-			return memo(frame.kind, frame.context, () => frame.context.working.edits.map((edit, index) => row(String(edit.id), index, [edit.summary])));
-		case 'backups':
-			return memo(frame.kind, frame.backups, () => backupRows(frame.backups ?? []));
-		case 'directory':
-			return memo(frame.kind, frame.node, () => directoryRows(frame.node as DirectoryNode));
-		case 'object':
-			return memo(frame.kind, frame.node, () => objectRows(frame.node as ObjectDefinitionNode));
-		default:
-			return [];
-	}
-}
-
-/** Column titles and proportions per list screen. */
-export function frameColumns(frame: Frame): ColumnSpec[] {
-	switch (frame.kind) {
-		case 'apps':
-			return [
-				{title: 'Application', weight: 3, min: 16, cut: 'middle'},
-				{title: 'Jobs', weight: 0, min: 4, max: 4},
-				{title: 'Status', weight: 0, min: 10, max: 10},
-				{title: 'App id', weight: 1, min: 8, max: 36},
-			];
-		case 'jobs':
-			return [
-				{title: 'Template', weight: 2, min: 14, cut: 'middle'},
-				{title: 'Status', weight: 0, min: 10, max: 10},
-				{title: 'Last run', weight: 0, min: 17, max: 17},
-				{title: 'Schedule', weight: 0, min: 8, max: 8},
-				{title: 'Job id', weight: 3, min: 12, cut: 'middle'},
-			];
-		case 'schema':
-			return [
-				{title: 'Kind', weight: 0, min: 9, max: 9},
-				{title: 'Name', weight: 3, min: 12, cut: 'middle'},
-				{title: 'Details', weight: 3, min: 10},
-				{title: 'Contains', weight: 1, min: 10},
-			];
-		case 'rule':
-			return [
-				{title: 'Object mapping', weight: 3, min: 16, cut: 'middle'},
-				{title: 'Objects', weight: 2, min: 12},
-				{title: 'State', weight: 0, min: 8, max: 8},
-				{title: 'Mappings', weight: 0, min: 8, max: 8},
-			];
-		case 'objectMapping':
-			return [
-				// Source, the long free text, goes last: rows end where their text ends instead of carrying
-				// padding, which is what a moving cursor re-sends over SSH.
-				{title: 'Target attribute', weight: 2, min: 14, max: 30, cut: 'middle'},
-				{title: 'Flow', weight: 0, min: 14, max: 14},
-				{title: 'Match', weight: 0, min: 5, max: 5},
-				{title: 'Source', weight: 5, min: 12},
-			];
-		case 'directory':
-			return [
-				{title: 'Object', weight: 3, min: 12, cut: 'middle'},
-				{title: 'Attributes', weight: 1, min: 12},
-			];
-		case 'object':
-			return [
-				{title: 'Attribute', weight: 3, min: 14, cut: 'middle'},
-				{title: 'Type', weight: 0, min: 9, max: 9},
-				{title: 'Flags', weight: 1, min: 10, max: 24},
-				{title: 'Mutability', weight: 0, min: 10, max: 10},
-			];
-		case 'scope':
-			return [
-				{title: 'Filter group', weight: 1, min: 12, max: 40},
-				{title: 'Clause', weight: 3, min: 20},
-			];
-		case 'changes':
-			return [{title: 'Pending edit (u undoes the last, D the selected one)', weight: 1, min: 20, cut: 'middle'}];
-		case 'backups':
-			return [
-				{title: 'Saved', weight: 0, min: 20, max: 20},
-				{title: 'Version', weight: 1, min: 10},
-				{title: 'File', weight: 2, min: 10, cut: 'middle'},
-			];
-		default:
-			return [{title: 'Field', weight: 0, min: 20, max: 20}, {title: 'Value', weight: 1, min: 10}];
-	}
-}
-
-function backupRows(backups: readonly BackupEntry[]): Row[] {
+export function backupRows(backups: readonly BackupEntry[]): Row[] {
 	return backups.map((backup, index) =>
 		row(backup.path, index, [backup.createdAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'), backup.version ?? '', backup.path]),
 	);
@@ -308,66 +209,6 @@ export function scopeEntries(node: ObjectMappingNode): ScopeEntry[] {
 	return entries;
 }
 
-/** Where Enter on a row of a schema screen leads. */
-export function openRow(frame: Frame, index: number): Omit<NodeFrame, 'id' | 'list'> | undefined {
-	if (frame.kind === 'scope' || frame.kind === 'changes' || frame.kind === 'backups' || frame.kind === 'plan') return undefined;
-	if (frame.kind === 'schema') {
-		const context = frame.context;
-		if (!context) return undefined;
-		const {rules, directories} = context.index;
-		const rule = rules[index];
-		if (rule) return {kind: 'rule', context, node: rule};
-		const directory = directories[index - rules.length];
-		return directory ? {kind: 'directory', context, node: directory} : undefined;
-	}
-	if (frame.kind === 'jobs' || frame.kind === 'apps' || frame.kind === 'signIn') return undefined;
-	const {context} = frame;
-	switch (frame.kind) {
-		case 'rule': {
-			const node = (frame.node as RuleNode).objectMappings[index];
-			return node && {kind: 'objectMapping', context, node};
-		}
-		case 'objectMapping': {
-			const node = (frame.node as ObjectMappingNode).attributeMappings[index];
-			return node && {kind: 'attributeMapping', context, node};
-		}
-		case 'directory': {
-			const node = (frame.node as DirectoryNode).objects[index];
-			return node && {kind: 'object', context, node};
-		}
-		case 'object': {
-			const node = (frame.node as ObjectDefinitionNode).attributes[index];
-			return node && {kind: 'attribute', context, node};
-		}
-		default:
-			return undefined;
-	}
-}
-
-/** The label a frame contributes to the breadcrumb. */
-export function crumb(frame: Frame, sourceLabel: string): string | undefined {
-	switch (frame.kind) {
-		case 'signIn':
-			return undefined;
-		case 'apps':
-			return sourceLabel;
-		case 'jobs':
-			return frame.app.servicePrincipal.displayName ?? frame.app.servicePrincipal.id;
-		case 'schema':
-			return frame.job ? (frame.job.templateId ?? frame.job.id) : sourceLabel;
-		case 'scope':
-			return 'scoping filter';
-		case 'changes':
-			return 'pending changes';
-		case 'backups':
-			return 'backups';
-		case 'plan':
-			return 'plan';
-		default:
-			return frame.node.label;
-	}
-}
-
 const labelWidth = 19;
 function field(label: string, value: string): string {
 	return `${label.padEnd(labelWidth)} ${clean(value)}`;
@@ -396,7 +237,7 @@ function problemLines(problems: readonly Problem[] | undefined): string[] {
 	return ['Problems', ...problems.map((problem) => `  ${problem.severity === 'error' ? '✗' : '!'} ${clean(problem.message)}`), ''];
 }
 
-function attributeMappingLines(node: AttributeMappingNode, context: SchemaContext, columns: number): string[] {
+export function attributeMappingLines(node: AttributeMappingNode, context: SchemaContext, columns: number): string[] {
 	const mapping = node.mapping;
 	const owner = node.parent;
 	const kind = sourceKind(mapping);
@@ -432,7 +273,7 @@ function attributeMappingLines(node: AttributeMappingNode, context: SchemaContex
 	return lines;
 }
 
-function attributeDefinitionLines(node: AttributeDefinitionNode): string[] {
+export function attributeDefinitionLines(node: AttributeDefinitionNode): string[] {
 	const definition = node.attribute;
 	const lines = [
 		field('Attribute', definition.name),
@@ -458,7 +299,7 @@ function attributeDefinitionLines(node: AttributeDefinitionNode): string[] {
 const lineCache = new WeakMap<object, {columns: number; lines: string[]}>();
 
 /** Details wrap instead of being cut: a long value (a pointer's index, a message) goes on under its label. */
-function wrapDetails(lines: readonly string[], width: number): string[] {
+export function wrapDetails(lines: readonly string[], width: number): string[] {
 	const result: string[] = [];
 	for (const line of lines) {
 		if (cellWidth(line) <= width) {
@@ -475,16 +316,10 @@ function wrapDetails(lines: readonly string[], width: number): string[] {
 }
 
 /** The text of a leaf screen, wrapped for the current width; memoised per node and width. */
-export function detailLines(frame: NodeFrame, columns: number): string[] {
-	const node = frame.node as object;
+export function detailText(node: AttributeMappingNode | AttributeDefinitionNode, build: () => string[], columns: number): string[] {
 	const cached = lineCache.get(node);
 	if (cached && cached.columns === columns) return cached.lines;
-	const lines = wrapDetails(
-		frame.kind === 'attributeMapping'
-			? attributeMappingLines(frame.node as AttributeMappingNode, frame.context, columns)
-			: attributeDefinitionLines(frame.node as AttributeDefinitionNode),
-		columns - 2,
-	);
+	const lines = wrapDetails(build(), columns - 2);
 	lineCache.set(node, {columns, lines});
 	return lines;
 }

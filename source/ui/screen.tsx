@@ -5,7 +5,7 @@
 import {Box, Text} from 'ink';
 import {memo, useEffect, useState} from 'react';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
-import {titles, helpLines} from './help.js';
+import {helpLines} from './help.js';
 import {
 	bindingFor,
 	choiceCommands,
@@ -19,15 +19,12 @@ import {
 import {filterRows, type Row} from './list.js';
 import {cursorOf, matchingSuggestions} from './modal.js';
 import {planConfirmCommands, planStatus} from './plan-view.js';
-import {crumb, frameColumns, frameRows} from './rows.js';
+import {crumb, frameColumns, frameRows, frameTitle, isTextFrame, textLines} from './screens/index.js';
 import {
 	type AppState,
 	availableCommands,
-	type Frame,
-	isTextFrame,
 	listViewportRows,
 	type SignInFrame,
-	textLines,
 	topFrame,
 } from './state.js';
 import {cellWidth, type ColumnSpec, formatRow, layoutColumns, truncate, wrap} from './text.js';
@@ -89,19 +86,6 @@ function breadcrumb(state: AppState): string {
 	return clean(parts.join(' › ') || 'provisioning-explorer');
 }
 
-function frameTitle(frame: Frame): string {
-	if (frame.kind === 'plan') {
-		const origin = frame.origin.kind === 'edits' ? 'pending edits' : `${frame.origin.kind} ${clean(frame.origin.label)}`;
-		return `Plan: write ${origin} to ${clean(frame.context.appName)}`;
-	}
-	let title = titles[frame.kind];
-	if (frame.kind === 'objectMapping' || frame.kind === 'scope') {
-		const node = frame.node as {mapping: {sourceObjectName?: string | null; targetObjectName?: string | null}};
-		title = `${title}  ${clean(node.mapping.sourceObjectName || '(none)')} → ${clean(node.mapping.targetObjectName ?? '?')}`;
-	}
-	const pending = 'context' in frame && frame.context ? frame.context.working.edits.length : 0;
-	return pending > 0 && frame.kind !== 'changes' ? `${title}  · ${pending} pending` : title;
-}
 
 /** A message that must be read whole, wrapped over as many lines as it needs. */
 function wrapped(key: string, text: string, width: number, style: Omit<Line, 'key' | 'text'> = {}): Line[] {

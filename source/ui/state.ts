@@ -7,7 +7,15 @@ import type {Operation} from 'fast-json-patch';
 import type {DriftError, Plan, Problem, WriteOptions, WriteStep} from '../edit/index.js';
 import type {ReviewRequest} from '../edit/review.js';
 import type {AppSummary, BackupEntry, DeviceCodePrompt, ExplorerSource, SchemaDownload} from '../explorer/services.js';
-import type {SchemaNode} from '../schema/navigation.js';
+import type {
+	AttributeDefinitionNode,
+	AttributeMappingNode,
+	DirectoryNode,
+	ObjectDefinitionNode,
+	ObjectMappingNode,
+	RuleNode,
+	SchemaNode,
+} from '../schema/navigation.js';
 import type {SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 import type {SchemaContext} from './context.js';
 import {describeError} from '../errors.js';
@@ -18,8 +26,8 @@ import {helpLines} from './help.js';
 import {type Command, filterCommands, helpCommands, type KeyPress, matchCommand} from './keymap.js';
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
 import {insertText, type Modal, modalKey} from './modal.js';
-import {cachedPlanLines, handlePlanKey, openImportPlan} from './plan-view.js';
-import {detailLines, frameRows, openRow} from './rows.js';
+import {handlePlanKey, openImportPlan} from './plan-view.js';
+import {frameRows, isTextFrame, openRow, screenOf, textLines} from './screens/index.js';
 
 export type LoadStatus = 'loading' | 'ready' | 'error';
 
@@ -49,14 +57,42 @@ export type SchemaFrame = FrameBase & {
 	context?: SchemaContext;
 	error?: string;
 	/** After a write: the screens the admin was on (by JSON Pointer), opened again once the job is read back. */
-	reopen?: ReadonlyArray<{kind: NodeFrame['kind']; nodeKind: string; pointer: string; list: ListState}>;
+	reopen?: ReadonlyArray<{kind: NodeFrame['kind']; pointer: string; list: ListState}>;
 };
-/** Screens inside a loaded schema; `node` is a navigation-index node of `context.index`. */
-export type NodeFrame = FrameBase & {
-	kind: 'rule' | 'objectMapping' | 'attributeMapping' | 'directory' | 'object' | 'attribute' | 'scope';
-	context: SchemaContext;
-	node: SchemaNode;
-};
+/** A screen inside a loaded schema, showing one node of `context.index`. */
+type NodeFrameOf<Kind extends string, Node> = FrameBase & {kind: Kind; context: SchemaContext; node: Node};
+export type RuleFrame = NodeFrameOf<'rule', RuleNode>;
+export type ObjectMappingFrame = NodeFrameOf<'objectMapping', ObjectMappingNode>;
+export type AttributeMappingFrame = NodeFrameOf<'attributeMapping', AttributeMappingNode>;
+export type DirectoryFrame = NodeFrameOf<'directory', DirectoryNode>;
+export type ObjectFrame = NodeFrameOf<'object', ObjectDefinitionNode>;
+export type AttributeFrame = NodeFrameOf<'attribute', AttributeDefinitionNode>;
+/** The scoping filter of an object mapping. */
+export type ScopeFrame = NodeFrameOf<'scope', ObjectMappingNode>;
+export type NodeFrame = RuleFrame | ObjectMappingFrame | AttributeMappingFrame | DirectoryFrame | ObjectFrame | AttributeFrame | ScopeFrame;
+
+/**
+ * A screen for `node` of the given kind, or undefined when the node is not of the kind that screen shows (e.g. a
+ * pointer that now leads elsewhere). The one place a navigation node becomes a typed screen.
+ */
+export function nodeFrame(id: number, kind: NodeFrame['kind'], context: SchemaContext, node: SchemaNode, list: ListState): NodeFrame | undefined {
+	const base = {id, context, list};
+	switch (kind) {
+		case 'rule':
+			return node.kind === 'rule' ? {...base, kind, node} : undefined;
+		case 'objectMapping':
+		case 'scope':
+			return node.kind === 'objectMapping' ? {...base, kind, node} : undefined;
+		case 'attributeMapping':
+			return node.kind === 'attributeMapping' ? {...base, kind, node} : undefined;
+		case 'directory':
+			return node.kind === 'directory' ? {...base, kind, node} : undefined;
+		case 'object':
+			return node.kind === 'objectDefinition' ? {...base, kind, node} : undefined;
+		case 'attribute':
+			return node.kind === 'attributeDefinition' ? {...base, kind, node} : undefined;
+	}
+}
 /** The pending edits of a job. */
 export type ChangesFrame = FrameBase & {kind: 'changes'; context: SchemaContext};
 /** Backups of a job, for :restore. */
@@ -200,56 +236,13 @@ export function frameContext(frame: Frame): SchemaContext | undefined {
 	return 'context' in frame ? frame.context : undefined;
 }
 
-const navigation: Command[] = ['up', 'down', 'pageUp', 'pageDown', 'home', 'end'];
 const everywhere: Command[] = ['help', 'quit', 'forceQuit', 'back', 'commandLine'];
-/** Keys of every screen inside a loaded schema. */
-const schemaWide: Command[] = ['export', 'changes', 'undo', 'savePatch', 'plan', 'import'];
-const mappingEdits: Command[] = ['editSource', 'editDefault', 'editFlowType', 'editFlowBehavior', 'editMatching', 'externalEdit', 'removeItem'];
-
-function commandsOf(frame: Frame): Command[] {
-	const list = [...navigation, 'open', 'filter'] as Command[];
-	switch (frame.kind) {
-		case 'signIn':
-			return frame.phase === 'cancelled' || frame.phase === 'error' ? ['retry'] : [];
-		case 'apps':
-			if (frame.status === 'error') return ['retry'];
-			return frame.status === 'ready' ? [...list, 'retry'] : [];
-		case 'jobs':
-			return [...list, 'export'];
-		case 'schema':
-			if (frame.status === 'error') return ['retry'];
-			return frame.status === 'ready' ? [...list, ...schemaWide] : [];
-		case 'rule':
-			return [...list, 'toggleEnabled', 'scope', 'externalEdit', ...schemaWide];
-		case 'objectMapping':
-			return [...list, ...mappingEdits, 'addItem', 'scope', ...schemaWide];
-		case 'attributeMapping':
-			return [...navigation, ...mappingEdits, ...schemaWide];
-		case 'attribute':
-			return [...navigation, ...schemaWide];
-		case 'scope':
-			return [...navigation, 'open', 'addItem', 'removeItem', ...schemaWide];
-		case 'changes':
-			return [...navigation, 'removeItem', 'undo', 'savePatch', 'plan'];
-		case 'backups':
-			return frame.status === 'ready' ? [...navigation, 'open'] : [];
-		case 'plan':
-			return [...navigation, 'retry'];
-		default:
-			return [...list, ...schemaWide];
-	}
-}
 
 /** The commands a screen offers: drives key matching, the footer and `?` help alike. */
 export function availableCommands(frame: Frame, readOnly = false): ReadonlySet<Command> {
-	const commands = new Set<Command>([...everywhere, ...commandsOf(frame)]);
+	const commands = new Set<Command>([...everywhere, ...screenOf(frame).commands(frame)]);
 	if (readOnly) for (const command of writeCommands) commands.delete(command);
 	return commands;
-}
-
-/** Screens whose body is text to scroll rather than rows to pick. */
-export function isTextFrame(frame: Frame): boolean {
-	return frame.kind === 'attributeMapping' || frame.kind === 'attribute' || frame.kind === 'plan';
 }
 
 export function replaceTop(state: AppState, frame: Frame): AppState {
@@ -294,10 +287,15 @@ export function replaceContext(state: AppState, to: SchemaContext): AppState {
 		}
 		if ('node' in frame) {
 			const node = to.index.nodeAt(frame.node.pointer);
-			if (!node || node.kind !== frame.node.kind) break;
-			stack.push({...frame, context: to, node} as Frame);
+			const next = node && nodeFrame(frame.id, frame.kind, to, node, frame.list);
+			if (!next) break;
+			stack.push(next);
+		} else if (frame.kind === 'schema') {
+			stack.push({...frame, context: to});
+		} else if (frame.kind === 'changes' || frame.kind === 'backups' || frame.kind === 'plan') {
+			stack.push({...frame, context: to});
 		} else {
-			stack.push({...frame, context: to} as Frame);
+			stack.push(frame);
 		}
 	}
 	return withFittedWindow({...state, stack});
@@ -329,10 +327,6 @@ function handleFilterKey(state: AppState, frame: Frame, press: KeyPress): AppSta
 	return replaceTop(state, {...frame, list: {...list, filter: list.filter + typed, cursor: 0, offset: 0}});
 }
 
-export function textLines(frame: Frame, columns: number): readonly string[] {
-	if (frame.kind === 'plan') return cachedPlanLines(frame, columns);
-	return detailLines(frame as NodeFrame, columns);
-}
 
 export function applyMove(state: AppState, frame: Frame, move: ListMove): AppState {
 	const viewportRows = listViewportRows(state.viewport);
@@ -381,9 +375,10 @@ export function leavePlan(state: AppState, frame: PlanFrame): AppState {
 	if (frame.status !== 'done') return popped;
 	const schemaIndex = popped.stack.findIndex((candidate) => candidate.kind === 'schema' && candidate.context?.jobKey === frame.context.jobKey);
 	if (schemaIndex === -1) return popped;
-	const schema = popped.stack[schemaIndex] as SchemaFrame;
+	const schema = popped.stack[schemaIndex];
+	if (schema?.kind !== 'schema') return popped;
 	// Back to where the admin was: the screens above the job's root are reopened by pointer once it is read again.
-	const reopen = popped.stack.slice(schemaIndex + 1).flatMap((above) => ('node' in above ? [{kind: above.kind, nodeKind: above.node.kind, pointer: above.node.pointer, list: above.list}] : []));
+	const reopen = popped.stack.slice(schemaIndex + 1).flatMap((above) => ('node' in above ? [{kind: above.kind, pointer: above.node.pointer, list: above.list}] : []));
 	return {
 		...popped,
 		stack: [...popped.stack.slice(0, schemaIndex), {...schema, id: popped.nextId, status: 'loading', context: undefined, list: schema.list, reopen}],
@@ -432,7 +427,8 @@ function openSelected(state: AppState, frame: Frame): AppState {
 	if (frame.kind === 'scope') return handleEditCommand(state, frame, 'open');
 	const target = openRow(frame, row.index);
 	if (!target) return state;
-	return push(state, (id) => ({id, list: initialList, ...target}) as Frame);
+	const opened = nodeFrame(state.nextId, target.kind, target.context, target.node, initialList);
+	return opened ? {...state, stack: [...state.stack, opened], nextId: state.nextId + 1} : state;
 }
 
 function quit(state: AppState): AppState {
@@ -750,8 +746,9 @@ function reopenFrames(state: AppState, context: SchemaContext, frames: NonNullab
 	let next = state;
 	for (const saved of frames) {
 		const node = context.index.nodeAt(saved.pointer);
-		if (!node || node.kind !== saved.nodeKind) break;
-		next = push(next, (id) => ({id, kind: saved.kind, context, node, list: saved.list}) as NodeFrame);
+		const frame = node && nodeFrame(next.nextId, saved.kind, context, node, saved.list);
+		if (!frame) break;
+		next = {...next, stack: [...next.stack, frame], nextId: next.nextId + 1};
 	}
 	return withFittedWindow(next);
 }

@@ -1,0 +1,15 @@
+/** The plan, then the write: a text screen. */
+import {sanitizeForTerminal as clean} from '../../terminal/sanitize.js';
+import {cachedPlanLines} from '../plan-view.js';
+import type {PlanFrame} from '../state.js';
+import {navigation, type ScreenKind} from './types.js';
+
+export const planScreen: ScreenKind<PlanFrame> = {
+	title(frame) {
+		const origin = frame.origin.kind === 'edits' ? 'pending edits' : `${frame.origin.kind} ${clean(frame.origin.label)}`;
+		return `Plan: write ${origin} to ${clean(frame.context.appName)}`;
+	},
+	crumb: () => 'plan',
+	commands: () => [...navigation, 'retry'],
+	text: (frame, columns) => cachedPlanLines(frame, columns),
+};

@@ -1,0 +1,18 @@
+/** An object mapping's scoping filter, clause by clause in words. */
+import {sanitizeForTerminal as clean} from '../../terminal/sanitize.js';
+import {memo, row, scopeEntries} from '../rows.js';
+import type {ScopeFrame} from '../state.js';
+import {navigation, type ScreenKind, schemaWide, withPending} from './types.js';
+
+export const scopeScreen: ScreenKind<ScopeFrame> = {
+	title: (frame) =>
+		withPending(`Scoping filter  ${clean(frame.node.mapping.sourceObjectName || '(none)')} → ${clean(frame.node.mapping.targetObjectName ?? '?')}`, frame),
+	crumb: () => 'scoping filter',
+	commands: () => [...navigation, 'open', 'addItem', 'removeItem', ...schemaWide],
+	columns: () => [
+		{title: 'Filter group', weight: 1, min: 12, max: 40},
+		{title: 'Clause', weight: 3, min: 20},
+	],
+	rows: (frame) =>
+		memo(frame.kind, frame.node, () => scopeEntries(frame.node).map((entry, index) => row(`${entry.clausePointer ?? entry.set}:${index}`, index, [entry.group, entry.text]))),
+};
