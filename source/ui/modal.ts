@@ -69,7 +69,14 @@ export type ChoiceModal = {
 export type ConfirmModal = {kind: 'confirm'; title: string; lines: readonly string[]; purpose: ModalPurpose};
 
 /** Something the user must read (a long error): stays until dismissed. */
-export type NoticeModal = {kind: 'notice'; title: string; lines: readonly string[]; purpose: {kind: 'notice'}};
+export type NoticeModal = {
+	kind: 'notice';
+	title: string;
+	lines: readonly string[];
+	/** Paths to copy: each on its own line after the first line of text, never word-wrapped or cut. */
+	paths?: readonly string[];
+	purpose: {kind: 'notice'};
+};
 
 export type Modal = PromptModal | ChoiceModal | ConfirmModal | NoticeModal;
 

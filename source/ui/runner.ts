@@ -103,7 +103,7 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 					if (!task.replace && (await services.fileExists(task.path))) {
 						return done({kind: 'error', text: `Not exported: ${task.path} appeared meanwhile; press x again to choose.`});
 					}
-					done({kind: 'info', text: `Exported to ${await services.saveExport(task.bytes, task.path)}`});
+					done({kind: 'info', text: 'Exported to', path: await services.saveExport(task.bytes, task.path)});
 				} catch (error) {
 					done({kind: 'error', text: `Export failed: ${describeError(error)}`});
 				}
@@ -112,7 +112,7 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 				const {toPatchFile} = await import('../edit/index.js');
 				try {
 					const path = await services.saveTextFile(resolve(task.path), toPatchFile(task.operations));
-					done({kind: 'info', text: `Saved ${task.operations.length} operations to ${path}`});
+					done({kind: 'info', text: `Saved ${task.operations.length} operations to`, path});
 				} catch (error) {
 					done({kind: 'error', text: `Not saved: ${describeError(error)}`});
 				}

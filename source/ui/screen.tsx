@@ -87,6 +87,14 @@ function breadcrumb(state: AppState): string {
 }
 
 
+/** A path on lines of its own: one line when it fits, else cut at the width (never at a word, never with an ellipsis). */
+function pathLines(key: string, path: string, width: number): Line[] {
+	const safe = clean(path);
+	const lines: Line[] = [];
+	for (let start = 0; start < safe.length || start === 0; start += width) lines.push({key: `${key}-${start}`, text: safe.slice(start, start + width), bold: true});
+	return lines;
+}
+
 /** A message that must be read whole, wrapped over as many lines as it needs. */
 function wrapped(key: string, text: string, width: number, style: Omit<Line, 'key' | 'text'> = {}): Line[] {
 	return wrap(clean(text), width).map((line, index) => ({key: `${key}-${index}`, text: line, ...style}));
@@ -184,7 +192,11 @@ function modalLines(state: AppState, height: number, width: number): Line[] {
 	const modal = state.modal!;
 	const lines: Line[] = [{key: 'modal-title', text: clean(modal.title), bold: true}];
 	if (modal.kind === 'confirm' || modal.kind === 'notice') {
-		for (const [index, line] of modal.lines.entries()) lines.push(...wrapped(`modal-${index}`, line, width));
+		for (const [index, line] of modal.lines.entries()) {
+			lines.push(...wrapped(`modal-${index}`, line, width));
+			// A path to copy goes on its own line, whole: split only where the terminal itself is narrower than it.
+			if (index === 0 && modal.kind === 'notice') for (const [at, path] of (modal.paths ?? []).entries()) lines.push(...pathLines(`modal-path-${at}`, path, width));
+		}
 		return lines;
 	}
 	if (modal.kind === 'prompt') {
@@ -222,7 +234,10 @@ function statusLine(state: AppState): Line {
 		return {key: 'status', text: clean(planStatus(frame)), color: frame.status === 'confirm' ? 'yellow' : frame.status === 'done' ? 'green' : undefined};
 	}
 	if (frame.list.filtering) return {key: 'status', text: `/${clean(frame.list.filter)}▏  (Enter keeps, Esc clears)`, color: 'cyan'};
-	if (state.message) return {key: 'status', text: clean(state.message.text), color: state.message.kind === 'error' ? 'red' : 'green'};
+	if (state.message) {
+		const {text, path} = state.message;
+		return {key: 'status', text: clean(path ? `${text} ${path}` : text), color: state.message.kind === 'error' ? 'red' : 'green'};
+	}
 	if (frame.list.filter) return {key: 'status', text: `filter: ${clean(frame.list.filter)}  (Esc clears)`, dim: true};
 	return {key: 'status', text: ''};
 }

@@ -146,7 +146,13 @@ export type Task =
 	| {id: number; kind: 'whoami'};
 
 /** A line of news for the status line; `sticky` (or a long error) is shown whole until dismissed. */
-export type Message = {kind: 'info' | 'error'; text: string; sticky?: boolean};
+export type Message = {
+	kind: 'info' | 'error';
+	text: string;
+	sticky?: boolean;
+	/** A path the admin may copy (a backup, an export): shown whole, on a line of its own when the text does not fit. */
+	path?: string;
+};
 
 export type AppState = {
 	source: ExplorerSource;
@@ -383,7 +389,7 @@ export function leavePlan(state: AppState, frame: PlanFrame): AppState {
 		...popped,
 		stack: [...popped.stack.slice(0, schemaIndex), {...schema, id: popped.nextId, status: 'loading', context: undefined, list: schema.list, reopen}],
 		nextId: popped.nextId + 1,
-		message: {kind: 'info', text: `Written and verified. Backup of the previous schema: ${frame.backupPath ?? ''}`},
+		message: {kind: 'info', text: 'Written and verified. Backup of the previous schema:', path: frame.backupPath ?? ''},
 	};
 }
 
@@ -570,9 +576,15 @@ function planFrameUpdate(state: AppState, frameId: number, update: (frame: PlanF
 /** An error too long for the status line is shown whole, in a notice that waits to be dismissed. */
 function noticeForLongError(state: AppState): AppState {
 	const message = state.message;
-	if (!message || (message.kind !== 'error' && !message.sticky) || state.modal || message.text.length <= state.viewport.columns - 1) return state;
+	if (!message || state.modal) return state;
+	const length = message.text.length + (message.path ? message.path.length + 1 : 0);
+	if (length <= state.viewport.columns - 1 || (message.kind !== 'error' && !message.sticky && !message.path)) return state;
 	const title = message.kind === 'error' ? 'Problem' : 'Note';
-	return {...state, message: undefined, modal: {kind: 'notice', title, lines: [message.text, 'Enter or Esc closes this.'], purpose: {kind: 'notice'}}};
+	return {
+		...state,
+		message: undefined,
+		modal: {kind: 'notice', title, lines: [message.text, 'Enter or Esc closes this.'], paths: message.path ? [message.path] : undefined, purpose: {kind: 'notice'}},
+	};
 }
 
 export function reducer(state: AppState, action: Action): AppState {

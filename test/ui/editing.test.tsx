@@ -119,9 +119,12 @@ describe('editing an attribute mapping', () => {
 		await press(app, KEY.enter);
 		// Back where the admin was: the job read again, the attribute-mapping list, the cursor on Alias.
 		const back = await waitForFrame(app, /Written and verified\. Backup/);
+		// The backup's path, whole, on a line of its own.
+		expect(back.replace(/\n/g, "")).toContain(join(backups, files[0]!));
+		expect(back).not.toContain('pending');
+		await press(app, KEY.enter);
 		await waitForFrame(app, 'Attribute mappings  user → User');
 		expect(selectedRow(app.lastFrame() ?? '')).toMatch(/^Alias /);
-		expect(back).not.toContain('pending');
 	});
 
 	it('edits the default value, flowType, flowBehavior and matching priority', async () => {
@@ -399,7 +402,9 @@ describe('import and restore', () => {
 		await press(app, 'd', 'first', KEY.enter);
 		await planAndWrite(app);
 		await press(app, KEY.enter);
+		// The backup's path is longer than the status line: it is shown whole in a note, closed with Enter.
 		await waitForFrame(app, 'Written and verified. Backup');
+		await press(app, KEY.enter);
 		await press(app, ':', 'restore', KEY.enter);
 		const list = await waitForFrame(app, 'Backups of this job');
 		expect(list).toContain('1/1');

@@ -308,6 +308,6 @@ describe('help, export and writes', () => {
 		const back = run(reread.state, {type: 'schemaLoaded', frameId: schema.id, download: download()}).state;
 		expect(back.stack.map((frame) => frame.kind)).toEqual(['jobs', 'schema', 'rule', 'objectMapping']);
 		expect(topFrame(back).list.cursor).toBe(3);
-		expect(back.message?.text).toMatch(/^Written and verified\. Backup of the previous schema: \/b\/backup\.json/);
+		expect(back.message).toMatchObject({text: 'Written and verified. Backup of the previous schema:', path: '/b/backup.json'});
 	});
 });
