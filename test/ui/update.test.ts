@@ -6,7 +6,9 @@ import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import type {AppSummary} from '../../source/explorer/services.js';
 import type {SynchronizationJob, SynchronizationSchema} from '../../source/schema/types.js';
+import {review} from '../../source/edit/review.js';
 import {helpLines} from '../../source/ui/help.js';
+import {cachedPlanLines} from '../../source/ui/plan-view.js';
 import type {KeyPress} from '../../source/ui/keymap.js';
 import {type Action, type AppState, initialState, type PlanFrame, topFrame} from '../../source/ui/state.js';
 import {type Effect, update} from '../../source/ui/update.js';
@@ -309,5 +311,51 @@ describe('help, export and writes', () => {
 		expect(back.stack.map((frame) => frame.kind)).toEqual(['jobs', 'schema', 'rule', 'objectMapping']);
 		expect(topFrame(back).list.cursor).toBe(3);
 		expect(back.message).toMatchObject({text: 'Written and verified. Backup of the previous schema:', path: '/b/backup.json'});
+	});
+});
+
+describe('one review step: the explorer blocks and warns as the import command does', () => {
+	function importInto(live: SynchronizationSchema, file: SynchronizationSchema) {
+		const bytes = Buffer.from(JSON.stringify(live));
+		let state: AppState = {...initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}), stack: [{id: 1, kind: 'jobs', app, list: {cursor: 0, offset: 0, filter: '', filtering: false}}], nextId: 2};
+		state = run(state, ...keys(enter)).state;
+		const schema = topFrame(state);
+		state = run(state, {type: 'schemaLoaded', frameId: schema.id, download: {bytes, schema: live}}).state;
+		return run(state, {type: 'schemaRead', taskId: 0, purpose: 'import', jobKey: schema.id, download: {bytes: Buffer.from(JSON.stringify(file)), schema: file}, label: 'file.json'});
+	}
+
+	const userMappings = (schema: SynchronizationSchema) => schema.synchronizationRules![0]!.objectMappings![0]!.attributeMappings!;
+
+	it('a problem the live schema already has warns and does not block; the plan shows definition changes', async () => {
+		const live = download().schema;
+		userMappings(live).find((mapping) => mapping.targetAttributeName === 'Department')!.source = {expression: '[departmentName]', name: 'departmentName', type: 'Attribute', parameters: []};
+		const file = structuredClone(live);
+		userMappings(file).find((mapping) => mapping.targetAttributeName === 'Mail')!.flowType = 'ObjectAddOnly';
+		file.directories![1]!.objects![0]!.attributes![0]!.caseExact = true;
+		const opened = importInto(live, file);
+		const plan = topFrame(opened.state) as PlanFrame;
+		const task = opened.effects.find((effect) => effect.kind === 'plan') as Extract<Effect, {kind: 'plan'}>;
+		const reviewed = await review(task.request);
+		const ready = run(opened.state, {type: 'planReady', frameId: plan.id, attempt: task.attempt, plan: reviewed.plan, problems: reviewed.problems, document: reviewed.body}).state;
+		const frame = topFrame(ready) as PlanFrame;
+		expect(frame.status).toBe('confirm');
+		const text = cachedPlanLines(frame, 200).join('\n');
+		expect(text).toMatch(/! warning\s+User ← user · Department: .*\(the live schema has this too\)/);
+		expect(text).toContain('Directories and attribute definitions');
+	});
+
+	it('the plan says why the JSON diff was left out', async () => {
+		const live = download().schema;
+		const file = structuredClone(live);
+		for (const mapping of userMappings(file)) mapping.defaultValue = 'x';
+		for (const mapping of file.synchronizationRules![0]!.objectMappings![1]!.attributeMappings ?? []) mapping.defaultValue = 'x';
+		const many = userMappings(file);
+		for (let index = 0; index < 300; index++) many.push({...many[0]!, targetAttributeName: `extra${index}`});
+		const opened = importInto(live, file);
+		const task = opened.effects.find((effect) => effect.kind === 'plan') as Extract<Effect, {kind: 'plan'}>;
+		const reviewed = await review(task.request);
+		const plan = topFrame(opened.state) as PlanFrame;
+		const ready = run(opened.state, {type: 'planReady', frameId: plan.id, attempt: task.attempt, plan: reviewed.plan, problems: reviewed.problems, document: reviewed.body}).state;
+		expect(cachedPlanLines(topFrame(ready) as PlanFrame, 200).join('\n')).toMatch(/The JSON diff is too large to show/);
 	});
 });
