@@ -113,3 +113,29 @@ describe('hostile names on every screen kind', () => {
 		expectInert(step(state, press('D')), 'confirm');
 	});
 });
+
+describe('long views at 80×24', () => {
+	it('help and the plan scroll and say where they are; list footers always show ?', () => {
+		let state: AppState = initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80});
+		state = step(state, {type: 'signedIn', frameId: topFrame(state).id, account: 'admin'});
+		state = step(state, {type: 'appsLoaded', frameId: topFrame(state).id, apps: [app]}, enter, enter);
+		state = step(state, {type: 'schemaLoaded', frameId: topFrame(state).id, download: {bytes: new Uint8Array(), schema: schema()}}, enter, enter);
+		const list = expectInert(state, 'list');
+		expect(list.split('\n').at(-1)).toMatch(/\? help/);
+		const help = expectInert(step(state, press('?')), 'help');
+		expect(help).toMatch(/lines 1–\d+\/\d+/);
+		const scrolled = expectInert(step(state, press('?'), press('', {pageDown: true})), 'help scrolled');
+		expect(scrolled).toMatch(/lines (?!1–)\d+–\d+\/\d+/);
+		const edited = step(state, press('f'), down, enter, press('w'));
+		const plan = topFrame(edited) as PlanFrame;
+		const ready = step(edited, {
+			type: 'planReady',
+			frameId: plan.id,
+			attempt: plan.attempt,
+			plan: {counts: {added: 0, changed: 1, removed: 0}, changes: [], objectMappingChanges: [], definitionChanges: [], otherChanges: [], warnings: ['w'], hasChanges: true, diff: Array.from({length: 60}, (_, index) => `+ line ${index}`).join('\n')} as never,
+			problems: [],
+			document: plan.document,
+		});
+		expect(expectInert(ready, 'plan')).toMatch(/lines 1–\d+\/\d+/);
+	});
+});
