@@ -7,13 +7,19 @@ import {graphError, header, type RequestContext, type SimulatorResponse} from '.
 import type {AccessGrant, IdentityProvider} from './identity.js';
 
 /** The kinds of Graph operation the simulator serves. */
-export type GraphOperation = 'servicePrincipals.read' | 'synchronization.read' | 'synchronization.write';
+export type GraphOperation = 'servicePrincipals.read' | 'synchronization.read' | 'synchronization.write' | 'auditLogs.read';
 
 /** Any one of these permissions (delegated scope or application role) allows the operation (research §2.1). */
 export const acceptedPermissions: Record<GraphOperation, readonly string[]> = {
 	'servicePrincipals.read': ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
 	'synchronization.read': ['Synchronization.Read.All', 'Synchronization.ReadWrite.All'],
 	'synchronization.write': ['Synchronization.ReadWrite.All'],
+	'auditLogs.read': ['AuditLog.Read.All'],
+};
+
+/** Operations that need a second permission as well: provisioning logs need AuditLog.Read.All and Directory.Read.All (loop-and-expressions.md §1.1). */
+export const alsoRequiredPermissions: Partial<Record<GraphOperation, readonly string[]>> = {
+	'auditLogs.read': ['Directory.Read.All', 'Directory.ReadWrite.All'],
 };
 
 export type AuthenticationResult = {ok: true; grant: AccessGrant} | {ok: false; response: SimulatorResponse};
@@ -31,7 +37,8 @@ export function authenticate(context: RequestContext, identity: IdentityProvider
 }
 
 export function isAllowed(grant: AccessGrant, operation: GraphOperation): boolean {
-	return acceptedPermissions[operation].some((permission) => grant.permissions.has(permission));
+	const also = alsoRequiredPermissions[operation];
+	return acceptedPermissions[operation].some((permission) => grant.permissions.has(permission)) && (!also || also.some((permission) => grant.permissions.has(permission)));
 }
 
 export function forbidden(context: RequestContext): SimulatorResponse {

@@ -32,6 +32,7 @@ import {
 	parseTop,
 	pickProperties,
 } from './odata.js';
+import {auditLogRoute, jobActionRoute} from './loop-routes.js';
 import {validateSchemaDocument} from './schema-validation.js';
 import type {DemoJob, DemoTenant} from './tenant.js';
 
@@ -44,7 +45,7 @@ type Route = {operation: GraphOperation; run: () => SimulatorResponse};
 
 const servicePrincipalType = 'microsoft.graph.servicePrincipal';
 
-const metadataUrl = (apiVersion: GraphApiVersion) => `https://graph.microsoft.com/${apiVersion}/$metadata`;
+export const metadataUrl = (apiVersion: GraphApiVersion) => `https://graph.microsoft.com/${apiVersion}/$metadata`;
 
 /** Handles one Graph request: authentication, routing, authorization, then the operation. */
 export function handleGraphRequest(context: RequestContext, apiVersion: GraphApiVersion, segments: string[], dependencies: GraphDependencies): SimulatorResponse {
@@ -79,6 +80,7 @@ function resolveRoute(context: RequestContext, apiVersion: GraphApiVersion, segm
 	const {method} = context;
 	const [collection, servicePrincipalId, navigation, child, jobId, jobChild, schemaChild, schemaGrandchild, ...tooDeep] = segments;
 	if (collection === undefined) return segmentNotFound(context, apiVersion);
+	if (is(collection, 'auditLogs')) return auditLogRoute(context, apiVersion, segments.slice(1), dependencies.tenant);
 	if (!is(collection, 'servicePrincipals')) return segmentNotFound(context, collection);
 	const read = (operation: GraphOperation, run: () => SimulatorResponse): Route | SimulatorResponse =>
 		method === 'GET' ? {operation, run} : methodNotAllowed(context);
@@ -114,10 +116,19 @@ function resolveRoute(context: RequestContext, apiVersion: GraphApiVersion, segm
 	if (jobChild === undefined) {
 		return read(
 			'synchronization.read',
-			withJob((job) => jsonResponse(200, {'@odata.context': `${metadataUrl(apiVersion)}#servicePrincipals('${job.servicePrincipalId}')/synchronization/jobs/$entity`, ...job.job})),
+			withJob((job) => {
+				dependencies.tenant.provisioning.refresh(job);
+				return jsonResponse(200, {'@odata.context': `${metadataUrl(apiVersion)}#servicePrincipals('${job.servicePrincipalId}')/synchronization/jobs/$entity`, ...job.job});
+			}),
 		);
 	}
-	if (!is(jobChild, 'schema')) return segmentNotFound(context, jobChild);
+	if (!is(jobChild, 'schema')) {
+		if (schemaChild !== undefined) return segmentNotFound(context, schemaChild);
+		const action = jobActionRoute(context, apiVersion, jobChild, dependencies.tenant);
+		if (!action) return segmentNotFound(context, jobChild);
+		if (!('operation' in action)) return action;
+		return {operation: action.operation, run: withJob(action.run)};
+	}
 
 	if (schemaChild === undefined) {
 		switch (method) {
@@ -218,6 +229,7 @@ function getServicePrincipal(context: RequestContext, apiVersion: GraphApiVersio
 }
 
 function listJobs(apiVersion: GraphApiVersion, tenant: DemoTenant, servicePrincipal: ServicePrincipal): SimulatorResponse {
+	for (const job of tenant.jobsOf(servicePrincipal.id)) tenant.provisioning.refresh(job);
 	return jsonResponse(200, {
 		'@odata.context': `${metadataUrl(apiVersion)}#servicePrincipals('${servicePrincipal.id}')/synchronization/jobs`,
 		value: tenant.jobsOf(servicePrincipal.id).map((each) => each.job),
@@ -255,16 +267,17 @@ function putSecrets(context: RequestContext, tenant: DemoTenant, servicePrincipa
 		else secrets.push({key, value});
 	}
 	tenant.synchronizationSecrets.set(servicePrincipal.id, secrets);
+	tenant.provisioning.credentialsSaved(servicePrincipal.id);
 	return noContent();
 }
 
-function unsupportedMediaType(context: RequestContext): SimulatorResponse | undefined {
+export function unsupportedMediaType(context: RequestContext): SimulatorResponse | undefined {
 	const mediaType = requestMediaType(context);
 	if (mediaType === 'application/json') return undefined;
 	return graphError(context, 415, 'UnsupportedMediaType', `The request entity's media type '${mediaType ?? ''}' is not supported for this resource.`);
 }
 
-function invalidJson(context: RequestContext): SimulatorResponse {
+export function invalidJson(context: RequestContext): SimulatorResponse {
 	return graphError(
 		context,
 		400,
@@ -281,6 +294,7 @@ function putSchema(context: RequestContext, apiVersion: GraphApiVersion, tenant:
 	const failure = validateSchemaDocument(document);
 	if (failure) return graphError(context, failure.status, failure.code, failure.message);
 	tenant.storeSchema(job, document as Record<string, unknown>, apiVersion);
+	tenant.provisioning.schemaSaved(job);
 	return noContent();
 }
 
