@@ -250,7 +250,7 @@ export function canPrompt(): boolean {
 }
 
 /** Asks on stderr, reads one line from stdin; undefined when the user ended input (Ctrl+D) or pressed Ctrl+C. */
-function askLine(question: string): Promise<string | undefined> {
+export function askLine(question: string): Promise<string | undefined> {
 	const reader = createInterface({input: process.stdin, output: process.stderr, terminal: true});
 	return new Promise((resolve) => {
 		let answered = false;

@@ -263,6 +263,64 @@ export class GraphClient {
 		return this.getAll<FilterOperatorSchema>(`${this.schemaUrl(servicePrincipalId, jobId)}/filterOperators`, signal);
 	}
 
+	/** One job with its status (GET …/jobs/{id}). */
+	getJob(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<SynchronizationJob> {
+		return this.getJson<SynchronizationJob>(this.jobUrl(servicePrincipalId, jobId), signal);
+	}
+
+	jobUrl(servicePrincipalId: string, jobId: string): string {
+		return this.url(`/servicePrincipals/${encodeURIComponent(servicePrincipalId)}/synchronization/jobs/${encodeURIComponent(jobId)}`);
+	}
+
+	/**
+	 * A POST that changes something: sent again only after a 429 (Graph does not process a throttled
+	 * request), never after a failure that may have been applied.
+	 */
+	private async postChange<T>(url: string, body: unknown, signal?: AbortSignal): Promise<T | undefined> {
+		try {
+			const response = await this.http.post(url, {
+				...(body === undefined ? {} : {json: body}),
+				signal,
+				retry: {methods: ['POST'], statusCodes: [429], errorCodes: []},
+			});
+			const text = typeof response.body === 'string' ? response.body : '';
+			return text === '' ? undefined : (JSON.parse(text) as T);
+		} catch (error) {
+			throw toGraphError(error, 'POST', url);
+		}
+	}
+
+	/** POST …/start (no body, 204): resumes a paused job, lifts quarantine. */
+	async startJob(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<void> {
+		await this.postChange(`${this.jobUrl(servicePrincipalId, jobId)}/start`, undefined, signal);
+	}
+
+	/** POST …/pause (no body, 204). */
+	async pauseJob(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<void> {
+		await this.postChange(`${this.jobUrl(servicePrincipalId, jobId)}/pause`, undefined, signal);
+	}
+
+	/** POST …/restart with `{criteria: {resetScope}}` (204). */
+	async restartJob(servicePrincipalId: string, jobId: string, resetScope: string, signal?: AbortSignal): Promise<void> {
+		await this.postChange(`${this.jobUrl(servicePrincipalId, jobId)}/restart`, {criteria: {resetScope}}, signal);
+	}
+
+	/** POST …/provisionOnDemand: HTTP 200 even when the object was skipped or failed; `key` and `value` are JSON strings. */
+	async provisionOnDemand(servicePrincipalId: string, jobId: string, body: unknown, signal?: AbortSignal): Promise<{key?: unknown; value?: unknown}> {
+		return (await this.postChange<{key?: unknown; value?: unknown}>(`${this.jobUrl(servicePrincipalId, jobId)}/provisionOnDemand`, body, signal)) ?? {};
+	}
+
+	/** A user's object id from its UPN (GET /users/{upn}?$select=id,userPrincipalName). */
+	getUser(idOrUserPrincipalName: string, signal?: AbortSignal): Promise<{id: string; userPrincipalName?: string}> {
+		return this.getJson<{id: string; userPrincipalName?: string}>(this.url(`/users/${encodeURIComponent(idOrUserPrincipalName)}?$select=id,userPrincipalName`), signal);
+	}
+
+	/** One page of a collection; `next` is @odata.nextLink, followed as an opaque URL. */
+	async getPage<T>(url: string, signal?: AbortSignal): Promise<{value: T[]; next?: string}> {
+		const page = await this.getJson<Collection<T>>(url, signal);
+		return {value: page.value ?? [], next: page['@odata.nextLink']};
+	}
+
 	/** The schema's bytes exactly as Graph sent them. */
 	async getSchemaBytes(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<Buffer> {
 		const url = this.schemaUrl(servicePrincipalId, jobId);

@@ -99,7 +99,7 @@ export type OnDemandStep = {
 	status: string;
 	description: string;
 	timestamp?: string;
-	details: [string, string][];
+	details: Record<string, string>;
 };
 
 export type ModifiedAttribute = {name: string; oldValue: string | null | undefined; newValue: string | null | undefined};
@@ -132,9 +132,9 @@ function parseJsonText(value: unknown): unknown {
 
 const string = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
-function detailPairs(details: unknown): [string, string][] {
-	if (!details || typeof details !== 'object') return [];
-	return Object.entries(details as Record<string, unknown>).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]);
+function detailMap(details: unknown): Record<string, string> {
+	if (!details || typeof details !== 'object') return {};
+	return Object.fromEntries(Object.entries(details as Record<string, unknown>).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
 }
 
 function caseInsensitive(value: string | undefined): string | undefined {
@@ -158,7 +158,7 @@ export function decodeProvisionOnDemand(body: unknown): OnDemandResult {
 		status: caseInsensitive(string(raw.status)) ?? '',
 		description: string(raw.description) ?? '',
 		timestamp: string(raw.timestamp),
-		details: detailPairs(raw.details),
+		details: detailMap(raw.details),
 	}));
 	const modified: ModifiedAttribute[] = (Array.isArray(detail.modifiedProperties) ? detail.modifiedProperties : []).map((raw: Record<string, unknown>) => ({
 		name: string(raw.displayName) ?? '',
@@ -206,7 +206,7 @@ const stepTitles: Record<string, string> = {
 
 const statusMarks: Record<string, string> = {Success: '✓', Skipped: '–', Failure: '✗'};
 
-const shown = (value: string | null | undefined) => (value === undefined ? '(not reported)' : value === null || value === '' ? '(empty)' : JSON.stringify(value));
+const shown = (value: string | null | undefined) => (value === undefined ? '(not reported)' : value === null ? '(none)' : value === '' ? '(empty)' : JSON.stringify(value));
 
 /**
  * The result as an admin reads it: the outcome first (Skipped and Failure as such), each step with its
@@ -225,7 +225,7 @@ export function onDemandLines(result: OnDemandResult, options: {highlight?: read
 	result.steps.forEach((step, index) => {
 		const title = stepTitles[step.type.toLowerCase()] ?? step.type;
 		lines.push(`  ${index + 1}. ${statusMarks[step.status] ?? '?'} ${title}: ${step.status} — ${step.description}`);
-		if (options.details) for (const [key, value] of step.details) if (value !== '') lines.push(`       ${key}: ${value}`);
+		if (options.details) for (const [key, value] of Object.entries(step.details)) if (value !== '') lines.push(`       ${key}: ${value}`);
 	});
 	if (result.modified.length > 0) {
 		lines.push(`Attributes ${result.outcome === 'Success' ? 'written' : 'reported'} (old → new):`);

@@ -7,7 +7,7 @@ import {graphError, header, type RequestContext, type SimulatorResponse} from '.
 import type {AccessGrant, IdentityProvider} from './identity.js';
 
 /** The kinds of Graph operation the simulator serves. */
-export type GraphOperation = 'servicePrincipals.read' | 'synchronization.read' | 'synchronization.write' | 'auditLogs.read';
+export type GraphOperation = 'servicePrincipals.read' | 'synchronization.read' | 'synchronization.write' | 'auditLogs.read' | 'users.read';
 
 /** Any one of these permissions (delegated scope or application role) allows the operation (research §2.1). */
 export const acceptedPermissions: Record<GraphOperation, readonly string[]> = {
@@ -15,6 +15,7 @@ export const acceptedPermissions: Record<GraphOperation, readonly string[]> = {
 	'synchronization.read': ['Synchronization.Read.All', 'Synchronization.ReadWrite.All'],
 	'synchronization.write': ['Synchronization.ReadWrite.All'],
 	'auditLogs.read': ['AuditLog.Read.All'],
+	'users.read': ['User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
 };
 
 /** Operations that need a second permission as well: provisioning logs need AuditLog.Read.All and Directory.Read.All (loop-and-expressions.md §1.1). */

@@ -32,7 +32,7 @@ import {
 	parseTop,
 	pickProperties,
 } from './odata.js';
-import {auditLogRoute, jobActionRoute} from './loop-routes.js';
+import {auditLogRoute, jobActionRoute, userRoute} from './loop-routes.js';
 import {validateSchemaDocument} from './schema-validation.js';
 import type {DemoJob, DemoTenant} from './tenant.js';
 
@@ -81,6 +81,7 @@ function resolveRoute(context: RequestContext, apiVersion: GraphApiVersion, segm
 	const [collection, servicePrincipalId, navigation, child, jobId, jobChild, schemaChild, schemaGrandchild, ...tooDeep] = segments;
 	if (collection === undefined) return segmentNotFound(context, apiVersion);
 	if (is(collection, 'auditLogs')) return auditLogRoute(context, apiVersion, segments.slice(1), dependencies.tenant);
+	if (is(collection, 'users')) return userRoute(context, apiVersion, segments.slice(1));
 	if (!is(collection, 'servicePrincipals')) return segmentNotFound(context, collection);
 	const read = (operation: GraphOperation, run: () => SimulatorResponse): Route | SimulatorResponse =>
 		method === 'GET' ? {operation, run} : methodNotAllowed(context);

@@ -8,7 +8,7 @@ import {type GraphApiVersion, invalidJson, metadataUrl, unsupportedMediaType} fr
 import {graphError, jsonResponse, noContent, parseJsonBody, type RequestContext, type SimulatorResponse} from './http.js';
 import {decodeSkipToken, encodeSkipToken, ODataQueryError} from './odata.js';
 import {doNotUseResetScopes, findObjectMapping, objectTypeNameOf, type ProvisioningLogEvent, type ProvisioningOutcome, resetScopeValues} from './provisioning.js';
-import {sourceSystemNames} from './source-directories.js';
+import {entraUsers, sourceSystemNames} from './source-directories.js';
 import type {DemoJob, DemoTenant} from './tenant.js';
 
 type JobAction = {operation: GraphOperation; run: (job: DemoJob) => SimulatorResponse};
@@ -442,4 +442,27 @@ export function parseLogFilter(text: string): Predicate {
 	const predicate = expression();
 	if (position < tokens.length) throw new ODataQueryError('BadRequest', `Invalid filter clause: unexpected '${tokens[position]?.text}'.`);
 	return predicate;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /users/{id | userPrincipalName}: the Entra users of the demo directory (to find a UPN's object id)
+
+export function userRoute(context: RequestContext, apiVersion: GraphApiVersion, segments: string[]): Route | SimulatorResponse {
+	const [id, ...rest] = segments;
+	if (id === undefined) return graphError(context, 400, 'BadRequest', 'The demo tenant serves single users only: GET /users/{id | userPrincipalName}.');
+	if (rest.length > 0) return graphError(context, 400, 'BadRequest', `Resource not found for the segment '${rest[0]}'.`);
+	if (context.method !== 'GET') return methodNotAllowed(context);
+	return {
+		operation: 'users.read',
+		run: () => {
+			const wanted = id.toLowerCase();
+			const user = entraUsers.find((each) => each.id === wanted || each.reportable.toLowerCase() === wanted);
+			if (!user) return graphError(context, 404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+			return jsonResponse(200, {
+				'@odata.context': `${metadataUrl(apiVersion)}#users(id,userPrincipalName)/$entity`,
+				id: user.id,
+				userPrincipalName: user.reportable,
+			});
+		},
+	};
 }

@@ -182,6 +182,17 @@ export class ProvisioningService {
 		this.doNotUseScopes = options.doNotUseScopes ?? 'reject';
 		this.onDemandLimit = options.onDemandLimit ?? {requests: 5, windowMs: 10_000};
 		for (const job of tenant.jobs) this.runtimeOf(job);
+		// The last cycle before the demo starts, so the logs have history (it changes nothing).
+		const lastCycle = Date.now() - 45 * 60_000;
+		for (const job of tenant.jobs) {
+			const kind = sourceKindOf(job.job.templateId);
+			const schema = this.schemaOf(job);
+			if (!kind || !schema) continue;
+			const cycleId = randomUUID();
+			for (const [index, source] of sourceObjectsOf(kind).entries()) {
+				this.provision(job, this.runtimeOf(job), schema, kind, source, {onDemand: false, cycleId, now: lastCycle + index * 1000, dryRun: true});
+			}
+		}
 	}
 
 	private runtimeOf(job: DemoJob): Runtime {
@@ -448,7 +459,7 @@ export class ProvisioningService {
 		schema: SynchronizationSchema,
 		kind: SourceKind,
 		source: SourceObject,
-		context: {onDemand: boolean; cycleId: string; now: number; mapping?: ObjectMapping},
+		context: {onDemand: boolean; cycleId: string; now: number; mapping?: ObjectMapping; dryRun?: boolean},
 	): ProvisioningOutcome {
 		const start = context.now;
 		let clock = start;
@@ -511,7 +522,7 @@ export class ProvisioningService {
 				target = runtime.targets.find((each) => each.values[matcher.targetAttributeName]?.toLowerCase() === value.toLowerCase());
 				if (target) break;
 			}
-			if (target) target.sourceObjectId = source.objectId;
+			if (target && !context.dryRun) target.sourceObjectId = source.objectId;
 		}
 		steps.push({
 			name: target ? 'EntryImport' : 'EntrySynchronizationAdd',
@@ -550,12 +561,12 @@ export class ProvisioningService {
 				});
 				return finish('Skipped', 'Other', [], target.id, {code: 'RedundantExport', message: 'The state of the user in both the source and target systems already match.'});
 			}
-			for (const change of modified) target.values[change.displayName] = change.newValue ?? '';
+			if (!context.dryRun) for (const change of modified) target.values[change.displayName] = change.newValue ?? '';
 			steps.push({name: 'EntryExportUpdate', type: 'Export', status: 'Success', description: `${typeName} '${source.reportable}' was updated in ${targetName}`, timestamp: stamp(), details: {}});
 			return finish('Success', 'Update', modified, target.id);
 		}
 		const created: TargetEntry = {id: stableGuid(`${job.job.id}/${source.objectId}`), values: computed, sourceObjectId: source.objectId};
-		runtime.targets.push(created);
+		if (!context.dryRun) runtime.targets.push(created);
 		steps.push({name: 'EntryExportAdd', type: 'Export', status: 'Success', description: `${typeName} '${source.reportable}' was created in ${targetName}`, timestamp: stamp(), details: {ReportableIdentifier: source.reportable}});
 		return finish('Success', 'Create', Object.entries(computed).map(([displayName, newValue]) => ({displayName, oldValue: null, newValue})), created.id);
 	}
