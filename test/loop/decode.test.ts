@@ -158,7 +158,12 @@ describe('job actions', () => {
 	it('waits before the sixth on-demand request in 10 s and says how long', async () => {
 		let now = 0;
 		const waits: number[] = [];
-		const limiter = new SlidingWindowLimiter({now: () => now, sleep: async (ms) => void (now += ms)});
+		const limiter = new SlidingWindowLimiter({
+			now: () => now,
+			sleep: async (ms) => {
+				now += ms;
+			},
+		});
 		for (let index = 0; index < 6; index++) {
 			await limiter.take((ms) => waits.push(ms));
 			now += 1000;
