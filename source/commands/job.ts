@@ -1,7 +1,7 @@
 /** `job start|pause|restart --sp APP --job JOB [--scope NAME] [--yes]`: job actions, safe by default. */
 import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
-import {UsageError, UserError} from '../errors.js';
-import {checkAction, doNotUseScopes, findRestartChoice, type JobAction, type RestartChoice, restartChoices} from '../loop/actions.js';
+import {describeError, UsageError, UserError} from '../errors.js';
+import {checkAction, doNotUseScopes, findRestartChoice, type JobAction, mayHaveBeenApplied, type RestartChoice, restartChoices, unsureOutcome} from '../loop/actions.js';
 import {decodeJobStatus, formatRows, jobStatusRows} from '../loop/job-status.js';
 import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
 import {jsonHelp, jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './options.js';
@@ -88,9 +88,16 @@ export async function runJob(args: string[]): Promise<number> {
 			if (typed === undefined) return refused('Cancelled: nothing was sent.');
 			if (typed !== shownName && typed !== appName) return refused(`Not sent: "${clean(typed)}" is not the app's display name "${shownName}".`);
 		}
-		if (action === 'start') await graph.startJob(servicePrincipal.id, listed.id);
-		else if (action === 'pause') await graph.pauseJob(servicePrincipal.id, listed.id);
-		else await graph.restartJob(servicePrincipal.id, listed.id, (choice ?? restartChoices[0]!).resetScope);
+		try {
+			if (action === 'start') await graph.startJob(servicePrincipal.id, listed.id);
+			else if (action === 'pause') await graph.pauseJob(servicePrincipal.id, listed.id);
+			else await graph.restartJob(servicePrincipal.id, listed.id, (choice ?? restartChoices[0]!).resetScope);
+		} catch (error) {
+			if (mayHaveBeenApplied(error)) {
+				throw new UserError(unsureOutcome(describeError(error), action, `\`provisioning-explorer jobs --sp ${values.sp} --job ${listed.templateId ?? listed.id}\``), {cause: error});
+			}
+			throw error;
+		}
 		const after = decodeJobStatus(await graph.getJob(servicePrincipal.id, listed.id));
 		if (values.json) {
 			await writeJson({action, ...(action === 'restart' ? {resetScope: (choice ?? restartChoices[0]!).resetScope} : {}), job: after});

@@ -1,6 +1,7 @@
 /** `provision --sp APP --job JOB --subject S`: provision one test object on demand and show what happened. */
 import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
-import {UsageError} from '../errors.js';
+import {describeError, UsageError, UserError} from '../errors.js';
+import {mayHaveBeenApplied, unsureOutcome} from '../loop/actions.js';
 import {GraphError} from '../graph/errors.js';
 import {checkSubject, decodeProvisionOnDemand, onDemandBody, onDemandLines, onDemandNotes, onDemandTarget, subjectWords} from '../loop/on-demand.js';
 import {describeLimiterWait, SlidingWindowLimiter} from '../loop/rate-limit.js';
@@ -90,7 +91,15 @@ export async function runProvision(args: string[]): Promise<number> {
 				objectId = checked.objectId;
 			}
 			await limiter.take((waitMs) => process.stderr.write(`${describeLimiterWait(waitMs)}\n`));
-			const answer = await graph.provisionOnDemand(servicePrincipal.id, job.id, onDemandBody({ruleId, objectId, objectTypeName}));
+			let answer: {key?: unknown; value?: unknown};
+			try {
+				answer = await graph.provisionOnDemand(servicePrincipal.id, job.id, onDemandBody({ruleId, objectId, objectTypeName}));
+			} catch (error) {
+				if (mayHaveBeenApplied(error)) {
+					throw new UserError(unsureOutcome(describeError(error), `provisioning of ${clean(subject)}`, `the provisioning logs (\`provisioning-explorer logs --sp ${values.sp} --user ${objectId}\`)`), {cause: error});
+				}
+				throw error;
+			}
 			const result = decodeProvisionOnDemand(answer);
 			if (!result.succeeded) worst = 1;
 			if (values.json) {

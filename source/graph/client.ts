@@ -276,17 +276,26 @@ export class GraphClient {
 	 * A POST that changes something: sent again only after a 429 (Graph does not process a throttled
 	 * request), never after a failure that may have been applied.
 	 */
-	private async postChange<T>(url: string, body: unknown, signal?: AbortSignal): Promise<T | undefined> {
+	private async postChange<T>(url: string, body: unknown, signal?: AbortSignal, readAnswer = false): Promise<T | undefined> {
+		let text: string;
 		try {
 			const response = await this.http.post(url, {
 				...(body === undefined ? {} : {json: body}),
 				signal,
 				retry: {methods: ['POST'], statusCodes: [429], errorCodes: []},
 			});
-			const text = typeof response.body === 'string' ? response.body : '';
-			return text === '' ? undefined : (JSON.parse(text) as T);
+			text = typeof response.body === 'string' ? response.body : '';
 		} catch (error) {
 			throw toGraphError(error, 'POST', url);
+		}
+		// start, pause and restart answer 204: whatever body comes back is not read.
+		if (!readAnswer || text === '') return undefined;
+		try {
+			return JSON.parse(text) as T;
+		} catch (error) {
+			throw new UserError(
+				`Graph POST ${pathTemplate(pathOf(url))} answered HTTP 200 with a body that is not valid JSON (${error instanceof Error ? error.message : String(error)}). Check the network or proxy and try again.`,
+			);
 		}
 	}
 
@@ -307,7 +316,7 @@ export class GraphClient {
 
 	/** POST …/provisionOnDemand: HTTP 200 even when the object was skipped or failed; `key` and `value` are JSON strings. */
 	async provisionOnDemand(servicePrincipalId: string, jobId: string, body: unknown, signal?: AbortSignal): Promise<{key?: unknown; value?: unknown}> {
-		return (await this.postChange<{key?: unknown; value?: unknown}>(`${this.jobUrl(servicePrincipalId, jobId)}/provisionOnDemand`, body, signal)) ?? {};
+		return (await this.postChange<{key?: unknown; value?: unknown}>(`${this.jobUrl(servicePrincipalId, jobId)}/provisionOnDemand`, body, signal, true)) ?? {};
 	}
 
 	/** A user's object id from its UPN (GET /users/{upn}?$select=id,userPrincipalName). */

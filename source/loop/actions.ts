@@ -105,3 +105,20 @@ export function nextStepsAfterSchemaWrite(templateId: string | undefined): strin
 	}
 	return steps;
 }
+
+/**
+ * A change sent to Graph whose answer was lost (a 5xx, a reset, a timeout, a cut-off answer) may have been applied:
+ * say so, and what to look at, instead of suggesting to simply send it again.
+ */
+export function mayHaveBeenApplied(error: unknown): boolean {
+	const status = (error as {status?: unknown}).status;
+	if (typeof status === 'number') return status >= 500;
+	const code = (error as {code?: unknown}).code;
+	return typeof code === 'string' && /^(ECONNRESET|ETIMEDOUT|EPIPE|ERR_STREAM_PREMATURE_CLOSE)$/.test(code);
+}
+
+/** The one-line cause of a lost answer without its "try again" advice, followed by what to check instead. */
+export function unsureOutcome(cause: string, what: string, check: string): string {
+	const bare = cause.replace(/ Graph had a problem; try again in a moment\./, '').replace(/ Check the network or proxy and try again\./, '');
+	return `${bare} The ${what} may have been applied anyway: check ${check} before sending it again.`;
+}
