@@ -23,6 +23,7 @@ import {describeError, UsageError, UserError} from '../errors.js';
 import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
 import {downloadSchema} from '../explorer/tenant-services.js';
 import type {GraphClient} from '../graph/client.js';
+import {nextStepCommands, nextStepsAfterSchemaWrite} from '../loop/actions.js';
 import {SchemaFileError} from '../schema/load.js';
 import {buildSchemaIndex} from '../schema/navigation.js';
 import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
@@ -404,6 +405,15 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 		process.stderr.write(
 			`${paint('✓', 'green', color)} Written and verified: the schema read back from Graph equals what was sent${result.newVersion ? ` (new version ${clean(result.newVersion)})` : ''}.\n` +
 				`Backup of the previous schema: ${clean(result.backupPath)}\n`,
+		);
+		// Microsoft's procedures go on after the save: say what comes next, and how.
+		const subjectHint = job.templateId === 'AD2AADProvisioning' ? '"CN=…"' : job.templateId && /^workday/i.test(job.templateId) ? 'WORKER-ID' : 'USER-OBJECT-ID';
+		process.stderr.write(
+			`Next steps:\n${nextStepsAfterSchemaWrite(job.templateId)
+				.map((step) => `  ${step}\n`)
+				.join('')}${nextStepCommands(appName, jobName, job.templateId, subjectHint)
+				.map((command) => `  ${clean(command)}\n`)
+				.join('')}`,
 		);
 		return report({status: 'written', exitCode: 0, backupPath: result.backupPath, newVersion: result.newVersion});
 	} catch (error) {

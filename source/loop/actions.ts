@@ -122,3 +122,17 @@ export function unsureOutcome(cause: string, what: string, check: string): strin
 	const bare = cause.replace(/ Graph had a problem; try again in a moment\./, '').replace(/ Check the network or proxy and try again\./, '');
 	return `${bare} The ${what} may have been applied anyway: check ${check} before sending it again.`;
 }
+
+/** A command-line word, quoted for a POSIX shell when it needs it. */
+function shellWord(text: string): string {
+	return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+/** The commands that take the documented next steps after a write of this job's schema. */
+export function nextStepCommands(app: string, job: string, templateId: string | undefined, subjectHint = 'SUBJECT'): string[] {
+	const target = `--sp ${shellWord(app)} --job ${shellWord(job)}`;
+	const commands = [`provisioning-explorer provision ${target} --subject ${subjectHint}`];
+	if (templateId === 'AD2AADProvisioning') commands.push(`provisioning-explorer job restart ${target}`);
+	commands.push(`provisioning-explorer jobs ${target} --watch`, `provisioning-explorer logs ${target} --since 1h`);
+	return commands;
+}

@@ -2,6 +2,9 @@
  * `jobs --job`, `job`, `provision` and `logs`: the built executable against a demo tenant on 127.0.0.1, as a
  * script runs them. What reaches the tenant is checked in the simulator's request log.
  */
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {expressionToMappingSource} from '../../source/expressions/parser.js';
 import type {SynchronizationSchema} from '../../source/schema/types.js';
@@ -149,6 +152,43 @@ describe('provision', () => {
 		expect(failed.code).toBe(1);
 		expect(failed.stdout).toMatch(/FAILURE for BillBob@contoso\.com — not a success: SalesforceInvalidCredentials/);
 		expect(failed.stdout).toMatch(/✗ Action \/ export: Failure/);
+	});
+});
+
+describe("Microsoft's cloud-sync transformation procedure, with the commands", () => {
+	it('change the mapping, save, see the next steps, verify one user, restore, verify again', async () => {
+		const folder = mkdtempSync(join(tmpdir(), 'pvx-canary-'));
+		const state = mkdtempSync(join(tmpdir(), 'pvx-canary-state-'));
+		const env = {PROVISIONING_EXPLORER_STATE_DIR: state};
+		const target = ['--sp', 'contoso.com', '--job', 'AD2AADProvisioning'];
+		try {
+			const exported = join(folder, 'live.schema.json');
+			expect((await runCli(['export', ...demo(), ...target, '--out', exported], {env})).code).toBe(0);
+			const schema = JSON.parse(simulator.tenant.findJob(cloudSyncServicePrincipalId, cloudSyncProvisioningJobId)!.schema.text) as SynchronizationSchema;
+			schema.synchronizationRules![0]!.objectMappings![0]!.attributeMappings!.find((each) => each.targetAttributeName === 'ExtensionAttribute3')!.source = expressionToMappingSource('Trim([company])');
+			const changed = join(folder, 'changed.schema.json');
+			writeFileSync(changed, JSON.stringify(schema));
+
+			const write = await runCli(['import', ...demo(), ...target, '--in', changed, '--yes'], {env});
+			expect(write.code).toBe(0);
+			expect(write.stderr).toMatch(/Next steps:\n {2}Saving the schema started a new initial cycle/);
+			expect(write.stderr).toContain('  provisioning-explorer provision --sp contoso.com --job AD2AADProvisioning --subject "CN=…"');
+			expect(write.stderr).toContain('  provisioning-explorer job restart --sp contoso.com --job AD2AADProvisioning');
+			const backup = /Backup of the previous schema: (.+)$/m.exec(write.stderr)![1]!;
+
+			const verify = await runCli(['provision', ...demo(), ...target, '--subject', adele], {env});
+			expect(verify.code).toBe(0);
+			expect(verify.stdout).toContain('ExtensionAttribute3: "CHI-RETAIL-07" → "Contoso Chicago"');
+
+			const restore = await runCli(['import', ...demo(), ...target, '--in', backup, '--yes'], {env});
+			expect(restore.code).toBe(0);
+			const again = await runCli(['provision', ...demo(), ...target, '--subject', adele], {env});
+			expect(again.code).toBe(0);
+			expect(again.stdout).toContain('ExtensionAttribute3: "Contoso Chicago" → "CHI-RETAIL-07"');
+		} finally {
+			rmSync(folder, {recursive: true, force: true});
+			rmSync(state, {recursive: true, force: true});
+		}
 	});
 });
 
