@@ -103,7 +103,7 @@ export async function runJob(args: string[]): Promise<number> {
 			await writeJson({action, ...(action === 'restart' ? {resetScope: (choice ?? restartChoices[0]!).resetScope} : {}), job: after});
 		} else {
 			process.stderr.write(`Sent ${what} to ${clean(appName)} / ${clean(listed.templateId ?? listed.id)}.\n`);
-			await writeStdout(`${formatRows(jobStatusRows(after, Date.now())).join('\n')}\n`);
+			await writeStdout(`${formatRows(jobStatusRows(after, Date.now())).map(clean).join('\n')}\n`);
 		}
 		return 0;
 	} finally {

@@ -102,7 +102,7 @@ export async function runJobs(args: string[]): Promise<number> {
 			for (const job of jobs) {
 				const view = decodeJobStatus(job);
 				if (view.quarantine || view.running || view.successiveFailures > 0) {
-					process.stderr.write(`${clean(job.templateId ?? job.id)}: ${jobStatusSummary(view)}${view.quarantine ? ` — ${view.quarantine.meaning}` : ''}. Details: jobs --sp … --job ${clean(job.templateId ?? job.id)}\n`);
+					process.stderr.write(`${clean(`${job.templateId ?? job.id}: ${jobStatusSummary(view)}${view.quarantine ? ` — ${view.quarantine.meaning}` : ''}. Details: jobs --sp … --job ${job.templateId ?? job.id}`)}\n`);
 				}
 			}
 		}

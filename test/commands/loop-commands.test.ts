@@ -42,6 +42,48 @@ describe('jobs --job', () => {
 		expect(JSON.parse(json.stdout)).toMatchObject({code: 'Quarantine', quarantine: {reason: 'EncounteredQuarantineException', errorCode: 'SalesforceInvalidCredentials'}});
 	});
 
+	it('strips terminal control characters from what the tenant says', async () => {
+		const salesforce = simulator.tenant.servicePrincipals.find((each) => each.displayName === 'Salesforce')!;
+		const job = simulator.tenant.jobsOf(salesforce.id)[0]!.job;
+		const quarantine = (job.status as {quarantine: {reason: string; error: {message: string}}}).quarantine;
+		const saved = {reason: quarantine.reason, message: quarantine.error.message};
+		quarantine.reason = 'Weird\u001b]0;owned\u0007Reason';
+		quarantine.error.message = 'Bad \u001b[31mred\u001b[0m credentials';
+		try {
+			const detail = await runCli(['jobs', ...demo(), '--sp', 'Salesforce', '--job', 'SfOutDelta']);
+			const table = await runCli(['jobs', ...demo(), '--sp', 'Salesforce']);
+			for (const output of [detail.stdout, detail.stderr, table.stdout, table.stderr]) expect(output).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+			expect(detail.stdout).toMatch(/Bad .*red.* credentials/);
+		} finally {
+			quarantine.reason = saved.reason;
+			quarantine.error.message = saved.message;
+		}
+	});
+
+	it('watches a running cycle until it ends, printing a block only when something changed', async () => {
+		// A cycle long enough to outlast the command's sign-in.
+		const slow = await startSimulator({autoApproveDeviceCodeMs: 0, provisioning: {cycleDurationMs: 4000}});
+		const workday = 'Workday to Active Directory User Provisioning';
+		let watched: Awaited<ReturnType<typeof runCli>>;
+		try {
+			expect((await runCli(['job', 'restart', ...demo(slow), '--sp', workday, '--scope', 'full-cycle', '--yes'])).code).toBe(0);
+			watched = await runCli(['jobs', ...demo(slow), '--sp', workday, '--job', 'WorkdayToAD', '--watch', '--json'], {env: {PROVISIONING_EXPLORER_WATCH_INTERVAL_MS: '200'}});
+		} finally {
+			await slow.close();
+		}
+		expect(watched.code).toBe(0);
+		const blocks = watched.stdout
+			.trim()
+			.split(/\n(?=\{)/)
+			.map((block) => JSON.parse(block) as {running?: {percent: number}; lastRun?: {state: string}});
+		expect(blocks.length).toBeGreaterThanOrEqual(2);
+		expect(blocks[0]!.running).toBeDefined();
+		expect(blocks.at(-1)!.running).toBeUndefined();
+		expect(blocks.at(-1)!.lastRun!.state).toBe('Succeeded');
+		// Only changes are printed: no two blocks in a row are the same.
+		for (let index = 1; index < blocks.length; index++) expect(blocks[index]).not.toEqual(blocks[index - 1]);
+	});
+
 	it('names the jobs that need attention under the table, on stderr', async () => {
 		const result = await runCli(['jobs', ...demo(), '--sp', 'Salesforce']);
 		expect(result.code).toBe(0);
