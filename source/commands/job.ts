@@ -1,7 +1,7 @@
 /** `job start|pause|restart --sp APP --job JOB [--scope NAME] [--yes]`: job actions, safe by default. */
 import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
 import {describeError, UsageError, UserError} from '../errors.js';
-import {checkAction, doNotUseScopes, findRestartChoice, type JobAction, mayHaveBeenApplied, type RestartChoice, restartChoices, unsureOutcome} from '../loop/actions.js';
+import {checkAction, doNotUseScopes, findRestartChoice, type JobAction, mayHaveBeenApplied, type RestartChoice, restartChoices, shellWord, unsureOutcome} from '../loop/actions.js';
 import {decodeJobStatus, formatRows, jobStatusRows} from '../loop/job-status.js';
 import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
 import {jsonHelp, jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './options.js';
@@ -94,7 +94,7 @@ export async function runJob(args: string[]): Promise<number> {
 			else await graph.restartJob(servicePrincipal.id, listed.id, (choice ?? restartChoices[0]!).resetScope);
 		} catch (error) {
 			if (mayHaveBeenApplied(error)) {
-				throw new UserError(unsureOutcome(describeError(error), action, `\`provisioning-explorer jobs --sp ${values.sp} --job ${listed.templateId ?? listed.id}\``), {cause: error});
+				throw new UserError(unsureOutcome(describeError(error), action, `\`provisioning-explorer jobs --sp ${shellWord(values.sp)} --job ${shellWord(listed.templateId ?? listed.id)}\``), {cause: error});
 			}
 			throw error;
 		}

@@ -1,7 +1,7 @@
 /** `provision --sp APP --job JOB --subject S`: provision one test object on demand and show what happened. */
 import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
 import {describeError, UsageError, UserError} from '../errors.js';
-import {mayHaveBeenApplied, unsureOutcome} from '../loop/actions.js';
+import {mayHaveBeenApplied, shellWord, unsureOutcome} from '../loop/actions.js';
 import {GraphError} from '../graph/errors.js';
 import {checkSubject, decodeProvisionOnDemand, onDemandBody, onDemandLines, onDemandNotes, onDemandTarget, subjectWords} from '../loop/on-demand.js';
 import {describeLimiterWait, SlidingWindowLimiter} from '../loop/rate-limit.js';
@@ -96,7 +96,7 @@ export async function runProvision(args: string[]): Promise<number> {
 				answer = await graph.provisionOnDemand(servicePrincipal.id, job.id, onDemandBody({ruleId, objectId, objectTypeName}));
 			} catch (error) {
 				if (mayHaveBeenApplied(error)) {
-					throw new UserError(unsureOutcome(describeError(error), `provisioning of ${clean(subject)}`, `the provisioning logs (\`provisioning-explorer logs --sp ${values.sp} --user ${objectId}\`)`), {cause: error});
+					throw new UserError(unsureOutcome(describeError(error), `provisioning of ${clean(subject)}`, `the provisioning logs (\`provisioning-explorer logs --sp ${shellWord(values.sp)} --job ${shellWord(job.templateId ?? job.id)} ${target.subjectKind === 'distinguishedName' ? '--since 1h' : `--user ${shellWord(objectId)}`}\`)`), {cause: error});
 				}
 				throw error;
 			}

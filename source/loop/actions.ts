@@ -124,7 +124,7 @@ export function unsureOutcome(cause: string, what: string, check: string): strin
 }
 
 /** A command-line word, quoted for a POSIX shell when it needs it. */
-function shellWord(text: string): string {
+export function shellWord(text: string): string {
 	return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
 

@@ -98,7 +98,8 @@ export const activeDirectoryUsers: readonly SourceObject[] = [
 function worker(id: string, first: string, last: string, extra: Record<string, string>, provisioned = true): SourceObject {
 	return {
 		objectId: id,
-		id: `wid-${id}`,
+		// Workday events name the worker by its employee id (Microsoft: "Customize filters in provisioning logs").
+		id,
 		reportable: id,
 		displayName: `${first} ${last}`,
 		provisioned,
