@@ -144,6 +144,11 @@ describe('job actions', () => {
 	it('offers only documented restart scopes, never a DO NOT USE value, and says which need the typed name', () => {
 		for (const choice of restartChoices) expect(choice.resetScope).not.toMatch(/None|ConnectorDataStore/);
 		expect(restartChoices.find((choice) => choice.name === 'portal')!.resetScope).toBe(JSON.parse(readFileSync(join(examples, 'v1.0.synchronizationJob-restart.request.json'), 'utf8')).criteria.resetScope);
+		// Every documented restart body is a named choice, sent exactly as documented.
+		for (const file of readdirSync(examples).filter((name) => /synchronizationJob-restart.*\.request\.json$/.test(name))) {
+			const documented = (example(file) as {criteria: {resetScope: string}}).criteria.resetScope;
+			expect(restartScopeChoice(documented).resetScope, file).toBe(documented);
+		}
 		expect(restartScopeChoice('ForceDeletes').name).toBe('force-deletes');
 		expect(() => restartScopeChoice('None')).toThrow(/DO NOT USE.*job start/);
 		expect(() => restartScopeChoice('Watermark, ConnectorDataStore')).toThrow(/DO NOT USE/);
