@@ -99,6 +99,13 @@ export async function runJob(args: string[]): Promise<number> {
 			throw error;
 		}
 		const after = decodeJobStatus(await graph.getJob(servicePrincipal.id, listed.id));
+		// What the action should have led to; Graph's 204 says it was accepted, the status says whether it took.
+		const expected = action === 'pause' ? ['Paused'] : ['Active'];
+		if (!expected.includes(after.code)) {
+			process.stderr.write(
+				`${clean(`The job still shows status ${after.code} after the ${action}: check again in a moment with \`provisioning-explorer jobs --sp ${shellWord(values.sp)} --job ${shellWord(listed.templateId ?? listed.id)} --watch\`.`)}\n`,
+			);
+		}
 		if (values.json) {
 			await writeJson({action, ...(action === 'restart' ? {resetScope: (choice ?? restartChoices[0]!).resetScope} : {}), job: after});
 		} else {

@@ -103,6 +103,8 @@ async function prepare(operation: Operation, fault: Fault, simulator: Simulator,
 			};
 		case 'job-restart':
 			return {args: ['job', 'restart', ...demo, ...job, '--yes'], run: 'job restart --sp contoso.com --job AD2AADProvisioning --yes'};
+		case 'job-start-quarantined':
+			return {args: ['job', 'start', ...demo, '--sp', 'Salesforce'], run: 'job start --sp Salesforce'};
 		case 'provisioning-logs':
 			return {args: ['logs', ...demo, ...job], run: 'logs --sp contoso.com --job AD2AADProvisioning'};
 		case 'sign-in': {
