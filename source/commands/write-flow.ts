@@ -312,7 +312,8 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	const appName = servicePrincipal.displayName ?? servicePrincipal.id;
 	const jobName = job.templateId ?? job.id;
 	const heading = `${paint('Plan', 'bold', color)} for ${clean(appName)} / ${clean(jobName)} (job ${clean(job.id)}): ${clean(request.what)}`;
-	const plan = buildPlan(live, document, {beforeName: `live ${appName} / ${jobName}`, afterName: request.afterName});
+	const planOptions = {beforeName: `live ${appName} / ${jobName}`, afterName: request.afterName};
+	let plan = buildPlan(live, document, planOptions);
 	const report = async (outcome: Outcome): Promise<number> => {
 		if (settings.json) {
 			await writeJson({
@@ -345,6 +346,8 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	if (expressions.length > 0) problems.push(...(await validateWithServer(graph, servicePrincipal.id, job.id, expressions, undefined, parsed)));
 	// What is sent carries Graph's own parse trees for the new expressions, not hand-built ones.
 	const toSend = withParsedSources(document, parsed);
+	// The plan shows (and the JSON diff prints) exactly the body that is sent.
+	if (parsed.size > 0) plan = buildPlan(live, toSend, planOptions);
 	const errors = problems.filter((problem) => problem.severity === 'error');
 
 	process.stderr.write(

@@ -7,6 +7,7 @@
 import {FILE_HEADERS_ONLY, formatPatch, structuredPatch} from 'diff';
 import {sourceSummary} from '../schema/expression.js';
 import {escapePointerSegment} from '../schema/pointer.js';
+import {storedTreeMismatch} from '../schema/stored-tree.js';
 import type {AttributeMapping, SynchronizationSchema} from '../schema/types.js';
 import {alignKeyOrder, compactJson, isPlainObject, type JsonObject, jsonEqual, withoutServerFields} from './json.js';
 import {describeClause, filterGroupSets, objectMappingLabel} from './labels.js';
@@ -47,6 +48,11 @@ export type Plan = {
 	counts: {added: number; removed: number; changed: number};
 	/** Plain words about consequences; empty when nothing changes. */
 	warnings: string[];
+	/**
+	 * Mappings whose live stored parse tree holds what its text does not show, and whose new source loses it:
+	 * `User ← user · onPremisesUserPrincipalName: the stored parse tree has a constant … editing the text drops it`.
+	 */
+	droppedFromStoredTrees: string[];
 	/** Unified diff of the pretty-printed JSON (4-space indent, 3 lines of context); empty when nothing changes or when omitted. */
 	diff: string;
 	/** Why `diff` is empty although there are changes (too large to compute quickly). */
@@ -170,6 +176,18 @@ function mappingFieldChanges(before: JsonObject | undefined, after: JsonObject |
 	return fields;
 }
 
+/** What the old source's stored tree held beyond its text and the new source no longer has, in words. */
+function droppedFromStoredTree(before: unknown, after: unknown): string | undefined {
+	if (jsonEqual(before, after)) return undefined;
+	const hidden = storedTreeMismatch(before as AttributeMapping['source']);
+	if (!hidden) return undefined;
+	const kept = new Set(storedTreeMismatch(after as AttributeMapping['source'])?.parts ?? []);
+	const lost = hidden.parts.filter((part) => !kept.has(part));
+	if (lost.length === 0) return undefined;
+	const it = lost.length === 1 ? 'it' : 'them';
+	return `the stored parse tree has ${lost.join(', ')} that the expression text does not show; editing the text drops ${it}. To keep ${it}, edit the mapping's JSON (e in the explorer) instead of its text.`;
+}
+
 function isDefault(field: string, value: unknown): boolean {
 	return value === undefined || value === null || (field === 'matchingPriority' && value === 0) || (field === 'exportMissingReferences' && value === false);
 }
@@ -188,6 +206,7 @@ export function buildPlan(before: SynchronizationSchema, after: SynchronizationS
 		definitionChanges: [],
 		counts: {added: 0, removed: 0, changed: 0},
 		warnings: [],
+		droppedFromStoredTrees: [],
 		diff: '',
 		hasChanges: false,
 	};
@@ -298,6 +317,8 @@ function compareAttributeMappings(beforeObject: unknown, afterObject: unknown, l
 		if (jsonEqual(previous.value, mapping.value)) continue;
 		const old = isPlainObject(previous.value) ? previous.value : undefined;
 		plan.changes.push({kind: 'changed', objectMapping: label, target, fields: mappingFieldChanges(old, next), pointer});
+		const dropped = droppedFromStoredTree(old?.source, next?.source);
+		if (dropped) plan.droppedFromStoredTrees.push(`${label} · ${target}: ${dropped}`);
 		if (!jsonEqual(old?.matchingPriority ?? 0, next?.matchingPriority ?? 0) || (isMatching(next) && !jsonEqual(old?.source, next?.source))) {
 			plan.matchingChanged = true;
 		}
@@ -367,6 +388,7 @@ function warningsFor(plan: Plan): string[] {
 			'The scoping filter changes: users and groups that fall out of scope are disabled or deleted in the target system (unless "skip out of scope deletions" is set).',
 		);
 	}
+	for (const dropped of plan.droppedFromStoredTrees) warnings.push(dropped);
 	if (plan.matchingChanged) {
 		warnings.push('Matching attributes change: accounts already provisioned may no longer be matched, so they can be created a second time or disabled.');
 	}

@@ -70,3 +70,10 @@ export function storedTreeMismatch(source: AttributeMappingSource | null | undef
 	if (parts.length === 0) return undefined;
 	return {parts, message: `the stored parse tree has ${parts.join(', ')} that the expression text does not show; editing the text drops ${parts.length === 1 ? 'it' : 'them'}`};
 }
+
+/** The finding as the mapping's screens say it, with the way out: the JSON edit keeps the tree. */
+export function storedTreeAdvice(source: AttributeMappingSource | null | undefined): string | undefined {
+	const mismatch = storedTreeMismatch(source);
+	if (!mismatch) return undefined;
+	return `! ${mismatch.message.charAt(0).toUpperCase()}${mismatch.message.slice(1)}. e edits the mapping as JSON and keeps ${mismatch.parts.length === 1 ? 'it' : 'them'}.`;
+}

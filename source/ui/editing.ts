@@ -21,6 +21,7 @@ import {exportFileName} from '../explorer/services.js';
 import {parseExpression, sourceKind} from '../schema/expression.js';
 import type {AttributeMappingNode, ObjectMappingNode, SchemaNode} from '../schema/navigation.js';
 import {resolvePointer} from '../schema/pointer.js';
+import {storedTreeAdvice} from '../schema/stored-tree.js';
 import {flowBehaviors, flowTypes, type FilterClause, type SynchronizationSchema} from '../schema/types.js';
 import {refreshContext, type SchemaContext} from './context.js';
 import type {Command} from './keymap.js';
@@ -165,10 +166,11 @@ function sourcePrompt(context: SchemaContext, target: SourceTarget, sourceKindCh
 		return {kind: 'prompt', title: 'Constant value', value: current?.type === 'Constant' ? (current.name ?? '') : '', purpose};
 	}
 	const functions = context.functions ?? [];
+	const advice = storedTreeAdvice(current);
 	return {
 		kind: 'prompt',
 		title: 'Expression',
-		hint: 'e.g. Join("@", [mailNickname], "contoso.com") · Tab completes functions and attributes',
+		hint: advice ? `${advice.replace(/ e edits/, ' Esc, then e, edits')}` : 'e.g. Join("@", [mailNickname], "contoso.com") · Tab completes functions and attributes',
 		value: current?.expression ?? '',
 		suggestions: [...functions, ...attributes.map((name) => `[${name}]`), ...attributes],
 		purpose,

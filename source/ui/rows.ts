@@ -15,11 +15,12 @@ import type {
 	SchemaIndex,
 } from '../schema/navigation.js';
 import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
+import {storedTreeAdvice} from '../schema/stored-tree.js';
 import type {FilterClause, SynchronizationJob} from '../schema/types.js';
 import type {SchemaContext} from './context.js';
 import type {Row} from './list.js';
 import type {Frame, NodeFrame} from './state.js';
-import type {ColumnSpec} from './text.js';
+import {type ColumnSpec, wrap} from './text.js';
 
 function row(key: string, index: number, cells: string[]): Row {
 	const safe = cells.map((cell) => clean(cell));
@@ -411,6 +412,8 @@ function attributeMappingLines(node: AttributeMappingNode, context: SchemaContex
 		lines.push('Expression');
 		const expression = source?.expression ?? sourceSummary(mapping, 100_000);
 		for (const line of formatExpression(expression, {width: Math.max(20, columns - 6)})) lines.push(`  ${clean(line)}`);
+		const advice = storedTreeAdvice(source);
+		if (advice) lines.push(...wrap(clean(advice), Math.max(20, columns - 2)));
 	} else if (kind === 'Attribute') {
 		lines.push(field('Source attribute', `[${source?.name ?? ''}]`));
 	} else if (kind === 'Constant') {
