@@ -1,6 +1,7 @@
 import {readdirSync, readFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {buildPlan} from '../../source/edit/plan.js';
 import {expressionToMappingSource} from '../../source/expressions/parser.js';
 import {buildSchemaIndex} from '../../source/schema/navigation.js';
 import {storedTreeMismatch} from '../../source/schema/stored-tree.js';
@@ -67,5 +68,25 @@ describe('stored parse trees that their text does not reproduce', () => {
 	it("the fixture's mapping is what the plan and the detail view talk about", () => {
 		const mapping = [...buildSchemaIndex(parseFixture()).attributeMappings()].find((node) => node.mapping.targetAttributeName === 'onPremisesUserPrincipalName');
 		expect(storedTreeMismatch(mapping?.mapping.source)?.parts).toEqual(['a constant `%DomainFQDN%`']);
+	});
+});
+
+describe('the plan and a stored tree the text does not show', () => {
+	const upn = (schema: SynchronizationSchema) => [...buildSchemaIndex(schema).attributeMappings()].find((node) => node.mapping.targetAttributeName === 'onPremisesUserPrincipalName')!.mapping;
+
+	it('warns when a new text drops the hidden constant, and not when a JSON edit keeps it', () => {
+		const live = parseFixture();
+		const byText = structuredClone(live);
+		const text = upn(live).source!.expression!.replace('AccountName is not present', 'no account name');
+		upn(byText).source = {...expressionToMappingSource(text), expression: text};
+		expect(buildPlan(live, byText).warnings).toContain(
+			'User ← user · onPremisesUserPrincipalName: the stored parse tree has a constant `%DomainFQDN%` that the expression text does not show; editing the text drops it. To keep it, edit the mapping\'s JSON (e in the explorer) instead of its text.',
+		);
+		const byJson = structuredClone(live);
+		const kept = JSON.parse(JSON.stringify(upn(live).source).replaceAll('AccountName is not present', 'no account name'));
+		upn(byJson).source = kept;
+		const plan = buildPlan(live, byJson);
+		expect(plan.counts.changed).toBe(1);
+		expect(plan.droppedFromStoredTrees).toEqual([]);
 	});
 });

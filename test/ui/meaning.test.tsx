@@ -1,0 +1,108 @@
+/**
+ * What is written is exactly what the admin meant (issue 9 §6), against the demo tenant over HTTP: a stored parse
+ * tree the text does not show, scoping values as a list, scoping changes in the plan, and the words after a save.
+ */
+import {mkdtemp, readFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {cleanup, render} from 'ink-testing-library';
+import {afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {connect} from '../../source/explorer/connect.js';
+import {createTenantServices} from '../../source/explorer/tenant-services.js';
+import type {AttributeMappingSource, SynchronizationSchema} from '../../source/schema/types.js';
+import {type Simulator, startSimulator} from '../../source/simulator/index.js';
+import {Explorer} from '../../source/ui/app.js';
+import {openContosoUserMappings, press, selectedRow, waitForFrame} from '../helpers/ink.js';
+import {KEY} from '../helpers/keys.js';
+
+let simulator: Simulator;
+let directory: string;
+
+beforeAll(async () => {
+	directory = await mkdtemp(join(tmpdir(), 'pvx-meaning-'));
+});
+beforeEach(async () => {
+	simulator = await startSimulator({autoApproveDeviceCodeMs: 0});
+});
+afterEach(async () => {
+	cleanup();
+	await simulator.close();
+});
+
+type App = ReturnType<typeof render>;
+
+async function openMappings(): Promise<App> {
+	const connection = await connect({demo: true, graphUrl: simulator.url, apiVersion: 'beta'});
+	const services = createTenantServices({
+		label: connection.label,
+		auth: connection.auth,
+		graph: connection.graph,
+		exportDirectory: directory,
+		backupDirectory: await mkdtemp(join(directory, 'backups-')),
+	});
+	const app = render(<Explorer services={services} />);
+	await openContosoUserMappings(app);
+	return app;
+}
+
+async function select(app: App, target: string): Promise<void> {
+	await press(app, '/', target, KEY.enter);
+	expect(selectedRow(app.lastFrame()!)).toMatch(new RegExp(`^(~ |✗ |! )?${target}\\b`));
+}
+
+function liveSchema(): SynchronizationSchema {
+	const id = simulator.tenant.servicePrincipals.find((sp) => sp.displayName === 'contoso.com')!.id;
+	const job = simulator.tenant.jobsOf(id).find((each) => each.job.templateId === 'AD2AADProvisioning')!;
+	return JSON.parse(job.schema.text) as SynchronizationSchema;
+}
+
+function userMapping(schema: SynchronizationSchema, target: string) {
+	return schema.synchronizationRules![0]!.objectMappings![0]!.attributeMappings!.find((mapping) => mapping.targetAttributeName === target);
+}
+
+/** All the frames' text on one line: wrapped sentences can be matched whole. */
+const flat = (frame: string) => frame.replace(/\s+/g, ' ');
+
+async function waitForText(app: App, text: string): Promise<string> {
+	return waitForFrame(app, {test: (frame: string) => flat(frame).includes(text)} as unknown as RegExp);
+}
+
+async function savePatch(app: App, name: string): Promise<Array<{op: string; path: string; value?: unknown}>> {
+	const path = join(directory, name);
+	await press(app, 'P', '\u0015', path, KEY.enter);
+	await waitForFrame(app, 'Saved');
+	return JSON.parse(await readFile(path, 'utf8'));
+}
+
+const droppedWords = 'the stored parse tree has a constant `%DomainFQDN%` that the expression text does not show; editing the text drops it';
+
+describe('a stored parse tree that its text does not show', () => {
+	it('is named on the mapping, in the prompt and in the plan, and P saves the very body the PUT sends', async () => {
+		const app = await openMappings();
+		await select(app, 'onPremisesUserPrincipalName');
+		await press(app, KEY.enter);
+		await waitForText(app, `${droppedWords.replace(/^t/, 'T')}. e edits the mapping as JSON and keeps it.`);
+		await press(app, 's');
+		await waitForFrame(app, 'Source type');
+		await press(app, 'Exp', KEY.enter);
+		await waitForText(app, 'Esc, then e, edits the mapping as JSON and keeps it');
+		const before = userMapping(liveSchema(), 'onPremisesUserPrincipalName')!.source!.expression!;
+		const after = before.replace('AccountName is not present', 'sAMAccountName is missing');
+		await press(app, '\u0015', after, KEY.enter);
+		await waitForFrame(app, '1 pending');
+		const early = await savePatch(app, 'early.patch.json');
+		await press(app, 'w');
+		const plan = await waitForFrame(app, 'Type "contoso.com"');
+		expect(flat(plan)).toContain(`User ← user · onPremisesUserPrincipalName: ${droppedWords}`);
+		await press(app, ...'contoso.com'.split(''), KEY.enter);
+		await waitForFrame(app, 'Written and verified');
+		const written = userMapping(liveSchema(), 'onPremisesUserPrincipalName')!.source!;
+		expect(written.expression).toBe(after);
+		// The constant is gone, as the plan said; and the patch saved before the plan is the body that was sent.
+		expect(JSON.stringify(written)).not.toContain('%DomainFQDN%');
+		const change = early.filter((operation) => operation.op !== 'test');
+		expect(change).toHaveLength(1);
+		expect(change[0]!.path).toMatch(/\/source$/);
+		expect(change[0]!.value as AttributeMappingSource).toEqual(written);
+	});
+});
