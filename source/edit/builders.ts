@@ -456,6 +456,12 @@ function clauseAt(document: SynchronizationSchema, clausePointer: string) {
 	return {clause: clause as FilterClause, label: objectMappingLabel(objectMapping), set: match[2]!, group, groupPointer, groupWords};
 }
 
+/** Whether `clause` says exactly what the clause at `clausePointer` already says (then there is nothing to edit). */
+export function isUnchangedClause(document: SynchronizationSchema, clausePointer: string, clause: FilterClause): boolean {
+	const place = clauseAt(document, clausePointer);
+	return jsonEqual(place.clause, checkedClause(clause, place.label));
+}
+
 export function editScopingClause(document: SynchronizationSchema, clausePointer: string, clause: FilterClause): EditDraft {
 	const place = clauseAt(document, clausePointer);
 	const value = checkedClause(clause, place.label);

@@ -16,6 +16,7 @@ export {
 	editAttributeMappingField,
 	editAttributeMappingSource,
 	editScopingClause,
+	isUnchangedClause,
 	type FilterGroupSet,
 	maxExpressionLength,
 	removeAttributeMapping,
@@ -68,3 +69,4 @@ export {
 	type WriteStep,
 	writeSchema,
 } from './write.js';
+export {setListValue, type ValueListEntry, valueListEntries} from './value-list.js';

@@ -272,10 +272,12 @@ const setNotes = {
 	categoryFilterGroups: 'experimental',
 } as const;
 
-/** A clause in words: `department EQUALS Sales, Marketing`. */
+/** A clause in words: `department EQUALS "Sales", "Marketing"`; one value unquoted (`ENDS_WITH OU=Cloud,DC=x`). */
 export function clauseText(clause: FilterClause): string {
 	const values = clause.targetOperand?.values ?? [];
-	return `${clause.sourceOperandName} ${clause.operatorName}${values.length > 0 ? ` ${values.join(', ')}` : ''}`;
+	// Values may hold commas: several are quoted so where one ends stays visible.
+	const shown = values.length === 1 ? values[0] : values.map((value) => `"${value}"`).join(', ');
+	return `${clause.sourceOperandName} ${clause.operatorName}${values.length > 0 ? ` ${shown}` : ''}`;
 }
 
 /**

@@ -433,8 +433,15 @@ describe('scoping filters', () => {
 		await press(app, 'department', KEY.enter);
 		await waitForFrame(app, 'Operator for department');
 		await press(app, 'EQUALS', KEY.enter);
-		await press(app, 'Sales, Marketing', KEY.enter);
-		await waitForFrame(app, 'department EQUALS Sales, Marketing');
+		await waitForFrame(app, 'department EQUALS: value 1');
+		await press(app, 'Sales', KEY.enter);
+		await waitForFrame(app, '✓ done: 1 value');
+		await press(app, KEY.up, KEY.enter);
+		await waitForFrame(app, 'department EQUALS: value 2');
+		await press(app, 'Marketing', KEY.enter);
+		await waitForFrame(app, '✓ done: 2 values');
+		await press(app, KEY.enter);
+		await waitForFrame(app, 'department EQUALS "Sales", "Marketing"');
 		await press(app, 'w');
 		const plan = await waitForFrame(app, 'Type "contoso.com"');
 		expect(plan.replace(/\s+/g, ' ')).toMatch(/scop/i);

@@ -106,3 +106,44 @@ describe('a stored parse tree that its text does not show', () => {
 		expect(change[0]!.value as AttributeMappingSource).toEqual(written);
 	});
 });
+
+const scopeOf = (schema: SynchronizationSchema) => schema.synchronizationRules![0]!.objectMappings![0]!.scope!;
+
+describe('scoping-filter values are a list', () => {
+	it('passes an OU value with commas through unchanged, and edits it as one value', async () => {
+		const app = await openMappings();
+		await press(app, 'S');
+		await waitForFrame(app, 'Scoping filter');
+		await press(app, KEY.end);
+		expect(selectedRow(app.lastFrame()!)).toContain('distinguishedName ENDS_WITH OU=Cloud,DC=mydomain,DC=tld');
+		// Enter through attribute, operator and values without changing anything.
+		await press(app, KEY.enter);
+		await waitForFrame(app, 'Edit clause: source attribute');
+		await press(app, KEY.enter);
+		await waitForFrame(app, 'Operator for distinguishedName');
+		await press(app, KEY.enter);
+		await waitForFrame(app, '✓ done: 1 value');
+		expect(app.lastFrame()).toContain('OU=Cloud,DC=mydomain,DC=tld');
+		await press(app, KEY.up, KEY.up, KEY.enter);
+		await waitForFrame(app, 'value 1 of 1');
+		await press(app, KEY.enter);
+		await waitForFrame(app, '✓ done: 1 value');
+		await press(app, KEY.enter);
+		await waitForFrame(app, 'The clause is unchanged: nothing to edit.');
+		expect(app.lastFrame()).not.toMatch(/\d+ pending/);
+
+		// Changing the value keeps it one value, commas and all.
+		await press(app, KEY.enter, KEY.enter, KEY.enter);
+		await waitForFrame(app, '✓ done: 1 value');
+		await press(app, KEY.up, KEY.up, KEY.enter);
+		await waitForFrame(app, 'value 1 of 1');
+		await press(app, '\u0015', 'OU=Synced,DC=mydomain,DC=tld', KEY.enter);
+		await waitForFrame(app, '✓ done: 1 value');
+		await press(app, KEY.enter);
+		await waitForFrame(app, '1 pending');
+		const patch = await savePatch(app, 'ou.patch.json');
+		const change = patch.find((operation) => operation.op !== 'test')!;
+		expect(change.value).toMatchObject({operatorName: 'ENDS_WITH', sourceOperandName: 'distinguishedName', targetOperand: {values: ['OU=Synced,DC=mydomain,DC=tld']}});
+		expect(JSON.stringify(scopeOf(liveSchema()))).toContain('OU=Cloud,DC=mydomain,DC=tld');
+	});
+});
