@@ -34,11 +34,13 @@ export {applyOperations, describeGuardFailure, GuardFailedError, guardOperations
 export {
 	type DefinitionChange,
 	describeScope,
+	describeScopeChange,
 	type FieldChange,
 	type MappingChange,
 	type ObjectMappingChange,
 	type Plan,
 	type PlanOptions,
+	type ScopeChange,
 	buildPlan,
 } from './plan.js';
 export {type DirectoryRemap, remapDirectories} from './remap.js';

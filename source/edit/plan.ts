@@ -27,6 +27,22 @@ export type MappingChange = {
 
 export type ObjectMappingChange = {objectMapping: string; field: string; before: string; after: string; pointer: string};
 
+/** One scoping-filter change, clause by clause: `+ inputFilterGroups 'Default…': department EQUALS "Sales"`. */
+export type ScopeChange = {
+	kind: 'added' | 'removed' | 'changed';
+	/** `User ← user` */
+	objectMapping: string;
+	/** groups, inputFilterGroups or categoryFilterGroups */
+	set: string;
+	/** The group's name in quotes, or its position (`group 2`). */
+	group: string;
+	/** What changed: a clause, or a whole group (`group`). */
+	what: 'clause' | 'group';
+	before: string;
+	after: string;
+	pointer: string;
+};
+
 export type DefinitionChange = {
 	kind: 'added' | 'removed' | 'changed';
 	/** `Azure Active Directory › User › extension_123_costCenter` (directory › object › attribute). */
@@ -37,8 +53,10 @@ export type DefinitionChange = {
 
 export type Plan = {
 	changes: MappingChange[];
-	/** enabled, flowTypes, scope, name, metadata…, and whole object mappings added or removed. */
+	/** enabled, flowTypes, name, metadata…, and whole object mappings added or removed. */
 	objectMappingChanges: ObjectMappingChange[];
+	/** Scoping-filter changes of object mappings that exist before and after, clause by clause. */
+	scopeChanges: ScopeChange[];
 	scopingChanged: boolean;
 	matchingChanged: boolean;
 	/** Pointers of changes outside attribute and object mappings (rules, directories, top-level fields). */
@@ -200,6 +218,7 @@ export function buildPlan(before: SynchronizationSchema, after: SynchronizationS
 	const plan: Plan = {
 		changes: [],
 		objectMappingChanges: [],
+		scopeChanges: [],
 		scopingChanged: false,
 		matchingChanged: false,
 		otherChanges: [],
@@ -214,11 +233,11 @@ export function buildPlan(before: SynchronizationSchema, after: SynchronizationS
 	compareRules(from, to, plan);
 	compareDirectories(from, to, plan);
 	// Every difference lands in one of these lists (a mere reordering of named elements is no change).
-	plan.hasChanges = plan.changes.length + plan.objectMappingChanges.length + plan.otherChanges.length + plan.definitionChanges.length > 0;
+	plan.hasChanges = plan.changes.length + plan.objectMappingChanges.length + plan.scopeChanges.length + plan.otherChanges.length + plan.definitionChanges.length > 0;
 	if (!plan.hasChanges) return plan;
 	for (const change of plan.changes) plan.counts[change.kind]++;
 	plan.warnings = warningsFor(plan);
-	const changeCount = plan.changes.length + plan.objectMappingChanges.length + plan.otherChanges.length;
+	const changeCount = plan.changes.length + plan.objectMappingChanges.length + plan.scopeChanges.length + plan.otherChanges.length;
 	const diff =
 		changeCount > diffMaxChanges
 			? {omitted: `The JSON diff is too large to show (${changeCount.toLocaleString('en-US')} changes); the summary lists every change.`}
@@ -284,7 +303,12 @@ function compareObjectMappings(beforeRule: unknown, afterRule: unknown, afterPoi
 			if (field === 'attributeMappings' || jsonEqual(old[field], next[field])) continue;
 			if (field === 'scope') {
 				plan.scopingChanged = true;
-				plan.objectMappingChanges.push({objectMapping: label, field, before: describeScope(old.scope), after: describeScope(next.scope), pointer: `${pointer}/scope`});
+				const changes = scopeChanges(old.scope, next.scope, label, `${pointer}/scope`);
+				// Only key order or empty sets differ: still a change of the stored body, said as one.
+				if (changes.length === 0) {
+					changes.push({kind: 'changed', objectMapping: label, set: 'scope', group: '', what: 'group', before: describeScope(old.scope), after: describeScope(next.scope), pointer: `${pointer}/scope`});
+				}
+				plan.scopeChanges.push(...changes);
 			} else {
 				plan.objectMappingChanges.push({objectMapping: label, field, before: show(old[field]), after: show(next[field]), pointer: `${pointer}/${escapePointerSegment(field)}`});
 			}
@@ -299,6 +323,74 @@ function compareObjectMappings(beforeRule: unknown, afterRule: unknown, afterPoi
 		if (isPlainObject(mapping.value) && mapping.value.scope) plan.scopingChanged = true;
 		compareAttributeMappings(mapping.value, undefined, label, pointer, pointer, plan);
 	}
+}
+
+function groupName(group: unknown, index: number): string {
+	return isPlainObject(group) && typeof group.name === 'string' && group.name !== '' ? `'${group.name}'` : `group ${index + 1}`;
+}
+
+function clausesOf(group: unknown): JsonObject[] {
+	return isPlainObject(group) && Array.isArray(group.clauses) ? group.clauses.map((clause) => (isPlainObject(clause) ? clause : {})) : [];
+}
+
+function describeGroup(group: unknown): string {
+	const clauses = clausesOf(group);
+	return clauses.length > 0 ? clauses.map((clause) => describeClause(clause)).join(' AND ') : '(no clauses: true for every object)';
+}
+
+/**
+ * Two scoping filters compared clause by clause. Groups are matched by name (else by position); inside a group,
+ * clauses equal on both sides are unchanged, a removed and an added clause on the same attribute are one change.
+ */
+function scopeChanges(before: unknown, after: unknown, label: string, scopePointer: string): ScopeChange[] {
+	const result: ScopeChange[] = [];
+	for (const set of filterGroupSets) {
+		const groupKey = (group: unknown, index: number) => (isPlainObject(group) && typeof group.name === 'string' && group.name !== '' ? `name:${group.name}` : `#${index}`);
+		const beforeGroups = keyed<unknown>(isPlainObject(before) ? before[set] : undefined, groupKey);
+		const afterGroups = keyed<unknown>(isPlainObject(after) ? after[set] : undefined, groupKey);
+		const base = {objectMapping: label, set};
+		for (const [key, group] of afterGroups) {
+			const pointer = `${scopePointer}/${set}/${group.index}`;
+			const previous = beforeGroups.get(key);
+			if (!previous) {
+				result.push({...base, kind: 'added', group: groupName(group.value, group.index), what: 'group', before: '', after: describeGroup(group.value), pointer});
+				continue;
+			}
+			if (jsonEqual(previous.value, group.value)) continue;
+			const removed = clausesOf(previous.value).filter((clause) => !clausesOf(group.value).some((other) => jsonEqual(other, clause)));
+			const added = clausesOf(group.value).map((clause, index) => ({clause, index})).filter(({clause}) => !clausesOf(previous.value).some((other) => jsonEqual(other, clause)));
+			const name = groupName(group.value, group.index);
+			for (const {clause, index} of added) {
+				const partner = removed.findIndex((old) => old.sourceOperandName === clause.sourceOperandName);
+				const clausePointer = `${pointer}/clauses/${index}`;
+				if (partner >= 0) {
+					const [old] = removed.splice(partner, 1);
+					result.push({...base, kind: 'changed', group: name, what: 'clause', before: describeClause(old), after: describeClause(clause), pointer: clausePointer});
+				} else {
+					result.push({...base, kind: 'added', group: name, what: 'clause', before: '', after: describeClause(clause), pointer: clausePointer});
+				}
+			}
+			for (const clause of removed) result.push({...base, kind: 'removed', group: name, what: 'clause', before: describeClause(clause), after: '', pointer});
+			// Same clauses in another order, or another field of the group (its name is the key): one line.
+			if (added.length === 0 && removed.length === 0) {
+				result.push({...base, kind: 'changed', group: name, what: 'group', before: describeGroup(previous.value), after: describeGroup(group.value), pointer});
+			}
+		}
+		for (const [key, group] of beforeGroups) {
+			if (afterGroups.has(key)) continue;
+			result.push({...base, kind: 'removed', group: groupName(group.value, group.index), what: 'group', before: describeGroup(group.value), after: '', pointer: `${scopePointer}/${set}/${group.index}`});
+		}
+	}
+	return result;
+}
+
+/** `+ inputFilterGroups 'Default…': department EQUALS "Sales"`, `~ … : old → new`, `- … group: a AND b`. */
+export function describeScopeChange(change: ScopeChange): string {
+	const mark = {added: '+', removed: '-', changed: '~'}[change.kind];
+	const where = change.set === 'scope' ? 'scope' : `scope ${change.set} ${change.group}${change.what === 'group' ? ' (whole group)' : ''}`;
+	if (change.kind === 'added') return `${mark} ${where}: ${change.after}`;
+	if (change.kind === 'removed') return `${mark} ${where}: ${change.before}`;
+	return `${mark} ${where}: ${change.before} → ${change.after}`;
 }
 
 function compareAttributeMappings(beforeObject: unknown, afterObject: unknown, label: string, afterPointer: string, beforePointer: string, plan: Plan): void {

@@ -2,7 +2,7 @@
  * The plan screen, like `terraform plan`: what a write changes, mapping by mapping, the warnings,
  * the unified diff — and the confirmation (typing the app's display name) that starts the write.
  */
-import {remapDirectories} from '../edit/index.js';
+import {describeScopeChange, remapDirectories} from '../edit/index.js';
 import {describeError} from '../errors.js';
 import type {SchemaDownload} from '../explorer/services.js';
 import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
@@ -75,17 +75,32 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 		lines.push('');
 	}
 	if (!plan) return lines;
-	add(`Plan: ${plan.counts.added} to add, ${plan.counts.changed} to change, ${plan.counts.removed} to remove (${origin}).`);
+	const scopeCount = plan.scopeChanges.length;
+	add(
+		`Plan: ${plan.counts.added} attribute mapping${plan.counts.added === 1 ? '' : 's'} to add, ${plan.counts.changed} to change, ${plan.counts.removed} to remove${scopeCount > 0 ? `; ${scopeCount} scoping-filter change${scopeCount === 1 ? '' : 's'}` : ''}${plan.objectMappingChanges.length > 0 ? `; ${plan.objectMappingChanges.length} object mapping change${plan.objectMappingChanges.length === 1 ? '' : 's'}` : ''} (${origin}).`,
+	);
 	for (const warning of plan.warnings) add(`! ${warning}`, '  ');
 	lines.push('');
-	if (plan.changes.length > 0 || plan.objectMappingChanges.length > 0) {
+	// Scoping filters clause by clause, under the object mapping they belong to; then object-mapping fields; then attribute mappings.
+	const scopes = new Map<string, string[]>();
+	for (const change of plan.scopeChanges) scopes.set(change.objectMapping, [...(scopes.get(change.objectMapping) ?? []), describeScopeChange(change)]);
+	for (const [label, changes] of scopes) {
+		lines.push(`Scoping filter of ${clean(label)}`);
+		for (const line of changes) add(line, '  ');
+		lines.push('');
+	}
+	if (plan.objectMappingChanges.length > 0) {
+		lines.push('Object mappings');
+		for (const change of plan.objectMappingChanges) add(`~ ${change.objectMapping} · ${change.field}: ${change.before} → ${change.after}`, '  ');
+		lines.push('');
+	}
+	if (plan.changes.length > 0) {
 		lines.push('Attribute mappings');
 		const mark = {added: '+', removed: '-', changed: '~'} as const;
 		for (const change of plan.changes) {
 			const fields = change.fields.map((field) => `${field.field}: ${field.before} → ${field.after}`).join('; ');
 			add(`${mark[change.kind]} ${change.objectMapping} · ${change.target}${fields ? `: ${fields}` : ''}`, '  ');
 		}
-		for (const change of plan.objectMappingChanges) add(`~ ${change.objectMapping} · ${change.field}: ${change.before} → ${change.after}`, '  ');
 		lines.push('');
 	}
 	for (const pointer of plan.otherChanges) add(`~ ${pointer}`, '  ');

@@ -147,3 +147,23 @@ describe('scoping-filter values are a list', () => {
 		expect(JSON.stringify(scopeOf(liveSchema()))).toContain('OU=Cloud,DC=mydomain,DC=tld');
 	});
 });
+
+describe('a scoping-filter change in the plan', () => {
+	it('is counted in the headline and listed clause by clause under its object mapping', async () => {
+		const app = await openMappings();
+		await press(app, 'S');
+		await waitForFrame(app, 'Scoping filter');
+		await press(app, KEY.end, 'D');
+		await waitForFrame(app, 'Remove the clause');
+		await press(app, 'y');
+		await waitForFrame(app, '1 pending');
+		await press(app, 'w');
+		const plan = flat(await waitForFrame(app, 'Type "contoso.com"'));
+		expect(plan).toContain('Plan: 0 attribute mappings to add, 0 to change, 0 to remove; 1 scoping-filter change (your pending edits).');
+		expect(plan).toContain(
+			`Scoping filter of User ← user - scope inputFilterGroups 'DefaultUserExclusions.0.UX-OrganizationalGroup-Scope': distinguishedName ENDS_WITH "OU=Cloud,DC=mydomain,DC=tld"`,
+		);
+		expect(plan).not.toContain('isCriticalSystemObject');
+		expect(plan).not.toContain('Attribute mappings');
+	});
+});
