@@ -61,8 +61,8 @@ export const writeOptions = {
 	'backup-dir': {type: 'string'},
 } as const;
 export const writeHelp = `Writing:
-  Before anything is sent, the plan (what changes, warnings such as the full provisioning cycle a save
-  starts, the JSON diff) and the checks are printed on standard error. On a terminal you confirm by
+  Before anything is sent, the plan (what changes, warnings such as what a scoping change does to
+  accounts, the JSON diff) and the checks are printed on standard error. On a terminal you confirm by
   typing the app's display name; without one, --yes is required. The live schema is backed up first,
   and read back after the write to verify it.
   -y, --yes        write without asking (needed in scripts and pipelines)

@@ -5,6 +5,7 @@
  */
 import {createInterface} from 'node:readline';
 import {
+	afterSaveAdvice,
 	buildPlan,
 	DriftError,
 	describeScopeChange,
@@ -389,7 +390,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 		}
 		const shownName = clean(appName);
 		const answer = await askLine(
-			`Saving restarts this job with a full cycle. Type the app's display name (${paint(shownName, 'bold', color)}) to write, anything else cancels: `,
+			`Saving replaces this job's schema. Type the app's display name (${paint(shownName, 'bold', color)}) to write, anything else cancels: `,
 		);
 		const typed = answer?.trim();
 		if (typed === undefined) return refused('Cancelled: nothing was written.');
@@ -413,7 +414,8 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 		progress.clear();
 		process.stderr.write(
 			`${paint('✓', 'green', color)} Written and verified: the schema read back from Graph equals what was sent${result.newVersion ? ` (new version ${clean(result.newVersion)})` : ''}.\n` +
-				`Backup of the previous schema: ${clean(result.backupPath)}\n`,
+				`Backup of the previous schema: ${clean(result.backupPath)}\n` +
+				`${afterSaveAdvice}\n`,
 		);
 		return report({status: 'written', exitCode: 0, backupPath: result.backupPath, newVersion: result.newVersion});
 	} catch (error) {

@@ -41,7 +41,9 @@ export {
 	type Plan,
 	type PlanOptions,
 	type ScopeChange,
+	afterSaveAdvice,
 	buildPlan,
+	filterSetEffects,
 } from './plan.js';
 export {type DirectoryRemap, remapDirectories} from './remap.js';
 export {parseSelectorSegment} from './selectors.js';

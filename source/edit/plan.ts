@@ -58,6 +58,8 @@ export type Plan = {
 	/** Scoping-filter changes of object mappings that exist before and after, clause by clause. */
 	scopeChanges: ScopeChange[];
 	scopingChanged: boolean;
+	/** Cloud sync's rule-level OU / group scope (containerFilter, groupFilter) changed. */
+	cloudSyncScopeChanged: boolean;
 	matchingChanged: boolean;
 	/** Pointers of changes outside attribute and object mappings (rules, directories, top-level fields). */
 	otherChanges: string[];
@@ -220,6 +222,7 @@ export function buildPlan(before: SynchronizationSchema, after: SynchronizationS
 		objectMappingChanges: [],
 		scopeChanges: [],
 		scopingChanged: false,
+		cloudSyncScopeChanged: false,
 		matchingChanged: false,
 		otherChanges: [],
 		definitionChanges: [],
@@ -267,7 +270,10 @@ function compareRules(from: JsonObject, to: JsonObject, plan: Plan): void {
 				if (field === 'objectMappings' || jsonEqual(previous.value[field], rule.value[field])) continue;
 				plan.otherChanges.push(`${pointer}/${escapePointerSegment(field)}`);
 				// Cloud sync scopes by OU and group here (research §1.6).
-				if (field === 'containerFilter' || field === 'groupFilter') plan.scopingChanged = true;
+				if (field === 'containerFilter' || field === 'groupFilter') {
+					plan.scopingChanged = true;
+					plan.cloudSyncScopeChanged = true;
+				}
 			}
 		}
 		compareObjectMappings(previous?.value, rule.value, pointer, previous ? `/synchronizationRules/${previous.index}` : undefined, plan);
@@ -471,14 +477,48 @@ function compareDirectories(from: JsonObject, to: JsonObject, plan: Plan): void 
 	compareLevel(from.directories, to.directories, '/directories', '/directories', [], 'objects');
 }
 
+/**
+ * What Microsoft documents each filter set does to objects that fall out of it (Graph's filter resource type;
+ * docs/graph-notes.md "Scoping filter sets"): the hint beside an empty set and the plan's warning share these words.
+ */
+export const filterSetEffects = {
+	groups: {
+		hint: 'objects that fall out of scope are deprovisioned',
+		warning:
+			'The scoping filter (groups) changes: objects that no longer satisfy it are deprovisioned (disabled or deleted in the target system) unless "skip out of scope deletions" is set.',
+	},
+	inputFilterGroups: {
+		hint: 'experimental, applied when objects are read; objects that fall out are not processed further and not deprovisioned',
+		warning:
+			'The input filter (inputFilterGroups, experimental) changes: objects it no longer admits are not processed any further, and Microsoft documents that they are not deprovisioned: what was provisioned stays in the target, no longer updated. Objects it newly admits are provisioned.',
+	},
+	categoryFilterGroups: {
+		hint: 'experimental; decides which objects this object mapping processes',
+		warning:
+			'The category filter (categoryFilterGroups, experimental) changes: it decides which objects this object mapping processes; Microsoft does not document what happens to objects that fall out of it.',
+	},
+} as const;
+
+/**
+ * After a save, as Microsoft's procedure says (cloud sync "Transformations": PUT the schema, then "Restart
+ * provisioning"; an empty resetScope on POST …/restart is the same). The write itself does not restart the job.
+ */
+export const afterSaveAdvice =
+	'Next: restart provisioning for this job, as Microsoft\'s procedure for a schema saved through Graph says: "Restart provisioning" in the Microsoft Entra admin center, or POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/restart with an empty resetScope. Then follow the provisioning logs.';
+
 function warningsFor(plan: Plan): string[] {
 	const warnings = [
-		'Saving replaces the whole schema and restarts provisioning for this job with a full (initial) cycle: every object in scope is evaluated again, which can take hours in large directories.',
+		'Saving replaces the whole schema; it does not restart the job. Microsoft\'s procedure is to restart provisioning after saving: that cycle evaluates every object in scope again, which can take hours in large directories.',
 	];
-	if (plan.scopingChanged) {
+	const sets = new Set(plan.scopeChanges.map((change) => (change.set === 'scope' ? 'groups' : change.set)));
+	for (const set of filterGroupSets) if (sets.has(set)) warnings.push(filterSetEffects[set].warning);
+	if (plan.cloudSyncScopeChanged) {
 		warnings.push(
-			'The scoping filter changes: users and groups that fall out of scope are disabled or deleted in the target system (unless "skip out of scope deletions" is set).',
+			'Cloud sync\'s OU or group scope (containerFilter / groupFilter) changes: Microsoft\'s accidental-deletion guidance counts taking an OU out of scope among the changes that delete objects in Microsoft Entra ID.',
 		);
+	}
+	if (plan.scopingChanged && sets.size === 0 && !plan.cloudSyncScopeChanged) {
+		warnings.push('An object mapping with a scoping filter is added or removed: check which objects it provisions.');
 	}
 	for (const dropped of plan.droppedFromStoredTrees) warnings.push(dropped);
 	if (plan.matchingChanged) {

@@ -2,7 +2,7 @@
  * The plan screen, like `terraform plan`: what a write changes, mapping by mapping, the warnings,
  * the unified diff — and the confirmation (typing the app's display name) that starts the write.
  */
-import {describeScopeChange, remapDirectories} from '../edit/index.js';
+import {afterSaveAdvice, describeScopeChange, remapDirectories} from '../edit/index.js';
 import {describeError} from '../errors.js';
 import type {SchemaDownload} from '../explorer/services.js';
 import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
@@ -45,6 +45,7 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 	if (frame.status === 'done') {
 		add('✓ Written and verified: the schema read back from Graph equals what was sent.');
 		add(`Backup of the previous schema: ${frame.backupPath ?? ''}`, '  ');
+		add(afterSaveAdvice, '  ');
 		add('Enter or Esc reads the job again.', '  ');
 		lines.push('');
 	}

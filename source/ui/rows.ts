@@ -2,7 +2,7 @@
  * What each screen lists: rows derived from the frame's data (memoised on the data object, so a
  * key press never rebuilds a 20,000-row list), plus the detail lines of the leaf screens.
  */
-import type {Problem} from '../edit/index.js';
+import {filterSetEffects, type Problem} from '../edit/index.js';
 import type {AppSummary, BackupEntry} from '../explorer/services.js';
 import {formatExpression, sourceKind, sourceSummary} from '../schema/expression.js';
 import type {
@@ -266,10 +266,11 @@ export type ScopeEntry = {
 	text: string;
 };
 
+/** The same words the plan's warnings use (Microsoft's filter resource type). */
 const setNotes = {
-	groups: 'objects that fall out of scope are deprovisioned',
-	inputFilterGroups: 'applied early; objects that fall out are not deprovisioned',
-	categoryFilterGroups: 'experimental',
+	groups: filterSetEffects.groups.hint,
+	inputFilterGroups: filterSetEffects.inputFilterGroups.hint,
+	categoryFilterGroups: filterSetEffects.categoryFilterGroups.hint,
 } as const;
 
 /** A clause in words: `department EQUALS "Sales", "Marketing"`; one value unquoted (`ENDS_WITH OU=Cloud,DC=x`). */

@@ -69,7 +69,7 @@ describe('buildPlan', () => {
 		expect(plan.scopingChanged).toBe(false);
 		expect(plan.matchingChanged).toBe(false);
 		expect(plan.warnings).toEqual([
-			'Saving replaces the whole schema and restarts provisioning for this job with a full (initial) cycle: every object in scope is evaluated again, which can take hours in large directories.',
+			"Saving replaces the whole schema; it does not restart the job. Microsoft's procedure is to restart provisioning after saving: that cycle evaluates every object in scope again, which can take hours in large directories.",
 			'1 attribute mapping is removed: those target attributes keep their current values but are no longer updated.',
 		]);
 	});
@@ -122,7 +122,7 @@ describe('buildPlan', () => {
 		);
 	});
 
-	it('flags a scoping-filter change with the deprovisioning warning, in words', () => {
+	it('flags a scoping-filter change with what each filter set does to objects that fall out, in words', () => {
 		const after = freshFixture();
 		after.synchronizationRules![0]!.objectMappings![0]!.scope!.inputFilterGroups![0]!.clauses!.pop();
 		after.synchronizationRules![0]!.objectMappings![1]!.scope = {groups: [{name: 'g', clauses: [{operatorName: 'EQUALS', sourceOperandName: 'department', targetOperand: {values: ['Sales']}}]}]};
@@ -136,8 +136,12 @@ describe('buildPlan', () => {
 			`+ scope groups 'g' (whole group): department EQUALS "Sales"`,
 		]);
 		expect(plan.scopeChanges.map((change) => change.objectMapping)).toEqual(['User ← user', 'SyncCredentialsChangeItem ← (none)']);
-		expect(plan.warnings).toContain(
-			'The scoping filter changes: users and groups that fall out of scope are disabled or deleted in the target system (unless "skip out of scope deletions" is set).',
+		// Each set's own documented consequence: inputFilterGroups do not deprovision, groups do.
+		expect(plan.warnings).toEqual(
+			expect.arrayContaining([
+				'The scoping filter (groups) changes: objects that no longer satisfy it are deprovisioned (disabled or deleted in the target system) unless "skip out of scope deletions" is set.',
+				'The input filter (inputFilterGroups, experimental) changes: objects it no longer admits are not processed any further, and Microsoft documents that they are not deprovisioned: what was provisioned stays in the target, no longer updated. Objects it newly admits are provisioned.',
+			]),
 		);
 	});
 

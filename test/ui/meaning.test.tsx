@@ -96,6 +96,8 @@ describe('a stored parse tree that its text does not show', () => {
 		expect(flat(plan)).toContain(`User ← user · onPremisesUserPrincipalName: ${droppedWords}`);
 		await press(app, ...'contoso.com'.split(''), KEY.enter);
 		await waitForFrame(app, 'Written and verified');
+		// The write does not restart the job: the admin is told what Microsoft's procedure says to do next.
+		await waitForText(app, 'Next: restart provisioning for this job, as Microsoft\'s procedure for a schema saved through Graph says: "Restart provisioning"');
 		const written = userMapping(liveSchema(), 'onPremisesUserPrincipalName')!.source!;
 		expect(written.expression).toBe(after);
 		// The constant is gone, as the plan said; and the patch saved before the plan is the body that was sent.
@@ -165,5 +167,9 @@ describe('a scoping-filter change in the plan', () => {
 		);
 		expect(plan).not.toContain('isCriticalSystemObject');
 		expect(plan).not.toContain('Attribute mappings');
+		// inputFilterGroups: Microsoft documents that objects falling out are not deprovisioned; the hint says the same.
+		expect(plan).toContain('The input filter (inputFilterGroups, experimental) changes: objects it no longer admits are not processed any further, and Microsoft documents that they are not deprovisioned');
+		expect(plan).not.toContain('disabled or deleted');
+		expect(plan).toContain("it does not restart the job. Microsoft's procedure is to restart provisioning after saving");
 	});
 });
