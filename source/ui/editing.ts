@@ -419,7 +419,7 @@ function runCommandLine(state: AppState, text: string): AppState {
 function valueListModal(draft: ClauseDraft, values: readonly string[], cursorAt: 'done' | number = 'done'): Modal {
 	const entries = valueListEntries(values);
 	const modal = choiceModal(
-		`${draft.attribute} ${draft.operator ?? ''}: values (Enter edits one; any of them may match)`,
+		`${draft.attribute} ${draft.operator ?? ''}: values (Enter on a value edits it)`,
 		entries.map((entry) => entry.text),
 		{kind: 'clause-values', draft, values},
 	);
