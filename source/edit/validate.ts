@@ -7,6 +7,7 @@
  * Messages are one line and start with the mapping they concern (`User ← user · mail: …`); strings are raw
  * (screens sanitize them).
  */
+import {storedTreeMismatch} from '../schema/stored-tree.js';
 import {resolvePointer} from '../schema/pointer.js';
 import type {GraphClient} from '../graph/client.js';
 import {functionNames, parseExpression, referencedAttributes, sourceAttributeNames} from '../schema/expression.js';
@@ -501,6 +502,8 @@ export function withParsedSources(document: SynchronizationSchema, parsed: Reado
 		const mapping = resolvePointer(copy, mappingPointer) as {source?: AttributeMappingSource | null} | undefined;
 		const expression = mapping?.source?.expression;
 		if (!mapping || typeof expression !== 'string') continue;
+		// A tree that holds more than its text (edited as JSON to keep it) is sent as it is.
+		if (storedTreeMismatch(mapping.source)) continue;
 		mapping.source = {...tree, expression};
 	}
 	return copy;

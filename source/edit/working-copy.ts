@@ -7,6 +7,7 @@ import type {Operation} from 'fast-json-patch';
 import {UserError} from '../errors.js';
 import {checkNesting, decodeSchemaBytes, lineAndColumn, locateJsonSyntaxError} from '../schema/load.js';
 import {resolvePointer} from '../schema/pointer.js';
+import {storedTreeMismatch} from '../schema/stored-tree.js';
 import type {AttributeMappingSource, SynchronizationSchema} from '../schema/types.js';
 import {type Edit, type EditDraft, summarizeOperation} from './builders.js';
 import {cloneJson, isPlainObject, jsonEqual} from './json.js';
@@ -187,6 +188,8 @@ export class WorkingCopy {
 			const mappingPointer = pointer.replace(/\/source(\/expression)?$/, '');
 			const current = resolvePointer(this.document, `${mappingPointer}/source`);
 			if (!isPlainObject(current) || typeof current.expression !== 'string') continue;
+			// A tree that holds more than its text (edited as JSON to keep it) stays as the admin left it.
+			if (storedTreeMismatch(current as AttributeMappingSource)) continue;
 			const next = {...cloneJson(tree), expression: current.expression};
 			if (jsonEqual(current, next)) continue;
 			const writer = this.lastSourceWriter(mappingPointer, current);

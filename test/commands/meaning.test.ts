@@ -57,4 +57,16 @@ describe('patch prints the plan by meaning', () => {
 		expect(result.stderr).toMatch(/^ {2}\+\s+"name": "sAMAccountName is missing",$/m);
 		expect(result.stderr).toMatch(/^ {2}-\s+"name": "%DomainFQDN%",$/m);
 	});
+
+	it('sends a whole tree that keeps what its text does not show as it is, with no warning of a loss', async () => {
+		const source = attributeMapping(liveSchema(provisioning()), 'onPremisesUserPrincipalName')!.source!;
+		const kept = JSON.parse(JSON.stringify(source).replaceAll('AccountName is not present', 'sAMAccountName is missing'));
+		const path = await workspace.file('upn-tree.patch.json', [
+			{op: 'replace', path: `${userMapping}/attributeMappings/[targetAttributeName=onPremisesUserPrincipalName]/source`, value: kept},
+		]);
+		const result = await runCli([...live().filter((argument) => argument !== '--dry-run'), '--patch', path, '--yes']);
+		expect(result.code).toBe(0);
+		expect(result.stderr).not.toContain('drops it');
+		expect(attributeMapping(liveSchema(provisioning()), 'onPremisesUserPrincipalName')!.source).toEqual(kept);
+	});
 });

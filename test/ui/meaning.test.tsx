@@ -31,7 +31,7 @@ afterEach(async () => {
 
 type App = ReturnType<typeof render>;
 
-async function openMappings(): Promise<App> {
+async function openMappings(editor?: (text: string) => Promise<string>): Promise<App> {
 	const connection = await connect({demo: true, graphUrl: simulator.url, apiVersion: 'beta'});
 	const services = createTenantServices({
 		label: connection.label,
@@ -40,7 +40,7 @@ async function openMappings(): Promise<App> {
 		exportDirectory: directory,
 		backupDirectory: await mkdtemp(join(directory, 'backups-')),
 	});
-	const app = render(<Explorer services={services} />);
+	const app = render(<Explorer services={services} editor={editor} />);
 	await openContosoUserMappings(app);
 	return app;
 }
@@ -106,6 +106,25 @@ describe('a stored parse tree that its text does not show', () => {
 		expect(change).toHaveLength(1);
 		expect(change[0]!.path).toMatch(/\/source$/);
 		expect(change[0]!.value as AttributeMappingSource).toEqual(written);
+	});
+});
+
+describe('the JSON edit keeps a stored tree the text does not show', () => {
+	it('changes the message in text and tree alike, keeps %DomainFQDN%, and the plan warns of no loss', async () => {
+		const app = await openMappings(async (text) => text.replaceAll('AccountName is not present', 'sAMAccountName is missing'));
+		await select(app, 'onPremisesUserPrincipalName');
+		await press(app, 'e');
+		await waitForFrame(app, '1 pending');
+		await press(app, 'w');
+		const plan = flat(await waitForFrame(app, 'Type "contoso.com"'));
+		expect(plan).toContain('Plan: 0 attribute mappings to add, 1 to change, 0 to remove');
+		expect(plan).not.toContain('drops it');
+		await press(app, ...'contoso.com'.split(''), KEY.enter);
+		await waitForFrame(app, 'Written and verified');
+		const written = JSON.stringify(userMapping(liveSchema(), 'onPremisesUserPrincipalName')!.source);
+		expect(written).toContain('%DomainFQDN%');
+		expect(written).toContain('sAMAccountName is missing');
+		expect(written).not.toContain('AccountName is not present');
 	});
 });
 
