@@ -56,6 +56,7 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 		if (frame.status === 'drift' && frame.drift) {
 			add('Changed on the server since you loaded it:', '  ');
 			for (const change of frame.drift.plan.changes.slice(0, 20)) add(`${change.kind} ${change.objectMapping} · ${change.target}`, '    ');
+			for (const change of frame.drift.plan.scopeChanges.slice(0, 10)) add(`${change.objectMapping}: ${describeScopeChange(change)}`, '    ');
 			for (const pointer of frame.drift.plan.otherChanges.slice(0, 10)) add(`changed ${pointer}`, '    ');
 			add(
 				frame.origin.kind === 'edits'
