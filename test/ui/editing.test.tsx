@@ -386,8 +386,9 @@ describe('import and restore', () => {
 		await press(app, KEY.enter);
 		await waitForFrame(app, 'Written and verified. Backup');
 		await press(app, ':', 'restore', KEY.enter);
-		const list = await waitForFrame(app, 'Backups of this job');
-		expect(list).toContain('1/1');
+		// The title shows while the backups are still being listed: wait for the list itself.
+		const list = await waitForFrame(app, /Backups of this job.*\d+\/\d+/);
+		expect(list).toMatch(/Backups of this job.*1\/1/);
 		await press(app, KEY.enter);
 		await waitForFrame(app, 'Type "contoso.com"');
 		await press(app, ...'contoso.com'.split(''), KEY.enter);
