@@ -27,8 +27,8 @@ export type GraphClientOptions = {
 	userAgent?: string;
 	/** Longest Retry-After we wait for before giving up (ms). */
 	maxRetryAfterMs?: number;
-	/** Milliseconds to wait for a connection and for the response to start (defaults: httpTimeouts(), 10 s and 60 s). */
-	timeouts?: {connect?: number; response?: number};
+	/** Milliseconds to wait for a connection, for the response to start, and between two pieces of data (defaults: httpTimeouts()). */
+	timeouts?: {connect?: number; response?: number; idle?: number};
 };
 
 /** POST …/schema/parseExpression's answer (parseExpressionResponse). */
@@ -139,7 +139,12 @@ export class GraphClient {
 		const defaults = httpTimeouts();
 		this.http = (options.transport ?? got).extend({
 			...(options.userAgent ? {headers: {'user-agent': options.userAgent}} : {}),
-			timeout: {connect: options.timeouts?.connect ?? defaults.connect, response: options.timeouts?.response ?? defaults.response},
+			timeout: {
+				connect: options.timeouts?.connect ?? defaults.connect,
+				response: options.timeouts?.response ?? defaults.response,
+				// Idle between two pieces of data: a body that stalls after its headers must not hang the command.
+				socket: options.timeouts?.idle ?? defaults.idle,
+			},
 			retry: {
 				// Throttling is Graph saying "later", not "broken": keep honouring Retry-After for longer than
 				// other faults, so a burst of 429s under bulk work (export --all) does not lose a job.
