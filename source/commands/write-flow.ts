@@ -6,6 +6,8 @@
 import {createInterface} from 'node:readline';
 import {
 	buildPlan,
+	confirms,
+	confirmationWord,
 	DriftError,
 	objectMappingLabel,
 	type Plan,
@@ -377,13 +379,13 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 		if (!canPrompt()) {
 			return refused('Not written: writing needs confirmation, and there is no terminal to type it on; add --yes to write without asking (or --dry-run to only see the plan).');
 		}
-		const shownName = clean(appName);
+		const expected = confirmationWord({displayName: servicePrincipal.displayName, id: servicePrincipal.id});
+		const shown = clean(expected.word);
 		const answer = await askLine(
-			`Saving restarts this job with a full cycle. Type the app's display name (${paint(shownName, 'bold', color)}) to write, anything else cancels: `,
+			`Saving restarts this job with a full cycle. Type the app's ${expected.what} (${paint(shown, 'bold', color)}) to write, anything else cancels: `,
 		);
-		const typed = answer?.trim();
-		if (typed === undefined) return refused('Cancelled: nothing was written.');
-		if (typed !== shownName && typed !== appName) return refused(`Not written: "${clean(typed)}" is not the app's display name "${shownName}".`);
+		if (answer === undefined) return refused('Cancelled: nothing was written.');
+		if (!confirms(answer, expected)) return refused(`Not written: "${clean(answer.trim())}" is not the app's ${expected.what} "${shown}".`);
 	}
 
 	const progress = createProgress();

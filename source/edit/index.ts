@@ -26,6 +26,7 @@ export {
 	sourceAttributeCandidates,
 	summarizeOperation,
 } from './builders.js';
+export {type ConfirmationWord, confirmationWord, confirms} from './confirmation.js';
 export {diffAsPatch, diffOperations} from './diff.js';
 export {jsonEqual} from './json.js';
 export {describePointer, objectMappingLabel} from './labels.js';
