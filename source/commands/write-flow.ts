@@ -6,6 +6,7 @@
 import {createInterface} from 'node:readline';
 import {
 	buildPlan,
+	checkAgainstLive,
 	confirms,
 	confirmationWord,
 	DriftError,
@@ -341,7 +342,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	process.stderr.write(`${out.join('\n')}\n`);
 
 	// Local checks, then Graph's own parser for the expressions that are new.
-	const problems = withoutLiveErrors(validateSchema(document, {only: request.changedPointers}), live);
+	const problems = [...checkAgainstLive(live, document), ...withoutLiveErrors(validateSchema(document, {only: request.changedPointers}), live)];
 	const expressions = changedExpressions(live, document);
 	const parsed = new Map<string, AttributeMappingSource>();
 	if (expressions.length > 0) problems.push(...(await validateWithServer(graph, servicePrincipal.id, job.id, expressions, undefined, parsed)));

@@ -2,7 +2,7 @@
  * Importing a schema exported from another service principal (Step 5 of Microsoft's procedure): directory ids
  * and the schema's own id belong to the target, so they are taken from the target's live schema by directory
  * name (as goodworkaround's Restore-InboundProvisioningMapping does, research §3.8). A directory the target does
- * not have is refused: Graph cannot create one by import.
+ * not have is refused: Graph cannot create one by import. A schema of the same job (same schema id) is taken as it is.
  */
 import {UserError} from '../errors.js';
 import type {SynchronizationSchema} from '../schema/types.js';
@@ -14,6 +14,9 @@ export function remapDirectories(
 	imported: SynchronizationSchema,
 	target: SynchronizationSchema,
 ): {document: SynchronizationSchema; remapped: DirectoryRemap[]; schemaId?: {from?: string; to?: string}} {
+	// A schema of this very job (a backup, an earlier export) already carries its ids: nothing to map, and a
+	// directory the live schema lost since is exactly what restoring it must bring back.
+	if (typeof imported.id === 'string' && imported.id === target.id) return {document: structuredClone(imported), remapped: []};
 	const targetIds = new Map<string, string | undefined>();
 	for (const directory of target.directories ?? []) {
 		if (isPlainObject(directory) && typeof directory.name === 'string') targetIds.set(directory.name, typeof directory.id === 'string' ? directory.id : undefined);
