@@ -302,7 +302,7 @@ const stepWords: Record<WriteStep, string> = {
 	verifying: 'Reading it back to verify…',
 };
 
-type Outcome = {status: string; exitCode: number; backupPath?: string; newVersion?: string | null; error?: string};
+type Outcome = {status: string; exitCode: number; backupPath?: string; newVersion?: string | null; error?: string; normalised?: string[]};
 
 /**
  * Plans the change, prints the plan and the checks to stderr, asks for confirmation and writes. Answers the exit
@@ -325,6 +325,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 				templateId: job.templateId ?? null,
 				...planJson(plan),
 				...(outcome.backupPath ? {backupPath: outcome.backupPath} : {}),
+				...(outcome.normalised ? {normalised: outcome.normalised} : {}),
 				...(outcome.newVersion !== undefined ? {newVersion: outcome.newVersion} : {}),
 				...(outcome.error ? {error: outcome.error} : {}),
 			});
@@ -404,11 +405,13 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 			onStep: (step) => progress.update(stepWords[step]),
 		});
 		progress.clear();
-		process.stderr.write(
-			`${paint('✓', 'green', color)} Written and verified: the schema read back from Graph equals what was sent${result.newVersion ? ` (new version ${clean(result.newVersion)})` : ''}.\n` +
-				`Backup of the previous schema: ${clean(result.backupPath)}\n`,
-		);
-		return report({status: 'written', exitCode: 0, backupPath: result.backupPath, newVersion: result.newVersion});
+		const version = result.newVersion ? ` (new version ${clean(result.newVersion)})` : '';
+		const verified =
+			result.normalisedTotal === 0
+				? `the schema read back from Graph equals what was sent${version}.`
+				: `every change is stored as sent${version}; Graph filled in or normalised ${pluralize(result.normalisedTotal, 'other value')}: ${result.normalised.map(clean).join('; ')}${result.normalisedTotal > result.normalised.length ? '; …' : ''}.`;
+		process.stderr.write(`${paint('✓', 'green', color)} Written and verified: ${verified}\nBackup of the previous schema: ${clean(result.backupPath)}\n`);
+		return report({status: 'written', exitCode: 0, backupPath: result.backupPath, newVersion: result.newVersion, ...(result.normalisedTotal > 0 ? {normalised: result.normalised} : {})});
 	} catch (error) {
 		progress.clear();
 		return report(describeWriteFailure(error, color));

@@ -131,10 +131,14 @@ const otherRetries = 4;
 
 export class GraphClient {
 	private readonly http: Got;
+	private readonly root: string;
 	private readonly base: string;
+	readonly apiVersion: ApiVersion;
 
 	constructor(options: GraphClientOptions) {
-		this.base = `${options.graphUrl.replace(/\/+$/, '')}/${options.apiVersion}`;
+		this.root = options.graphUrl.replace(/\/+$/, '');
+		this.apiVersion = options.apiVersion;
+		this.base = `${this.root}/${options.apiVersion}`;
 		const maxRetryAfter = options.maxRetryAfterMs ?? 120_000;
 		const defaults = httpTimeouts();
 		this.http = (options.transport ?? got).extend({
@@ -268,9 +272,10 @@ export class GraphClient {
 		return this.getAll<FilterOperatorSchema>(`${this.schemaUrl(servicePrincipalId, jobId)}/filterOperators`, signal);
 	}
 
-	/** The schema's bytes exactly as Graph sent them. */
-	async getSchemaBytes(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<Buffer> {
-		const url = this.schemaUrl(servicePrincipalId, jobId);
+	/** The schema's bytes exactly as Graph sent them; `apiVersion` reads it through another version than the client's. */
+	async getSchemaBytes(servicePrincipalId: string, jobId: string, signal?: AbortSignal, apiVersion?: ApiVersion): Promise<Buffer> {
+		const own = this.schemaUrl(servicePrincipalId, jobId);
+		const url = apiVersion && apiVersion !== this.apiVersion ? `${this.root}/${apiVersion}${own.slice(this.base.length)}` : own;
 		try {
 			return await this.http.get(url, {signal}).buffer();
 		} catch (error) {
