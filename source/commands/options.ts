@@ -63,8 +63,8 @@ export const writeOptions = {
 export const writeHelp = `Writing:
   Before anything is sent, the plan (what changes, warnings such as the full provisioning cycle a save
   starts, the JSON diff) and the checks are printed on standard error. On a terminal you confirm by
-  typing the app's display name (its object id when the name cannot be typed); without one, --yes is required. The live schema is backed up first,
-  and read back after the write to verify it.
+  typing the app's display name (its object id when the name cannot be typed); without one, --yes is
+  required. The live schema is backed up first, and read back after the write to verify it.
   -y, --yes        write without asking (needed in scripts and pipelines)
   --dry-run        show the plan and the checks, send nothing (exit code 0, or 1 when a check fails)
   --backup-dir DIR where the backup of the live schema goes (default: backups in the state directory)
