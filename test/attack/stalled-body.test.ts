@@ -90,3 +90,15 @@ describe('a body that stalls after its headers', () => {
 		expect(result.stderr).toMatch(/timed out/);
 	}, 40_000);
 });
+
+// Sign-in also had a limit for the whole exchange before the idle timeout came; this guards both.
+describe('a sign-in answer that stalls after its headers', () => {
+	it('ends login with a timeout instead of hanging', async () => {
+		simulator.faults.add({method: 'POST', path: 'oauth2/v2.0/devicecode', drop: 'stall'});
+		const started = Date.now();
+		const result = await runCli(['login', '--demo', '--graph-url', simulator.url], {env: {PROVISIONING_EXPLORER_HTTP_TIMEOUT_MS: '400'}});
+		expect(result.code).not.toBe(0);
+		expect(result.stderr).toMatch(/Could not reach the sign-in service/);
+		expect(Date.now() - started).toBeLessThan(30_000);
+	}, 40_000);
+});
