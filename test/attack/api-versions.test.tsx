@@ -130,3 +130,21 @@ describe('a write under --api-version v1.0', () => {
 		await connection.close();
 	});
 });
+
+describe('the explorer and a change that removes a live directory (issue 9 §7c)', () => {
+	it('shows a blocking problem and writes nothing', async () => {
+		const connection = await connect({demo: true, graphUrl: simulator.url, apiVersion: 'beta'});
+		const services = createTenantServices({label: connection.label, auth: connection.auth, graph: connection.graph, exportDirectory: backups, backupDirectory: backups});
+		const schema = liveSchema(provisioning());
+		schema.directories = schema.directories!.slice(0, 1);
+		const file = await workspace.file('one-directory.schema.json', schema);
+		const app = render(<Explorer services={services} />);
+		await openContosoUserMappings(app);
+		await press(app, 'i', file, KEY.enter);
+		const frame = (await waitForFrame(app, /Problems/)).replace(/\s+/g, ' ');
+		expect(frame).toMatch(/removes the directory 'Azure Active Directory' that the live job has/);
+		expect(frame).not.toMatch(/Type "contoso\.com"/);
+		expect(puts(simulator)).toEqual([]);
+		await connection.close();
+	});
+});
