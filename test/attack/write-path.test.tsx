@@ -1,7 +1,9 @@
 /**
+ * The shared write path, through `patch`/`import` and the explorer (ink-testing-library), against the demo tenant.
  * Issue 9 §3: beta's synchronizationRule carries cloud sync's OU and group scoping (containerFilter, groupFilter),
  * which v1.0 does not document. The simulator leaves them out on /v1.0; a write under --api-version v1.0 reads
  * the schema through beta first and refuses when beta shows more, in `patch`, `import` and the explorer.
+ * Also the explorer's side of §7 (c) a removed live directory and (d) a name that cannot be typed.
  */
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
@@ -145,6 +147,27 @@ describe('the explorer and a change that removes a live directory (issue 9 §7c)
 		expect(frame).toMatch(/removes the directory 'Azure Active Directory' that the live job has/);
 		expect(frame).not.toMatch(/Type "contoso\.com"/);
 		expect(puts(simulator)).toEqual([]);
+		await connection.close();
+	});
+});
+
+describe('the explorer and an app whose name cannot be typed (issue 9 §7d)', () => {
+	it('asks for the object id; a bare Enter writes nothing', async () => {
+		const app = simulator.tenant.servicePrincipals.find((each) => each.displayName === 'contoso.com')!;
+		// A zero-width space: shown as ⟨U+200B⟩, so the name as displayed is not what a keyboard can type.
+		app.displayName = 'contoso.com\u200b';
+		const connection = await connect({demo: true, graphUrl: simulator.url, apiVersion: 'beta'});
+		const services = createTenantServices({label: connection.label, auth: connection.auth, graph: connection.graph, exportDirectory: backups, backupDirectory: backups});
+		const rendered = render(<Explorer services={services} />);
+		await openContosoUserMappings(rendered);
+		await press(rendered, '/', 'City', KEY.enter, 'd', 'X', KEY.enter, 'w');
+		await waitForFrame(rendered, `Type "${app.id}" and Enter to write`);
+		await press(rendered, KEY.enter);
+		await waitForFrame(rendered, `Type the object id exactly ("${app.id}")`);
+		expect(puts(simulator)).toEqual([]);
+		await press(rendered, ...app.id.split(''), KEY.enter);
+		await waitForFrame(rendered, 'Written and verified');
+		expect(puts(simulator)).toHaveLength(1);
 		await connection.close();
 	});
 });
