@@ -7,6 +7,9 @@ import {createInterface} from 'node:readline';
 import {
 	afterSaveAdvice,
 	buildPlan,
+	checkAgainstLive,
+	confirms,
+	confirmationWord,
 	DriftError,
 	describeScopeChange,
 	objectMappingLabel,
@@ -310,7 +313,7 @@ const stepWords: Record<WriteStep, string> = {
 	verifying: 'Reading it back to verify…',
 };
 
-type Outcome = {status: string; exitCode: number; backupPath?: string; newVersion?: string | null; error?: string};
+type Outcome = {status: string; exitCode: number; backupPath?: string; newVersion?: string | null; error?: string; normalised?: string[]};
 
 /**
  * Plans the change, prints the plan and the checks to stderr, asks for confirmation and writes. Answers the exit
@@ -334,6 +337,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 				templateId: job.templateId ?? null,
 				...planJson(plan),
 				...(outcome.backupPath ? {backupPath: outcome.backupPath} : {}),
+				...(outcome.normalised ? {normalised: outcome.normalised} : {}),
 				...(outcome.newVersion !== undefined ? {newVersion: outcome.newVersion} : {}),
 				...(outcome.error ? {error: outcome.error} : {}),
 			});
@@ -351,7 +355,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	process.stderr.write(`${out.join('\n')}\n`);
 
 	// Local checks, then Graph's own parser for the expressions that are new.
-	const problems = withoutLiveErrors(validateSchema(document, {only: request.changedPointers}), live);
+	const problems = [...checkAgainstLive(live, document), ...withoutLiveErrors(validateSchema(document, {only: request.changedPointers}), live)];
 	const expressions = changedExpressions(live, document);
 	const parsed = new Map<string, AttributeMappingSource>();
 	if (expressions.length > 0 && settings.readOnly) process.stderr.write(`${expressionCheckSkippedReason}\n`);
@@ -392,13 +396,13 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 		if (!canPrompt()) {
 			return refused('Not written: writing needs confirmation, and there is no terminal to type it on; add --yes to write without asking (or --dry-run to only see the plan).');
 		}
-		const shownName = clean(appName);
+		const expected = confirmationWord({displayName: servicePrincipal.displayName, id: servicePrincipal.id});
+		const shown = clean(expected.word);
 		const answer = await askLine(
-			`Saving replaces this job's schema. Type the app's display name (${paint(shownName, 'bold', color)}) to write, anything else cancels: `,
+			`Saving replaces this job's schema. Type the app's ${expected.what} (${paint(shown, 'bold', color)}) to write, anything else cancels: `,
 		);
-		const typed = answer?.trim();
-		if (typed === undefined) return refused('Cancelled: nothing was written.');
-		if (typed !== shownName && typed !== appName) return refused(`Not written: "${clean(typed)}" is not the app's display name "${shownName}".`);
+		if (answer === undefined) return refused('Cancelled: nothing was written.');
+		if (!confirms(answer, expected)) return refused(`Not written: "${clean(answer.trim())}" is not the app's ${expected.what} "${shown}".`);
 	}
 
 	const progress = createProgress();
@@ -416,12 +420,13 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 			onStep: (step) => progress.update(stepWords[step]),
 		});
 		progress.clear();
-		process.stderr.write(
-			`${paint('✓', 'green', color)} Written and verified: the schema read back from Graph equals what was sent${result.newVersion ? ` (new version ${clean(result.newVersion)})` : ''}.\n` +
-				`Backup of the previous schema: ${clean(result.backupPath)}\n` +
-				`${afterSaveAdvice}\n`,
-		);
-		return report({status: 'written', exitCode: 0, backupPath: result.backupPath, newVersion: result.newVersion});
+		const version = result.newVersion ? ` (new version ${clean(result.newVersion)})` : '';
+		const verified =
+			result.normalisedTotal === 0
+				? `the schema read back from Graph equals what was sent${version}.`
+				: `every change is stored as sent${version}; Graph filled in or normalised ${pluralize(result.normalisedTotal, 'other value')}: ${result.normalised.map(clean).join('; ')}${result.normalisedTotal > result.normalised.length ? '; …' : ''}.`;
+		process.stderr.write(`${paint('✓', 'green', color)} Written and verified: ${verified}\nBackup of the previous schema: ${clean(result.backupPath)}\n${afterSaveAdvice}\n`);
+		return report({status: 'written', exitCode: 0, backupPath: result.backupPath, newVersion: result.newVersion, ...(result.normalisedTotal > 0 ? {normalised: result.normalised} : {})});
 	} catch (error) {
 		progress.clear();
 		return report(describeWriteFailure(error, color));

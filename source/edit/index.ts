@@ -27,7 +27,9 @@ export {
 	sourceAttributeCandidates,
 	summarizeOperation,
 } from './builders.js';
+export {type ConfirmationWord, confirmationWord, confirms} from './confirmation.js';
 export {diffAsPatch, diffOperations} from './diff.js';
+export {checkAgainstLive} from './live-checks.js';
 export {jsonEqual} from './json.js';
 export {describePointer, objectMappingLabel} from './labels.js';
 export {applyOperations, describeGuardFailure, GuardFailedError, guardOperations, guardsFor, resolveSelectors} from './patch.js';

@@ -5,7 +5,7 @@
  */
 import {resolve} from 'node:path';
 import {type Dispatch, useEffect, useRef} from 'react';
-import {buildPlan, DriftError, type Problem, validateSchema, VerifyMismatchError, WriteFailedError, withParsedSources} from '../edit/index.js';
+import {buildPlan, checkAgainstLive, DriftError, type Problem, validateSchema, VerifyMismatchError, WriteFailedError, withParsedSources} from '../edit/index.js';
 import {describeError} from '../errors.js';
 import {skippedCheckNotice} from '../explorer/expression-check.js';
 import {type ExplorerServices, exportFileName} from '../explorer/services.js';
@@ -43,7 +43,7 @@ async function planFor(
 	let document = frame.document;
 	const live = context.download.schema;
 	const edited = frame.origin.kind === 'edits' ? [...new Set(context.working.edits.map((edit) => edit.pointer))] : undefined;
-	const problems = validateSchema(document, {only: edited, functions: context.functions ? [...context.functions] : undefined});
+	const problems = [...checkAgainstLive(live, document), ...validateSchema(document, {only: edited, functions: context.functions ? [...context.functions] : undefined})];
 	const expressions = changedExpressions(live, document);
 	let adopted = false;
 	if (services.tenant && context.servicePrincipalId && context.job && expressions.length > 0) {

@@ -2,7 +2,7 @@
  * The plan screen, like `terraform plan`: what a write changes, mapping by mapping, the warnings,
  * the unified diff — and the confirmation (typing the app's display name) that starts the write.
  */
-import {afterSaveAdvice, describeScopeChange, remapDirectories} from '../edit/index.js';
+import {afterSaveAdvice, type ConfirmationWord, confirmationWord, confirms, describeScopeChange, remapDirectories} from '../edit/index.js';
 import {describeError} from '../errors.js';
 import type {SchemaDownload} from '../explorer/services.js';
 import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
@@ -19,9 +19,9 @@ const stepWords = {
 	verifying: 'reading it back to verify',
 } as const;
 
-/** What the user must type to confirm: the app's display name, as in the portal. */
-export function confirmationName(frame: PlanFrame): string {
-	return frame.context.appName;
+/** What the user must type to confirm: the app's display name as in the portal, or its object id when the name cannot be typed. */
+export function confirmationName(frame: PlanFrame): ConfirmationWord {
+	return confirmationWord({displayName: frame.context.appName, id: frame.context.servicePrincipalId});
 }
 
 const cache = new WeakMap<PlanFrame['plan'] & object, {columns: number; frame: PlanFrame; lines: string[]}>();
@@ -131,7 +131,7 @@ export function planStatus(frame: PlanFrame): string {
 		case 'blocked':
 			return 'Not writable: fix the problems listed (Esc goes back).';
 		case 'confirm':
-			return `Type "${confirmationName(frame)}" and Enter to write · Esc goes back: ${frame.typed}▏`;
+			return `Type "${confirmationName(frame).word}" and Enter to write · Esc goes back: ${frame.typed}▏`;
 		case 'writing':
 			return `Writing: ${frame.step ? stepWords[frame.step] : 'starting'}…`;
 		case 'done':
@@ -185,8 +185,9 @@ function rebase(state: AppState, frame: PlanFrame): AppState {
 export function handlePlanKey(state: AppState, frame: PlanFrame, press: KeyPress): AppState | undefined {
 	if (frame.status === 'confirm') {
 		if (press.return) {
-			if (frame.typed === confirmationName(frame)) return startWrite(state, frame);
-			return {...state, message: {kind: 'error', text: `Type the display name exactly ("${confirmationName(frame)}") to write, or Esc to go back.`}};
+			const expected = confirmationName(frame);
+			if (confirms(frame.typed, expected)) return startWrite(state, frame);
+			return {...state, message: {kind: 'error', text: `Type the ${expected.what} exactly ("${expected.word}") to write, or Esc to go back.`}};
 		}
 		if (press.backspace || press.delete) return replaceTop(state, {...frame, typed: frame.typed.slice(0, -1)});
 		if (press.input && !press.ctrl && !press.meta && !press.escape) {
