@@ -91,17 +91,16 @@ export function checkAction(action: JobAction, view: JobStatusView, restart?: Re
 	}
 }
 
-/** What Microsoft documents as the next step after a schema write, for this kind of job. */
+/** What Microsoft documents as the next step after a schema write, for this kind of job (docs/graph-notes.md). */
 export function nextStepsAfterSchemaWrite(templateId: string | undefined): string[] {
 	const steps = [
-		'Saving the schema started a new initial cycle by itself: every object is evaluated again with the new mappings (Microsoft: "How provisioning works").',
-		'Check one object before the cycle reaches everyone: provision a test user on demand and look at the changed attributes.',
+		'Before the restart reaches every object, provision one test user on demand and check the changed attributes; if they are wrong, restore the backup taken before the write.',
 	];
 	if (templateId === 'AD2AADProvisioning') {
-		steps.push("Microsoft's cloud-sync transformation procedure then says: restart provisioning (job restart), and verify the user's attribute.");
+		steps.push("Microsoft's cloud-sync transformation procedure: restart provisioning, then verify the user's attribute.");
 		steps.push('Cloud sync provisions on demand without applying scoping filters: the test user may be one a cycle leaves out.');
 	} else {
-		steps.push('Then watch the job status and the provisioning logs of the cycle; if the result is wrong, restore the backup taken before the write.');
+		steps.push('Then restart provisioning and watch the job status and the provisioning logs of the cycle.');
 	}
 	return steps;
 }

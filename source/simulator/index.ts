@@ -40,6 +40,13 @@ export type SimulatorOptions = {
 	provisioning?: ProvisioningOptions;
 	/** False: no Entra ID P1/P2 licence, so provisioning logs answer 403 (default true). */
 	premiumLicense?: boolean;
+	/**
+	 * Store a PUT schema the way a service that normalises might (Microsoft does not document whether it does):
+	 * `defaultValue: null` filled in where left out, keys reordered, a new `version`. Default: stored as sent.
+	 */
+	normalizeOnStore?: boolean;
+	/** How parseExpression answers a malformed expression: 200 with parsingSucceeded false (default), or HTTP 400. */
+	parseExpressionFailure?: 'response' | 'http400';
 };
 
 export type Simulator = {
@@ -65,6 +72,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		provisioning: options.provisioning,
 		premiumLicense: options.premiumLicense,
 	});
+	tenant.normalizeOnStore = options.normalizeOnStore ?? false;
+	tenant.parseExpressionFailure = options.parseExpressionFailure ?? 'response';
 	const faults = new FaultInjector();
 	const requests: RequestLogEntry[] = [];
 	const autoApproveOption = Object.hasOwn(options, 'autoApproveDeviceCodeMs') ? options.autoApproveDeviceCodeMs : defaultAutoApproveDeviceCodeMs;

@@ -339,14 +339,6 @@ export class ProvisioningService {
 		this.beginCycle(job, runtime, effective, now);
 	}
 
-	/** Saving a schema starts a new initial cycle by itself (research §3.1). */
-	schemaSaved(job: DemoJob, now = Date.now()): void {
-		const runtime = this.runtimeOf(job);
-		if (statusOf(job).code === 'Paused') return;
-		runtime.cycle = null;
-		this.beginCycle(job, runtime, new Set(['Watermark']), now);
-	}
-
 	/** The app's credentials were saved again: the next cycle can reach the target. */
 	credentialsSaved(servicePrincipalId: string): void {
 		for (const job of this.tenant.jobs) {

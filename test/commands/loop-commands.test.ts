@@ -213,7 +213,7 @@ describe("Microsoft's cloud-sync transformation procedure, with the commands", (
 
 			const write = await runCli(['import', ...demo(), ...target, '--in', changed, '--yes'], {env});
 			expect(write.code).toBe(0);
-			expect(write.stderr).toMatch(/Next steps:\n {2}Saving the schema started a new initial cycle/);
+			expect(write.stderr).toMatch(/Next steps:\n {2}Before the restart reaches every object, provision one test user on demand/);
 			expect(write.stderr).toContain('  provisioning-explorer provision --sp contoso.com --job AD2AADProvisioning --subject "CN=…"');
 			expect(write.stderr).toContain('  provisioning-explorer job restart --sp contoso.com --job AD2AADProvisioning');
 			const backup = /Backup of the previous schema: (.+)$/m.exec(write.stderr)![1]!;
