@@ -19,6 +19,7 @@ Usage:
   provisioning-explorer import --sp APP --in F write a schema file to a job (plan, confirm, backup, verify)
   provisioning-explorer patch --sp APP ...     apply a JSON Patch to a job (same safe path) or to a --file
   provisioning-explorer diff A B               compare two schemas (files or live:APP/JOB) by meaning
+  provisioning-explorer history --sp APP ...   a job's versions (backups, exports, git); compare, restore, prune
   provisioning-explorer validate FILE          check a schema file (with --sp: Graph's parseExpression too)
   provisioning-explorer demo-server ...        run the demo tenant on its own (see demo-server --help)
   provisioning-explorer login | logout         sign in and save the sign-in; forget it on this computer
@@ -101,6 +102,8 @@ async function main(argv: string[]): Promise<number> {
 			return (await import('./commands/patch.js')).runPatch(rest);
 		case 'diff':
 			return (await import('./commands/diff.js')).runDiff(rest);
+		case 'history':
+			return (await import('./commands/history.js')).runHistory(rest);
 		case 'validate':
 			return (await import('./commands/validate.js')).runValidate(rest);
 		case 'login':

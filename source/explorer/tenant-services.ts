@@ -82,7 +82,7 @@ export function createTenantServices(options: {
 	return {
 		...localFiles({backupDirectory: options.backupDirectory}),
 		readOnly: Boolean(options.readOnly),
-		tenant: createTenantOperations(graph, {backupDirectory: options.backupDirectory}),
+		tenant: createTenantOperations(graph, {backupDirectory: options.backupDirectory, describeAccount: () => auth.describe()}),
 		source: {kind: 'tenant', label: options.label},
 		signIn: (request) => auth.signIn(request),
 		async signOut() {
