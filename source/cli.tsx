@@ -27,6 +27,10 @@ Usage:
 
 Explorer options:
   --file FILE            open a local schema file instead of a tenant
+  --sp APP               open at this app (object id, appId or exact display name)
+  --job JOB              … at this job (job id or templateId; may be left out when the app has one)
+  --object-mapping NAME  … at this object mapping (name, target or source object, or a selector)
+  --mapping TARGET       … at this attribute mapping (target attribute, a selector or a JSON Pointer)
   --patch FILE           load a JSON Patch file into the pending changes of the first job opened
   --backup-dir DIR       where backups go before every write (default: the state directory)
   --no-alt-screen        draw in the normal screen instead of the alternate screen
@@ -48,6 +52,10 @@ async function runExplorerCommand(args: string[]): Promise<number> {
 				'backup-dir': {type: 'string'},
 				'no-alt-screen': {type: 'boolean'},
 				version: {type: 'boolean', short: 'v'},
+				sp: {type: 'string'},
+				job: {type: 'string'},
+				'object-mapping': {type: 'string'},
+				mapping: {type: 'string'},
 			},
 		},
 		'',
@@ -61,6 +69,7 @@ async function runExplorerCommand(args: string[]): Promise<number> {
 		process.stdout.write(`${packageJson.version}\n`);
 		return 0;
 	}
+	const deepLink = readDeepLink(values);
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		throw new UsageError(
 			'The explorer needs an interactive terminal (over SSH use `ssh -t`). For scripts use the subcommands, e.g. `provisioning-explorer export --help`.',
@@ -73,16 +82,62 @@ async function runExplorerCommand(args: string[]): Promise<number> {
 	const altScreen = !values['no-alt-screen'];
 	if (values.file) {
 		const {createFileServices} = await import('./explorer/file-services.js');
-		return runExplorer(createFileServices(values.file, process.cwd(), {readOnly: shared.readOnly}), {altScreen, initialPatch: values.patch});
+		const services = createFileServices(values.file, process.cwd(), {readOnly: shared.readOnly});
+		// A deep link into a file is checked against it before the first frame.
+		const initialLocation = deepLink ? {...(await import('./explorer/deep-link.js')).resolveSchemaLocation((await services.openFile()).schema, deepLink)} : undefined;
+		const runOptions = {altScreen, initialPatch: values.patch, initialLocation};
+		return runExplorer(services, runOptions);
 	}
 	// Sign-in and HTTP code loads while the first frame is already on screen.
 	const {createLazyTenantServices} = await import('./explorer/lazy-services.js');
 	const services = createLazyTenantServices(shared, process.cwd(), values['backup-dir']);
 	try {
-		return await runExplorer(services, {altScreen, initialPatch: values.patch});
+		// A deep link is resolved before anything is drawn (signing in on stderr if needed), so that an unknown or
+		// ambiguous name exits 2 with the choices listed instead of opening somewhere else.
+		const initialLocation = deepLink?.app !== undefined ? await resolveDeepLinkBeforeDrawing(services, {...deepLink, app: deepLink.app}) : undefined;
+		// `initialLocation` is where the explorer should open (InitialLocation in source/explorer/deep-link.ts);
+		// the UI's RunOptions takes it when the explorer learns to open there.
+		const runOptions = {altScreen, initialPatch: values.patch, initialLocation};
+		return await runExplorer(services, runOptions);
 	} finally {
 		await services.close();
 	}
+}
+
+type DeepLinkValues = {app?: string; job?: string; objectMapping?: string; mapping?: string};
+
+/** --sp, --job, --object-mapping and --mapping, checked for what needs what; undefined when none is given. */
+function readDeepLink(values: {file?: string; sp?: string; job?: string; 'object-mapping'?: string; mapping?: string}): DeepLinkValues | undefined {
+	const link = {app: values.sp, job: values.job, objectMapping: values['object-mapping'], mapping: values.mapping};
+	if (Object.values(link).every((value) => value === undefined)) return undefined;
+	for (const [option, value] of [['--sp', link.app], ['--job', link.job], ['--object-mapping', link.objectMapping], ['--mapping', link.mapping]] as const) {
+		if (value !== undefined && value.trim() === '') throw new UsageError(`${option} needs a value.`);
+	}
+	if (values.file !== undefined) {
+		if (link.app !== undefined || link.job !== undefined) throw new UsageError('--sp and --job name a job in a tenant; with --file, give only --object-mapping and --mapping.');
+		return link;
+	}
+	if (link.app === undefined) throw new UsageError(`${link.job !== undefined ? '--job' : link.objectMapping !== undefined ? '--object-mapping' : '--mapping'} needs --sp APP (the app to open).`);
+	return link;
+}
+
+async function resolveDeepLinkBeforeDrawing(
+	services: import('./explorer/lazy-services.js').ClosableServices,
+	link: DeepLinkValues & {app: string},
+): Promise<import('./explorer/deep-link.js').InitialLocation> {
+	const [{describePrompt}, {resolveDeepLink}, {recordRecentApp}] = await Promise.all([
+		import('./commands/session.js'),
+		import('./explorer/deep-link.js'),
+		import('./explorer/recent-apps.js'),
+	]);
+	const controller = new AbortController();
+	await services.signIn({signal: controller.signal, onPrompt: (prompt) => process.stderr.write(describePrompt(prompt))});
+	const {graph} = await services.connection();
+	const location = await resolveDeepLink(graph, link);
+	const account = await services.describeAccount?.().catch(() => undefined);
+	// Remembered for the app list (recent apps first); failing to remember must not stop the explorer.
+	if (account) await recordRecentApp(account.tenantId, {id: location.servicePrincipalId, displayName: location.appName}).catch(() => undefined);
+	return location;
 }
 
 async function main(argv: string[]): Promise<number> {

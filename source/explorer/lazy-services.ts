@@ -14,6 +14,8 @@ export type ClosableServices = ExplorerServices & {
 	close(): Promise<void>;
 	/** --verbose: the request log file. */
 	readonly requestLogPath?: string;
+	/** The connection (set up on first use), e.g. to resolve a deep link before the first frame. */
+	connection(): Promise<Connection>;
 };
 
 export function createLazyTenantServices(options: SharedOptions, exportDirectory: string, backupDirectory?: string): ClosableServices {
@@ -70,6 +72,7 @@ export function createLazyTenantServices(options: SharedOptions, exportDirectory
 			return () => retryListeners.delete(listener);
 		},
 		requestLogPath: requestLog?.path,
+		connection: async () => (await ready()).connection,
 		async close() {
 			if (connecting) await (await connecting).connection.close();
 			if (requestLog) process.stderr.write(`Request log: ${requestLog.path}\n`);
