@@ -64,7 +64,8 @@ export function summarizePlan(plan: Plan): string {
 	if (!plan.hasChanges) return 'no change';
 	const {added, changed, removed} = plan.counts;
 	const counts = [changed ? `${changed} changed` : '', added ? `${added} added` : '', removed ? `${removed} removed` : ''].filter(Boolean).join(', ');
-	const items: string[] = [];
+	// Pieces in order, each with the text that joins it to the one before (a new object mapping starts a new group).
+	const pieces: Array<{join: string; text: string}> = [];
 	const byObjectMapping = new Map<string, string[]>();
 	for (const change of plan.changes) {
 		const mark = change.kind === 'added' ? '+' : change.kind === 'removed' ? '-' : '~';
@@ -73,26 +74,25 @@ export function summarizePlan(plan: Plan): string {
 		list.push(`${mark}${change.target}${fields}`);
 		byObjectMapping.set(change.objectMapping, list);
 	}
-	for (const [objectMapping, list] of byObjectMapping) items.push(`${objectMapping} ${list.join(', ')}`);
+	for (const [objectMapping, list] of byObjectMapping) list.forEach((text, index) => pieces.push(index === 0 ? {join: '; ', text: `${objectMapping} ${text}`} : {join: ', ', text}));
 	const objectMappingFields = new Map<string, string[]>();
 	for (const change of plan.objectMappingChanges) {
 		const list = objectMappingFields.get(change.objectMapping) ?? [];
 		if (!list.includes(change.field)) list.push(change.field);
 		objectMappingFields.set(change.objectMapping, list);
 	}
-	for (const [objectMapping, fields] of objectMappingFields) items.push(`${fields.join(', ')} of ${objectMapping}`);
-	if (plan.definitionChanges.length > 0) items.push(`${plan.definitionChanges.length} attribute definition change${plan.definitionChanges.length === 1 ? '' : 's'}`);
+	for (const [objectMapping, fields] of objectMappingFields) pieces.push({join: '; ', text: `${fields.join(', ')} of ${objectMapping}`});
+	if (plan.definitionChanges.length > 0) pieces.push({join: '; ', text: `${plan.definitionChanges.length} attribute definition change${plan.definitionChanges.length === 1 ? '' : 's'}`});
 	const other = plan.otherChanges.filter((pointer) => !pointer.startsWith('/directories')).length;
-	if (other > 0) items.push(`${other} other change${other === 1 ? '' : 's'}`);
-	const head = counts ? `${counts}: ` : '';
-	let line = head;
-	for (let i = 0; i < items.length; i++) {
-		const next = `${i === 0 ? '' : '; '}${items[i]}`;
-		if ((line + next).length > maxChangeLength) {
-			line += `${i === 0 ? '' : '; '}… (${items.length - i} more)`;
+	if (other > 0) pieces.push({join: '; ', text: `${other} other change${other === 1 ? '' : 's'}`});
+	let line = counts ? `${counts}: ` : '';
+	for (let i = 0; i < pieces.length; i++) {
+		const join = i === 0 ? '' : pieces[i]!.join;
+		if (line.length + join.length + pieces[i]!.text.length > maxChangeLength) {
+			line += `${join}… (${pieces.length - i} more)`;
 			break;
 		}
-		line += next;
+		line += join + pieces[i]!.text;
 	}
 	return line.replace(/: $/, '');
 }
