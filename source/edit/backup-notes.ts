@@ -74,7 +74,11 @@ export function summarizePlan(plan: Plan): string {
 		list.push(`${mark}${change.target}${fields}`);
 		byObjectMapping.set(change.objectMapping, list);
 	}
-	for (const [objectMapping, list] of byObjectMapping) list.forEach((text, index) => pieces.push(index === 0 ? {join: '; ', text: `${objectMapping} ${text}`} : {join: ', ', text}));
+	for (const [objectMapping, list] of byObjectMapping) {
+		list.forEach((text, index) => {
+			pieces.push(index === 0 ? {join: '; ', text: `${objectMapping} ${text}`} : {join: ', ', text});
+		});
+	}
 	const objectMappingFields = new Map<string, string[]>();
 	for (const change of plan.objectMappingChanges) {
 		const list = objectMappingFields.get(change.objectMapping) ?? [];
