@@ -60,6 +60,34 @@ function choices(names: readonly string[]): string {
 	return unique.length > maxChoicesListed ? `${shown.join(', ')}, … and ${unique.length - maxChoicesListed} more` : shown.join(', ');
 }
 
+/** Edit distance with transpositions (optimal string alignment), for "did you mean". */
+function editDistance(a: string, b: string): number {
+	const rows = Array.from({length: a.length + 1}, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+	for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+	for (let i = 1; i <= a.length; i++) {
+		for (let j = 1; j <= b.length; j++) {
+			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+			let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+			rows[i]![j] = best;
+		}
+	}
+	return rows[a.length]![b.length]!;
+}
+
+/** ` (did you mean Mail?)`: the names a typo most likely meant (ignoring case), or nothing. */
+function didYouMean(text: string, names: readonly string[]): string {
+	const wanted = text.toLowerCase();
+	const limit = Math.max(2, Math.ceil(wanted.length / 3));
+	const close = [...new Set(names)]
+		.map((name) => ({name, distance: editDistance(wanted, name.toLowerCase())}))
+		.filter(({name, distance}) => distance <= limit || (wanted.length >= 3 && name.toLowerCase().includes(wanted)))
+		.sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+		.slice(0, 5)
+		.map(({name}) => clean(name));
+	return close.length > 0 ? ` (did you mean ${close.join(', ')}?)` : '';
+}
+
 function matchesPairs(element: unknown, pairs: readonly {key: string; value: string}[]): boolean {
 	if (typeof element !== 'object' || element === null) return false;
 	return pairs.every(({key, value}) => {
@@ -105,7 +133,10 @@ function findObjectMapping(schema: SynchronizationSchema, text: string): ObjectM
 		? all.filter((node) => matchesPairs(node.model, pairs))
 		: byName(all, text, (node) => [node.model.name, objectMappingLabel(node.model), node.model.targetObjectName, node.model.sourceObjectName]);
 	if (found.length === 1) return found[0]!;
-	if (found.length === 0) throw new UsageError(`No object mapping is named "${clean(text)}". ${listing}`);
+	if (found.length === 0) {
+		const names = all.flatMap((node) => [node.model.name, node.model.targetObjectName].filter((name): name is string => typeof name === 'string' && name !== ''));
+		throw new UsageError(`No object mapping is named "${clean(text)}"${didYouMean(text, names)}. ${listing}`);
+	}
 	throw new UsageError(
 		`"${clean(text)}" names ${found.length} object mappings: ${choices(found.map((node) => `${describeObjectMapping(node)} ${selectorOf(node)}`))}. Give one of the selectors shown.`,
 	);
@@ -124,7 +155,7 @@ function findAttributeMapping(schema: SynchronizationSchema, text: string, withi
 	const pairs = parseSelectorSegment(text, '--mapping');
 	const found = pairs ? scope.filter((node) => matchesPairs(node.model, pairs)) : byName(scope, text, (node) => [node.model.targetAttributeName]);
 	if (found.length === 1) return found[0]!;
-	if (found.length === 0) throw new UsageError(`No attribute mapping targets "${clean(text)}". ${listing}`);
+	if (found.length === 0) throw new UsageError(`No attribute mapping targets "${clean(text)}"${pairs ? '' : didYouMean(text, scope.map((node) => node.label))}. ${listing}`);
 	throw new UsageError(
 		`"${clean(text)}" names ${found.length} attribute mappings: ${choices(found.map((node) => `${objectMappingLabel(node.parent.model)} · ${node.label}`))}. Add --object-mapping ${clean(selectorOf(found[0]!.parent))} (or another of them).`,
 	);
