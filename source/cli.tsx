@@ -27,10 +27,12 @@ Usage:
 
 Explorer options:
   --file FILE            open a local schema file instead of a tenant
-  --sp APP               open at this app (object id, appId or exact display name)
-  --job JOB              … at this job (job id or templateId; may be left out when the app has one)
-  --object-mapping NAME  … at this object mapping (name, target or source object, or a selector)
-  --mapping TARGET       … at this attribute mapping (target attribute, a selector or a JSON Pointer)
+  --sp APP               the app you work on (object id, appId or exact display name); with the
+                         three options below, every name is checked before the first frame and an
+                         unknown or ambiguous one lists the choices (exit code 2)
+  --job JOB              its job (job id or templateId; may be left out when the app has one)
+  --object-mapping NAME  an object mapping (name, target or source object, or a selector)
+  --mapping TARGET       an attribute mapping (target attribute, a selector or a JSON Pointer)
   --patch FILE           load a JSON Patch file into the pending changes of the first job opened
   --backup-dir DIR       where backups go before every write (default: the state directory)
   --no-alt-screen        draw in the normal screen instead of the alternate screen

@@ -10,6 +10,7 @@ import {type Simulator, startSimulator} from '../../source/simulator/index.js';
 import {expectOneLineError, isolatedState, removeIsolatedStates, runCli} from '../commands/cli.js';
 import {demoArgs} from '../commands/write-helpers.js';
 import {runInTerminal, type TerminalSession} from '../helpers/pty.js';
+import {fixturePath} from '../schema/fixture.js';
 
 const enterAltScreen = '\u001B[?1049h';
 let simulator: Simulator;
@@ -79,6 +80,17 @@ describe('a deep link that resolves', () => {
 		const recent = JSON.parse(await readFile(join(folder, file!), 'utf8'));
 		expect(recent.apps).toEqual([{id: '5974b304-92cd-452b-9bd5-6d11807354d1', displayName: 'contoso.com', openedAt: expect.any(String)}]);
 		expect(Object.keys(recent).sort()).toEqual(['apps', 'tenant']);
+	});
+});
+
+describe('a deep link into a --file', () => {
+	it('checks the names against the file and exits 2 with the choices, without drawing', async () => {
+		const session = open(['--file', fixturePath, '--object-mapping', 'Users']);
+		expect(await session.waitForExit(20_000)).toBe(2);
+		expect(session.output().replace(/\r?\n/g, '')).toContain(
+			'No object mapping is named "Users" (did you mean User, Synchronize Active Directory users to Azure Active Directory?). Its object mappings: Synchronize Active Directory users to Azure Active Directory (User ← user), SyncCredentialsChangeItem ← (none).',
+		);
+		expect(session.output()).not.toContain(enterAltScreen);
 	});
 });
 
