@@ -127,18 +127,13 @@ async function resolveDeepLinkBeforeDrawing(
 	services: import('./explorer/lazy-services.js').ClosableServices,
 	link: DeepLinkValues & {app: string},
 ): Promise<import('./explorer/deep-link.js').InitialLocation> {
-	const [{describePrompt}, {resolveDeepLink}, {recordRecentApp}] = await Promise.all([
-		import('./commands/session.js'),
-		import('./explorer/deep-link.js'),
-		import('./explorer/recent-apps.js'),
-	]);
+	const [{describePrompt}, {resolveDeepLink}] = await Promise.all([import('./commands/session.js'), import('./explorer/deep-link.js')]);
 	const controller = new AbortController();
 	await services.signIn({signal: controller.signal, onPrompt: (prompt) => process.stderr.write(describePrompt(prompt))});
 	const {graph} = await services.connection();
 	const location = await resolveDeepLink(graph, link);
-	const account = await services.describeAccount?.().catch(() => undefined);
 	// Remembered for the app list (recent apps first); failing to remember must not stop the explorer.
-	if (account) await recordRecentApp(account.tenantId, {id: location.servicePrincipalId, displayName: location.appName}).catch(() => undefined);
+	await services.rememberApp?.({id: location.servicePrincipalId, displayName: location.appName});
 	return location;
 }
 

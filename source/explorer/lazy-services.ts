@@ -18,7 +18,13 @@ export type ClosableServices = ExplorerServices & {
 	connection(): Promise<Connection>;
 };
 
-export function createLazyTenantServices(options: SharedOptions, exportDirectory: string, backupDirectory?: string): ClosableServices {
+export function createLazyTenantServices(
+	options: SharedOptions,
+	exportDirectory: string,
+	backupDirectory?: string,
+	/** --history-dir: a folder (or git tree) of exports for a job's history. */
+	historyDirectory?: string,
+): ClosableServices {
 	let connecting: Promise<{connection: Connection; services: ExplorerServices}> | undefined;
 	const requestLog = options.verbose ? RequestLog.create() : undefined;
 	// The UI may subscribe before the connection exists.
@@ -42,6 +48,7 @@ export function createLazyTenantServices(options: SharedOptions, exportDirectory
 				exportDirectory,
 				readOnly: options.readOnly,
 				backupDirectory,
+				historyDirectory,
 			});
 			return {connection, services};
 		})();
@@ -50,7 +57,7 @@ export function createLazyTenantServices(options: SharedOptions, exportDirectory
 	const label = options.demo ? 'contoso.com (demo)' : (options.tenant ?? 'your tenant');
 	const tenant = async () => (await ready()).services.tenant!;
 	return {
-		...localFiles({backupDirectory}),
+		...localFiles({backupDirectory, historyDirectory}),
 		readOnly: options.readOnly,
 		tenant: {
 			validateExpressions: async (...args) => (await tenant()).validateExpressions(...args),
@@ -67,6 +74,10 @@ export function createLazyTenantServices(options: SharedOptions, exportDirectory
 		saveExport: async (bytes, name) => (await ready()).services.saveExport(bytes, name),
 		signOut: async () => (await ready()).services.signOut?.(),
 		describeAccount: async () => (connecting ? (await connecting).services.describeAccount?.() : undefined),
+		recentApps: async () => (connecting ? ((await (await connecting).services.recentApps?.()) ?? []) : []),
+		rememberApp: async (app) => {
+			if (connecting) await (await connecting).services.rememberApp?.(app);
+		},
 		watchRetries(listener) {
 			retryListeners.add(listener);
 			return () => retryListeners.delete(listener);

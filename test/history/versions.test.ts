@@ -10,6 +10,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {backupNotePath} from '../../source/edit/backup-notes.js';
 import {backupFileName} from '../../source/edit/backups.js';
 import {buildPlan} from '../../source/edit/index.js';
+import {localFiles} from '../../source/explorer/local-files.js';
 import {applyRetention, defaultKeep, parseKeep, planRetention} from '../../source/history/retention.js';
 import {listHistory, loadVersion, selectVersion} from '../../source/history/versions.js';
 import type {SynchronizationSchema} from '../../source/schema/types.js';
@@ -97,6 +98,12 @@ describe('--history-dir as a git working tree', () => {
 		expect(versions).toHaveLength(1);
 		expect(versions[0]).toMatchObject({kind: 'file', what: 'export file prod.schema.json'});
 		expect(versions[0]!.commit).toBeUndefined();
+
+		// The explorer reaches the same through its services.
+		const services = localFiles({historyDirectory: folder, backupDirectory: path.join(directory, 'no-backups')});
+		const viaServices = await services.listHistory!(identity);
+		expect(viaServices.versions.map((version) => version.path)).toEqual([path.join(folder, 'prod.schema.json')]);
+		expect(mail(await services.readHistoryVersion!(viaServices.versions[0]!)).flowType).toBe('Always');
 
 		const empty = await listHistory({...identity, jobId: 'another-job', historyDirectory: folder});
 		expect(empty.versions).toEqual([]);
