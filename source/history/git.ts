@@ -5,6 +5,7 @@
  * external diff, no text conversion).
  */
 import {execFile} from 'node:child_process';
+import {UserError} from '../errors.js';
 import {maxSchemaFileBytes} from '../schema/load.js';
 
 const gitTimeoutMs = 15_000;
@@ -49,7 +50,10 @@ export async function gitTopLevel(directory: string): Promise<string | undefined
 		return out.toString('utf8').trim() || undefined;
 	} catch (error) {
 		if (error instanceof GitUnavailableError) throw error;
-		return undefined;
+		const message = (error as Error).message;
+		if (/not a git repository/i.test(message)) return undefined;
+		// E.g. "detected dubious ownership": a repository git refuses to read must not pass for a plain folder.
+		throw new UserError(`git cannot read ${directory} (${message.replace(/^fatal:\s*/, '')}).`);
 	}
 }
 

@@ -149,8 +149,15 @@ async function folderVersions(options: HistoryOptions & {historyDirectory: strin
 			versions.push(await modified(`export file ${relative}`));
 			continue;
 		}
-		const commits = await commitsOf(directory, relative);
-		if (commits.length === 0 || (await hasUncommittedChanges(directory, relative))) versions.push(await modified(`${relative}, not committed`));
+		let commits: Awaited<ReturnType<typeof commitsOf>>;
+		let uncommitted: boolean;
+		try {
+			commits = await commitsOf(directory, relative);
+			uncommitted = commits.length === 0 || (await hasUncommittedChanges(directory, relative));
+		} catch (error) {
+			throw new UserError(`git could not list the history of ${file} (${(error as Error).message}).`);
+		}
+		if (uncommitted) versions.push(await modified(`${relative}, not committed`));
 		for (const commit of commits) {
 			versions.push({
 				ref: '',
@@ -211,7 +218,10 @@ export async function loadVersion(version: HistoryVersion): Promise<Synchronizat
 	try {
 		if (version.kind === 'commit') {
 			if (!version.commit || !version.pathInCommit) throw new UserError(`The file of commit ${version.commit?.slice(0, 10) ?? '?'} could not be found.`);
-			const bytes = await fileAtCommit(path.dirname(version.path), version.commit, version.pathInCommit);
+			const commit = version.commit;
+			const bytes = await fileAtCommit(path.dirname(version.path), commit, version.pathInCommit).catch((error: Error) => {
+				throw new UserError(`git could not read ${version.pathInCommit} at commit ${commit.slice(0, 10)} (${error.message}).`);
+			});
 			if (bytes.length > maxSchemaFileBytes) throw new UserError(`The file at commit ${version.commit.slice(0, 10)} is larger than 64 MB; it is not read.`);
 			return parseSchemaText(decodeSchemaBytes(bytes).text, `${version.pathInCommit} at commit ${version.commit.slice(0, 10)}`);
 		}

@@ -109,6 +109,10 @@ describe('--history-dir as a git working tree', () => {
 		expect(empty.versions).toEqual([]);
 		expect(empty.notices[0]).toMatch(/No file in .* holds this job's schema/);
 		await expect(listHistory({...identity, historyDirectory: path.join(directory, 'missing')})).rejects.toThrow(/is not a folder/);
+
+		// A repository git refuses to read is said so, not taken for a plain folder.
+		await writeFile(path.join(folder, '.git'), 'not a gitdir line');
+		await expect(listHistory({...identity, historyDirectory: folder})).rejects.toThrow(/^git cannot read .*plain \(invalid gitfile format/);
 	});
 });
 
