@@ -127,11 +127,10 @@ async function resolveDeepLinkBeforeDrawing(
 	services: import('./explorer/lazy-services.js').ClosableServices,
 	link: DeepLinkValues & {app: string},
 ): Promise<import('./explorer/deep-link.js').InitialLocation> {
-	const [{describePrompt}, {resolveDeepLink}] = await Promise.all([import('./commands/session.js'), import('./explorer/deep-link.js')]);
+	const {describePrompt} = await import('./commands/session.js');
 	const controller = new AbortController();
 	await services.signIn({signal: controller.signal, onPrompt: (prompt) => process.stderr.write(describePrompt(prompt))});
-	const {graph} = await services.connection();
-	const location = await resolveDeepLink(graph, link);
+	const location = await services.resolveLocation!(link, controller.signal);
 	// Remembered for the app list (recent apps first); failing to remember must not stop the explorer.
 	await services.rememberApp?.({id: location.servicePrincipalId, displayName: location.appName});
 	return location;

@@ -14,8 +14,6 @@ export type ClosableServices = ExplorerServices & {
 	close(): Promise<void>;
 	/** --verbose: the request log file. */
 	readonly requestLogPath?: string;
-	/** The connection (set up on first use), e.g. to resolve a deep link before the first frame. */
-	connection(): Promise<Connection>;
 };
 
 export function createLazyTenantServices(
@@ -75,6 +73,7 @@ export function createLazyTenantServices(
 		signOut: async () => (await ready()).services.signOut?.(),
 		describeAccount: async () => (connecting ? (await connecting).services.describeAccount?.() : undefined),
 		recentApps: async () => (connecting ? ((await (await connecting).services.recentApps?.()) ?? []) : []),
+		resolveLocation: async (request, signal) => (await ready()).services.resolveLocation!(request, signal),
 		rememberApp: async (app) => {
 			if (connecting) await (await connecting).services.rememberApp?.(app);
 		},
@@ -83,7 +82,6 @@ export function createLazyTenantServices(
 			return () => retryListeners.delete(listener);
 		},
 		requestLogPath: requestLog?.path,
-		connection: async () => (await ready()).connection,
 		async close() {
 			if (connecting) await (await connecting).connection.close();
 			if (requestLog) process.stderr.write(`Request log: ${requestLog.path}\n`);

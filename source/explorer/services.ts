@@ -1,5 +1,6 @@
 import type {Problem, WriteOptions, WriteResult} from '../edit/index.js';
 import type {HistoryListing, HistoryVersion} from '../history/versions.js';
+import type {DeepLinkRequest, InitialLocation} from './deep-link.js';
 import type {RecentApp} from './recent-apps.js';
 import type {RetryNotice} from '../graph/client.js';
 import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
@@ -110,6 +111,8 @@ export interface ExplorerServices {
 	recentApps?(): Promise<RecentApp[]>;
 	/** Remembers an app as opened in the signed-in tenant; never fails (a missing state directory is not the user's problem). */
 	rememberApp?(app: {id: string; displayName: string}): Promise<void>;
+	/** Finds an app/job/object mapping/attribute mapping by the deep-link names (`:open`); UsageError listing the choices when none or several match. */
+	resolveLocation?(request: DeepLinkRequest, signal?: AbortSignal): Promise<InitialLocation>;
 }
 
 export type BackupEntry = {path: string; createdAt: Date; version?: string};

@@ -99,6 +99,7 @@ export function createTenantServices(options: {
 			const account = await auth.describe().catch(() => undefined);
 			if (account) await (await import('./recent-apps.js')).recordRecentApp(account.tenantId, app).catch(() => undefined);
 		},
+		resolveLocation: async (request, signal) => (await import('./deep-link.js')).resolveDeepLink(graph, request, signal),
 		watchRetries: options.watchRetries,
 		listApps: ({onProgress, signal}) => listAppsWithJobs(graph, {onProgress, signal}),
 		listJobs: (servicePrincipalId, signal) => jobsOrNone(graph, servicePrincipalId, signal),
