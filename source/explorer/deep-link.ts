@@ -225,3 +225,26 @@ export async function resolveDeepLink(graph: GraphClient, request: DeepLinkReque
 		...location,
 	};
 }
+
+/**
+ * `APP/JOB/TARGET` as typed after `:open` (JOB and TARGET may be left out). A part holding a "/" (an app named
+ * `HR/Payroll`) is written in double quotes: `"HR/Payroll"/Provisioning/mail`. TARGET is what --mapping takes.
+ */
+export function parseOpenReference(text: string): DeepLinkRequest {
+	const parts: string[] = [];
+	let current = '';
+	let quoted = false;
+	for (const character of text.trim()) {
+		if (character === '"') quoted = !quoted;
+		else if (character === '/' && !quoted) {
+			parts.push(current);
+			current = '';
+		} else current += character;
+	}
+	parts.push(current);
+	if (quoted) throw new UsageError(`${clean(text)}: a quote is not closed; write "APP/WITH/SLASHES"/JOB/TARGET.`);
+	if (parts.length > 3) throw new UsageError(`${clean(text)} has ${parts.length} parts; write APP/JOB/TARGET, with an app name that holds "/" in double quotes.`);
+	const [app = '', job, mapping] = parts.map((part) => part.trim());
+	if (app === '') throw new UsageError('Name the app to open: APP/JOB/TARGET.');
+	return {app, ...(job ? {job} : {}), ...(mapping ? {mapping} : {})};
+}

@@ -7,7 +7,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {UsageError} from '../../source/errors.js';
-import {resolveDeepLink, resolveSchemaLocation} from '../../source/explorer/deep-link.js';
+import {parseOpenReference, resolveDeepLink, resolveSchemaLocation} from '../../source/explorer/deep-link.js';
 import {maxRecentApps, readRecentApps, recentAppsFile, recentFirst, recordRecentApp} from '../../source/explorer/recent-apps.js';
 import {type Simulator, startSimulator} from '../../source/simulator/index.js';
 import {graphFor} from '../edit/helpers.js';
@@ -89,6 +89,17 @@ describe('resolveDeepLink', () => {
 			}
 		})();
 		expect(error?.message).toMatch(/^No attribute mapping targets "NoSuchAttribute"\. The job maps: .*, … and 96 more\.$/);
+	});
+});
+
+describe(':open APP/JOB/TARGET', () => {
+	it('reads the parts, with quotes around an app name holding "/"', () => {
+		expect(parseOpenReference('contoso.com/AD2AADProvisioning/Mail')).toEqual({app: 'contoso.com', job: 'AD2AADProvisioning', mapping: 'Mail'});
+		expect(parseOpenReference('contoso.com')).toEqual({app: 'contoso.com'});
+		expect(parseOpenReference('"HR/Payroll"/Provisioning/[targetAttributeName=mail]')).toEqual({app: 'HR/Payroll', job: 'Provisioning', mapping: '[targetAttributeName=mail]'});
+		expect(() => parseOpenReference('HR/Payroll/Provisioning/mail')).toThrow(/has 4 parts; write APP\/JOB\/TARGET, with an app name that holds "\/" in double quotes/);
+		expect(() => parseOpenReference('"HR/Payroll/x')).toThrow(/a quote is not closed/);
+		expect(() => parseOpenReference(' /x')).toThrow(/Name the app to open/);
 	});
 });
 
