@@ -182,3 +182,24 @@ describe('history prune', () => {
 		expect(expectOneLineError(zero)).toContain('--keep must be a whole number of at least 1 (the newest backup of a job is never removed)');
 	});
 });
+
+describe('history usage', () => {
+	it('has help with examples, and one-line usage errors (exit 2) before any sign-in', async () => {
+		const help = await run(['history', '--help']);
+		expect(help.code).toBe(0);
+		expect(help.stdout).toContain('Usage: provisioning-explorer history --sp APP');
+		expect(help.stdout).toContain('provisioning-explorer history prune --sp contoso.com --job AD2AADProvisioning --keep 10');
+		for (const [args, message] of [
+			[['history'], 'provisioning-explorer: history needs --sp APP (object id, appId or display name). See `provisioning-explorer history --help`.'],
+			[['history', 'undo', ...job()], 'provisioning-explorer: history does not know "undo": use list, compare, restore or prune. See `provisioning-explorer history --help`.'],
+			[['history', 'compare', ...job()], 'provisioning-explorer: history compare takes one or two versions: A [B], not 0. See `provisioning-explorer history --help`.'],
+			[['history', ...job(), '--keep', '3'], 'provisioning-explorer: --keep goes with history prune.'],
+			[['history', 'restore', '1', ...job(), '--read-only'], 'provisioning-explorer: --read-only cannot write to the tenant; leave it out, or add --dry-run to only see the plan.'],
+		] as const) {
+			const result = await run([...args]);
+			expect(result.code, args.join(' ')).toBe(2);
+			expect(expectOneLineError(result)).toBe(message);
+		}
+		expect(simulator.requests).toEqual([]);
+	});
+});
