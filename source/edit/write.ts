@@ -212,9 +212,13 @@ async function writeSchemaSteps(options: WriteOptions): Promise<WriteResult> {
 			version: liveVersion,
 			directory: options.backupDirectory,
 		});
-		await saveBackupNote(backupPath, backupNoteFor(options, live));
 	} catch (error) {
 		throw new UserError(`Could not save a backup of the live schema (${describeError(error)}); nothing was written. Check the backup directory, or choose another one with --backup-dir.`);
+	}
+	try {
+		await saveBackupNote(backupPath, backupNoteFor(options, live));
+	} catch (error) {
+		throw new UserError(`Could not save the note beside the backup ${backupPath} (${describeError(error)}); nothing was written. Check the backup directory, or choose another one with --backup-dir.`);
 	}
 
 	step('writing');
