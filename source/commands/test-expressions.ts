@@ -162,3 +162,35 @@ export async function runTestExpressions(args: string[]): Promise<number> {
 	await writeStdout(`${formatCaseOutcomes(outcomes, color)}${summary}\n`);
 	return failed > 0 ? 1 : 0;
 }
+
+/** What import and patch need to run a job's cases: the file, and whether Graph may evaluate them. */
+export type ExpressionCaseSettings = {file: CaseFile; name: string; mode: CaseMode};
+
+/** Runs a case file before a write; each failing case becomes a blocking error, and the report goes in the plan. */
+export async function runWriteCases(
+	document: SynchronizationSchema,
+	settings: ExpressionCaseSettings,
+	job: {graph: GraphClient; servicePrincipalId: string; jobId: string},
+	color: boolean,
+): Promise<{text: string; failures: {severity: 'error'; pointer: string; message: string}[]}> {
+	const runner = caseRunner(document, settings.mode, {client: job.graph, servicePrincipalId: job.servicePrincipalId, jobId: job.jobId});
+	const outcomes = await runCases(document, settings.file, runner);
+	const failed = outcomes.filter((outcome) => outcome.status === 'fail');
+	const heading = `${paint('Expression tests:', 'bold', color)} ${outcomes.length - failed.length} of ${outcomes.length} passed in ${clean(settings.name)} (${modeLabel(settings.mode)}).\n`;
+	return {
+		text: heading + formatCaseOutcomes(outcomes, color, '  '),
+		failures: failed.map((outcome) => ({
+			severity: 'error',
+			pointer: outcome.pointer ?? '',
+			message: `expression test ${caseTitle(outcome)} failed: ${outcome.message ?? ''}`,
+		})),
+	};
+}
+
+/** `--cases FILE` of import and patch: Graph evaluates the cases, except under --read-only (then our evaluator). */
+export async function readWriteCaseSettings(path: string | undefined, readOnly: boolean): Promise<ExpressionCaseSettings | undefined> {
+	if (path === undefined) return undefined;
+	if (path === '') throw new UsageError('--cases needs a case file.');
+	const file = await readCaseFileOption(path);
+	return {file, name: path, mode: readOnly ? 'local' : 'graph'};
+}

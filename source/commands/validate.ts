@@ -100,7 +100,8 @@ export async function runValidate(args: string[]): Promise<number> {
 	const color = colorEnabled(process.stdout);
 	const lines = problems.map((problem) => {
 		const mark = problem.severity === 'error' ? paint('error  ', 'red', color) : paint('warning', 'yellow', color);
-		return `${mark}  ${clean(problem.message)}\n         ${paint(clean(problem.pointer), 'dim', color)}\n`;
+		const rule = problem.rule ? `  ${problem.rule}${problem.link ? ` ${problem.link}` : ''}` : '';
+		return `${mark}  ${clean(problem.message)}\n         ${paint(clean(problem.pointer) + rule, 'dim', color)}\n`;
 	});
 	const mappings = [...buildSchemaIndex(schema).attributeMappings()].length;
 	const graphNote = checkedByGraph

@@ -29,6 +29,7 @@ import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
 import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 import type {SharedOptions} from './options.js';
 import {colorEnabled, createProgress, paint, writeJson} from './output.js';
+import {type ExpressionCaseSettings, runWriteCases} from './test-expressions.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -44,6 +45,8 @@ export type WriteFlowSettings = {
 	json: boolean;
 	/** Why the confirmation cannot be typed even on a terminal (e.g. standard input carried the file). */
 	noPromptReason?: string;
+	/** --cases: the job's expression tests, run on what would be sent; a failing case blocks like a check. */
+	expressionCases?: ExpressionCaseSettings;
 };
 
 /** The write options from parsed values; refuses --read-only for a real write before anyone signs in. */
@@ -339,13 +342,14 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	process.stderr.write(`${out.join('\n')}\n`);
 
 	// Local checks, then Graph's own parser for the expressions that are new.
-	const problems = withoutLiveErrors(validateSchema(document, {only: request.changedPointers}), live);
+	const problems = withoutLiveErrors(validateSchema(document, {only: request.changedPointers, silence: settings.expressionCases?.file.silence}), live);
 	const expressions = changedExpressions(live, document);
 	const parsed = new Map<string, AttributeMappingSource>();
 	if (expressions.length > 0) problems.push(...(await validateWithServer(graph, servicePrincipal.id, job.id, expressions, undefined, parsed)));
 	// What is sent carries Graph's own parse trees for the new expressions, not hand-built ones.
 	const toSend = withParsedSources(document, parsed);
-	const errors = problems.filter((problem) => problem.severity === 'error');
+	const caseReport = settings.expressionCases ? await runWriteCases(toSend, settings.expressionCases, {graph, servicePrincipalId: servicePrincipal.id, jobId: job.id}, color) : undefined;
+	const errors = [...problems.filter((problem) => problem.severity === 'error'), ...(caseReport?.failures ?? [])];
 
 	process.stderr.write(
 		[
@@ -355,6 +359,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 			problems.length > 0
 				? `${paint('Checks:', 'bold', color)}\n${formatProblems(problems, color)}`
 				: `${paint('Checks:', 'bold', color)} no problems found${expressions.length > 0 ? ` (${pluralize(expressions.length, 'new expression')} checked by Graph's parser)` : ''}.\n`,
+			caseReport?.text ?? '',
 			formatDiff(plan, color),
 		].join(''),
 	);
