@@ -228,7 +228,7 @@ function lintMapping(mapping: AttributeMappingNode, report: Report, context: {ta
 				break;
 			case 'FormatDateTime': {
 				const count = args.length;
-				if (count < 3 || count > 4) report('FDT-1', pointer, `FormatDateTime has ${count} argument${count === 1 ? '' : 's'}; write FormatDateTime([x], , "inputFormat", "outputFormat").`, mapping);
+				if (count < 3 || count > 4) report('FDT-1', pointer, `FormatDateTime has ${count} argument${count === 1 ? '' : 's'}; write ${context.flavor === 'cloudSync' ? 'FormatDateTime([x], "inputFormat", "outputFormat")' : 'FormatDateTime([x], , "inputFormat", "outputFormat")'}.`, mapping);
 				else if (!args[count - 1]) report('FDT-1', pointer, 'FormatDateTime has no output format (its last argument is empty).', mapping);
 				else if (count === 4) {
 					if (context.flavor === 'cloudSync') report('FDT-1', pointer, "FormatDateTime has 4 arguments; cloud sync's takes (source, inputFormat, outputFormat).", mapping);
