@@ -44,6 +44,8 @@ export function fromMappingSource(source: AttributeMappingSource, depth = 0): Ex
 	const name = typeof source.name === 'string' ? source.name : '';
 	const at = {start: 0, end: 0};
 	if (source.type === 'Attribute') return {kind: 'attribute', name, ...at};
+	// `%DomainFQDN%` with a null expression: a value the service fills in (research graph-sync-api.md §4.1), kept as a placeholder.
+	if (source.type === 'Constant' && source.expression === null && /^%\w+%$/.test(name)) return {kind: 'identifier', name, ...at};
 	if (source.type === 'Constant') return {kind: 'string', value: name, raw: JSON.stringify(name), ...at};
 	if (source.type !== 'Function') return undefined;
 	const parameters = (Array.isArray(source.parameters) ? source.parameters : []).filter((parameter) => parameter && typeof parameter.key === 'string' && parameter.value);
@@ -83,7 +85,7 @@ export function fromMappingSource(source: AttributeMappingSource, depth = 0): Ex
 }
 
 export type EvaluableSource =
-	| {ok: true; node: ExpressionNode; from: 'text' | 'tree'; text: string}
+	| {ok: true; node: ExpressionNode; from: 'text' | 'tree'; text: string; /** Why the tree was used rather than the text. */ why?: string}
 	| {ok: false; message: string};
 
 /** The source's expression, as text when it parses, else from its stored tree; null source: nothing to evaluate. */
@@ -92,14 +94,21 @@ export function evaluableSource(source: AttributeMappingSource | null | undefine
 	const text = typeof source.expression === 'string' ? source.expression : '';
 	if (text.trim() !== '') {
 		const parsed = parseExpression(text);
-		if (parsed.ok) return {ok: true, node: fromSyntaxTree(parsed.ast), from: 'text', text};
+		if (parsed.ok) {
+			const node = fromSyntaxTree(parsed.ast);
+			// The stored tree can hold what the text leaves out: Join("@", [sAMAccountName], ) is stored with a
+			// %DomainFQDN% placeholder in the empty slot. When the tree otherwise says the same, it is the truer one.
+			const tree = source.type === 'Function' ? fromMappingSource(source) : undefined;
+			if (tree && hasPlaceholder(tree) && render(tree, true) === render(node, true)) return {ok: true, node: tree, from: 'tree', text, why: 'it holds values the text leaves out (placeholders such as %DomainFQDN%)'};
+			return {ok: true, node, from: 'text', text};
+		}
 		const tree = fromMappingSource(source);
-		if (tree && source.type === 'Function') return {ok: true, node: tree, from: 'tree', text};
+		if (tree && source.type === 'Function') return {ok: true, node: tree, from: 'tree', text, why: 'the expression text does not parse'};
 		return {ok: false, message: `the expression does not parse: ${parsed.error.message} (at character ${parsed.error.offset + 1})`};
 	}
 	const tree = fromMappingSource(source);
 	if (!tree) return {ok: false, message: 'the source has neither expression text nor a parse tree to evaluate'};
-	return {ok: true, node: tree, from: 'tree', text: sourceText(source)};
+	return {ok: true, node: tree, from: 'tree', text: sourceText(source), why: 'the source has no expression text'};
 }
 
 /** Expression text for a source without any: `[mail]`, `"True"`, or the function tree rendered. */
@@ -112,7 +121,15 @@ export function sourceText(source: AttributeMappingSource): string {
 	return node ? render(node) : '';
 }
 
-function render(node: ExpressionNode): string {
+function hasPlaceholder(node: ExpressionNode): boolean {
+	if (node.kind === 'identifier') return node.name.startsWith('%');
+	if (node.kind === 'comparison') return hasPlaceholder(node.left) || hasPlaceholder(node.right);
+	return node.kind === 'call' && node.arguments.some((argument) => argument !== null && hasPlaceholder(argument));
+}
+
+/** Canonical text of a tree; `blankPlaceholders` renders %…% placeholders as the empty argument the text shows. */
+function render(node: ExpressionNode, blankPlaceholders = false): string {
+	const inner = (child: ExpressionNode | null) => (child ? render(child, blankPlaceholders) : '');
 	switch (node.kind) {
 		case 'attribute':
 			return `[${node.name}]`;
@@ -122,10 +139,14 @@ function render(node: ExpressionNode): string {
 		case 'hex':
 			return node.raw;
 		case 'identifier':
-			return node.name;
+			return blankPlaceholders && node.name.startsWith('%') ? '' : node.name;
 		case 'comparison':
-			return `${render(node.left)}${node.operator}${render(node.right)}`;
-		case 'call':
-			return `${node.name}(${node.arguments.map((argument) => (argument ? render(argument) : '')).join(', ')})`;
+			return `${inner(node.left)}${node.operator}${inner(node.right)}`;
+		case 'call': {
+			const args = node.arguments.map(inner);
+			// A trailing empty argument is dropped from stored trees; compare without it.
+			while (blankPlaceholders && args.length > 0 && args[args.length - 1] === '') args.pop();
+			return `${node.name}(${args.join(', ')})`;
+		}
 	}
 }

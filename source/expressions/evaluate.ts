@@ -166,6 +166,12 @@ export function evaluateExpression(
 			case 'hex':
 				return String(BigInt(`0x${current.raw.slice(2)}`));
 			case 'identifier':
+				if (current.name.startsWith('%') && current.name.endsWith('%')) {
+					// A placeholder of the stored tree (e.g. %DomainFQDN%): the service fills in the value.
+					const given = input.get(current.name);
+					if (given !== undefined) return given;
+					notes.add(`${current.name} is filled in by the service (for %DomainFQDN%, the AD domain's DNS name); give "${current.name}" as an input value to test with a real one.`);
+				}
 				return current.name;
 			case 'comparison':
 				return asBoolean(compare(single(current.left, 'a comparison'), current.operator, single(current.right, 'a comparison')));

@@ -131,7 +131,7 @@ export function runLocalTest(
 	if (!outcome.ok) return {ok: false, mode: 'local', message: outcome.message, reason: outcome.reason ?? 'error'};
 	const value = asValue(outcome.values, outcome.multiValued === true);
 	const notes = [...(outcome.notes ?? []), ...defaultValueNote(mapping.model, value)];
-	if (source.from === 'tree') notes.unshift("Evaluated from the stored parse tree (the expression text is missing or does not parse).");
+	if (source.from === 'tree') notes.unshift(`Evaluated from the stored parse tree: ${source.why ?? 'it is what the service stores'}.`);
 	return {ok: true, mode: 'local', value, notes};
 }
 
