@@ -89,6 +89,7 @@ describe('documented examples of the function reference', () => {
 		['PCase(Join(" ",[firstName],[lastName]))', {firstName: 'GREGORY', lastName: 'JAMES'}, 'Gregory James'],
 		['Replace([BusinessTitle],"Product Developer", , , "Software Engineer", , )', {BusinessTitle: 'Product Developer'}, 'Software Engineer'],
 		['Replace([UserID],"<username>", , , , , "<username>@contoso.com")', {UserID: 'jsmith'}, 'jsmith@contoso.com'],
+		// biome-ignore lint/suspicious/noTemplateCurlyInString: ${phoneNumber} is the expression language's regex group reference.
 		['Replace([telephoneNumber], , "\\\\+(?<isdCode>\\\\d* )(?<phoneNumber>\\\\d{10})", , "${phoneNumber}", , )', {telephoneNumber: '+91 9998887777'}, '9998887777'],
 		['Replace([AddressLineData], ,"(?<streetNumber>^\\\\d*)","streetNumber", "888", , )', {AddressLineData: '545 Tremont Street'}, '888 Tremont Street'],
 		['Replace([userPrincipalName], , "(?<Suffix>@(.)*)", "Suffix", "", , )', {userPrincipalName: 'jsmith@contoso.com'}, 'jsmith'],
