@@ -280,7 +280,7 @@ export function evaluateExpression(
 				return formatGeneralDate(dateFromFileTime(BigInt(text.trim())));
 			}
 			case 'DefaultDomain':
-				if (!options.defaultDomain) throw new EvaluationFailure("DefaultDomain() is the tenant's default domain, which a local test does not know; test through Graph (--sp)", 'unsupported');
+				if (!options.defaultDomain) throw new EvaluationFailure("DefaultDomain() is the tenant's default domain, which a local test does not know", 'unsupported');
 				return options.defaultDomain;
 			case 'DNComponent': {
 				const dn = single(a, 'DNComponent');
@@ -479,9 +479,9 @@ export function evaluateExpression(
 			case 'AppRoleAssignments':
 			case 'AppRoleAssignmentsComplex':
 			case 'AssertiveAppRoleAssignmentsComplex':
-				throw new EvaluationFailure(`${name} builds the target's role objects from the user's app role assignments, which a local test does not have; test through Graph (--sp) or provision on demand`, 'unsupported');
+				throw new EvaluationFailure(`${name} builds the target's role objects from the user's app role assignments, which a local test does not have`, 'unsupported');
 			default:
-				throw new EvaluationFailure(`'${name}' is not a function this evaluator knows, so it cannot evaluate it locally; test through Graph (--sp)`, 'unsupported');
+				throw new EvaluationFailure(`'${name}' is not a function this evaluator knows, so it cannot evaluate it`, 'unsupported');
 		}
 	};
 

@@ -128,7 +128,11 @@ export function runLocalTest(
 		return {ok: false, mode: 'local', message: source.message, reason: 'parse'};
 	}
 	const outcome = evaluateExpression(source.node, inputMap(input), {flavor: options.flavor, defaultDomain: options.defaultDomain});
-	if (!outcome.ok) return {ok: false, mode: 'local', message: outcome.message, reason: outcome.reason ?? 'error'};
+	if (!outcome.ok) {
+		const reason = outcome.reason ?? 'error';
+		// What needs the service can still be tested through it.
+		return {ok: false, mode: 'local', message: reason === 'unsupported' ? `${outcome.message}; test it through Graph (--sp)` : outcome.message, reason};
+	}
 	const value = asValue(outcome.values, outcome.multiValued === true);
 	const notes = [...(outcome.notes ?? []), ...defaultValueNote(mapping.model, value)];
 	if (source.from === 'tree') notes.unshift(`Evaluated from the stored parse tree: ${source.why ?? 'it is what the service stores'}.`);

@@ -160,8 +160,17 @@ describe('errors and what cannot be evaluated, in words', () => {
 	});
 
 	it('says when a function needs the service, rather than guessing', () => {
-		expect(run('AppRoleAssignmentsComplex([appRoleAssignments])')).toMatchObject({ok: false, reason: 'unsupported', message: expect.stringContaining('test through Graph (--sp)')});
-		expect(run('Frobnicate([x])')).toMatchObject({ok: false, reason: 'unsupported', message: "'Frobnicate' is not a function this evaluator knows, so it cannot evaluate it locally; test through Graph (--sp)"});
+		expect(run('AppRoleAssignmentsComplex([appRoleAssignments])')).toMatchObject({ok: false, reason: 'unsupported', message: expect.stringContaining("app role assignments, which a local test does not have")});
+		expect(run('Frobnicate([x])')).toEqual({ok: false, reason: 'unsupported', message: "'Frobnicate' is not a function this evaluator knows, so it cannot evaluate it"});
+		const schema = parseFixture();
+		const department = findMapping(schema, {target: 'Department'});
+		department.model.source = {type: 'Function', name: 'Frobnicate', expression: 'Frobnicate([department])', parameters: []};
+		expect(runLocalTest(department, {department: 'x'})).toEqual({
+			ok: false,
+			mode: 'local',
+			reason: 'unsupported',
+			message: "'Frobnicate' is not a function this evaluator knows, so it cannot evaluate it; test it through Graph (--sp)",
+		});
 		expect(run('DefaultDomain()')).toMatchObject({ok: false, reason: 'unsupported'});
 		expect(run('DefaultDomain()', {}, {defaultDomain: 'contoso.com'})).toEqual({ok: true, values: ['contoso.com']});
 	});
