@@ -39,8 +39,20 @@ const comparisonOperators = new Set(['=', '<>', '>', '>=', '<', '<=']);
  * positions come from the function catalog's keys, so Replace's `source, Find, Replacement` lands in slots 1, 2
  * and 5, and IIF's `one, two, three, four, five` is a comparison and two branches. Unknown keys keep their order.
  */
-export function fromMappingSource(source: AttributeMappingSource, depth = 0): ExpressionNode | undefined {
-	if (depth > 256) return undefined;
+export function fromMappingSource(source: AttributeMappingSource): ExpressionNode | undefined {
+	try {
+		return convertSource(source, 0);
+	} catch (error) {
+		if (error instanceof TooDeep) return undefined;
+		throw error;
+	}
+}
+
+/** Far deeper than any real tree (the text parser allows 256 levels); keeps recursion inside the stack. */
+class TooDeep extends Error {}
+
+function convertSource(source: AttributeMappingSource, depth: number): ExpressionNode | undefined {
+	if (depth > 256) throw new TooDeep();
 	const name = typeof source.name === 'string' ? source.name : '';
 	const at = {start: 0, end: 0};
 	if (source.type === 'Attribute') return {kind: 'attribute', name, ...at};
@@ -51,7 +63,7 @@ export function fromMappingSource(source: AttributeMappingSource, depth = 0): Ex
 	const parameters = (Array.isArray(source.parameters) ? source.parameters : []).filter((parameter) => parameter && typeof parameter.key === 'string' && parameter.value);
 	const child = (key: string) => {
 		const found = parameters.find((parameter) => parameter.key === key);
-		return found ? fromMappingSource(found.value, depth + 1) : undefined;
+		return found ? convertSource(found.value, depth + 1) : undefined;
 	};
 	if (name === 'IIF') {
 		const left = child('one');
@@ -64,7 +76,7 @@ export function fromMappingSource(source: AttributeMappingSource, depth = 0): Ex
 		return {kind: 'call', name, arguments: [condition, child('four') ?? null, child('five') ?? null], ...at};
 	}
 	const spec = findFunction(name);
-	const converted = parameters.map((parameter) => ({key: parameter.key, node: fromMappingSource(parameter.value, depth + 1) ?? null}));
+	const converted = parameters.map((parameter) => ({key: parameter.key, node: convertSource(parameter.value, depth + 1) ?? null}));
 	if (!spec) return {kind: 'call', name, arguments: converted.map((each) => each.node), ...at};
 	const slots: (ExpressionNode | null)[] = [];
 	const keys = spec.argumentKeys;
