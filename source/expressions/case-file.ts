@@ -13,7 +13,7 @@ import {readFile} from 'node:fs/promises';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import type {SynchronizationSchema} from '../schema/types.js';
 import type {ExpressionValue} from './evaluate.js';
-import {findMapping, MappingLookupError, type TestInput, type TestResult, formatTestValue, resultMatches} from './test-runner.js';
+import {findMapping, MappingLookupError, objectMappingReference, type TestInput, type TestResult, formatTestValue, resultMatches} from './test-runner.js';
 import type {AttributeMappingNode} from '../schema/navigation.js';
 
 export type ExpressionCase = {
@@ -205,4 +205,27 @@ export async function saveCase(path: string, testCase: ExpressionCase): Promise<
 	const body = {...extra, cases, ...(file.silence.length > 0 ? {silence: file.silence} : {})};
 	await writeFileAtomic(path, `${JSON.stringify(body, null, 2)}\n`);
 	return written;
+}
+
+/**
+ * The case a test run makes (a UI's one-key save): the mapping's target, its object mapping only when the target is
+ * mapped in several, the input, and the result as the expectation (an error's message as expectError). A result
+ * that could not be evaluated makes no case.
+ */
+export function caseFromTest(schema: SynchronizationSchema, mapping: AttributeMappingNode, input: TestInput, result: TestResult): ExpressionCase | undefined {
+	if (!result.ok && result.reason !== 'error') return undefined;
+	const target = mapping.model.targetAttributeName;
+	let ambiguous = false;
+	try {
+		findMapping(schema, {target});
+	} catch (error) {
+		if (!(error instanceof MappingLookupError)) throw error;
+		ambiguous = true;
+	}
+	return {
+		...(ambiguous ? {objectMapping: objectMappingReference(mapping.parent)} : {}),
+		target,
+		input,
+		...(result.ok ? {expect: result.value} : {expectError: result.message}),
+	};
 }

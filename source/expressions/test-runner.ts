@@ -6,8 +6,9 @@
  */
 
 import type {GraphClient, ParseExpressionResult} from '../graph/client.js';
-import {buildSchemaIndex, type AttributeMappingNode, type ObjectMappingNode} from '../schema/navigation.js';
-import type {AttributeMapping, SynchronizationSchema} from '../schema/types.js';
+import {sourceAttributeNames} from '../schema/expression.js';
+import {buildSchemaIndex, type AttributeMappingNode, type ObjectDefinitionNode, type ObjectMappingNode} from '../schema/navigation.js';
+import type {AttributeMapping, AttributeMappingSource, SynchronizationSchema} from '../schema/types.js';
 import {evaluableSource, sourceText} from './evaluable.js';
 import {type ExpressionFlavor, type ExpressionValue, evaluateExpression} from './evaluate.js';
 
@@ -75,8 +76,15 @@ export function findMapping(schema: SynchronizationSchema, reference: MappingRef
 
 /** The fields a test of this mapping needs: one per source attribute its expression reads. */
 export function testFields(mapping: AttributeMappingNode): TestField[] {
-	const sourceObject = mapping.parent.sourceObject;
-	return mapping.sourceAttributeNames.map((name) => {
+	return sourceFields(mapping.model.source, mapping.parent.sourceObject);
+}
+
+/**
+ * The fields for any source, e.g. an expression being edited before it is accepted: pass
+ * `{type: 'Function', expression: text}` and the object mapping's source object.
+ */
+export function sourceFields(source: AttributeMappingSource | null | undefined, sourceObject: ObjectDefinitionNode | undefined): TestField[] {
+	return sourceAttributeNames(source).map((name) => {
 		const definition = sourceObject?.attribute(name)?.model;
 		return {
 			name,
@@ -116,9 +124,12 @@ function inputMap(input: TestInput): Map<string, ExpressionValue> {
 	return new Map(Object.entries(input).map(([key, value]) => [key, value === undefined ? null : value]));
 }
 
-/** Evaluates the mapping on `input` with our evaluator (no network). */
+/**
+ * Evaluates the mapping on `input` with our evaluator (no network). Only `mapping.model` is read, so an edited
+ * mapping can be tested before it is accepted: `runLocalTest({model: {...node.model, source}}, input)`.
+ */
 export function runLocalTest(
-	mapping: AttributeMappingNode,
+	mapping: {model: AttributeMapping},
 	input: TestInput,
 	options: {flavor?: ExpressionFlavor; defaultDomain?: string} = {},
 ): TestResult {
@@ -167,7 +178,7 @@ export function graphTestResult(response: ParseExpressionResult, mapping: Attrib
 export async function runGraphTest(
 	graph: GraphClient,
 	job: {servicePrincipalId: string; jobId: string},
-	mapping: AttributeMappingNode,
+	mapping: {model: AttributeMapping},
 	input: TestInput,
 	signal?: AbortSignal,
 ): Promise<TestResult> {

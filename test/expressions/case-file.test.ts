@@ -7,9 +7,9 @@ import {mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {CaseFileError, defaultCaseFilePath, parseCaseFile, runCases, saveCase} from '../../source/expressions/case-file.js';
+import {CaseFileError, caseFromTest, defaultCaseFilePath, parseCaseFile, runCases, saveCase} from '../../source/expressions/case-file.js';
 import {loadLastValues, saveLastValues} from '../../source/expressions/last-values.js';
-import {findMapping, graphTestResult, runLocalTest, testFields, testInputObject} from '../../source/expressions/test-runner.js';
+import {findMapping, graphTestResult, runLocalTest, sourceFields, testFields, testInputObject} from '../../source/expressions/test-runner.js';
 import type {SynchronizationSchema} from '../../source/schema/types.js';
 import {parseFixture} from '../schema/fixture.js';
 
@@ -114,6 +114,21 @@ describe('what a test screen needs', () => {
 			{name: 'accountDisabled', multiValued: false, type: 'Boolean', defined: true},
 		]);
 		expect(testFields(findMapping(schema, {target: 'ProxyAddresses'}))).toEqual([{name: 'proxyAddresses', multiValued: true, type: 'String', defined: true}]);
+	});
+
+	it('tests an edited expression before it is accepted, and turns a run into a case to save', () => {
+		const schema = parseFixture();
+		const node = findMapping(schema, {target: 'Department'});
+		const edited = {type: 'Function' as const, expression: 'ToUpper(Coalesce([department], [company]))'};
+		expect(sourceFields(edited, node.parent.sourceObject).map((field) => field.name)).toEqual(['department', 'company']);
+		const result = runLocalTest({model: {...node.model, source: edited}}, {company: 'Contoso'});
+		expect(result).toEqual({ok: true, mode: 'local', value: 'CONTOSO', notes: []});
+		// The schema is unchanged: the edit was only tested.
+		expect(runLocalTest(node, {company: 'Contoso'})).toMatchObject({value: null});
+		expect(caseFromTest(schema, node, {company: 'Contoso'}, result)).toEqual({target: 'Department', input: {company: 'Contoso'}, expect: 'CONTOSO'});
+		const upn = findMapping(schema, {target: 'onPremisesUserPrincipalName'});
+		expect(caseFromTest(schema, upn, {}, runLocalTest(upn, {}))).toEqual({target: 'onPremisesUserPrincipalName', input: {}, expectError: 'AccountName is not present'});
+		expect(caseFromTest(schema, upn, {}, {ok: false, mode: 'local', reason: 'unsupported', message: 'x'})).toBeUndefined();
 	});
 
 	it('remembers the last values per job and prefills only the fields asked for (file mode 0600)', async () => {
