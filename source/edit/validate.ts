@@ -23,7 +23,8 @@ import {
 	sourceTypes,
 } from '../schema/types.js';
 import type {Silence} from '../expressions/case-file.js';
-import {findFunction, findFunctionIgnoringCase} from '../expressions/function-catalog.js';
+import {filterOperators} from '../expressions/filter-operators.js';
+import {findFunction, findFunctionIgnoringCase, functionCatalog} from '../expressions/function-catalog.js';
 import {lintRule, lintSchema, silenceFor} from '../expressions/lint.js';
 import {maxExpressionLength} from './builders.js';
 import {compactJson, isPlainObject, type JsonObject, textOf} from './json.js';
@@ -32,74 +33,11 @@ import {describeClause, filterGroupSets, objectMappingLabel} from './labels.js';
 /** `rule` and `link`: the lint rule (source/expressions/lint.ts) the problem comes from, and its documentation. */
 export type Problem = {severity: 'error' | 'warning'; pointer: string; message: string; rule?: string; link?: string};
 
-/** Functions in Microsoft's expression reference, plus those seen in real schemas (research §5.2). */
-export const documentedFunctions: readonly string[] = [
-	'Append',
-	'AppRoleAssignments',
-	'AppRoleAssignmentsComplex',
-	'BitAnd',
-	'CBool',
-	'CDate',
-	'Coalesce',
-	'ConvertToBase64',
-	'ConvertToUTF8Hex',
-	'Count',
-	'CStr',
-	'DateAdd',
-	'DateDiff',
-	'DateFromNum',
-	'DefaultDomain',
-	'Error',
-	'FormatDateTime',
-	'Guid',
-	'IgnoreFlowIfNullOrEmpty',
-	'IIF',
-	'InStr',
-	'IsNull',
-	'IsNullOrEmpty',
-	'IsPresent',
-	'IsString',
-	'Item',
-	'Join',
-	'Left',
-	'Mid',
-	'NormalizeDiacritics',
-	'Not',
-	'Now',
-	'NumFromDate',
-	'PCase',
-	'RandomString',
-	'Redact',
-	'RemoveDuplicates',
-	'Replace',
-	'SelectUniqueValue',
-	'SingleAppRoleAssignment',
-	'Split',
-	'StripSpaces',
-	'Switch',
-	'ToLower',
-	'ToUpper',
-	'Trim',
-	'Word',
-];
+/** Functions in Microsoft's expression reference, plus those seen in real schemas (research §5.2): the shared catalog. */
+export const documentedFunctions: readonly string[] = functionCatalog.map((spec) => spec.name);
 
 /** Scoping-filter operators as the Entra docs spell them (research §1.10); unary ones take no value. */
-export const documentedFilterOperators: readonly string[] = [
-	'&',
-	'!&',
-	'ENDS_WITH',
-	'EQUALS',
-	'Greater_Than',
-	'Greater_Than_OR_EQUALS',
-	'Includes',
-	'IS FALSE',
-	'IS NOT NULL',
-	'IS NULL',
-	'IS TRUE',
-	'NOT EQUALS',
-	'NOT REGEX MATCH',
-	'REGEX MATCH',
-];
+export const documentedFilterOperators: readonly string[] = filterOperators.map((operator) => operator.name);
 const unaryOperators = new Set(['IS FALSE', 'IS NOT NULL', 'IS NULL', 'IS TRUE']);
 
 export type ValidateOptions = {
