@@ -365,7 +365,11 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	);
 
 	if (errors.length > 0) {
-		process.stderr.write(`Not written: the checks found ${pluralize(errors.length, 'problem')}; fix ${errors.length === 1 ? 'it' : 'them'} and run the command again.\n`);
+		const failedCases = caseReport?.failures.length ?? 0;
+		const found = [errors.length > failedCases ? `the checks found ${pluralize(errors.length - failedCases, 'problem')}` : '', failedCases > 0 ? `${pluralize(failedCases, 'expression test')} failed` : '']
+			.filter(Boolean)
+			.join(' and ');
+		process.stderr.write(`Not written: ${found}; fix ${errors.length === 1 ? 'it' : 'them'} and run the command again.\n`);
 		return report({status: 'invalid', exitCode: 1, error: `${pluralize(errors.length, 'problem')} found by the checks`});
 	}
 	if (settings.dryRun) {

@@ -149,7 +149,7 @@ describe('import and patch with --cases', () => {
 		expect(blocked.code).toBe(1);
 		expect(blocked.stderr).toMatch(/Expression tests: 2 of 4 passed in .*import\.tests\.json \(Graph's parseExpression\)\./);
 		expect(blocked.stderr).toContain('  ✗ case 1: AccountEnabled\n      input:    userAccountControl = "514"\n      expected: "False"\n      got:      "True"');
-		expect(blocked.stderr).toMatch(/Not written: the checks found 2 problems/);
+		expect(blocked.stderr).toMatch(/Not written: 2 expression tests failed; fix them and run the command again\./);
 		expect(puts(simulator)).toEqual([]);
 
 		const fixed = liveSchema(job);
