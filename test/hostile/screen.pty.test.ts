@@ -115,6 +115,8 @@ describe('a schema of hostile strings in the explorer (--file)', () => {
 		sessions.push(session);
 		const crumb = 'hostile.schema.json';
 		await session.waitForText('Schema');
+		// The title shows while the file still loads ("Loading the schema…"); the list's keys show once it is there.
+		await session.waitForText('move down');
 		await expectIntactScreen(session, crumb);
 		await key(session, KEY.enter); // the rule
 		await session.waitForText('Object mappings');
