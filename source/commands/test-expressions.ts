@@ -172,13 +172,14 @@ export async function runWriteCases(
 	settings: ExpressionCaseSettings,
 	job: {graph: GraphClient; servicePrincipalId: string; jobId: string},
 	color: boolean,
-): Promise<{text: string; failures: {severity: 'error'; pointer: string; message: string}[]}> {
+): Promise<{text: string; failures: {severity: 'error'; pointer: string; message: string}[]; json: unknown}> {
 	const runner = caseRunner(document, settings.mode, {client: job.graph, servicePrincipalId: job.servicePrincipalId, jobId: job.jobId});
 	const outcomes = await runCases(document, settings.file, runner);
 	const failed = outcomes.filter((outcome) => outcome.status === 'fail');
 	const heading = `${paint('Expression tests:', 'bold', color)} ${outcomes.length - failed.length} of ${outcomes.length} passed in ${clean(settings.name)} (${modeLabel(settings.mode)}).\n`;
 	return {
 		text: heading + formatCaseOutcomes(outcomes, color, '  '),
+		json: {cases: settings.name, mode: settings.mode, passed: outcomes.length - failed.length, failed: failed.length, results: caseOutcomesJson(outcomes)},
 		failures: failed.map((outcome) => ({
 			severity: 'error',
 			pointer: outcome.pointer ?? '',

@@ -316,6 +316,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	const jobName = job.templateId ?? job.id;
 	const heading = `${paint('Plan', 'bold', color)} for ${clean(appName)} / ${clean(jobName)} (job ${clean(job.id)}): ${clean(request.what)}`;
 	const plan = buildPlan(live, document, {beforeName: `live ${appName} / ${jobName}`, afterName: request.afterName});
+	let expressionTests: unknown;
 	const report = async (outcome: Outcome): Promise<number> => {
 		if (settings.json) {
 			await writeJson({
@@ -324,6 +325,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 				jobId: job.id,
 				templateId: job.templateId ?? null,
 				...planJson(plan),
+				...(expressionTests ? {expressionTests} : {}),
 				...(outcome.backupPath ? {backupPath: outcome.backupPath} : {}),
 				...(outcome.newVersion !== undefined ? {newVersion: outcome.newVersion} : {}),
 				...(outcome.error ? {error: outcome.error} : {}),
@@ -349,6 +351,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	// What is sent carries Graph's own parse trees for the new expressions, not hand-built ones.
 	const toSend = withParsedSources(document, parsed);
 	const caseReport = settings.expressionCases ? await runWriteCases(toSend, settings.expressionCases, {graph, servicePrincipalId: servicePrincipal.id, jobId: job.id}, color) : undefined;
+	expressionTests = caseReport?.json;
 	const errors = [...problems.filter((problem) => problem.severity === 'error'), ...(caseReport?.failures ?? [])];
 
 	process.stderr.write(

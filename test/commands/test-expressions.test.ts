@@ -145,8 +145,9 @@ describe('import and patch with --cases', () => {
 		attributeMapping(live, 'AccountEnabled')!.source = swappedSchema().synchronizationRules![0]!.objectMappings![0]!.attributeMappings![0]!.source;
 		const file = await workspace.file('import-swapped.schema.json', live);
 		const cases = await workspace.file('import.tests.json', accountEnabledCases);
-		const blocked = await runCli(['import', ...target(), '--in', file, '--cases', cases, '--yes']);
+		const blocked = await runCli(['import', ...target(), '--in', file, '--cases', cases, '--yes', '--json']);
 		expect(blocked.code).toBe(1);
+		expect(JSON.parse(blocked.stdout)).toMatchObject({status: 'invalid', expressionTests: {mode: 'graph', passed: 2, failed: 2, results: [{number: 1, status: 'fail', got: 'True'}, {}, {}, {}]}});
 		expect(blocked.stderr).toMatch(/Expression tests: 2 of 4 passed in .*import\.tests\.json \(Graph's parseExpression\)\./);
 		expect(blocked.stderr).toContain('  ✗ case 1: AccountEnabled\n      input:    userAccountControl = "514"\n      expected: "False"\n      got:      "True"');
 		expect(blocked.stderr).toMatch(/Not written: 2 expression tests failed; fix them and run the command again\./);
