@@ -21,6 +21,37 @@ export function needsNewSignIn(error: unknown): boolean {
 	);
 }
 
+/**
+ * What an interaction-required AADSTS code means (Microsoft Entra authentication and authorization error codes),
+ * and what to do about it.
+ */
+const interactionRequired: Record<number, {meaning: string; next: string}> = {
+	50076: {
+		meaning: 'multi-factor authentication or a Conditional Access step-up is required',
+		next: 'Sign in again and complete the extra check in the browser (`provisioning-explorer login`, or :login in the explorer).',
+	},
+	50079: {
+		meaning: 'the account must register for multi-factor authentication (a Conditional Access step-up)',
+		next: 'Register at https://aka.ms/mfasetup, then sign in again (`provisioning-explorer login`).',
+	},
+	65001: {
+		meaning: 'the app has no consent for the permissions asked',
+		next: 'An Application Administrator or Cloud Application Administrator grants admin consent once (a Hybrid Identity Administrator cannot); or register your own app (see README "Sign-in").',
+	},
+	53003: {
+		meaning: "the tenant's Conditional Access blocked this sign-in",
+		next: 'If it blocks device code, use --auth browser with an SSH tunnel (ssh -L), or app-only sign-in (--auth client-certificate or client-secret).',
+	},
+};
+
+/** The one-line message for an interaction-required failure the STS named, if it named one. */
+export function interactionRequiredError(sts: StsErrorInfo | undefined): UserError | undefined {
+	const code = aadstsCode(sts);
+	const known = code === undefined ? undefined : interactionRequired[code];
+	if (!known || code === undefined) return undefined;
+	return new UserError(`Sign-in needs more (AADSTS${code}: ${known.meaning}). ${known.next}`);
+}
+
 /** The AADSTS number in the STS's description, e.g. 53003. */
 function aadstsCode(sts: StsErrorInfo | undefined): number | undefined {
 	if (sts?.codes?.length) return sts.codes[0];
@@ -37,18 +68,27 @@ export function describeAuthError(error: unknown, sts?: StsErrorInfo): UserError
 	const aadsts = aadstsCode(sts);
 	const suffix = aadsts ? ` (AADSTS${aadsts})` : '';
 	if (code === 'device_code_polling_cancelled') return new UserError('Sign-in cancelled.');
+	// AADSTS70019 CodeExpired; MSAL's own clock may notice first (device_code_expired).
 	if (code === 'device_code_expired' || /expired_token/.test(text)) {
-		return new UserError('The device code expired before sign-in finished. Start again to get a new code.');
+		return new UserError(`The device code expired before sign-in finished${suffix}. Start again to get a new code.`);
 	}
-	if (aadsts === 53003 || /blocked by Conditional Access/i.test(`${text} ${sts?.description ?? ''}`)) {
+	// AADSTS70018 InvalidUserCode: the code typed at the verification page was wrong.
+	if (/bad_verification_code/.test(text)) {
+		return new UserError(`The sign-in service did not accept the device code${suffix || ' (AADSTS70018)'}: the code typed was wrong or belongs to another app. Start again and type the new code exactly.`);
+	}
+	const interaction = interactionRequiredError(sts);
+	if (interaction) return interaction;
+	if (/blocked by Conditional Access/i.test(`${text} ${sts?.description ?? ''}`)) {
 		return new UserError(
 			`Your tenant's Conditional Access blocked this sign-in${suffix}. If it blocks device code, use --auth browser with an SSH tunnel (ssh -L), or app-only sign-in (--auth client-certificate or client-secret).`,
 		);
 	}
 	if (/authorization_declined/.test(text)) return new UserError('Sign-in was declined in the browser. Start again if that was a mistake.');
 	if (/access_denied/.test(text)) return new UserError(`Sign-in was refused${suffix}. If your tenant blocks device code, try --auth browser with an SSH tunnel, or app-only sign-in.`);
-	if (aadsts === 65001 || /consent_required/.test(text)) {
-		return new UserError(`The app has no consent for the permissions asked${suffix}. Ask an admin to grant consent, or register your own app (see README "Sign-in").`);
+	if (/consent_required/.test(text)) {
+		return new UserError(
+			`The app has no consent for the permissions asked${suffix}. An Application Administrator or Cloud Application Administrator grants admin consent once (a Hybrid Identity Administrator cannot); or register your own app (see README "Sign-in").`,
+		);
 	}
 	if (aadsts === 700016 || /unauthorized_client/.test(text)) {
 		return new UserError(`The tenant does not know this client id${suffix}. Check --client-id, --tenant and --cloud.`);

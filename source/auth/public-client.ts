@@ -15,7 +15,7 @@ import {
 import {UserError} from '../errors.js';
 import type {AccountDescription, SignedIn, SignInPrompt} from '../explorer/services.js';
 import type {Cloud} from './clouds.js';
-import {describeAuthError, NotSignedInError, needsNewSignIn} from './errors.js';
+import {describeAuthError, interactionRequiredError, NotSignedInError, needsNewSignIn} from './errors.js';
 import type {MsalNetworkModule} from './network.js';
 import {deleteCacheFile, fileCachePlugin} from './token-cache.js';
 import type {AuthProvider, SignInOptions} from './types.js';
@@ -102,7 +102,11 @@ export class PublicClientAuth implements AuthProvider {
 			return result.accessToken;
 		} catch (error) {
 			if (needsNewSignIn(error)) {
-				throw new UserError('Your sign-in was revoked or has expired. Sign in again (`provisioning-explorer login`, or :login in the explorer).');
+				// MFA step-up, consent or Conditional Access: say which, not just "expired".
+				throw (
+					interactionRequiredError(this.options.networkClient.lastStsError()) ??
+					new UserError('Your sign-in was revoked or has expired. Sign in again (`provisioning-explorer login`, or :login in the explorer).')
+				);
 			}
 			throw describeAuthError(error, this.options.networkClient.lastStsError());
 		}

@@ -10,9 +10,11 @@ export const appsHelp = `Usage: provisioning-explorer apps [--search TEXT] [--js
 
 Lists the apps (service principals) that have provisioning jobs: name, worst job status, number of
 jobs, object id and appId. Graph has no filter for "has provisioning", so every service principal is
-asked for its jobs, a few at a time.
+asked for its jobs, a few at a time. Apps whose jobs Graph will not show this account (a missing
+permission or directory role) are listed as "no access".
 
-  --search TEXT  only apps whose display name matches TEXT (Graph $search on displayName)
+  --search TEXT  only apps with a word in their display name that starts with TEXT (Graph's $search
+                 matches word starts: "work" finds Workday, "day" does not)
 ${jsonHelp}
 
 ${sharedHelp}
@@ -42,25 +44,45 @@ export async function runApps(args: string[]): Promise<number> {
 			process.stderr.write(`Could not list the jobs of ${clean(failure.servicePrincipal.displayName ?? failure.servicePrincipal.id)} (${failure.servicePrincipal.id}): ${failure.message}\n`);
 		}
 		if (values.json) {
-			await writeJson(
-				scan.apps.map(({servicePrincipal, jobs}) => ({
+			await writeJson([
+				...scan.apps.map(({servicePrincipal, jobs}) => ({
 					id: servicePrincipal.id,
 					appId: servicePrincipal.appId ?? null,
 					displayName: servicePrincipal.displayName ?? null,
+					access: 'read',
 					jobCount: jobs.length,
 					worstStatus: worstJobStatus(jobs),
 					jobs: jobs.map((job) => ({id: job.id, templateId: job.templateId ?? null, status: job.status?.code ?? null})),
 				})),
-			);
-		} else if (scan.apps.length > 0) {
+				// Whether these have jobs is unknown: Graph refused to say (missing permission or directory role).
+				...scan.noAccess.map(({servicePrincipal}) => ({
+					id: servicePrincipal.id,
+					appId: servicePrincipal.appId ?? null,
+					displayName: servicePrincipal.displayName ?? null,
+					access: 'none',
+					jobCount: null,
+					worstStatus: null,
+					jobs: null,
+				})),
+			]);
+		} else if (scan.apps.length > 0 || scan.noAccess.length > 0) {
 			const color = colorEnabled(process.stdout);
 			const rows = scan.apps.map(({servicePrincipal, jobs}) => {
 				const status = worstJobStatus(jobs);
 				return [servicePrincipal.displayName ?? '(no name)', {text: status, color: statusColor(status)}, String(jobs.length), servicePrincipal.id, servicePrincipal.appId ?? ''];
 			});
+			for (const {servicePrincipal} of scan.noAccess) {
+				rows.push([servicePrincipal.displayName ?? '(no name)', {text: 'no access', color: statusColor('Paused')}, '?', servicePrincipal.id, servicePrincipal.appId ?? '']);
+			}
 			await writeStdout(formatTable(['NAME', 'STATUS', 'JOBS', 'ID', 'APP ID'], rows, {color}));
 		}
-		if (scan.apps.length === 0 && scan.failures.length === 0) {
+		if (scan.noAccess.length > 0) {
+			// One explanation for all of them, with the ids of the first refusal for support.
+			process.stderr.write(
+				`${scan.noAccess.length} app${scan.noAccess.length === 1 ? '' : 's'} listed as "no access": ${scan.noAccess[0]!.message}\n`,
+			);
+		}
+		if (scan.apps.length === 0 && scan.failures.length === 0 && scan.noAccess.length === 0) {
 			const where = values.search ? ` whose name matches "${clean(values.search)}"` : '';
 			process.stderr.write(`No app${where} has provisioning jobs (${scan.checked} checked).\n`);
 		}

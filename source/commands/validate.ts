@@ -5,6 +5,7 @@
  */
 import {allExpressions, type Problem, validateSchema, validateWithServer} from '../edit/index.js';
 import {UsageError} from '../errors.js';
+import {expressionCheckSkippedReason} from '../explorer/expression-check.js';
 import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
 import {buildSchemaIndex} from '../schema/navigation.js';
 import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
@@ -19,9 +20,11 @@ Checks a schema file the way the explorer checks an edit before writing: enum va
 as Graph expects, value types, target attributes that exist and are mapped once, source attributes
 that exist, matching priorities, scoping clauses, expressions (length, syntax, known functions) and
 rules that name existing directories, and the lint rules for Microsoft's documented traps (each
-problem names its rule id and documentation link; see the README). With --sp, every expression is also sent to the job's
-parseExpression (Graph's own parser; nothing is written), and the job's lists of functions and
-filter operators replace the documented ones. FILE may be "-" for standard input.
+problem names its rule id and documentation link; see the README). With --sp, every expression is
+also sent to the job's parseExpression (Graph's own parser; nothing is written), and the job's
+lists of functions and filter operators replace the documented ones. Those three calls need Synchronization.ReadWrite.All:
+with --read-only they are skipped (said once, on stderr) and the documented lists are used.
+FILE may be "-" for standard input.
 
   --sp APP       check expressions with this app's job: object id, appId or exact display name
   --job JOB      the job id or templateId (needed when the app has several jobs)
@@ -61,7 +64,20 @@ export async function runValidate(args: string[]): Promise<number> {
 
 	let problems: Problem[];
 	let checkedByGraph: {app: string; job: string; expressions: number} | undefined;
-	if (values.sp) {
+	let graphCheckSkipped: string | undefined;
+	if (values.sp && shared.readOnly) {
+		// The app and job are still resolved (reads), so a wrong --sp is reported as it would be otherwise.
+		const session = await openSession(shared);
+		try {
+			const servicePrincipal = await resolveServicePrincipal(session.graph, values.sp);
+			await resolveJob(session.graph, servicePrincipal, values.job);
+		} finally {
+			await session.close();
+		}
+		graphCheckSkipped = expressionCheckSkippedReason;
+		process.stderr.write(`${graphCheckSkipped}\n`);
+		problems = validateSchema(schema, {silence});
+	} else if (values.sp) {
 		const session = await openSession(shared);
 		try {
 			const servicePrincipal = await resolveServicePrincipal(session.graph, values.sp);
@@ -98,6 +114,7 @@ export async function runValidate(args: string[]): Promise<number> {
 			errors,
 			warnings,
 			...(checkedByGraph ? {checkedByGraph} : {}),
+			...(graphCheckSkipped ? {graphCheckSkipped} : {}),
 			problems,
 		});
 		return errors > 0 ? 1 : 0;

@@ -27,6 +27,7 @@ import {SchemaFileError} from '../schema/load.js';
 import {buildSchemaIndex} from '../schema/navigation.js';
 import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
 import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
+import {expressionCheckSkippedReason} from '../explorer/expression-check.js';
 import type {SharedOptions} from './options.js';
 import {colorEnabled, createProgress, paint, writeJson} from './output.js';
 import {type ExpressionCaseSettings, runWriteCases} from './test-expressions.js';
@@ -47,6 +48,8 @@ export type WriteFlowSettings = {
 	noPromptReason?: string;
 	/** --cases: the job's expression tests, run on what would be sent; a failing case blocks like a check. */
 	expressionCases?: ExpressionCaseSettings;
+	/** --read-only (with --dry-run): Graph's parseExpression needs Synchronization.ReadWrite.All, so it is skipped. */
+	readOnly?: boolean;
 };
 
 /** The write options from parsed values; refuses --read-only for a real write before anyone signs in. */
@@ -57,7 +60,7 @@ export function readWriteSettings(values: Record<string, unknown>, shared: Share
 	}
 	const backupDirectory = values['backup-dir'] as string | undefined;
 	if (backupDirectory === '') throw new UsageError('--backup-dir needs a folder.');
-	return {yes: Boolean(values.yes), dryRun, backupDirectory, json: Boolean(values.json)};
+	return {yes: Boolean(values.yes), dryRun, backupDirectory, json: Boolean(values.json), readOnly: shared.readOnly};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -347,7 +350,8 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	const problems = withoutLiveErrors(validateSchema(document, {only: request.changedPointers, silence: settings.expressionCases?.file.silence}), live);
 	const expressions = changedExpressions(live, document);
 	const parsed = new Map<string, AttributeMappingSource>();
-	if (expressions.length > 0) problems.push(...(await validateWithServer(graph, servicePrincipal.id, job.id, expressions, undefined, parsed)));
+	if (expressions.length > 0 && settings.readOnly) process.stderr.write(`${expressionCheckSkippedReason}\n`);
+	else if (expressions.length > 0) problems.push(...(await validateWithServer(graph, servicePrincipal.id, job.id, expressions, undefined, parsed)));
 	// What is sent carries Graph's own parse trees for the new expressions, not hand-built ones.
 	const toSend = withParsedSources(document, parsed);
 	const caseReport = settings.expressionCases ? await runWriteCases(toSend, settings.expressionCases, {graph, servicePrincipalId: servicePrincipal.id, jobId: job.id}, color) : undefined;
@@ -361,7 +365,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 			`${paint('Warnings:', 'bold', color)}\n${plan.warnings.map((warning) => `  ! ${clean(warning)}\n`).join('')}`,
 			problems.length > 0
 				? `${paint('Checks:', 'bold', color)}\n${formatProblems(problems, color)}`
-				: `${paint('Checks:', 'bold', color)} no problems found${expressions.length > 0 ? ` (${pluralize(expressions.length, 'new expression')} checked by Graph's parser)` : ''}.\n`,
+				: `${paint('Checks:', 'bold', color)} no problems found${expressions.length > 0 && !settings.readOnly ? ` (${pluralize(expressions.length, 'new expression')} checked by Graph's parser)` : ''}.\n`,
 			caseReport?.text ?? '',
 			formatDiff(plan, color),
 		].join(''),

@@ -150,7 +150,8 @@ export async function connect(options: ConnectionOptions): Promise<Connection> {
 	if (options.demo) {
 		if (!options.graphUrl) {
 			const {startSimulator} = await import('../simulator/index.js');
-			const simulator = await startSimulator({autoApproveDeviceCodeMs: options.demoApproveAfterMs ?? 1500});
+			// The demo approves its own code; polling at Entra's 5 s would only make the demo slower.
+			const simulator = await startSimulator({autoApproveDeviceCodeMs: options.demoApproveAfterMs ?? 1500, deviceCodeIntervalSeconds: 1});
 			graphUrl = simulator.url;
 			close = () => simulator.close();
 			// As if an admin had uploaded the certificate to the demo app's registration.

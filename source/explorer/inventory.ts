@@ -4,6 +4,7 @@
  */
 import {describeError} from '../errors.js';
 import type {GraphClient} from '../graph/client.js';
+import {GraphError, isMissingAccess} from '../graph/errors.js';
 import type {ServicePrincipal} from '../schema/types.js';
 import type {AppSummary} from './services.js';
 import {jobsOrNone} from './tenant-services.js';
@@ -59,6 +60,11 @@ export type ScanFailure = {servicePrincipal: ServicePrincipal; message: string};
 
 export type TenantScan = {
 	apps: AppSummary[];
+	/**
+	 * Apps whose jobs this account may not read (401 UnknownError: a missing permission or directory role,
+	 * e.g. a Hybrid Identity Administrator and a non-cloud-sync app). Listed as "no access", not failures.
+	 */
+	noAccess: ScanFailure[];
 	/** Apps whose jobs could not be listed (after the Graph client's retries). */
 	failures: ScanFailure[];
 	/** How many service principals were checked. */
@@ -86,6 +92,7 @@ export async function scanAppsWithJobs(
 	let done = 0;
 	options.onProgress?.(0, principals.length);
 	const failures: ScanFailure[] = [];
+	const noAccess: ScanFailure[] = [];
 	const scanned = await mapGated(
 		principals,
 		jobScanConcurrency,
@@ -96,6 +103,10 @@ export async function scanAppsWithJobs(
 				return jobs.length > 0 ? {servicePrincipal, jobs} : undefined;
 			} catch (error) {
 				if (options.signal?.aborted) throw error;
+				if (error instanceof GraphError && isMissingAccess(error.details)) {
+					noAccess.push({servicePrincipal, message: describeError(error)});
+					return undefined;
+				}
 				failures.push({servicePrincipal, message: describeError(error)});
 				return undefined;
 			} finally {
@@ -106,5 +117,6 @@ export async function scanAppsWithJobs(
 	);
 	const apps = scanned.filter((app): app is AppSummary => app !== undefined).sort((a, b) => compareApps(a.servicePrincipal, b.servicePrincipal));
 	failures.sort((a, b) => compareApps(a.servicePrincipal, b.servicePrincipal));
-	return {apps, failures, checked: principals.length};
+	noAccess.sort((a, b) => compareApps(a.servicePrincipal, b.servicePrincipal));
+	return {apps, noAccess, failures, checked: principals.length};
 }

@@ -54,6 +54,8 @@ export type SignedIn = {account: string; tenant: string};
 export type AppSummary = {
 	servicePrincipal: ServicePrincipal;
 	jobs: SynchronizationJob[];
+	/** Set when Graph refused to list this app's jobs for lack of a permission or directory role ("no access"): why. */
+	noAccess?: string;
 };
 
 /** A schema as Graph returned it: the exact bytes (for export) and the parsed document (for browsing). */

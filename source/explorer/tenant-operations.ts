@@ -1,9 +1,20 @@
 /** The editor's tenant side: parseExpression checks, function and operator lists, the safe write. */
 import {validateWithServer, writeSchema} from '../edit/index.js';
 import type {GraphClient} from '../graph/client.js';
+import {expressionCheckSkipper} from './expression-check.js';
 import type {TenantOperations} from './services.js';
 
-export function createTenantOperations(graph: GraphClient, options: {backupDirectory?: string} = {}): TenantOperations {
+export function createTenantOperations(graph: GraphClient, options: {backupDirectory?: string; readOnly?: boolean} = {}): TenantOperations {
+	if (options.readOnly) {
+		// Nothing is edited or written read-only; the lists would need Synchronization.ReadWrite.All (expression-check.ts).
+		const skipped = expressionCheckSkipper();
+		return {
+			validateExpressions: () => Promise.reject(skipped()),
+			listFunctions: () => Promise.reject(skipped()),
+			listFilterOperators: () => Promise.reject(skipped()),
+			writeSchema: (write) => writeSchema({graph, ...write, backupDirectory: options.backupDirectory}),
+		};
+	}
 	return {
 		validateExpressions: (servicePrincipalId, jobId, expressions, signal, parsed) =>
 			validateWithServer(graph, servicePrincipalId, jobId, expressions, signal, parsed),

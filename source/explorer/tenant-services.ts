@@ -7,7 +7,7 @@ import type {AuthProvider} from '../auth/types.js';
 import {UserError} from '../errors.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import type {GraphClient, RetryNotice} from '../graph/client.js';
-import {GraphError} from '../graph/errors.js';
+import {GraphError, isMissingAccess} from '../graph/errors.js';
 import {parseSchemaText} from '../schema/load.js';
 import type {SynchronizationJob} from '../schema/types.js';
 import {localFiles} from './local-files.js';
@@ -52,13 +52,19 @@ export async function listAppsWithJobs(
 	);
 	let done = 0;
 	options.onProgress?.(0, principals.length);
-	const withJobs = await mapLimited(principals, jobScanConcurrency, async (servicePrincipal) => {
-		const jobs = await jobsOrNone(graph, servicePrincipal.id, options.signal);
-		options.onProgress?.(++done, principals.length);
-		return {servicePrincipal, jobs};
+	const withJobs = await mapLimited(principals, jobScanConcurrency, async (servicePrincipal): Promise<AppSummary> => {
+		try {
+			return {servicePrincipal, jobs: await jobsOrNone(graph, servicePrincipal.id, options.signal)};
+		} catch (error) {
+			// A missing permission or role for one app (401 UnknownError) must not hide the others.
+			if (error instanceof GraphError && isMissingAccess(error.details)) return {servicePrincipal, jobs: [], noAccess: error.message};
+			throw error;
+		} finally {
+			options.onProgress?.(++done, principals.length);
+		}
 	});
 	return withJobs
-		.filter((app) => app.jobs.length > 0)
+		.filter((app) => app.jobs.length > 0 || app.noAccess !== undefined)
 		.sort((a, b) => (a.servicePrincipal.displayName ?? '').localeCompare(b.servicePrincipal.displayName ?? ''));
 }
 
@@ -82,7 +88,7 @@ export function createTenantServices(options: {
 	return {
 		...localFiles({backupDirectory: options.backupDirectory}),
 		readOnly: Boolean(options.readOnly),
-		tenant: createTenantOperations(graph, {backupDirectory: options.backupDirectory}),
+		tenant: createTenantOperations(graph, {backupDirectory: options.backupDirectory, readOnly: options.readOnly}),
 		source: {kind: 'tenant', label: options.label},
 		signIn: (request) => auth.signIn(request),
 		async signOut() {

@@ -5,7 +5,7 @@
  * repeated only when it certainly was not applied (throttled, or never reached the server).
  */
 import {randomUUID} from 'node:crypto';
-import got, {type Got, HTTPError, RequestError} from 'got';
+import got, {type Got, HTTPError, RequestError, type Response} from 'got';
 import {UserError} from '../errors.js';
 import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob} from '../schema/types.js';
 import {GraphError, pathTemplate} from './errors.js';
@@ -76,6 +76,12 @@ function pathOf(url: string): string {
 	}
 }
 
+/** The client-request-id we sent, for answers that do not echo it. */
+function sentClientRequestId(error: RequestError): string | undefined {
+	const value = error.request?.options.headers['client-request-id'] ?? error.options?.headers['client-request-id'];
+	return typeof value === 'string' ? value : undefined;
+}
+
 function toGraphError(error: unknown, method: string, url: string): unknown {
 	if (error instanceof HTTPError) {
 		const response = error.response;
@@ -100,7 +106,7 @@ function toGraphError(error: unknown, method: string, url: string): unknown {
 			code: graph?.code,
 			message: typeof graph?.message === 'string' ? graph.message : undefined,
 			requestId: graph?.innerError?.['request-id'] ?? header('request-id'),
-			clientRequestId: graph?.innerError?.['client-request-id'] ?? header('client-request-id'),
+			clientRequestId: graph?.innerError?.['client-request-id'] ?? header('client-request-id') ?? sentClientRequestId(error),
 			date: graph?.innerError?.date ?? header('date'),
 			method,
 			path: pathOf(url),
@@ -129,9 +135,49 @@ function toGraphError(error: unknown, method: string, url: string): unknown {
 const throttledRetries = 8;
 const otherRetries = 4;
 
+/** A forced refresh is not repeated sooner than this: once per command, and rarely in a long explorer session. */
+const forcedRefreshIntervalMs = 10 * 60_000;
+
+/** Whether a 401 says the token itself is invalid or expired (then a new one may help). */
+export function tokenRejected(response: Pick<Response, 'body' | 'headers'>): boolean {
+	let body: unknown = response.body;
+	if (Buffer.isBuffer(body)) body = body.toString('utf8');
+	if (typeof body === 'string') {
+		try {
+			body = JSON.parse(body);
+		} catch {
+			body = undefined;
+		}
+	}
+	const code = (body as {error?: {code?: unknown}} | undefined)?.error?.code;
+	if (code === 'InvalidAuthenticationToken') return true;
+	const challenge = response.headers['www-authenticate'];
+	const text = Array.isArray(challenge) ? challenge.join(', ') : (challenge ?? '');
+	// RFC 6750 error="invalid_token"; Entra's descriptions say "expired" for lifetime failures.
+	return /error\s*=\s*"?invalid_token/i.test(text) || /expired/i.test(text);
+}
+
 export class GraphClient {
 	private readonly http: Got;
 	private readonly base: string;
+	private lastForcedRefresh: number | undefined;
+	private refreshing: Promise<unknown> | undefined;
+
+	/** One forced refresh shared by every request that hit the same expired token; later ones reuse the fresh token. */
+	private async forceRefreshOnce(getToken: GraphClientOptions['getToken']): Promise<void> {
+		if (this.refreshing) {
+			await this.refreshing;
+			return;
+		}
+		if (this.lastForcedRefresh !== undefined && Date.now() - this.lastForcedRefresh < forcedRefreshIntervalMs) return;
+		this.lastForcedRefresh = Date.now();
+		this.refreshing = getToken({forceRefresh: true});
+		try {
+			await this.refreshing;
+		} finally {
+			this.refreshing = undefined;
+		}
+	}
 
 	constructor(options: GraphClientOptions) {
 		this.base = `${options.graphUrl.replace(/\/+$/, '')}/${options.apiVersion}`;
@@ -167,9 +213,11 @@ export class GraphClient {
 				],
 				afterResponse: [
 					async (response, retryWithMergedOptions) => {
-						// One forced token refresh on 401; the hook is dropped for the retried request, so it cannot loop.
-						if (response.statusCode === 401) {
-							await options.getToken({forceRefresh: true});
+						// Only a token Graph calls invalid or expired is worth refreshing: the sync backend also answers a
+						// missing permission or role with 401 (UnknownError), which a new token does not fix. The hook is
+						// dropped for the retried request, so it cannot loop.
+						if (response.statusCode === 401 && tokenRejected(response)) {
+							await this.forceRefreshOnce(options.getToken);
 							return retryWithMergedOptions({});
 						}
 						return response;
@@ -203,13 +251,22 @@ export class GraphClient {
 		return items;
 	}
 
-	listServicePrincipals(query: {filter?: string; search?: string; select?: string[]; top?: number}, signal?: AbortSignal) {
+	/**
+	 * Every service principal matching the query, all pages. $search, ne, not and $orderby are advanced queries
+	 * on directory objects: they get ConsistencyLevel: eventual (and $count=true, which ne, not and $orderby need).
+	 */
+	listServicePrincipals(query: {filter?: string; search?: string; select?: string[]; orderBy?: string; top?: number}, signal?: AbortSignal) {
 		const parameters = new URLSearchParams();
 		if (query.filter) parameters.set('$filter', query.filter);
 		if (query.search) parameters.set('$search', `"displayName:${query.search.replace(/"/g, '')}"`);
 		if (query.select) parameters.set('$select', query.select.join(','));
+		if (query.orderBy) parameters.set('$orderby', query.orderBy);
+		// Outside string literals ('…', quotes doubled), the operators ne and not make an advanced query.
+		const filterOperators = (query.filter ?? '').replace(/'(?:[^']|'')*'/g, "''");
+		const needsCount = Boolean(query.orderBy) || /\b(ne|not)\b/i.test(filterOperators);
+		if (needsCount) parameters.set('$count', 'true');
 		parameters.set('$top', String(query.top ?? 999));
-		const headers = query.search ? {consistencylevel: 'eventual'} : undefined;
+		const headers = query.search || needsCount ? {consistencylevel: 'eventual'} : undefined;
 		return this.getAll<ServicePrincipal>(this.url(`/servicePrincipals?${parameters.toString()}`), signal, headers);
 	}
 

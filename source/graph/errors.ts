@@ -39,15 +39,30 @@ function notFound(path: string): string {
 }
 
 const directoryRoles =
-	'a signed-in user also needs the Application Administrator or Cloud Application Administrator role (Hybrid Identity Administrator for Entra Cloud Sync)';
+	'a signed-in user also needs the Application Administrator or Cloud Application Administrator role (Hybrid Identity Administrator is enough for Entra Cloud Sync apps only; Global Reader is not enough)';
+
+/** Who can consent: a Hybrid Identity Administrator cannot consent for the Graph Command Line Tools app. */
+const consentNote =
+	'Consent to the sign-in app (Microsoft Graph Command Line Tools by default) is granted once by an Application Administrator or Cloud Application Administrator; a Hybrid Identity Administrator cannot grant it';
+
+export const isSynchronizationPath = (path: string) => /\/synchronization(\/|$)/i.test(path);
 
 /** The least permission the call needs: the one to ask an admin for. */
 export function permissionFor(method: string, path: string): string {
-	if (/\/synchronization(\/|$)/i.test(path)) {
-		const writes = method !== 'GET' && !/\/(parseExpression|functions|filterOperators)$/i.test(path);
-		return writes ? 'Synchronization.ReadWrite.All' : 'Synchronization.Read.All (or Synchronization.ReadWrite.All)';
+	if (isSynchronizationPath(path)) {
+		// parseExpression, functions and filterOperators document only Synchronization.ReadWrite.All (delegated).
+		if (/\/(parseExpression|functions|filterOperators)$/i.test(path)) return 'Synchronization.ReadWrite.All';
+		return method !== 'GET' ? 'Synchronization.ReadWrite.All' : 'Synchronization.Read.All (or Synchronization.ReadWrite.All)';
 	}
 	return 'Application.Read.All';
+}
+
+/**
+ * A 401 that a new token does not fix: the synchronization backend's answer to a missing permission or
+ * directory role (UnknownError, often with no message), not an expired sign-in.
+ */
+export function isMissingAccess(details: Pick<GraphErrorDetails, 'status' | 'code' | 'path'>): boolean {
+	return details.status === 401 && details.code !== 'InvalidAuthenticationToken' && isSynchronizationPath(details.path);
 }
 
 /** What the user should do about a Graph error, by status. */
@@ -56,9 +71,12 @@ function advice(details: GraphErrorDetails): string {
 		case 400:
 			return 'The request was rejected as invalid.';
 		case 401:
+			if (isMissingAccess(details)) {
+				return `The account almost certainly lacks the permission or the directory role for this app: it needs the ${permissionFor(details.method, details.path)} permission, and ${directoryRoles}. ${consentNote}. Ask an admin, then sign in again.`;
+			}
 			return 'Sign in again (your session expired or was revoked).';
 		case 403:
-			return `This needs the ${permissionFor(details.method, details.path)} permission, consented for the app you sign in with, and ${directoryRoles}. Ask an admin, then sign in again.`;
+			return `This needs the ${permissionFor(details.method, details.path)} permission, consented for the app you sign in with, and ${directoryRoles}. ${consentNote}. Ask an admin, then sign in again.`;
 		case 404:
 			return notFound(details.path);
 		case 406:
@@ -72,14 +90,24 @@ function advice(details: GraphErrorDetails): string {
 	}
 }
 
+/** What Microsoft support asks for: request-id, client-request-id and date, as one bracket. */
+export function supportIds(details: Pick<GraphErrorDetails, 'requestId' | 'clientRequestId' | 'date'>): string {
+	const parts = [
+		details.requestId ? `request-id ${details.requestId}` : '',
+		details.clientRequestId ? `client-request-id ${details.clientRequestId}` : '',
+		details.date ? `date ${details.date}` : '',
+	].filter(Boolean);
+	return parts.length > 0 ? ` [${parts.join(', ')}]` : '';
+}
+
 /** A failed Graph call, with the ids support asks for. */
 export class GraphError extends UserError {
 	readonly details: GraphErrorDetails;
 	constructor(details: GraphErrorDetails) {
-		const cause = details.message ? `${details.message.replace(/\s+/g, ' ').trim()}` : `HTTP ${details.status}`;
+		const text = details.message?.replace(/\s+/g, ' ').trim();
+		const cause = text ? text : isMissingAccess(details) ? 'no message' : `HTTP ${details.status}`;
 		const code = details.code ? ` (${details.code})` : '';
-		const ids = details.requestId ? ` [request-id ${details.requestId}]` : '';
-		super(`Graph ${details.method} ${pathTemplate(details.path)} failed: ${details.status}${code}: ${cause}. ${advice(details)}${ids}`.replace(/\.\./g, '.'));
+		super(`Graph ${details.method} ${pathTemplate(details.path)} failed: ${details.status}${code}: ${cause}. ${advice(details)}${supportIds(details)}`.replace(/\.\./g, '.'));
 		this.name = 'GraphError';
 		this.details = details;
 	}

@@ -16,6 +16,10 @@ export type RequestLogRecord = {
 	/** Network failure instead of a status, e.g. ECONNRESET. */
 	error?: string;
 	requestId?: string;
+	/** The id we sent (Graph echoes it); with request-id and date, what Microsoft support asks for. */
+	clientRequestId?: string;
+	/** The answer's Date header. */
+	date?: string;
 	durationMs: number;
 	/** 0 for the first attempt. */
 	retry: number;
@@ -59,6 +63,8 @@ export class RequestLog {
 			...(entry.via ? [`(via ${redactUrl(entry.via)})`] : []),
 			outcome,
 			`request-id=${entry.requestId ?? '-'}`,
+			`client-request-id=${entry.clientRequestId ?? '-'}`,
+			...(entry.date ? [`date="${entry.date.replace(/"/g, '')}"`] : []),
 			`${Math.round(entry.durationMs)}ms`,
 			`retry=${entry.retry}`,
 		];

@@ -36,6 +36,11 @@ function header(response: Response<unknown> | undefined, name: string): string |
 	return Array.isArray(value) ? value[0] : value;
 }
 
+function sentClientRequestId(options: Options | undefined): string | undefined {
+	const value = options?.headers['client-request-id'];
+	return typeof value === 'string' ? value : undefined;
+}
+
 function urlsOf(options: Options, actual: string): {url: string; via?: string} {
 	const logical = (options.context as TransportContext | undefined)?.logicalUrl;
 	return logical && logical !== actual ? {url: logical, via: actual} : {url: actual};
@@ -54,6 +59,7 @@ export function createTransport(options: TransportOptions = {}): Got {
 			method: error.options?.method ?? 'GET',
 			...urlsOf(error.options, actual),
 			error: error.code,
+			clientRequestId: sentClientRequestId(error.options),
 			durationMs: error.timings ? Date.now() - error.timings.start : 0,
 			retry,
 		});
@@ -76,6 +82,8 @@ export function createTransport(options: TransportOptions = {}): Got {
 								...urlsOf(response.request.options, actual),
 								status: response.statusCode,
 								requestId: header(response, 'request-id') ?? header(response, 'x-ms-request-id'),
+								clientRequestId: header(response, 'client-request-id') ?? sentClientRequestId(response.request.options),
+								date: header(response, 'date'),
 								durationMs: Date.now() - response.timings.start,
 								retry: response.retryCount,
 							});

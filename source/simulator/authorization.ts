@@ -38,6 +38,33 @@ export function forbidden(context: RequestContext): SimulatorResponse {
 	return graphError(context, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
 }
 
+/** Directory roles that may manage every app's provisioning (rbac-synchronization-apis.md). */
+const provisioningRoles = new Set(['Global Administrator', 'Application Administrator', 'Cloud Application Administrator']);
+/** Hybrid Identity Administrator: Entra Cloud Sync's jobs only. */
+export const cloudSyncRole = 'Hybrid Identity Administrator';
+
+/**
+ * Whether the signed-in user's directory roles cover this app's provisioning. App-only tokens carry
+ * no roles: their application permission is enough. Global Reader is not enough (known-issues.md).
+ */
+export function roleAllows(grant: AccessGrant, app: {isCloudSync: boolean}): boolean {
+	if (grant.kind === 'application') return true;
+	const roles = grant.directoryRoles;
+	if ([...roles].some((role) => provisioningRoles.has(role))) return true;
+	return app.isCloudSync && roles.has(cloudSyncRole);
+}
+
+/**
+ * What the synchronization backend answers a call made without the permission or the directory role it
+ * needs: 401 UnknownError with an empty message, not 403 (research §2.1, zerotrustassessment#1382).
+ * The challenge is Graph's generic one: it does not say the token is invalid.
+ */
+export function synchronizationDenied(context: RequestContext): SimulatorResponse {
+	return graphError(context, 401, 'UnknownError', '', {
+		'www-authenticate': `Bearer realm="", authorization_uri="${context.baseUrl}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
+	});
+}
+
 function unauthenticated(context: RequestContext, message: string): SimulatorResponse {
 	return graphError(context, 401, 'InvalidAuthenticationToken', message, {
 		'www-authenticate': `Bearer realm="", authorization_uri="${context.baseUrl}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,

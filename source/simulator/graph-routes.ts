@@ -4,7 +4,7 @@
  */
 
 import type {ServicePrincipal} from '../schema/types.js';
-import {authenticate, forbidden, type GraphOperation, isAllowed} from './authorization.js';
+import {authenticate, forbidden, type GraphOperation, isAllowed, roleAllows, synchronizationDenied} from './authorization.js';
 import {evaluateExpression, testInputValues} from '../expressions/evaluate.js';
 import {filterOperators} from '../expressions/filter-operators.js';
 import {functionSchemas} from '../expressions/function-catalog.js';
@@ -33,7 +33,7 @@ import {
 	pickProperties,
 } from './odata.js';
 import {validateSchemaDocument} from './schema-validation.js';
-import type {DemoJob, DemoTenant} from './tenant.js';
+import {cloudSyncApplicationTemplateId, type DemoJob, type DemoTenant} from './tenant.js';
 
 export const graphApiVersions = ['beta', 'v1.0'] as const;
 export type GraphApiVersion = (typeof graphApiVersions)[number];
@@ -52,7 +52,14 @@ export function handleGraphRequest(context: RequestContext, apiVersion: GraphApi
 	if (!authentication.ok) return authentication.response;
 	const route = resolveRoute(context, apiVersion, segments, dependencies);
 	if (!('operation' in route)) return route;
-	if (!isAllowed(authentication.grant, route.operation)) return forbidden(context);
+	if (route.operation === 'servicePrincipals.read') {
+		if (!isAllowed(authentication.grant, route.operation)) return forbidden(context);
+	} else {
+		// The synchronization backend answers a missing permission or directory role with 401 UnknownError.
+		const servicePrincipal = dependencies.tenant.findServicePrincipal(segments[1] ?? '');
+		const isCloudSync = servicePrincipal?.applicationTemplateId === cloudSyncApplicationTemplateId;
+		if (!isAllowed(authentication.grant, route.operation) || !roleAllows(authentication.grant, {isCloudSync})) return synchronizationDenied(context);
+	}
 	try {
 		return route.run();
 	} catch (error) {
@@ -142,16 +149,17 @@ function resolveRoute(context: RequestContext, apiVersion: GraphApiVersion, segm
 	if (is(schemaChild, 'parseExpression')) {
 		if (schemaGrandchild !== undefined) return segmentNotFound(context, schemaGrandchild);
 		if (method !== 'POST') return methodNotAllowed(context);
-		return {operation: 'synchronization.read', run: withJob((job) => parseExpression(context, apiVersion, dependencies.tenant, job))};
+		// parseExpression, functions and filterOperators document only Synchronization.ReadWrite.All (delegated).
+		return {operation: 'synchronization.write', run: withJob((job) => parseExpression(context, apiVersion, dependencies.tenant, job))};
 	}
 	if (is(schemaChild, 'functions')) {
 		if (schemaGrandchild !== undefined) return segmentNotFound(context, schemaGrandchild);
-		return read('synchronization.read', withJob(() => jsonResponse(200, {'@odata.context': `${metadataUrl(apiVersion)}#functions`, value: functionSchemas()})));
+		return read('synchronization.write', withJob(() => jsonResponse(200, {'@odata.context': `${metadataUrl(apiVersion)}#functions`, value: functionSchemas()})));
 	}
 	if (is(schemaChild, 'filterOperators')) {
 		if (schemaGrandchild !== undefined) return segmentNotFound(context, schemaGrandchild);
 		return read(
-			'synchronization.read',
+			'synchronization.write',
 			withJob(() => jsonResponse(200, {'@odata.context': `${metadataUrl(apiVersion)}#Collection(microsoft.graph.filterOperatorSchema)`, value: filterOperators})),
 		);
 	}
@@ -180,13 +188,24 @@ function listServicePrincipals(context: RequestContext, apiVersion: GraphApiVers
 			"Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
 		);
 	}
-	if (countRequested && !eventual) return graphError(context, 400, 'Request_BadRequest', '$count is not currently supported.');
+	// Without ConsistencyLevel: eventual, $count=true is ignored (no @odata.count), as Graph does for directory objects.
+	const advanced = eventual && countRequested;
 	const top = parseTop(query.get('$top'));
 	const select = selectText === null ? undefined : parseSelect(selectText, servicePrincipalProperties(tenant), servicePrincipalType);
 	let matches = tenant.servicePrincipals as unknown as Record<string, unknown>[];
-	if (filterText !== null) matches = matches.filter(parseFilter(filterText));
+	if (filterText !== null) matches = matches.filter(parseFilter(filterText, advanced));
 	if (searchText !== null) matches = matches.filter(parseSearch(searchText.trim()));
-	if (orderByText !== null) matches = [...matches].sort(parseOrderBy(orderByText));
+	if (orderByText !== null) {
+		if (!advanced) {
+			return graphError(
+				context,
+				400,
+				'Request_UnsupportedQuery',
+				"$orderby on servicePrincipals needs the advanced query capabilities ('ConsistencyLevel: eventual' header and $count=true).",
+			);
+		}
+		matches = [...matches].sort(parseOrderBy(orderByText));
+	}
 
 	const fingerprint = JSON.stringify([filterText, searchText, selectText, orderByText, top]);
 	const skipToken = query.get('$skiptoken');
@@ -195,12 +214,13 @@ function listServicePrincipals(context: RequestContext, apiVersion: GraphApiVers
 	const body: Record<string, unknown> = {
 		'@odata.context': `${metadataUrl(apiVersion)}#servicePrincipals${select ? `(${select.join(',')})` : ''}`,
 	};
-	if (countRequested && offset === 0) body['@odata.count'] = matches.length;
+	if (countRequested && eventual && offset === 0) body['@odata.count'] = matches.length;
 	if (offset + top < matches.length) {
 		const next = new URLSearchParams();
 		for (const [key, value] of query) if (key !== '$skiptoken') next.append(key, value);
 		next.set('$skiptoken', encodeSkipToken(offset + top, fingerprint));
-		body['@odata.nextLink'] = `${context.baseUrl}/${apiVersion}/servicePrincipals?${next.toString().replace(/\+/g, '%20')}`;
+		// Graph writes the option names as is ($top, $skiptoken), as in its paging documentation.
+		body['@odata.nextLink'] = `${context.baseUrl}/${apiVersion}/servicePrincipals?${next.toString().replace(/\+/g, '%20').replace(/%24/g, '$')}`;
 	}
 	body.value = page.map((each) => pickProperties(each, select));
 	return jsonResponse(200, body);

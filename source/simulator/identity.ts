@@ -42,6 +42,8 @@ export type AccessGrant = {
 	/** Permission names without the resource prefix, e.g. Synchronization.Read.All. */
 	permissions: ReadonlySet<string>;
 	kind: 'delegated' | 'application';
+	/** The signed-in user's directory roles when the token was issued (Entra's `wids` claim); none for app-only. */
+	directoryRoles: ReadonlySet<string>;
 	clientId: string;
 	/** Epoch milliseconds. */
 	expiresAt: number;
@@ -75,6 +77,8 @@ export type IdentityProviderOptions = {
 	/** Device codes are approved this long after issue; undefined = never. */
 	autoApproveDeviceCodeMs: number | undefined;
 	clientSecret: string;
+	/** The `interval` device-code answers carry (default 5 s, as Entra); tests shorten it. */
+	deviceCodeIntervalSeconds?: number;
 };
 
 const userCodeAlphabet = 'BCDFGHJKLMNPQRSTVWXZ23456789';
@@ -130,9 +134,30 @@ export class IdentityProvider {
 	private delegatedConsent: ReadonlySet<string> | undefined;
 	private applicationPermissions: readonly string[] = defaultGrantedPermissions;
 	private accessTokenLifetime = accessTokenLifetimeSeconds;
+	/** The demo admin's directory roles; tokens issued from now on carry them. */
+	private directoryRoles: readonly string[] = ['Global Administrator'];
+	/** Device-code polling interval the STS asks for (Entra: 5 s). */
+	private deviceCodeInterval: number;
+	/** AADSTS error the next device-code redemption or refresh answers instead of tokens (e.g. 50076), once. */
+	private pendingInteractionError: number | undefined;
 
 	constructor(private readonly options: IdentityProviderOptions) {
 		this.issued.push(options.clientSecret);
+		this.deviceCodeInterval = options.deviceCodeIntervalSeconds ?? 5;
+	}
+
+	/** The signed-in user's directory roles, e.g. ['Global Reader'] or ['Hybrid Identity Administrator'], for tokens issued from now on. */
+	setDirectoryRoles(roles: string[]): void {
+		this.directoryRoles = [...roles];
+	}
+
+	/**
+	 * Makes the next token request of a user (device code, refresh, browser code) fail the way Entra does
+	 * when it needs more from the user: 50076/50079 (MFA step-up), 65001 (consent), 53003 (blocked by
+	 * Conditional Access).
+	 */
+	requireInteraction(aadsts: 50076 | 50079 | 65001 | 53003): void {
+		this.pendingInteractionError = aadsts;
 	}
 
 	/**
@@ -246,7 +271,8 @@ export class IdentityProvider {
 		};
 		// The "signature" is random: Graph here trusts the provider's memory, not a key.
 		const token = `${base64UrlJson({typ: 'JWT', alg: 'RS256', kid: 'pvx-demo'})}.${base64UrlJson(claims)}.${randomBytes(32).toString('base64url')}`;
-		this.accessTokens.set(token, {permissions, kind, clientId, expiresAt: now + lifetimeSeconds * 1000, notBefore: now - 60_000});
+		const directoryRoles = new Set(kind === 'delegated' ? this.directoryRoles : []);
+		this.accessTokens.set(token, {permissions, kind, directoryRoles, clientId, expiresAt: now + lifetimeSeconds * 1000, notBefore: now - 60_000});
 		this.issued.push(token);
 		return token;
 	}
@@ -346,7 +372,7 @@ export class IdentityProvider {
 			device_code: deviceCode,
 			verification_uri: verificationUri,
 			expires_in: deviceCodeLifetimeSeconds,
-			interval: 1,
+			interval: this.deviceCodeInterval,
 			message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
 		});
 	}
@@ -376,8 +402,9 @@ export class IdentityProvider {
 		const deviceCode = form.get('device_code');
 		if (!deviceCode) return this.missingParameter(context, 'device_code');
 		const record = this.deviceCodes.get(deviceCode);
+		// AADSTS70018 InvalidUserCode, 70019 CodeExpired (Microsoft Entra authentication error codes).
 		if (!record || record.clientId !== clientId) {
-			return this.oauthError(context, 400, 'bad_verification_code', 70019, 'Verification code is invalid or does not belong to this client.');
+			return this.oauthError(context, 400, 'bad_verification_code', 70018, 'Invalid verification code due to User typing in wrong user code for device code flow. Authorization is not approved.');
 		}
 		const now = Date.now();
 		if (record.state === 'pending' && now >= record.expiresAt) record.state = 'expired';
@@ -389,12 +416,15 @@ export class IdentityProvider {
 			case 'declined':
 				return this.oauthError(context, 400, 'authorization_declined', 70000, 'The user declined the authentication request.');
 			case 'expired':
-				return this.oauthError(context, 400, 'expired_token', 70020, 'The provided value for the input parameter \'device_code\' is not valid. This device code has expired.');
+				return this.oauthError(context, 400, 'expired_token', 70019, 'Verification code expired. Have the user retry the sign-in.');
 			case 'redeemed':
 				return this.oauthError(context, 400, 'invalid_grant', 70000, 'The provided value for the input parameter \'device_code\' is not valid. The code has already been used.');
-			case 'approved':
+			case 'approved': {
+				const interaction = this.interactionError(context);
+				if (interaction) return interaction;
 				record.state = 'redeemed';
 				return this.delegatedTokens(record.clientId, record.resourceScopes);
+			}
 		}
 	}
 
@@ -405,6 +435,8 @@ export class IdentityProvider {
 		if (!record || record.clientId !== clientId) {
 			return this.oauthError(context, 400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired or was revoked. Send a new interactive authorization request for this user and resource.');
 		}
+		const interaction = this.interactionError(context);
+		if (interaction) return interaction;
 		// Rotation: each refresh token works once.
 		this.refreshTokens.delete(refreshToken);
 		const requested = resourceScopes(form.get('scope'));
@@ -537,6 +569,21 @@ export class IdentityProvider {
 			return this.oauthError(context, 400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
 		}
 		return this.delegatedTokens(clientId, record.resourceScopes);
+	}
+
+	/** The pending requireInteraction() failure, once, as Entra words it. */
+	private interactionError(context: RequestContext): SimulatorResponse | undefined {
+		const code = this.pendingInteractionError;
+		if (code === undefined) return undefined;
+		this.pendingInteractionError = undefined;
+		const failures: Record<number, [error: string, description: string]> = {
+			50076: ['interaction_required', 'Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access the resource.'],
+			50079: ['interaction_required', 'Due to a configuration change made by your administrator, or because you moved to a new location, you must enroll in multi-factor authentication to access the resource.'],
+			65001: ['invalid_grant', 'The user or administrator has not consented to use the application. Send an interactive authorization request for this user and resource.'],
+			53003: ['invalid_grant', 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.'],
+		};
+		const [error, description] = failures[code] ?? ['interaction_required', 'Interaction is required.'];
+		return this.oauthError(context, 400, error, code, description);
 	}
 
 	private missingParameter(context: RequestContext, name: string): SimulatorResponse {

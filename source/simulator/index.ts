@@ -29,6 +29,8 @@ export type SimulatorOptions = {
 	 * Given as undefined or a negative number: never auto-approve (use approveDeviceCode).
 	 */
 	autoApproveDeviceCodeMs?: number;
+	/** The device-code `interval` (seconds) the sign-in service asks clients to poll at. Default 5, as Entra; tests shorten it. */
+	deviceCodeIntervalSeconds?: number;
 	/** The client secret the client-credentials grant accepts. Default: "pvx-demo-client-secret". */
 	clientSecret?: string;
 	/** Request bodies longer than this are cut in the request log (default 1 MiB) so big PUTs don't pile up in memory. */
@@ -61,6 +63,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		baseUrl: () => server?.url ?? '',
 		autoApproveDeviceCodeMs: autoApproveOption === undefined || autoApproveOption < 0 ? undefined : autoApproveOption,
 		clientSecret: options.clientSecret ?? defaultDemoClientSecret,
+		deviceCodeIntervalSeconds: options.deviceCodeIntervalSeconds,
 	});
 	server = new SimulatorServer({
 		port: options.port ?? 0,

@@ -79,10 +79,21 @@ function tokenizeFilter(text: string): Token[] {
 
 type Value = string | boolean | null;
 
+/** ne and not are advanced queries on directory objects: ConsistencyLevel: eventual and $count=true (aad-advanced-queries). */
+function advancedOnly(what: string): ODataQueryError {
+	return new ODataQueryError(
+		'Request_UnsupportedQuery',
+		`Unsupported query: ${what} needs the advanced query capabilities ('ConsistencyLevel: eventual' header and $count=true).`,
+	);
+}
+
 class FilterParser {
 	private index = 0;
 
-	constructor(private readonly tokens: Token[]) {}
+	constructor(
+		private readonly tokens: Token[],
+		private readonly advanced: boolean,
+	) {}
 
 	parse(): EntityPredicate {
 		if (this.tokens.length === 0) throw new ODataQueryError('BadRequest', 'Invalid filter clause: the filter is empty.');
@@ -133,6 +144,7 @@ class FilterParser {
 
 	private parseUnary(): EntityPredicate {
 		if (this.isKeyword('not')) {
+			if (!this.advanced) throw advancedOnly("the 'not' operator");
 			this.index++;
 			const inner = this.parseUnary();
 			return (entity) => !inner(entity);
@@ -170,6 +182,7 @@ class FilterParser {
 		const operator = this.peek();
 		const operatorText = operator?.text.toLowerCase();
 		if (operatorText === 'eq' || operatorText === 'ne') {
+			if (operatorText === 'ne' && !this.advanced) throw advancedOnly("the 'ne' operator");
 			this.index++;
 			const expected = this.parseValue();
 			const equal = (entity: Entity) => valuesEqual(entity[property], expected);
@@ -233,11 +246,27 @@ function valuesEqual(actual: unknown, expected: Value): boolean {
 	return typeof actual === 'string' && actual.toLowerCase() === expected.toLowerCase();
 }
 
-export function parseFilter(text: string): EntityPredicate {
-	return new FilterParser(tokenizeFilter(text)).parse();
+/** `advanced`: the request carries ConsistencyLevel: eventual and $count=true, which ne and not need. */
+export function parseFilter(text: string, advanced = true): EntityPredicate {
+	return new FilterParser(tokenizeFilter(text), advanced).parse();
 }
 
-/** `"displayName:foo"`, optionally combined with AND / OR: case-insensitive "contains". */
+/**
+ * The words $search matches: split at spaces and symbols, and where lower case turns to upper case
+ * ("HelloWorld" → hello, world), lower-cased. Graph's directory $search is token based, not substring.
+ */
+export function searchTokens(text: string): string[] {
+	return text
+		.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+		.split(/[^\p{L}\p{N}]+/u)
+		.filter((token) => token !== '')
+		.map((token) => token.toLowerCase());
+}
+
+/**
+ * `"displayName:foo"`, optionally combined with AND / OR. Each word of the search text must be the start of a
+ * word of the value: "displayName:work" finds "Workday …", "displayName:day" does not.
+ */
 export function parseSearch(text: string): EntityPredicate {
 	const pattern = /"([^"]*)"|\b(AND|OR)\b|(\S+)/g;
 	const clauses: EntityPredicate[] = [];
@@ -254,10 +283,12 @@ export function parseSearch(text: string): EntityPredicate {
 		const property = (quoted as string).slice(0, separator);
 		const known = [...searchableProperties].find((name) => name.toLowerCase() === property.toLowerCase());
 		if (!known) throw new ODataQueryError('Request_UnsupportedQuery', `Unsupported property '${property}' in $search for resource 'ServicePrincipal'.`);
-		const needle = (quoted as string).slice(separator + 1).toLowerCase();
+		const needles = searchTokens((quoted as string).slice(separator + 1));
 		clauses.push((entity) => {
 			const value = entity[known];
-			return typeof value === 'string' && value.toLowerCase().includes(needle);
+			if (typeof value !== 'string') return false;
+			const words = searchTokens(value);
+			return needles.every((needle) => words.some((word) => word.startsWith(needle)));
 		});
 	}
 	if (clauses.length === 0) throw new ODataQueryError('Request_UnsupportedQuery', 'Syntax error: $search is empty.');

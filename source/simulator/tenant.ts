@@ -354,6 +354,8 @@ export class DemoTenant {
 			loginUrl: null,
 			notes: null,
 			preferredSingleSignOnMode: options.preferredSingleSignOnMode,
+			// The publishing tenant's name, as in Microsoft's list example.
+			publisherName: options.ownerTenantId === demoTenantId ? 'Contoso' : 'Microsoft Services',
 			servicePrincipalNames: [options.appId],
 			servicePrincipalType: 'Application',
 			signInAudience: options.ownerTenantId === demoTenantId ? 'AzureADMyOrg' : 'AzureADMultipleOrgs',

@@ -7,6 +7,7 @@ import {resolve} from 'node:path';
 import {type Dispatch, useEffect, useRef} from 'react';
 import {buildPlan, DriftError, type Problem, validateSchema, VerifyMismatchError, WriteFailedError, withParsedSources} from '../edit/index.js';
 import {describeError} from '../errors.js';
+import {skippedCheckNotice} from '../explorer/expression-check.js';
 import {type ExplorerServices, exportFileName} from '../explorer/services.js';
 import {buildSchemaIndex} from '../schema/navigation.js';
 import type {AttributeMappingSource, SynchronizationSchema} from '../schema/types.js';
@@ -240,8 +241,9 @@ async function runTask(
 				]);
 				const current = latestContext(stateRef.current, context);
 				if (current) dispatch({type: 'contextChanged', from: current, to: {...current, functions, filterOperators}});
-			} catch {
-				// Completion and checks fall back to the documented lists; browsing goes on.
+			} catch (error) {
+				// Completion and checks fall back to the documented lists; browsing goes on (read-only says why, once).
+				return done(skippedCheckNotice(error));
 			}
 			return done();
 		}

@@ -49,7 +49,7 @@ describe('login, whoami, logout', () => {
 		expect((await stat(cachePath)).mode & 0o777).toBe(0o600);
 		const log = await readFile(requestLogPath(result.stderr), 'utf8');
 		expect(log).toMatch(
-			/^\S+Z POST https:\/\/login\.microsoftonline\.com\/contoso\.com\/oauth2\/v2\.0\/devicecode \(via http:\/\/127\.0\.0\.1:\d+\/contoso\.com\/oauth2\/v2\.0\/devicecode\) 200 request-id=[0-9a-f-]{36} \d+ms retry=0$/m,
+			/^\S+Z POST https:\/\/login\.microsoftonline\.com\/contoso\.com\/oauth2\/v2\.0\/devicecode \(via http:\/\/127\.0\.0\.1:\d+\/contoso\.com\/oauth2\/v2\.0\/devicecode\) 200 request-id=[0-9a-f-]{36} client-request-id=[0-9a-f-]{36} date="[^"]+ GMT" \d+ms retry=0$/m,
 		);
 		// Query values are left out (names stay).
 		expect(log).toMatch(/\/oauth2\/v2\.0\/token\?client-request-id=… \(via/);
@@ -77,7 +77,7 @@ describe('login, whoami, logout', () => {
 		expect(result.stderr).not.toContain('To sign in');
 		expect(result.stderr).toContain('Graph is throttling (HTTP 429); retrying in 1 s…\n');
 		const log = await readFile(requestLogPath(result.stderr), 'utf8');
-		expect(log).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/beta\/servicePrincipals\/[^ ]+\/schema 429 request-id=\S+ \d+ms retry=0\n.*GET http:\/\/127\.0\.0\.1:\d+\/beta\/servicePrincipals\/[^ ]+\/schema 200 request-id=\S+ \d+ms retry=1\n/);
+		expect(log).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/beta\/servicePrincipals\/[^ ]+\/schema 429 request-id=\S+ client-request-id=[0-9a-f-]{36} date="[^"]+" \d+ms retry=0\n.*GET http:\/\/127\.0\.0\.1:\d+\/beta\/servicePrincipals\/[^ ]+\/schema 200 request-id=\S+ client-request-id=[0-9a-f-]{36} date="[^"]+" \d+ms retry=1\n/);
 		written.push(await readFile(out, 'utf8'));
 	});
 

@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 async function start(): Promise<Connection> {
-	simulator = await startSimulator({autoApproveDeviceCodeMs: -1});
+	simulator = await startSimulator({autoApproveDeviceCodeMs: -1, deviceCodeIntervalSeconds: 1});
 	connection = await connectTo(simulator);
 	return connection;
 }
@@ -65,7 +65,7 @@ describe('device code sign-in', () => {
 		const signingIn = session.auth.signIn({onPrompt: recorder.onPrompt, signal: new AbortController().signal});
 		const prompt = (await recorder.next()) as DeviceCodeInstruction;
 		simulator.identity.expireDeviceCode(prompt.userCode);
-		await expect(signingIn).rejects.toThrow('The device code expired before sign-in finished. Start again to get a new code.');
+		await expect(signingIn).rejects.toThrow('The device code expired before sign-in finished (AADSTS70019). Start again to get a new code.');
 	});
 
 	it('stops at once when cancelled, and stops polling the tenant', async () => {
@@ -92,13 +92,38 @@ describe('device code sign-in', () => {
 });
 
 describe('sign-in error messages', () => {
-	it('names Conditional Access and the ways around it when the tenant blocks device code', () => {
-		const error = describeAuthError(
-			{errorCode: 'post_request_failed', errorMessage: 'invalid_grant'},
-			{error: 'invalid_grant', description: 'AADSTS53003: Access has been blocked by Conditional Access policies.', codes: [53003]},
-		);
+	it.each([
+		[50076, 'Sign-in needs more (AADSTS50076: multi-factor authentication or a Conditional Access step-up is required). Sign in again and complete the extra check'],
+		[50079, 'Sign-in needs more (AADSTS50079: the account must register for multi-factor authentication (a Conditional Access step-up)).'],
+		[65001, 'Sign-in needs more (AADSTS65001: the app has no consent for the permissions asked). An Application Administrator or Cloud Application Administrator grants admin consent once (a Hybrid Identity Administrator cannot)'],
+		[53003, "Sign-in needs more (AADSTS53003: the tenant's Conditional Access blocked this sign-in). If it blocks device code, use --auth browser with an SSH tunnel"],
+	] as const)('device code answered with AADSTS%i: names the code and what it means', async (code, expected) => {
+		const session = await start();
+		const recorder = promptRecorder();
+		const signingIn = session.auth.signIn({onPrompt: recorder.onPrompt, signal: new AbortController().signal});
+		const prompt = (await recorder.next()) as DeviceCodeInstruction;
+		simulator.identity.requireInteraction(code);
+		simulator.approveDeviceCode(prompt.userCode);
+		const failure = (await signingIn.catch((error: unknown) => error)) as Error;
+		expect(failure.message).toContain(expected);
+		expect(failure.message).not.toContain('\n');
+	});
+
+	it('a refresh answered with AADSTS50076 names the MFA step-up instead of "expired"', async () => {
+		const session = await start();
+		const recorder = promptRecorder();
+		const signingIn = session.auth.signIn({onPrompt: recorder.onPrompt, signal: new AbortController().signal});
+		simulator.approveDeviceCode(((await recorder.next()) as DeviceCodeInstruction).userCode);
+		await signingIn;
+		simulator.identity.expireAccessTokens();
+		simulator.identity.requireInteraction(50076);
+		await expect(session.graph.listJobs(cloudSyncServicePrincipalId)).rejects.toThrow('AADSTS50076: multi-factor authentication or a Conditional Access step-up is required');
+	});
+
+	it('a wrong device code is AADSTS70018', () => {
+		const error = describeAuthError({errorCode: 'post_request_failed', errorMessage: 'bad_verification_code'}, {error: 'bad_verification_code', codes: [70018]});
 		expect(error.message).toBe(
-			"Your tenant's Conditional Access blocked this sign-in (AADSTS53003). If it blocks device code, use --auth browser with an SSH tunnel (ssh -L), or app-only sign-in (--auth client-certificate or client-secret).",
+			'The sign-in service did not accept the device code (AADSTS70018): the code typed was wrong or belongs to another app. Start again and type the new code exactly.',
 		);
 	});
 

@@ -13,7 +13,7 @@ import {certificatePath, unregisteredCertificatePath} from './helpers.js';
 const clientId = 'c0ffee00-0000-4000-8000-000000000001';
 let simulator: Simulator;
 beforeEach(async () => {
-	simulator = await startSimulator({autoApproveDeviceCodeMs: -1});
+	simulator = await startSimulator({autoApproveDeviceCodeMs: -1, deviceCodeIntervalSeconds: 1});
 	simulator.identity.registerClientCertificate(await readFile(certificatePath, 'utf8'), clientId);
 });
 afterEach(() => simulator.close());

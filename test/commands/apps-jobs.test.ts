@@ -77,6 +77,34 @@ describe('apps', () => {
 		expect(result.stderr).toMatch(/1 of \d+ service principals could not be checked; the list may be incomplete/);
 	});
 
+	it('a Hybrid Identity Administrator: cloud sync is listed, the apps Graph refuses (401 UnknownError) are "no access", the scan goes on, no token refresh', async () => {
+		simulator.identity.setDirectoryRoles(['Hybrid Identity Administrator']);
+		simulator.requests.length = 0;
+		try {
+			const result = await runCli(['apps', ...demo()]);
+			expect(result.code).toBe(0);
+			const rows = result.stdout.trimEnd().split('\n').slice(1);
+			expect(rows.find((line) => line.startsWith('contoso.com'))!.split(/\s{2,}/).slice(0, 3)).toEqual(['contoso.com', 'Active', '2']);
+			const refused = rows.filter((line) => /\sno access\s/.test(line)).map((line) => line.split(/\s{2,}/)[0]);
+			expect(refused).toContain('Contoso SCIM App');
+			expect(refused).toContain('Salesforce');
+			expect(refused).not.toContain('contoso.com');
+			const others = simulator.tenant.servicePrincipals.filter((each) => each.id !== cloudSyncServicePrincipalId);
+			expect(refused).toHaveLength(others.length);
+			const explanation = result.stderr.split('\n').find((line) => line.includes('listed as "no access"'))!;
+			expect(explanation).toMatch(new RegExp(`^${others.length} apps listed as "no access": Graph GET .* failed: 401 \\(UnknownError\\)`));
+			expect(explanation).toContain('lacks the permission or the directory role for this app');
+			expect(explanation).toMatch(/\[request-id [\da-f-]{36}, client-request-id [\da-f-]{36}, date [\dT:-]+\]$/);
+			// A missing role is not an expired token: not one forced refresh.
+			expect(simulator.requests.filter((request) => request.body?.includes('grant_type=refresh_token'))).toEqual([]);
+			const json = JSON.parse((await runCli(['apps', ...demo(), '--json'])).stdout) as {displayName: string; access: string; jobCount: number | null}[];
+			expect(json.find((app) => app.displayName === 'contoso.com')).toMatchObject({access: 'read', jobCount: 2});
+			expect(json.find((app) => app.displayName === 'Salesforce')).toMatchObject({access: 'none', jobCount: null});
+		} finally {
+			simulator.identity.setDirectoryRoles(['Global Administrator']);
+		}
+	});
+
 	it('colours statuses on a terminal, and not with NO_COLOR', async () => {
 		const coloured = runInTerminal(['apps', ...demo()], {columns: 200, env: {...isolatedState(), NO_COLOR: undefined, FORCE_COLOR: undefined}});
 		expect(await coloured.waitForExit()).toBe(0);

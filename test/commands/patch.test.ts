@@ -107,6 +107,20 @@ describe('patch --sp (the live schema)', () => {
 		expect(attributeMapping(liveSchema(provisioning()), 'Mail')?.flowType).toBe('Always');
 	});
 
+	it('--read-only --dry-run with a new expression: Graph\'s parseExpression (ReadWrite) is skipped and said once', async () => {
+		const path = await workspace.file('expression.patch.json', [
+			{op: 'replace', path: `${userMapping}/attributeMappings/[targetAttributeName=Department]/source/expression`, value: 'Trim([company])'},
+		]);
+		const result = await runCli([...live(), '--patch', path, '--dry-run', '--read-only']);
+		expect(result.code).toBe(0);
+		expect(result.stderr.split('\n').filter((line) => line.startsWith("Graph's own expression check was skipped: it needs Synchronization.ReadWrite.All"))).toHaveLength(1);
+		expect(result.stderr).not.toContain("checked by Graph's parser");
+		expect(simulator.requests.filter((request) => request.path.endsWith('/parseExpression'))).toEqual([]);
+		// Without --read-only the same plan asks Graph's parser.
+		await runCli([...live(), '--patch', path, '--dry-run']);
+		expect(simulator.requests.filter((request) => request.path.endsWith('/parseExpression'))).toHaveLength(1);
+	});
+
 	it('reports a patch whose changes cancel out as no change', async () => {
 		const path = await workspace.file('noop.patch.json', [
 			{op: 'replace', path: `${userMapping}/attributeMappings/[targetAttributeName=Mail]/flowType`, value: 'ObjectAddOnly'},

@@ -153,6 +153,22 @@ describe('validate FILE --sp APP', () => {
 		expect((await runCli(['validate', fixturePath])).stdout).not.toContain("'Left'");
 	});
 
+	it("--read-only: parseExpression, functions and filterOperators are not called; one line says why; the documented lists are used", async () => {
+		const result = await runCli(['validate', fixturePath, ...demoArgs(simulator), '--read-only', '--sp', 'contoso.com', '--job', 'AD2AADProvisioning']);
+		expect(result.code).toBe(0);
+		const said = result.stderr.split('\n').filter((line) => line.includes("Graph's own expression check was skipped"));
+		expect(said).toEqual([
+			"Graph's own expression check was skipped: it needs Synchronization.ReadWrite.All (--read-only asks for Synchronization.Read.All only); the documented function and operator lists are used.",
+		]);
+		expect(result.stdout).toBe('cloud-sync-ad2aad.schema.json: no problems found (136 attribute mappings).\n');
+		expect(simulator.requests.filter((request) => /\/schema\/(parseExpression|functions|filterOperators)$/.test(request.path))).toEqual([]);
+		// Only read permissions were asked for, and the app and job were still resolved.
+		expect(simulator.requests.some((request) => request.path.endsWith('/synchronization/jobs'))).toBe(true);
+		const json = await runCli(['validate', fixturePath, ...demoArgs(simulator), '--read-only', '--sp', 'contoso.com', '--job', 'AD2AADProvisioning', '--json']);
+		expect(JSON.parse(json.stdout)).toMatchObject({errors: 0, graphCheckSkipped: expect.stringContaining('Synchronization.ReadWrite.All')});
+		expect(JSON.parse(json.stdout)).not.toHaveProperty('checkedByGraph');
+	});
+
 	it('names an unknown app or a missing --job', async () => {
 		const app = await runCli(['validate', fixturePath, ...demoArgs(simulator), '--sp', 'Nobody']);
 		expect(app.code).toBe(2);

@@ -17,7 +17,7 @@ let simulator: Simulator;
 const sessions: TerminalSession[] = [];
 
 beforeAll(async () => {
-	simulator = await startSimulator({autoApproveDeviceCodeMs: 300});
+	simulator = await startSimulator({autoApproveDeviceCodeMs: 300, deviceCodeIntervalSeconds: 1});
 });
 afterAll(async () => {
 	await simulator.close();

@@ -7,6 +7,7 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {Connection} from '../../source/explorer/connect.js';
 import type {RetryNotice} from '../../source/graph/client.js';
+import {describeError} from '../../source/errors.js';
 import {GraphError} from '../../source/graph/errors.js';
 import {cloudSyncProvisioningJobId, cloudSyncServicePrincipalId, type Simulator, startSimulator} from '../../source/simulator/index.js';
 import {connectTo} from '../auth/helpers.js';
@@ -17,6 +18,10 @@ const schemaPath = `${jobsPath}/${cloudSyncProvisioningJobId}/schema`;
 let simulator: Simulator;
 let connection: Connection;
 let notices: Array<RetryNotice & {requestsSoFar: number}>;
+
+function refreshCount(): number {
+	return simulator.requests.filter((request) => request.body?.includes('grant_type=refresh_token')).length;
+}
 
 function requestsTo(path: string, method = 'GET'): number {
 	return simulator.requests.filter((request) => request.method === method && request.path.endsWith(path)).length;
@@ -65,7 +70,7 @@ describe('retries', () => {
 		expect(failure).toBeInstanceOf(GraphError);
 		const message = (failure as GraphError).message;
 		expect(message).toMatch(
-			/^Graph GET \/servicePrincipals\/\{id\}\/synchronization\/jobs failed: 503 \(ServiceUnavailable\): .*\. Graph had a problem; try again in a moment\. \[request-id [0-9a-f-]{36}\]$/,
+			/^Graph GET \/servicePrincipals\/\{id\}\/synchronization\/jobs failed: 503 \(ServiceUnavailable\): .*\. Graph had a problem; try again in a moment\. \[request-id [0-9a-f-]{36}, client-request-id [0-9a-f-]{36}, date [0-9T:-]+\]$/,
 		);
 		expect(message).not.toContain('\n');
 		expect(requestsTo(jobsPath)).toBe(5);
@@ -111,6 +116,19 @@ describe('expired and rejected tokens', () => {
 		expect(simulator.requests.filter((request) => request.path.endsWith(jobsPath)).map((request) => request.status)).toEqual([401, 200]);
 	});
 
+	it('refreshes once for many requests that meet the same expired token, and at most once per command', async () => {
+		await signedIn();
+		const refreshesBefore = refreshCount();
+		simulator.identity.expireAccessTokens();
+		const scan = await Promise.all(simulator.tenant.servicePrincipals.slice(0, 6).map((each) => connection.graph.listJobs(each.id).catch(() => [])));
+		expect(scan).toHaveLength(6);
+		expect(refreshCount()).toBe(refreshesBefore + 1);
+		// Expired again in the same command: no second forced refresh, the user is told to sign in again.
+		simulator.identity.expireAccessTokens();
+		await expect(connection.graph.listJobs(cloudSyncServicePrincipalId)).rejects.toThrow('Sign in again');
+		expect(refreshCount()).toBe(refreshesBefore + 1);
+	});
+
 	it('asks to sign in again when Graph still refuses the refreshed token', async () => {
 		await signedIn();
 		simulator.faults.add({method: 'GET', path: jobsPath, status: 401, times: 2});
@@ -120,32 +138,85 @@ describe('expired and rejected tokens', () => {
 });
 
 describe('what the user is told', () => {
-	it('403 names the permission that is missing and the directory roles', async () => {
+	it('a write without Synchronization.ReadWrite.All: 401 UnknownError named as missing permission or role, with the support ids, no refresh', async () => {
 		// Signed in with read permissions only (--read-only), then a write is attempted.
 		await signedIn({readOnly: true});
 		const bytes = await connection.graph.getSchemaBytes(cloudSyncServicePrincipalId, cloudSyncProvisioningJobId);
+		const refreshesBefore = refreshCount();
 		const failure = (await connection.graph
 			.putSchema(cloudSyncServicePrincipalId, cloudSyncProvisioningJobId, bytes.toString('utf8'))
 			.catch((error: unknown) => error)) as GraphError;
-		expect(failure.status).toBe(403);
-		expect(failure.message).toContain('failed: 403 (Authorization_RequestDenied)');
+		expect(failure.status).toBe(401);
+		expect(failure.message).toContain('failed: 401 (UnknownError): no message.');
 		expect(failure.message).toContain(
-			'This needs the Synchronization.ReadWrite.All permission, consented for the app you sign in with, and a signed-in user also needs the Application Administrator or Cloud Application Administrator role (Hybrid Identity Administrator for Entra Cloud Sync). Ask an admin, then sign in again.',
+			'The account almost certainly lacks the permission or the directory role for this app: it needs the Synchronization.ReadWrite.All permission, and a signed-in user also needs the Application Administrator or Cloud Application Administrator role (Hybrid Identity Administrator is enough for Entra Cloud Sync apps only; Global Reader is not enough).',
 		);
+		expect(failure.message).toContain('a Hybrid Identity Administrator cannot grant it');
+		expect(failure.message).toMatch(/\[request-id [0-9a-f-]{36}, client-request-id [0-9a-f-]{36}, date \d{4}-\d\d-\d\dT[\d:]+\]$/);
+		expect(failure.message).not.toContain('Sign in again');
+		// Not taken for an expired token: no refresh, no second attempt.
+		expect(refreshCount()).toBe(refreshesBefore);
+		expect(requestsTo(schemaPath, 'PUT')).toBe(1);
+		// The client-request-id shown is the one that was sent.
+		const sent = simulator.requests.find((request) => request.method === 'PUT')!;
+		expect(failure.message).toContain(`client-request-id ${sent.clientRequestId}`);
+		expect(failure.details.clientRequestId).toBe(sent.headers['client-request-id']);
 		expect(await connection.auth.describe()).toMatchObject({scopes: ['Application.Read.All', 'Synchronization.Read.All']});
 	});
 
-	it('403 on reading a schema names Synchronization.Read.All when only some scopes were consented', async () => {
+	it('reading a schema without any Synchronization permission names Synchronization.Read.All', async () => {
 		await signedIn({consent: ['Application.Read.All']});
 		await expect(connection.graph.getSchemaBytes(cloudSyncServicePrincipalId, cloudSyncProvisioningJobId)).rejects.toThrow(
-			'This needs the Synchronization.Read.All (or Synchronization.ReadWrite.All) permission',
+			'it needs the Synchronization.Read.All (or Synchronization.ReadWrite.All) permission',
 		);
 		expect(await connection.auth.describe()).toMatchObject({scopes: ['Application.Read.All']});
+	});
+
+	it('a Hybrid Identity Administrator reads cloud sync, but gets "missing permission or role" for any other app', async () => {
+		await signedIn();
+		simulator.identity.setDirectoryRoles(['Hybrid Identity Administrator']);
+		await connection.auth.getAccessToken({forceRefresh: true});
+		const refreshesBefore = refreshCount();
+		expect((await connection.graph.listJobs(cloudSyncServicePrincipalId)).length).toBeGreaterThan(0);
+		const scim = simulator.tenant.servicePrincipals.find((each) => each.displayName === 'Contoso SCIM App')!;
+		const failure = (await connection.graph.listJobs(scim.id).catch((error: unknown) => error)) as GraphError;
+		expect(failure.status).toBe(401);
+		expect(failure.message).toContain('lacks the permission or the directory role for this app');
+		expect(failure.message).toContain('Synchronization.Read.All');
+		expect(refreshCount()).toBe(refreshesBefore);
+	});
+
+	it('a Global Reader cannot read provisioning at all (401 UnknownError, as Graph answers)', async () => {
+		await signedIn();
+		simulator.identity.setDirectoryRoles(['Global Reader']);
+		await connection.auth.getAccessToken({forceRefresh: true});
+		await expect(connection.graph.listJobs(cloudSyncServicePrincipalId)).rejects.toThrow('lacks the permission or the directory role');
+		// Listing service principals is directory data, not the sync backend: still allowed.
+		expect((await connection.graph.listServicePrincipals({select: ['id']})).length).toBeGreaterThan(0);
 	});
 
 	it('403 on listing apps names Application.Read.All', async () => {
 		await signedIn({consent: ['Synchronization.ReadWrite.All']});
 		await expect(connection.graph.listServicePrincipals({})).rejects.toThrow('This needs the Application.Read.All permission');
+	});
+
+	it('every Graph request carries its own client-request-id, and the shared error formatter shows the support ids', async () => {
+		await signedIn();
+		simulator.requests.length = 0;
+		await connection.graph.listJobs(cloudSyncServicePrincipalId);
+		await connection.graph.getSchemaBytes(cloudSyncServicePrincipalId, cloudSyncProvisioningJobId);
+		simulator.faults.add({method: 'GET', path: jobsPath, status: 400, times: 1});
+		const failure = await connection.graph.listJobs(cloudSyncServicePrincipalId).catch((error: unknown) => error);
+		const graphRequests = simulator.requests.filter((request) => /^\/(beta|v1\.0)\//.test(request.path));
+		expect(graphRequests).toHaveLength(3);
+		const ids = graphRequests.map((request) => request.headers['client-request-id']);
+		for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+		expect(new Set(ids).size).toBe(3);
+		// What the explorer's notice and the commands' stderr show: describeError, one line, ids at the end.
+		const shown = describeError(failure);
+		expect(shown).toContain(`request-id ${graphRequests[2]!.requestId}`);
+		expect(shown).toContain(`client-request-id ${ids[2]}`);
+		expect(shown).toMatch(/, date \d{4}-\d\d-\d\dT[\d:]+\]$/);
 	});
 
 	it('404 says which id was not found', async () => {

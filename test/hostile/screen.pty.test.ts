@@ -192,7 +192,7 @@ describe('a schema of hostile strings in a tenant', () => {
 	let simulator: Simulator;
 
 	beforeAll(async () => {
-		simulator = await startSimulator({schemaOverride: hostileFileText, autoApproveDeviceCodeMs: 200});
+		simulator = await startSimulator({schemaOverride: hostileFileText, autoApproveDeviceCodeMs: 200, deviceCodeIntervalSeconds: 1});
 		// An app whose display name is an attack too: it is listed, never obeyed.
 		simulator.tenant.servicePrincipals.find((each) => each.displayName === 'Salesforce')!.displayName = `Sales${hostileText.csi}${hostileText.bidi}`;
 	});

@@ -85,6 +85,8 @@ const readRetries = {
 const notJson = (method: string, path: string) =>
 	new RegExp(`^Graph ${method} ${path} answered HTTP 200 with a body that is not valid JSON \\(Unexpected end of JSON input\\)\\. Check the network or proxy and try again\\.$`);
 const readPermission = /This needs the Synchronization\.Read\.All \(or Synchronization\.ReadWrite\.All\) permission.*Ask an admin, then sign in again\./;
+/** parseExpression, functions and filterOperators document only Synchronization.ReadWrite.All. */
+const expressionCheckPermission = /This needs the Synchronization\.ReadWrite\.All permission.*Ask an admin, then sign in again\./;
 const jobNotFound = /failed: 404 \(Request_ResourceNotFound\).*Job AD2AADProvisioning\.\S+ of service principal \S+ was not found: it may have been deleted; reload the list\./;
 
 /** The PUT failed, the read-back found the schema unchanged. */
@@ -151,7 +153,7 @@ export const operations: readonly Operation[] = [
 			...readRetries,
 			malformed: {exitCode: 2, attempts: 1, message: notJson('POST', '/servicePrincipals/\\{id\\}/synchronization/jobs/\\{id\\}/schema/parseExpression')},
 			'401-again': {exitCode: 2, attempts: 2, message: signInAgain},
-			'403': {exitCode: 2, attempts: 1, message: readPermission},
+			'403': {exitCode: 2, attempts: 1, message: expressionCheckPermission},
 			'404': {exitCode: 2, attempts: 1, message: jobNotFound},
 		},
 	},

@@ -279,7 +279,8 @@ describe('nothing the program writes holds a credential', () => {
 		expect(body.value.map((pair) => pair.key)).toEqual(['BaseAddress', 'SecretToken']);
 		const readOnly = simulator.identity.issueAccessToken({scopes: ['Synchronization.Read.All', 'Application.Read.All']});
 		const refused = await fetch(`${simulator.url}/beta/servicePrincipals/${scim.id}/synchronization/secrets`, {headers: {authorization: `Bearer ${readOnly}`}});
-		expect(refused.status).toBe(403);
+		// The sync service answers a missing permission with 401 UnknownError (docs/graph-notes.md).
+		expect(refused.status).toBe(401);
 	});
 });
 
@@ -294,7 +295,7 @@ describe('--read-only at the HTTP level', () => {
 		await rm(world.work, {recursive: true, force: true});
 	});
 
-	it('sends no PUT, PATCH or DELETE, and no POST but sign-in and parseExpression, whatever is asked', async () => {
+	it('sends no PUT, PATCH or DELETE, and no POST but sign-in (not even parseExpression, which needs ReadWrite), whatever is asked', async () => {
 		const {work, simulator} = world;
 		const readOnly = (args: string[]) => [...args, '--read-only'];
 		await succeeds(world, readOnly(['login']));
@@ -355,8 +356,9 @@ describe('--read-only at the HTTP level', () => {
 		const posts = simulator.requests.filter((request) => request.method === 'POST').map((request) => request.path);
 		const unexpected = posts.filter((path) => !/^\/[^/]+\/oauth2\/v2\.0\/(?:token|devicecode)$/.test(path) && !/\/synchronization\/jobs\/[^/]+\/schema\/parseExpression$/.test(path));
 		expect(unexpected).toEqual([]);
-		// The commands did reach Graph: schemas were read and expressions checked by its parser.
-		expect(posts.some((path) => path.endsWith('/parseExpression'))).toBe(true);
+		// parseExpression needs Synchronization.ReadWrite.All: under --read-only it is skipped (validate says so).
+		expect(posts.filter((path) => path.endsWith('/parseExpression'))).toEqual([]);
+		// The commands did reach Graph: schemas were read.
 		expect(simulator.requests.filter((request) => request.method === 'GET' && request.path.endsWith('/schema')).length).toBeGreaterThan(5);
 		// And the token they held could not have written anyway: only read permissions were asked for.
 		const scopes = simulator.requests.filter((request) => request.path.endsWith('/devicecode')).map((request) => decodeURIComponent(request.body ?? ''));

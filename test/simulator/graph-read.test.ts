@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {cloudSyncProvisioningJobId, cloudSyncServicePrincipalId, type Simulator, startSimulator} from '../../source/simulator/index.js';
-import {call, findApp, graphErrorOf, jobsPath, readScopes, schemaPath, tokenFor} from './helpers.js';
+import {call, findApp, graphErrorOf, jobsPath, readScopes, schemaPath, tokenFor, writeScopes} from './helpers.js';
 
 const fixturePath = new URL('../../source/simulator/data/cloud-sync-ad2aad.schema.json', import.meta.url);
 // ../shared sits beside the repository (CI lays it there); the simulator's copy must stay byte for byte the same.
@@ -230,6 +230,8 @@ describe('Graph reads', () => {
 
 		it('lists functions and filter operators', async () => {
 			const base = schemaPath(cloudSyncServicePrincipalId, cloudSyncProvisioningJobId);
+			// Both document only Synchronization.ReadWrite.All.
+			const token = tokenFor(simulator, writeScopes);
 			const functions = (await call(simulator, `${base}/functions`, {token})).json() as {
 				value: {name: string; parameters: {name: string; required: boolean; type: string; allowMultipleOccurrences: boolean}[]}[];
 			};
@@ -314,11 +316,11 @@ describe('Graph reads', () => {
 			expect(graphErrorOf(late).message).toBe('Access token has expired or is not yet valid.');
 		});
 
-		it('answers 403 when the token lacks the scope', async () => {
+		it('answers 401 UnknownError on sync routes and 403 on directory routes when the token lacks the scope', async () => {
 			const onlyApplications = simulator.identity.issueAccessToken({scopes: ['https://graph.microsoft.com/Application.Read.All']});
 			const jobs = await call(simulator, jobsPath(cloudSyncServicePrincipalId), {token: onlyApplications});
-			expect(jobs.status).toBe(403);
-			expect(graphErrorOf(jobs).code).toBe('Authorization_RequestDenied');
+			expect(jobs.status).toBe(401);
+			expect(graphErrorOf(jobs)).toMatchObject({code: 'UnknownError', message: ''});
 			expect((await call(simulator, '/v1.0/servicePrincipals', {token: onlyApplications})).status).toBe(200);
 
 			const onlySync = simulator.identity.issueAccessToken({scopes: ['Synchronization.Read.All']});

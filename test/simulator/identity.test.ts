@@ -64,7 +64,8 @@ describe('identity provider', () => {
 		const code = await requestDeviceCode();
 		expect(code.verification_uri).toBe('https://microsoft.com/devicelogin');
 		expect(code.user_code).toMatch(/^DEMO-[A-Z0-9]{4}$/);
-		expect(code).toMatchObject({expires_in: 900, interval: 1});
+		// Entra asks for a poll every 5 s (auth-http.md §3.3); tests may shorten it with deviceCodeIntervalSeconds.
+		expect(code).toMatchObject({expires_in: 900, interval: 5});
 		expect(code.message).toContain(code.user_code);
 
 		const pending = await poll(code.device_code);
@@ -93,15 +94,21 @@ describe('identity provider', () => {
 
 		const graph = await call(simulator, `/beta/servicePrincipals/${cloudSyncServicePrincipalId}/synchronization/jobs`, {token: tokens.access_token});
 		expect(graph.status).toBe(200);
-		// Sync.Read was granted, ReadWrite was not.
+		// Sync.Read was granted, ReadWrite was not: the sync backend answers 401 UnknownError, not 403 (research §2.1).
 		const write = await call(simulator, `/beta/servicePrincipals/${cloudSyncServicePrincipalId}/synchronization/jobs/x/schema`, {
 			method: 'DELETE',
 			token: tokens.access_token,
 		});
-		expect(write.status).toBe(403);
+		expect(write.status).toBe(401);
+		expect((write.json() as {error: {code: string}}).error.code).toBe('UnknownError');
 
 		const again = await poll(code.device_code);
 		expect((again.json() as OAuthError).error).toBe('invalid_grant');
+	});
+
+	it('asks for a shorter poll interval when a test sets deviceCodeIntervalSeconds', async () => {
+		await start({autoApproveDeviceCodeMs: -1, deviceCodeIntervalSeconds: 1});
+		expect(await requestDeviceCode()).toMatchObject({interval: 1});
 	});
 
 	it('approves through the /_simulator/approve control route', async () => {
@@ -143,10 +150,11 @@ describe('identity provider', () => {
 
 		const expired = await requestDeviceCode();
 		simulator.identity.expireDeviceCode(expired.user_code);
-		expect((await poll(expired.device_code)).json()).toMatchObject({error: 'expired_token'});
+		// AADSTS70019 CodeExpired, 70018 InvalidUserCode (Entra authentication error codes).
+		expect((await poll(expired.device_code)).json()).toMatchObject({error: 'expired_token', error_codes: [70019]});
 
 		const bogus = await poll('not-a-device-code');
-		expect(bogus.json()).toMatchObject({error: 'bad_verification_code'});
+		expect(bogus.json()).toMatchObject({error: 'bad_verification_code', error_codes: [70018]});
 	});
 
 	it('refreshes and rotates refresh tokens', async () => {

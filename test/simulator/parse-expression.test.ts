@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {cloudSyncProvisioningJobId, cloudSyncServicePrincipalId, type Simulator, startSimulator} from '../../source/simulator/index.js';
 import type {AttributeMappingSource, SynchronizationSchema} from '../../source/schema/types.js';
-import {call, readScopes, schemaPath, tokenFor} from './helpers.js';
+import {call, schemaPath, tokenFor, writeScopes} from './helpers.js';
 
 type ParseResponse = {
 	error: {code: string; message: string} | null;
@@ -34,7 +34,7 @@ describe('POST …/schema/parseExpression', () => {
 
 	beforeAll(async () => {
 		simulator = await startSimulator();
-		token = tokenFor(simulator, readScopes);
+		token = tokenFor(simulator, writeScopes);
 	});
 	afterAll(() => simulator.close());
 

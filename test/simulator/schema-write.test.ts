@@ -162,9 +162,10 @@ describe('schema writes', () => {
 		const readOnly = tokenFor(simulator, readScopes);
 		const document = (await call(simulator, cloudSyncSchema(), {token: readOnly})).text;
 		const put = await call(simulator, cloudSyncSchema(), {method: 'PUT', token: readOnly, body: document, headers: {'content-type': 'application/json'}});
-		expect(put.status).toBe(403);
-		expect(graphErrorOf(put).code).toBe('Authorization_RequestDenied');
-		expect((await call(simulator, cloudSyncSchema(), {method: 'DELETE', token: readOnly})).status).toBe(403);
+		// The sync backend answers a missing permission with 401 UnknownError (research §2.1).
+		expect(put.status).toBe(401);
+		expect(graphErrorOf(put).code).toBe('UnknownError');
+		expect((await call(simulator, cloudSyncSchema(), {method: 'DELETE', token: readOnly})).status).toBe(401);
 	});
 
 	it('logs the PUT body', async () => {

@@ -22,7 +22,7 @@ let simulator: Simulator;
 let exportDirectory: string;
 
 beforeAll(async () => {
-	simulator = await startSimulator({autoApproveDeviceCodeMs: 150});
+	simulator = await startSimulator({autoApproveDeviceCodeMs: 150, deviceCodeIntervalSeconds: 1});
 	exportDirectory = await mkdtemp(join(tmpdir(), 'pvx-ui-'));
 });
 afterAll(async () => {
@@ -72,7 +72,7 @@ describe('sign-in', () => {
 	});
 
 	it('cancels with Esc and starts again with r', async () => {
-		const slow = await startSimulator({autoApproveDeviceCodeMs: -1});
+		const slow = await startSimulator({autoApproveDeviceCodeMs: -1, deviceCodeIntervalSeconds: 1});
 		try {
 			const connection = await connect({demo: true, graphUrl: slow.url, apiVersion: 'beta'});
 			const services = createTenantServices({label: connection.label, auth: connection.auth, graph: connection.graph, exportDirectory});
@@ -91,7 +91,7 @@ describe('sign-in', () => {
 	});
 
 	it('explains a declined sign-in and offers to retry', async () => {
-		const declining = await startSimulator({autoApproveDeviceCodeMs: -1});
+		const declining = await startSimulator({autoApproveDeviceCodeMs: -1, deviceCodeIntervalSeconds: 1});
 		try {
 			const connection = await connect({demo: true, graphUrl: declining.url, apiVersion: 'beta'});
 			const services = createTenantServices({label: connection.label, auth: connection.auth, graph: connection.graph, exportDirectory});
