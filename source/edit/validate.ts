@@ -158,7 +158,7 @@ export function validateSchema(document: SynchronizationSchema, options: Validat
 			}
 		}
 	}
-	for (const finding of lintSchema(document).findings) {
+	for (const finding of lintSchema(document, {only}).findings) {
 		out.problems.push({severity: finding.severity, pointer: finding.pointer, message: finding.message, rule: finding.rule, link: finding.link});
 	}
 	const problems = options.silence?.length ? out.problems.filter((problem) => !silenceFor(document, problem, options.silence, index)) : out.problems;

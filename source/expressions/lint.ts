@@ -89,6 +89,8 @@ export type LintOptions = {
 	silence?: readonly Silence[];
 	/** Job kind; by default from the schema (AD2AAD jobs are cloud sync). */
 	flavor?: ExpressionFlavor;
+	/** Pointers of changed nodes: only mappings and scopes in or around them are linted (an edit in a large schema). */
+	only?: readonly string[];
 };
 
 export type LintResult = {findings: LintFinding[]; silenced: (LintFinding & {reason: string})[]};
@@ -125,6 +127,8 @@ export function lintSchema(schema: SynchronizationSchema, options: LintOptions =
 	const flavor = options.flavor ?? schemaFlavor(schema);
 	const findings: LintFinding[] = [];
 	const applies = (rule: LintRule) => rule.applies === 'all' || rule.applies === flavor;
+	const only = options.only;
+	const wanted = (pointer: string) => !only || only.some((changed) => changed === pointer || changed.startsWith(`${pointer}/`) || pointer.startsWith(`${changed}/`));
 	const index = buildSchemaIndex(schema);
 	for (const rule of index.rules) {
 		for (const objectMapping of rule.objectMappings) {
@@ -145,9 +149,9 @@ export function lintSchema(schema: SynchronizationSchema, options: LintOptions =
 					objectMapping: objectReference,
 				});
 			};
-			lintScope(objectMapping, report);
+			if (wanted(`${objectMapping.pointer}/scope`)) lintScope(objectMapping, report);
 			const targetDirectory = rule.model.targetDirectoryName;
-			for (const mapping of objectMapping.attributeMappings) lintMapping(mapping, report, {targetDirectory, flavor});
+			for (const mapping of objectMapping.attributeMappings) if (wanted(mapping.pointer)) lintMapping(mapping, report, {targetDirectory, flavor});
 		}
 	}
 	const silenced: LintResult['silenced'] = [];

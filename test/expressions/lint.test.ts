@@ -149,6 +149,15 @@ describe('lint rules', () => {
 		expect(lintSchema(schema, {silence: [{rule: 'SW-1', target: 'userType', reason: 'x'}]}).findings).toHaveLength(2);
 	});
 
+	it('lints only the changed mappings when told which (an edit in a large schema)', () => {
+		const schema = withExpression(scim(), 'userType', 'Item([proxyAddresses], 0)');
+		withExpression(schema, 'displayName', 'Item([proxyAddresses], 0)');
+		const userType = [...buildSchemaIndex(schema).attributeMappings()].find((each) => each.model.targetAttributeName === 'userType')!;
+		expect(lintSchema(schema).findings.map((finding) => finding.target).sort()).toEqual(['displayName', 'userType']);
+		expect(lintSchema(schema, {only: [`${userType.pointer}/source`]}).findings.map((finding) => finding.target)).toEqual(['userType']);
+		expect(validateSchema(schema, {only: [userType.pointer]}).map((problem) => problem.rule)).toEqual(['ITEM-1']);
+	});
+
 	it('validateSchema carries rule ids and links, errors block and warnings show; findings group by mapping', () => {
 		const schema = withExpression(scim(), 'userType', 'Item([proxyAddresses], 0)');
 		const problems = validateSchema(schema);
