@@ -99,21 +99,24 @@ const isString = (node: ExpressionNode | null | undefined, value?: string): bool
 const constantText = (node: ExpressionNode | null | undefined): string | undefined => (node?.kind === 'string' ? node.value : node?.kind === 'number' ? node.raw : undefined);
 const isCall = (node: ExpressionNode | null | undefined, ...names: string[]): boolean => node?.kind === 'call' && names.includes(node.name);
 
-/** Walks an expression with each node's parent call and argument position. */
-function walk(node: ExpressionNode, visit: (node: ExpressionNode, parent: {name: string; position: number} | undefined, depth: number) => void): void {
-	const stack: {node: ExpressionNode; parent?: {name: string; position: number}; depth: number}[] = [{node, depth: 0}];
+type Parent = {name: string; position: number};
+
+/** Walks an expression with each node's parent call, argument position, depth and the names of the calls around it. */
+function walk(node: ExpressionNode, visit: (node: ExpressionNode, parent: Parent | undefined, depth: number, within: ReadonlySet<string>) => void): void {
+	const stack: {node: ExpressionNode; parent?: Parent; depth: number; within: ReadonlySet<string>}[] = [{node, depth: 0, within: new Set()}];
 	while (stack.length > 0) {
 		const current = stack.pop()!;
-		visit(current.node, current.parent, current.depth);
+		visit(current.node, current.parent, current.depth, current.within);
 		if (current.node.kind === 'call') {
 			const {name} = current.node;
+			const within = current.within.has(name) ? current.within : new Set([...current.within, name]);
 			current.node.arguments.forEach((argument, position) => {
-				if (argument) stack.push({node: argument, parent: {name, position}, depth: current.depth + 1});
+				if (argument) stack.push({node: argument, parent: {name, position}, depth: current.depth + 1, within});
 			});
 		} else if (current.node.kind === 'comparison') {
 			// Operands of a comparison are not in a call position of their own.
-			stack.push({node: current.node.left, parent: {name: '', position: -1}, depth: current.depth + 1});
-			stack.push({node: current.node.right, parent: {name: '', position: -1}, depth: current.depth + 1});
+			stack.push({node: current.node.left, parent: {name: '', position: -1}, depth: current.depth + 1, within: current.within});
+			stack.push({node: current.node.right, parent: {name: '', position: -1}, depth: current.depth + 1, within: current.within});
 		}
 	}
 }
@@ -208,7 +211,7 @@ function lintMapping(mapping: AttributeMappingNode, report: Report, context: {ta
 	// Text that does not parse is reported by validateSchema's syntax check.
 	if (!source.ok) return;
 	const pointer = `${at}/source`;
-	walk(source.node, (node, parent, depth) => {
+	walk(source.node, (node, parent, depth, within) => {
 		if (node.kind === 'comparison') {
 			const allowed = parent && parent.position === 0 && (parent.name === 'IIF' || parent.name === 'CBool');
 			if (!allowed) report('IIF-3', pointer, `the comparison '${node.operator}' is only allowed as the condition of IIF or CBool${parent?.name ? ` (here it is argument ${parent.position + 1} of ${parent.name})` : ''}.`, mapping);
@@ -258,7 +261,8 @@ function lintMapping(mapping: AttributeMappingNode, report: Report, context: {ta
 				const keys = args.filter((_argument, position) => position >= 2 && position % 2 === 0).map(constantText);
 				const hasDefault = args[1] !== null && !(isString(args[1], ''));
 				const coversFlag = (values: string[]) => values.every((value) => keys.includes(value));
-				if (!hasDefault && !keys.includes('') && !coversFlag(['True', 'False']) && !coversFlag(['0', '1'])) {
+				// Inside IgnoreFlowIfNullOrEmpty no value is the point: FN's own example wraps a Switch with a "" default.
+				if (!hasDefault && !keys.includes('') && !coversFlag(['True', 'False']) && !coversFlag(['0', '1']) && !within.has('IgnoreFlowIfNullOrEmpty')) {
 					report('SW-NULL', pointer, 'Switch has no default value and no "" key: input that matches no key (or is empty) gives no value, so the target keeps its old value.', mapping);
 				}
 				break;

@@ -91,6 +91,9 @@ describe('lint rules', () => {
 		expect(rules(withExpression(scim(), 'userType', 'Switch([userType], , "Guest", "Guest", "Member", "Member")'))).toEqual(['SW-NULL']);
 		expect(rules(withExpression(scim(), 'userType', 'Switch([userType], , "Guest", "Guest", "", "Member")'))).toEqual([]);
 		expect(rules(withExpression(scim(), 'userType', 'Switch([userType], "Member", "Guest", "Guest")'))).toEqual([]);
+		// The reference's own example: no value means "leave the attribute out of the flow".
+		expect(rules(withExpression(scim(), 'userType', 'IgnoreFlowIfNullOrEmpty(Switch([userType], "", "3443", "Dr.", "3444", "Prof."))'))).toEqual([]);
+		expect(rules(withExpression(scim(), 'userType', 'Switch([userType], "", "3443", "Dr.", "3444", "Prof.")'))).toEqual(['SW-NULL']);
 		// Two-valued flags covered by their keys (Microsoft's SCIM `active` default): every input has a result.
 		expect(rules(withExpression(scim(), 'userType', 'Switch([IsSoftDeleted], , "False", "True", "True", "False")'))).toEqual([]);
 	});
