@@ -5,8 +5,13 @@
  */
 import {createInterface} from 'node:readline';
 import {
+	afterSaveAdvice,
 	buildPlan,
+	checkAgainstLive,
+	confirms,
+	confirmationWord,
 	DriftError,
+	describeScopeChange,
 	objectMappingLabel,
 	type Plan,
 	type Problem,
@@ -97,6 +102,7 @@ export function otherChangePointers(plan: Plan): string[] {
 export function planCounts(plan: Plan, verbs: {added: string; changed: string; removed: string} = {added: 'to add', changed: 'to change', removed: 'to remove'}): string {
 	const {added, changed, removed} = plan.counts;
 	const parts = [`${pluralize(added, 'attribute mapping')} ${verbs.added}, ${changed} ${verbs.changed}, ${removed} ${verbs.removed}`];
+	if (plan.scopeChanges.length > 0) parts.push(pluralize(plan.scopeChanges.length, 'scoping-filter change'));
 	if (plan.objectMappingChanges.length > 0) parts.push(pluralize(plan.objectMappingChanges.length, 'object mapping change'));
 	if (plan.definitionChanges.length > 0) parts.push(pluralize(plan.definitionChanges.length, 'attribute definition change'));
 	const other = otherChangePointers(plan).length;
@@ -140,6 +146,10 @@ export function formatChanges(plan: Plan, options: {color: boolean; indent?: str
 				: fieldChange(`${mark.changed} `, change.field, change.before, change.after, options.color);
 		group(change.objectMapping).objectMapping.push(text);
 	}
+	for (const change of plan.scopeChanges) {
+		const text = describeScopeChange(change);
+		group(change.objectMapping).objectMapping.push(`${mark[change.kind]}${clean(text.slice(1))}`);
+	}
 	for (const change of plan.changes) {
 		const target = clean(change.target);
 		const entry = group(change.objectMapping).attributes;
@@ -178,6 +188,7 @@ export function planJson(plan: Plan) {
 		matchingChanged: plan.matchingChanged,
 		attributeMappings: plan.changes,
 		objectMappings: plan.objectMappingChanges,
+		scope: plan.scopeChanges,
 		definitions: plan.definitionChanges,
 		other: otherChangePointers(plan),
 	};
@@ -305,7 +316,7 @@ const stepWords: Record<WriteStep, string> = {
 	verifying: 'Reading it back to verify…',
 };
 
-type Outcome = {status: string; exitCode: number; backupPath?: string; newVersion?: string | null; error?: string};
+type Outcome = {status: string; exitCode: number; backupPath?: string; newVersion?: string | null; error?: string; normalised?: string[]};
 
 /**
  * Plans the change, prints the plan and the checks to stderr, asks for confirmation and writes. Answers the exit
@@ -318,7 +329,8 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	const appName = servicePrincipal.displayName ?? servicePrincipal.id;
 	const jobName = job.templateId ?? job.id;
 	const heading = `${paint('Plan', 'bold', color)} for ${clean(appName)} / ${clean(jobName)} (job ${clean(job.id)}): ${clean(request.what)}`;
-	const plan = buildPlan(live, document, {beforeName: `live ${appName} / ${jobName}`, afterName: request.afterName});
+	const planOptions = {beforeName: `live ${appName} / ${jobName}`, afterName: request.afterName};
+	let plan = buildPlan(live, document, planOptions);
 	let expressionTests: unknown;
 	const report = async (outcome: Outcome): Promise<number> => {
 		if (settings.json) {
@@ -330,6 +342,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 				...planJson(plan),
 				...(expressionTests ? {expressionTests} : {}),
 				...(outcome.backupPath ? {backupPath: outcome.backupPath} : {}),
+				...(outcome.normalised ? {normalised: outcome.normalised} : {}),
 				...(outcome.newVersion !== undefined ? {newVersion: outcome.newVersion} : {}),
 				...(outcome.error ? {error: outcome.error} : {}),
 			});
@@ -347,13 +360,18 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	process.stderr.write(`${out.join('\n')}\n`);
 
 	// Local checks, then Graph's own parser for the expressions that are new.
-	const problems = withoutLiveErrors(validateSchema(document, {only: request.changedPointers, silence: settings.expressionCases?.file.silence}), live);
+	const problems = [
+		...checkAgainstLive(live, document),
+		...withoutLiveErrors(validateSchema(document, {only: request.changedPointers, silence: settings.expressionCases?.file.silence}), live),
+	];
 	const expressions = changedExpressions(live, document);
 	const parsed = new Map<string, AttributeMappingSource>();
 	if (expressions.length > 0 && settings.readOnly) process.stderr.write(`${expressionCheckSkippedReason}\n`);
 	else if (expressions.length > 0) problems.push(...(await validateWithServer(graph, servicePrincipal.id, job.id, expressions, undefined, parsed)));
 	// What is sent carries Graph's own parse trees for the new expressions, not hand-built ones.
 	const toSend = withParsedSources(document, parsed);
+	// The plan shows (and the JSON diff prints) exactly the body that is sent.
+	if (parsed.size > 0) plan = buildPlan(live, toSend, planOptions);
 	const caseReport = settings.expressionCases ? await runWriteCases(toSend, settings.expressionCases, {graph, servicePrincipalId: servicePrincipal.id, jobId: job.id}, color) : undefined;
 	expressionTests = caseReport?.json;
 	const errors = [...problems.filter((problem) => problem.severity === 'error'), ...(caseReport?.failures ?? [])];
@@ -393,13 +411,13 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 		if (!canPrompt()) {
 			return refused('Not written: writing needs confirmation, and there is no terminal to type it on; add --yes to write without asking (or --dry-run to only see the plan).');
 		}
-		const shownName = clean(appName);
+		const expected = confirmationWord({displayName: servicePrincipal.displayName, id: servicePrincipal.id});
+		const shown = clean(expected.word);
 		const answer = await askLine(
-			`Saving restarts this job with a full cycle. Type the app's display name (${paint(shownName, 'bold', color)}) to write, anything else cancels: `,
+			`Saving replaces this job's schema. Type the app's ${expected.what} (${paint(shown, 'bold', color)}) to write, anything else cancels: `,
 		);
-		const typed = answer?.trim();
-		if (typed === undefined) return refused('Cancelled: nothing was written.');
-		if (typed !== shownName && typed !== appName) return refused(`Not written: "${clean(typed)}" is not the app's display name "${shownName}".`);
+		if (answer === undefined) return refused('Cancelled: nothing was written.');
+		if (!confirms(answer, expected)) return refused(`Not written: "${clean(answer.trim())}" is not the app's ${expected.what} "${shown}".`);
 	}
 
 	const progress = createProgress();
@@ -417,11 +435,13 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 			onStep: (step) => progress.update(stepWords[step]),
 		});
 		progress.clear();
-		process.stderr.write(
-			`${paint('✓', 'green', color)} Written and verified: the schema read back from Graph equals what was sent${result.newVersion ? ` (new version ${clean(result.newVersion)})` : ''}.\n` +
-				`Backup of the previous schema: ${clean(result.backupPath)}\n`,
-		);
-		return report({status: 'written', exitCode: 0, backupPath: result.backupPath, newVersion: result.newVersion});
+		const version = result.newVersion ? ` (new version ${clean(result.newVersion)})` : '';
+		const verified =
+			result.normalisedTotal === 0
+				? `the schema read back from Graph equals what was sent${version}.`
+				: `every change is stored as sent${version}; Graph filled in or normalised ${pluralize(result.normalisedTotal, 'other value')}: ${result.normalised.map(clean).join('; ')}${result.normalisedTotal > result.normalised.length ? '; …' : ''}.`;
+		process.stderr.write(`${paint('✓', 'green', color)} Written and verified: ${verified}\nBackup of the previous schema: ${clean(result.backupPath)}\n${afterSaveAdvice}\n`);
+		return report({status: 'written', exitCode: 0, backupPath: result.backupPath, newVersion: result.newVersion, ...(result.normalisedTotal > 0 ? {normalised: result.normalised} : {})});
 	} catch (error) {
 		progress.clear();
 		return report(describeWriteFailure(error, color));

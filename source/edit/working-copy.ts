@@ -6,9 +6,11 @@
 import type {Operation} from 'fast-json-patch';
 import {UserError} from '../errors.js';
 import {checkNesting, decodeSchemaBytes, lineAndColumn, locateJsonSyntaxError} from '../schema/load.js';
-import type {SynchronizationSchema} from '../schema/types.js';
+import {resolvePointer} from '../schema/pointer.js';
+import {storedTreeMismatch} from '../schema/stored-tree.js';
+import type {AttributeMappingSource, SynchronizationSchema} from '../schema/types.js';
 import {type Edit, type EditDraft, summarizeOperation} from './builders.js';
-import {isPlainObject} from './json.js';
+import {cloneJson, isPlainObject, jsonEqual} from './json.js';
 import {applyInPlace, type PatchTarget, rollback, type UndoLog} from './patch.js';
 import {resolveOperationSelectors} from './selectors.js';
 
@@ -171,6 +173,74 @@ export class WorkingCopy {
 		});
 		if (edits.length > 0) this.changed();
 		return edits;
+	}
+
+	/**
+	 * Puts Graph's own parse trees (from parseExpression, by the pointer of the mapping, its source or its source
+	 * expression) into the pending edits that wrote those sources, keeping the text as typed. The pending patch
+	 * (`P`), the plan and the PUT then carry one and the same body. A source no single edit wrote as a whole (e.g.
+	 * edited as JSON field by field) keeps its tree. Answers the mapping pointers whose source changed.
+	 */
+	adoptParsedSources(parsed: ReadonlyMap<string, AttributeMappingSource>): string[] {
+		const adopted: string[] = [];
+		const restore: Array<() => void> = [];
+		for (const [pointer, tree] of parsed) {
+			const mappingPointer = pointer.replace(/\/source(\/expression)?$/, '');
+			const current = resolvePointer(this.document, `${mappingPointer}/source`);
+			if (!isPlainObject(current) || typeof current.expression !== 'string') continue;
+			// A tree that holds more than its text (edited as JSON to keep it) stays as the admin left it.
+			if (storedTreeMismatch(current as AttributeMappingSource)) continue;
+			const next = {...cloneJson(tree), expression: current.expression};
+			if (jsonEqual(current, next)) continue;
+			const writer = this.lastSourceWriter(mappingPointer, current);
+			if (!writer) continue;
+			const previous = writer.value;
+			restore.push(() => writer.set(previous));
+			writer.set(next);
+			// A later edit's guard pins the source as the earlier edit left it.
+			for (const entry of this.entries) {
+				for (const operation of entry.edit.operations) {
+					if (operation.op === 'test' && operation.path === `${mappingPointer}/source` && jsonEqual(operation.value, current)) {
+						const pinned = operation.value;
+						restore.push(() => {
+							operation.value = pinned;
+						});
+						operation.value = cloneJson(next);
+					}
+				}
+			}
+			adopted.push(mappingPointer);
+		}
+		if (adopted.length === 0) return [];
+		const {failed} = this.rebase(this.liveDocument, this.version);
+		if (failed.length > 0) {
+			for (const undo of restore.reverse()) undo();
+			this.rebase(this.liveDocument, this.version);
+			return [];
+		}
+		return adopted;
+	}
+
+	/** The last operation that wrote the mapping's source as a whole (its `source` or the whole mapping), with a setter. */
+	private lastSourceWriter(mappingPointer: string, current: unknown): {value: unknown; set: (value: unknown) => void} | undefined {
+		const appendPath = mappingPointer.replace(/\d+$/, '-');
+		for (let index = this.entries.length - 1; index >= 0; index--) {
+			const operations = this.entries[index]!.edit.operations;
+			for (let position = operations.length - 1; position >= 0; position--) {
+				const operation = operations[position]!;
+				if (operation.op !== 'add' && operation.op !== 'replace') continue;
+				if (operation.path === `${mappingPointer}/source` && jsonEqual(operation.value, current)) {
+					return {value: operation.value, set: (value) => (operation.value = value)};
+				}
+				const target = resolvePointer(this.document, `${mappingPointer}/targetAttributeName`);
+				const sameMapping = operation.path === mappingPointer || (operation.path === appendPath && isPlainObject(operation.value) && operation.value.targetAttributeName === target);
+				if (sameMapping && isPlainObject(operation.value) && jsonEqual(operation.value.source, current)) {
+					const mapping = operation.value;
+					return {value: mapping.source, set: (value) => (operation.value = {...mapping, source: value})};
+				}
+			}
+		}
+		return undefined;
 	}
 
 	/**

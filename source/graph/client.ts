@@ -27,8 +27,8 @@ export type GraphClientOptions = {
 	userAgent?: string;
 	/** Longest Retry-After we wait for before giving up (ms). */
 	maxRetryAfterMs?: number;
-	/** Milliseconds to wait for a connection and for the response to start (defaults: httpTimeouts(), 10 s and 60 s). */
-	timeouts?: {connect?: number; response?: number};
+	/** Milliseconds to wait for a connection, for the response to start, and between two pieces of data (defaults: httpTimeouts()). */
+	timeouts?: {connect?: number; response?: number; idle?: number};
 };
 
 /** POST …/schema/parseExpression's answer (parseExpressionResponse). */
@@ -159,7 +159,9 @@ export function tokenRejected(response: Pick<Response, 'body' | 'headers'>): boo
 
 export class GraphClient {
 	private readonly http: Got;
+	private readonly root: string;
 	private readonly base: string;
+	readonly apiVersion: ApiVersion;
 	private lastForcedRefresh: number | undefined;
 	private refreshing: Promise<unknown> | undefined;
 
@@ -180,12 +182,19 @@ export class GraphClient {
 	}
 
 	constructor(options: GraphClientOptions) {
-		this.base = `${options.graphUrl.replace(/\/+$/, '')}/${options.apiVersion}`;
+		this.root = options.graphUrl.replace(/\/+$/, '');
+		this.apiVersion = options.apiVersion;
+		this.base = `${this.root}/${options.apiVersion}`;
 		const maxRetryAfter = options.maxRetryAfterMs ?? 120_000;
 		const defaults = httpTimeouts();
 		this.http = (options.transport ?? got).extend({
 			...(options.userAgent ? {headers: {'user-agent': options.userAgent}} : {}),
-			timeout: {connect: options.timeouts?.connect ?? defaults.connect, response: options.timeouts?.response ?? defaults.response},
+			timeout: {
+				connect: options.timeouts?.connect ?? defaults.connect,
+				response: options.timeouts?.response ?? defaults.response,
+				// Idle between two pieces of data: a body that stalls after its headers must not hang the command.
+				socket: options.timeouts?.idle ?? defaults.idle,
+			},
 			retry: {
 				// Throttling is Graph saying "later", not "broken": keep honouring Retry-After for longer than
 				// other faults, so a burst of 429s under bulk work (export --all) does not lose a job.
@@ -320,9 +329,10 @@ export class GraphClient {
 		return this.getAll<FilterOperatorSchema>(`${this.schemaUrl(servicePrincipalId, jobId)}/filterOperators`, signal);
 	}
 
-	/** The schema's bytes exactly as Graph sent them. */
-	async getSchemaBytes(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<Buffer> {
-		const url = this.schemaUrl(servicePrincipalId, jobId);
+	/** The schema's bytes exactly as Graph sent them; `apiVersion` reads it through another version than the client's. */
+	async getSchemaBytes(servicePrincipalId: string, jobId: string, signal?: AbortSignal, apiVersion?: ApiVersion): Promise<Buffer> {
+		const own = this.schemaUrl(servicePrincipalId, jobId);
+		const url = apiVersion && apiVersion !== this.apiVersion ? `${this.root}/${apiVersion}${own.slice(this.base.length)}` : own;
 		try {
 			return await this.http.get(url, {signal}).buffer();
 		} catch (error) {

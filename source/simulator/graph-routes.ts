@@ -4,6 +4,7 @@
  */
 
 import type {ServicePrincipal} from '../schema/types.js';
+import {schemaTextFor} from './api-shapes.js';
 import {authenticate, forbidden, type GraphOperation, isAllowed, roleAllows, synchronizationDenied} from './authorization.js';
 import {evaluateExpression, testInputValues} from '../expressions/evaluate.js';
 import {filterOperators} from '../expressions/filter-operators.js';
@@ -129,7 +130,7 @@ function resolveRoute(context: RequestContext, apiVersion: GraphApiVersion, segm
 	if (schemaChild === undefined) {
 		switch (method) {
 			case 'GET':
-				return {operation: 'synchronization.read', run: withJob((job) => rawJsonResponse(200, job.schema.text))};
+				return {operation: 'synchronization.read', run: withJob((job) => rawJsonResponse(200, schemaTextFor(job.schema.text, apiVersion)))};
 			case 'PUT':
 				return {operation: 'synchronization.write', run: withJob((job) => putSchema(context, apiVersion, dependencies.tenant, job))};
 			case 'DELETE':
@@ -319,6 +320,7 @@ function parseExpression(context: RequestContext, apiVersion: GraphApiVersion, t
 	if (typeof expression !== 'string') return graphError(context, 400, 'BadRequest', "The parameter 'expression' is required and must be a string.");
 	const responseContext = {'@odata.context': `${metadataUrl(apiVersion)}#microsoft.graph.parseExpressionResponse`};
 	const outcome = parseExpressionText(expression);
+	if (!outcome.ok && tenant.parseExpressionFailure === 'http400') return graphError(context, 400, 'BadRequest', outcome.error.message);
 	if (!outcome.ok) {
 		return jsonResponse(200, {
 			...responseContext,

@@ -35,6 +35,13 @@ export type SimulatorOptions = {
 	clientSecret?: string;
 	/** Request bodies longer than this are cut in the request log (default 1 MiB) so big PUTs don't pile up in memory. */
 	requestLogBodyLimit?: number;
+	/**
+	 * Store a PUT schema the way a service that normalises might (Microsoft does not document whether it does):
+	 * `defaultValue: null` filled in where left out, keys reordered, a new `version`. Default: stored as sent.
+	 */
+	normalizeOnStore?: boolean;
+	/** How parseExpression answers a malformed expression: 200 with parsingSucceeded false (default), or HTTP 400. */
+	parseExpressionFailure?: 'response' | 'http400';
 };
 
 export type Simulator = {
@@ -54,6 +61,8 @@ export const defaultAutoApproveDeviceCodeMs = 1500;
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
 	const tenant = new DemoTenant({schemaOverride: options.schemaOverride, largeSchema: options.largeSchema, extraApps: options.extraApps});
+	tenant.normalizeOnStore = options.normalizeOnStore ?? false;
+	tenant.parseExpressionFailure = options.parseExpressionFailure ?? 'response';
 	const faults = new FaultInjector();
 	const requests: RequestLogEntry[] = [];
 	const autoApproveOption = Object.hasOwn(options, 'autoApproveDeviceCodeMs') ? options.autoApproveDeviceCodeMs : defaultAutoApproveDeviceCodeMs;

@@ -100,6 +100,10 @@ export class DemoTenant {
 	readonly templates = new Map<string, SynchronizationTemplate[]>();
 	readonly clock: TenantClock;
 	private readonly random: SeededRandom;
+	/** See SimulatorOptions.normalizeOnStore; tests may switch it at any time. */
+	normalizeOnStore = false;
+	/** See SimulatorOptions.parseExpressionFailure. */
+	parseExpressionFailure: 'response' | 'http400' = 'response';
 
 	constructor(options: DemoTenantOptions = {}) {
 		this.random = createSeededRandom('contoso.com demo tenant');
@@ -148,7 +152,7 @@ export class DemoTenant {
 	 */
 	storeSchema(demoJob: DemoJob, document: Record<string, unknown>, apiVersion: string): void {
 		const version = this.clock.nextVersion(demoJob.schema.version);
-		const {'@odata.context': _context, id, version: _version, ...rest} = document;
+		const {'@odata.context': _context, id, version: _version, ...rest} = this.normalizeOnStore ? normalizedForStore(document) : document;
 		const stored = {
 			'@odata.context': odataSchemaContext(demoJob.servicePrincipalId, demoJob.job.id, apiVersion),
 			id: typeof id === 'string' ? id : demoJob.job.id,
@@ -495,4 +499,19 @@ function schemaVersionOf(text: string): string | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/** What a normalising store does (SimulatorOptions.normalizeOnStore): defaults filled in, keys of mappings in another order. */
+function normalizedForStore(document: Record<string, unknown>): Record<string, unknown> {
+	const copy = structuredClone(document);
+	const rules = Array.isArray(copy.synchronizationRules) ? copy.synchronizationRules : [];
+	for (const rule of rules as Array<{objectMappings?: Array<{attributeMappings?: Record<string, unknown>[]}>}>) {
+		for (const objectMapping of rule.objectMappings ?? []) {
+			objectMapping.attributeMappings = (objectMapping.attributeMappings ?? []).map((mapping) => {
+				const filled = Object.hasOwn(mapping, 'defaultValue') ? mapping : {...mapping, defaultValue: null};
+				return Object.fromEntries(Object.entries(filled).sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0)));
+			});
+		}
+	}
+	return copy;
 }

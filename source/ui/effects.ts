@@ -5,11 +5,12 @@
  */
 import {resolve} from 'node:path';
 import {type Dispatch, useEffect, useRef} from 'react';
-import {buildPlan, DriftError, type Problem, validateSchema, VerifyMismatchError, WriteFailedError, withParsedSources} from '../edit/index.js';
+import {buildPlan, checkAgainstLive, DriftError, type Problem, validateSchema, VerifyMismatchError, WriteFailedError, withParsedSources} from '../edit/index.js';
 import {describeError} from '../errors.js';
 import {skippedCheckNotice} from '../explorer/expression-check.js';
 import {type ExplorerServices, exportFileName} from '../explorer/services.js';
 import {buildSchemaIndex} from '../schema/navigation.js';
+import {resolvePointer} from '../schema/pointer.js';
 import type {AttributeMappingSource, SynchronizationSchema} from '../schema/types.js';
 import {createContext, refreshContext, type SchemaContext} from './context.js';
 import {type Action, type AppState, type Message, type PlanFrame, type Task, topFrame, type WriteOutcome} from './state.js';
@@ -37,20 +38,27 @@ function changedExpressions(before: SynchronizationSchema, after: Synchronizatio
 async function planFor(
 	frame: PlanFrame,
 	services: ExplorerServices,
-): Promise<{plan: ReturnType<typeof buildPlan>; problems: Problem[]; document: SynchronizationSchema}> {
+): Promise<{plan: ReturnType<typeof buildPlan>; problems: Problem[]; document: SynchronizationSchema; adopted: boolean}> {
 	const {context} = frame;
 	let document = frame.document;
 	const live = context.download.schema;
 	const edited = frame.origin.kind === 'edits' ? [...new Set(context.working.edits.map((edit) => edit.pointer))] : undefined;
-	const problems = validateSchema(document, {only: edited, functions: context.functions ? [...context.functions] : undefined});
+	const problems = [...checkAgainstLive(live, document), ...validateSchema(document, {only: edited, functions: context.functions ? [...context.functions] : undefined})];
 	const expressions = changedExpressions(live, document);
+	let adopted = false;
 	if (services.tenant && context.servicePrincipalId && context.job && expressions.length > 0) {
 		const parsed = new Map<string, AttributeMappingSource>();
 		problems.push(...(await services.tenant.validateExpressions(context.servicePrincipalId, context.job.id, expressions, undefined, parsed)));
-		// What is sent carries Graph's own parse trees for the new expressions, not hand-built ones.
-		document = withParsedSources(document, parsed);
+		// What is sent carries Graph's own parse trees for the new expressions, not hand-built ones. Pending edits
+		// take them in, so the plan, the saved patch (P) and the PUT are one body.
+		if (frame.origin.kind === 'edits') {
+			adopted = context.working.adoptParsedSources(parsed).length > 0;
+			document = context.working.document;
+		} else {
+			document = withParsedSources(document, parsed);
+		}
 	}
-	return {plan: buildPlan(live, document), problems, document};
+	return {plan: buildPlan(live, document), problems, document, adopted};
 }
 
 function writeOutcome(error: unknown): WriteOutcome {
@@ -212,9 +220,15 @@ async function runTask(
 			const {context} = task;
 			if (!services.tenant || !context.servicePrincipalId || !context.job) return done();
 			try {
-				const problems = await services.tenant.validateExpressions(context.servicePrincipalId, context.job.id, task.expressions);
+				const parsed = new Map<string, AttributeMappingSource>();
+				const problems = await services.tenant.validateExpressions(context.servicePrincipalId, context.job.id, task.expressions, undefined, parsed);
 				const current = latestContext(stateRef.current, context);
 				if (current) {
+					// The edit now carries Graph's own tree, so a patch saved next (P) is the body the plan will show.
+					const unchanged = new Map(
+						[...parsed].filter(([pointer]) => resolvePointer(current.working.document, `${pointer}/source/expression`) === task.expressions.find((entry) => entry.pointer === pointer)?.expression),
+					);
+					current.working.adoptParsedSources(unchanged);
 					const byPointer = new Map(task.expressions.map((entry) => [entry.pointer, entry.expression]));
 					const serverProblems = [
 						...current.serverProblems.filter((problem) => !byPointer.has(problem.pointer)),
@@ -251,7 +265,9 @@ async function runTask(
 			const frame = findPlanFrame(stateRef.current, task.frameId);
 			if (!frame) return done();
 			try {
-				const {plan, problems, document} = await planFor(frame, services);
+				const {plan, problems, document, adopted} = await planFor(frame, services);
+				const current = adopted ? latestContext(stateRef.current, frame.context) : undefined;
+				if (current) dispatch({type: 'contextChanged', from: current, to: refreshContext(current)});
 				dispatch({type: 'planReady', frameId: task.frameId, plan, problems, document});
 				done();
 			} catch (error) {

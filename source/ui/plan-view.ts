@@ -2,7 +2,7 @@
  * The plan screen, like `terraform plan`: what a write changes, mapping by mapping, the warnings,
  * the unified diff — and the confirmation (typing the app's display name) that starts the write.
  */
-import {remapDirectories} from '../edit/index.js';
+import {afterSaveAdvice, type ConfirmationWord, confirmationWord, confirms, describeScopeChange, remapDirectories} from '../edit/index.js';
 import {describeError} from '../errors.js';
 import type {SchemaDownload} from '../explorer/services.js';
 import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
@@ -19,9 +19,9 @@ const stepWords = {
 	verifying: 'reading it back to verify',
 } as const;
 
-/** What the user must type to confirm: the app's display name, as in the portal. */
-export function confirmationName(frame: PlanFrame): string {
-	return frame.context.appName;
+/** What the user must type to confirm: the app's display name as in the portal, or its object id when the name cannot be typed. */
+export function confirmationName(frame: PlanFrame): ConfirmationWord {
+	return confirmationWord({displayName: frame.context.appName, id: frame.context.servicePrincipalId});
 }
 
 const cache = new WeakMap<PlanFrame['plan'] & object, {columns: number; frame: PlanFrame; lines: string[]}>();
@@ -45,6 +45,7 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 	if (frame.status === 'done') {
 		add('✓ Written and verified: the schema read back from Graph equals what was sent.');
 		add(`Backup of the previous schema: ${frame.backupPath ?? ''}`, '  ');
+		add(afterSaveAdvice, '  ');
 		add('Enter or Esc reads the job again.', '  ');
 		lines.push('');
 	}
@@ -55,6 +56,7 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 		if (frame.status === 'drift' && frame.drift) {
 			add('Changed on the server since you loaded it:', '  ');
 			for (const change of frame.drift.plan.changes.slice(0, 20)) add(`${change.kind} ${change.objectMapping} · ${change.target}`, '    ');
+			for (const change of frame.drift.plan.scopeChanges.slice(0, 10)) add(`${change.objectMapping}: ${describeScopeChange(change)}`, '    ');
 			for (const pointer of frame.drift.plan.otherChanges.slice(0, 10)) add(`changed ${pointer}`, '    ');
 			add(
 				frame.origin.kind === 'edits'
@@ -75,17 +77,32 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 		lines.push('');
 	}
 	if (!plan) return lines;
-	add(`Plan: ${plan.counts.added} to add, ${plan.counts.changed} to change, ${plan.counts.removed} to remove (${origin}).`);
+	const scopeCount = plan.scopeChanges.length;
+	add(
+		`Plan: ${plan.counts.added} attribute mapping${plan.counts.added === 1 ? '' : 's'} to add, ${plan.counts.changed} to change, ${plan.counts.removed} to remove${scopeCount > 0 ? `; ${scopeCount} scoping-filter change${scopeCount === 1 ? '' : 's'}` : ''}${plan.objectMappingChanges.length > 0 ? `; ${plan.objectMappingChanges.length} object mapping change${plan.objectMappingChanges.length === 1 ? '' : 's'}` : ''} (${origin}).`,
+	);
 	for (const warning of plan.warnings) add(`! ${warning}`, '  ');
 	lines.push('');
-	if (plan.changes.length > 0 || plan.objectMappingChanges.length > 0) {
+	// Scoping filters clause by clause, under the object mapping they belong to; then object-mapping fields; then attribute mappings.
+	const scopes = new Map<string, string[]>();
+	for (const change of plan.scopeChanges) scopes.set(change.objectMapping, [...(scopes.get(change.objectMapping) ?? []), describeScopeChange(change)]);
+	for (const [label, changes] of scopes) {
+		lines.push(`Scoping filter of ${clean(label)}`);
+		for (const line of changes) add(line, '  ');
+		lines.push('');
+	}
+	if (plan.objectMappingChanges.length > 0) {
+		lines.push('Object mappings');
+		for (const change of plan.objectMappingChanges) add(`~ ${change.objectMapping} · ${change.field}: ${change.before} → ${change.after}`, '  ');
+		lines.push('');
+	}
+	if (plan.changes.length > 0) {
 		lines.push('Attribute mappings');
 		const mark = {added: '+', removed: '-', changed: '~'} as const;
 		for (const change of plan.changes) {
 			const fields = change.fields.map((field) => `${field.field}: ${field.before} → ${field.after}`).join('; ');
 			add(`${mark[change.kind]} ${change.objectMapping} · ${change.target}${fields ? `: ${fields}` : ''}`, '  ');
 		}
-		for (const change of plan.objectMappingChanges) add(`~ ${change.objectMapping} · ${change.field}: ${change.before} → ${change.after}`, '  ');
 		lines.push('');
 	}
 	for (const pointer of plan.otherChanges) add(`~ ${pointer}`, '  ');
@@ -114,7 +131,7 @@ export function planStatus(frame: PlanFrame): string {
 		case 'blocked':
 			return 'Not writable: fix the problems listed (Esc goes back).';
 		case 'confirm':
-			return `Type "${confirmationName(frame)}" and Enter to write · Esc goes back: ${frame.typed}▏`;
+			return `Type "${confirmationName(frame).word}" and Enter to write · Esc goes back: ${frame.typed}▏`;
 		case 'writing':
 			return `Writing: ${frame.step ? stepWords[frame.step] : 'starting'}…`;
 		case 'done':
@@ -168,8 +185,9 @@ function rebase(state: AppState, frame: PlanFrame): AppState {
 export function handlePlanKey(state: AppState, frame: PlanFrame, press: KeyPress): AppState | undefined {
 	if (frame.status === 'confirm') {
 		if (press.return) {
-			if (frame.typed === confirmationName(frame)) return startWrite(state, frame);
-			return {...state, message: {kind: 'error', text: `Type the display name exactly ("${confirmationName(frame)}") to write, or Esc to go back.`}};
+			const expected = confirmationName(frame);
+			if (confirms(frame.typed, expected)) return startWrite(state, frame);
+			return {...state, message: {kind: 'error', text: `Type the ${expected.what} exactly ("${expected.word}") to write, or Esc to go back.`}};
 		}
 		if (press.backspace || press.delete) return replaceTop(state, {...frame, typed: frame.typed.slice(0, -1)});
 		if (press.input && !press.ctrl && !press.meta && !press.escape) {
