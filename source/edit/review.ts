@@ -8,7 +8,7 @@ import type {AttributeMappingSource, SynchronizationSchema} from '../schema/type
 import {objectMappingLabel} from './labels.js';
 import {checkAgainstLive} from './live-checks.js';
 import {buildPlan, type Plan} from './plan.js';
-import {type Problem, validateSchema, withParsedSources} from './validate.js';
+import {type Problem, type ValidateOptions, validateSchema, withParsedSources} from './validate.js';
 
 export type ExpressionToParse = {pointer: string; expression: string; label: string};
 
@@ -23,6 +23,8 @@ export type ReviewRequest = {
 	changedPointers?: readonly string[];
 	/** The job's function names (…/schema/functions), when known. */
 	functions?: readonly string[];
+	/** A case file's silences: lint rules turned off per mapping. */
+	silence?: ValidateOptions['silence'];
 	beforeName?: string;
 	afterName?: string;
 };
@@ -80,7 +82,11 @@ export async function review(request: ReviewRequest, parseWithGraph?: Expression
 	const problems = [
 		...checkAgainstLive(live, document),
 		...withoutLiveErrors(
-			validateSchema(document, {only: request.changedPointers ? [...request.changedPointers] : undefined, functions: request.functions ? [...request.functions] : undefined}),
+			validateSchema(document, {
+				only: request.changedPointers ? [...request.changedPointers] : undefined,
+				functions: request.functions ? [...request.functions] : undefined,
+				silence: request.silence,
+			}),
 			live,
 		),
 	];
