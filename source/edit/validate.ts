@@ -10,7 +10,7 @@
 import {storedTreeMismatch} from '../schema/stored-tree.js';
 import {resolvePointer} from '../schema/pointer.js';
 import type {GraphClient} from '../graph/client.js';
-import {GraphError} from '../graph/errors.js';
+import {GraphError, supportIds} from '../graph/errors.js';
 import {functionNames, parseExpression, referencedAttributes, sourceAttributeNames} from '../schema/expression.js';
 import {buildSchemaIndex, type ObjectDefinitionNode, type RuleNode} from '../schema/navigation.js';
 import {
@@ -481,7 +481,7 @@ export async function validateWithServer(
 				// problem on this expression, shown beside its mapping, not a failure of the whole plan.
 				if (!(error instanceof GraphError) || error.details.status !== 400) throw error;
 				const reason = (error.details.message || error.details.code || 'Bad Request').replace(/\s+/g, ' ').trim();
-				results[position] = {severity: 'error', pointer: item.pointer, message: `${item.label ? `${item.label}: ` : ''}Graph rejects the expression (HTTP 400): ${reason}`};
+				results[position] = {severity: 'error', pointer: item.pointer, message: `${item.label ? `${item.label}: ` : ''}Graph rejects the expression (HTTP 400): ${reason}${supportIds(error.details)}`};
 				continue;
 			}
 			if (response.parsingSucceeded !== false && response.parsedExpression && parsed) parsed.set(item.pointer, response.parsedExpression);
