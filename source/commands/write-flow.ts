@@ -28,6 +28,7 @@ import {describeError, UsageError, UserError} from '../errors.js';
 import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
 import {downloadSchema} from '../explorer/tenant-services.js';
 import type {GraphClient} from '../graph/client.js';
+import {nextStepCommands, nextStepsAfterSchemaWrite} from '../loop/actions.js';
 import {SchemaFileError} from '../schema/load.js';
 import {buildSchemaIndex} from '../schema/navigation.js';
 import {sanitizeForTerminal as clean} from '../schema/sanitize.js';
@@ -35,6 +36,7 @@ import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob, Synch
 import {expressionCheckSkippedReason} from '../explorer/expression-check.js';
 import type {SharedOptions} from './options.js';
 import {colorEnabled, createProgress, paint, writeJson} from './output.js';
+import {type ExpressionCaseSettings, runWriteCases} from './test-expressions.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -50,6 +52,8 @@ export type WriteFlowSettings = {
 	json: boolean;
 	/** Why the confirmation cannot be typed even on a terminal (e.g. standard input carried the file). */
 	noPromptReason?: string;
+	/** --cases: the job's expression tests, run on what would be sent; a failing case blocks like a check. */
+	expressionCases?: ExpressionCaseSettings;
 	/** --read-only (with --dry-run): Graph's parseExpression needs Synchronization.ReadWrite.All, so it is skipped. */
 	readOnly?: boolean;
 };
@@ -264,7 +268,7 @@ export function canPrompt(): boolean {
 }
 
 /** Asks on stderr, reads one line from stdin; undefined when the user ended input (Ctrl+D) or pressed Ctrl+C. */
-function askLine(question: string): Promise<string | undefined> {
+export function askLine(question: string): Promise<string | undefined> {
 	const reader = createInterface({input: process.stdin, output: process.stderr, terminal: true});
 	return new Promise((resolve) => {
 		let answered = false;
@@ -328,6 +332,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	const heading = `${paint('Plan', 'bold', color)} for ${clean(appName)} / ${clean(jobName)} (job ${clean(job.id)}): ${clean(request.what)}`;
 	const planOptions = {beforeName: `live ${appName} / ${jobName}`, afterName: request.afterName};
 	let plan = buildPlan(live, document, planOptions);
+	let expressionTests: unknown;
 	const report = async (outcome: Outcome): Promise<number> => {
 		if (settings.json) {
 			await writeJson({
@@ -336,6 +341,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 				jobId: job.id,
 				templateId: job.templateId ?? null,
 				...planJson(plan),
+				...(expressionTests ? {expressionTests} : {}),
 				...(outcome.backupPath ? {backupPath: outcome.backupPath} : {}),
 				...(outcome.normalised ? {normalised: outcome.normalised} : {}),
 				...(outcome.newVersion !== undefined ? {newVersion: outcome.newVersion} : {}),
@@ -355,7 +361,10 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	process.stderr.write(`${out.join('\n')}\n`);
 
 	// Local checks, then Graph's own parser for the expressions that are new.
-	const problems = [...checkAgainstLive(live, document), ...withoutLiveErrors(validateSchema(document, {only: request.changedPointers}), live)];
+	const problems = [
+		...checkAgainstLive(live, document),
+		...withoutLiveErrors(validateSchema(document, {only: request.changedPointers, silence: settings.expressionCases?.file.silence}), live),
+	];
 	const expressions = changedExpressions(live, document);
 	const parsed = new Map<string, AttributeMappingSource>();
 	if (expressions.length > 0 && settings.readOnly) process.stderr.write(`${expressionCheckSkippedReason}\n`);
@@ -364,7 +373,9 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	const toSend = withParsedSources(document, parsed);
 	// The plan shows (and the JSON diff prints) exactly the body that is sent.
 	if (parsed.size > 0) plan = buildPlan(live, toSend, planOptions);
-	const errors = problems.filter((problem) => problem.severity === 'error');
+	const caseReport = settings.expressionCases ? await runWriteCases(toSend, settings.expressionCases, {graph, servicePrincipalId: servicePrincipal.id, jobId: job.id}, color) : undefined;
+	expressionTests = caseReport?.json;
+	const errors = [...problems.filter((problem) => problem.severity === 'error'), ...(caseReport?.failures ?? [])];
 
 	process.stderr.write(
 		[
@@ -374,12 +385,17 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 			problems.length > 0
 				? `${paint('Checks:', 'bold', color)}\n${formatProblems(problems, color)}`
 				: `${paint('Checks:', 'bold', color)} no problems found${expressions.length > 0 && !settings.readOnly ? ` (${pluralize(expressions.length, 'new expression')} checked by Graph's parser)` : ''}.\n`,
+			caseReport?.text ?? '',
 			formatDiff(plan, color),
 		].join(''),
 	);
 
 	if (errors.length > 0) {
-		process.stderr.write(`Not written: the checks found ${pluralize(errors.length, 'problem')}; fix ${errors.length === 1 ? 'it' : 'them'} and run the command again.\n`);
+		const failedCases = caseReport?.failures.length ?? 0;
+		const found = [errors.length > failedCases ? `the checks found ${pluralize(errors.length - failedCases, 'problem')}` : '', failedCases > 0 ? `${pluralize(failedCases, 'expression test')} failed` : '']
+			.filter(Boolean)
+			.join(' and ');
+		process.stderr.write(`Not written: ${found}; fix ${errors.length === 1 ? 'it' : 'them'} and run the command again.\n`);
 		return report({status: 'invalid', exitCode: 1, error: `${pluralize(errors.length, 'problem')} found by the checks`});
 	}
 	if (settings.dryRun) {
@@ -426,6 +442,15 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 				? `the schema read back from Graph equals what was sent${version}.`
 				: `every change is stored as sent${version}; Graph filled in or normalised ${pluralize(result.normalisedTotal, 'other value')}: ${result.normalised.map(clean).join('; ')}${result.normalisedTotal > result.normalised.length ? '; …' : ''}.`;
 		process.stderr.write(`${paint('✓', 'green', color)} Written and verified: ${verified}\nBackup of the previous schema: ${clean(result.backupPath)}\n${afterSaveAdvice}\n`);
+		// The same next steps as commands, and the canary before the restart reaches everyone.
+		const subjectHint = job.templateId === 'AD2AADProvisioning' ? '"CN=…"' : job.templateId && /^workday/i.test(job.templateId) ? 'WORKER-ID' : 'USER-OBJECT-ID';
+		process.stderr.write(
+			`Next steps:\n${nextStepsAfterSchemaWrite(job.templateId)
+				.map((step) => `  ${step}\n`)
+				.join('')}${nextStepCommands(appName, jobName, job.templateId, subjectHint)
+				.map((command) => `  ${clean(command)}\n`)
+				.join('')}`,
+		);
 		return report({status: 'written', exitCode: 0, backupPath: result.backupPath, newVersion: result.newVersion, ...(result.normalisedTotal > 0 ? {normalised: result.normalised} : {})});
 	} catch (error) {
 		progress.clear();

@@ -329,6 +329,73 @@ export class GraphClient {
 		return this.getAll<FilterOperatorSchema>(`${this.schemaUrl(servicePrincipalId, jobId)}/filterOperators`, signal);
 	}
 
+	/** One job with its status (GET …/jobs/{id}). */
+	getJob(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<SynchronizationJob> {
+		return this.getJson<SynchronizationJob>(this.jobUrl(servicePrincipalId, jobId), signal);
+	}
+
+	jobUrl(servicePrincipalId: string, jobId: string): string {
+		return this.url(`/servicePrincipals/${encodeURIComponent(servicePrincipalId)}/synchronization/jobs/${encodeURIComponent(jobId)}`);
+	}
+
+	/**
+	 * A POST that changes something: sent again only after a 429 (Graph does not process a throttled
+	 * request), never after a failure that may have been applied.
+	 */
+	private async postChange<T>(url: string, body: unknown, signal?: AbortSignal, readAnswer = false): Promise<T | undefined> {
+		let text: string;
+		try {
+			const response = await this.http.post(url, {
+				...(body === undefined ? {} : {json: body}),
+				signal,
+				retry: {methods: ['POST'], statusCodes: [429], errorCodes: []},
+			});
+			text = typeof response.body === 'string' ? response.body : '';
+		} catch (error) {
+			throw toGraphError(error, 'POST', url);
+		}
+		// start, pause and restart answer 204: whatever body comes back is not read.
+		if (!readAnswer || text === '') return undefined;
+		try {
+			return JSON.parse(text) as T;
+		} catch (error) {
+			throw new UserError(
+				`Graph POST ${pathTemplate(pathOf(url))} answered HTTP 200 with a body that is not valid JSON (${error instanceof Error ? error.message : String(error)}). Check the network or proxy and try again.`,
+			);
+		}
+	}
+
+	/** POST …/start (no body, 204): resumes a paused job, lifts quarantine. */
+	async startJob(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<void> {
+		await this.postChange(`${this.jobUrl(servicePrincipalId, jobId)}/start`, undefined, signal);
+	}
+
+	/** POST …/pause (no body, 204). */
+	async pauseJob(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<void> {
+		await this.postChange(`${this.jobUrl(servicePrincipalId, jobId)}/pause`, undefined, signal);
+	}
+
+	/** POST …/restart with `{criteria: {resetScope}}` (204). */
+	async restartJob(servicePrincipalId: string, jobId: string, resetScope: string, signal?: AbortSignal): Promise<void> {
+		await this.postChange(`${this.jobUrl(servicePrincipalId, jobId)}/restart`, {criteria: {resetScope}}, signal);
+	}
+
+	/** POST …/provisionOnDemand: HTTP 200 even when the object was skipped or failed; `key` and `value` are JSON strings. */
+	async provisionOnDemand(servicePrincipalId: string, jobId: string, body: unknown, signal?: AbortSignal): Promise<{key?: unknown; value?: unknown}> {
+		return (await this.postChange<{key?: unknown; value?: unknown}>(`${this.jobUrl(servicePrincipalId, jobId)}/provisionOnDemand`, body, signal, true)) ?? {};
+	}
+
+	/** A user's object id from its UPN (GET /users/{upn}?$select=id,userPrincipalName). */
+	getUser(idOrUserPrincipalName: string, signal?: AbortSignal): Promise<{id: string; userPrincipalName?: string}> {
+		return this.getJson<{id: string; userPrincipalName?: string}>(this.url(`/users/${encodeURIComponent(idOrUserPrincipalName)}?$select=id,userPrincipalName`), signal);
+	}
+
+	/** One page of a collection; `next` is @odata.nextLink, followed as an opaque URL. */
+	async getPage<T>(url: string, signal?: AbortSignal): Promise<{value: T[]; next?: string}> {
+		const page = await this.getJson<Collection<T>>(url, signal);
+		return {value: page.value ?? [], next: page['@odata.nextLink']};
+	}
+
 	/** The schema's bytes exactly as Graph sent them; `apiVersion` reads it through another version than the client's. */
 	async getSchemaBytes(servicePrincipalId: string, jobId: string, signal?: AbortSignal, apiVersion?: ApiVersion): Promise<Buffer> {
 		const own = this.schemaUrl(servicePrincipalId, jobId);

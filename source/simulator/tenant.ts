@@ -7,6 +7,7 @@
 import {randomBytes} from 'node:crypto';
 import type {ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 import {readCloudSyncFixture} from './data-files.js';
+import {type ProvisioningOptions, ProvisioningService} from './provisioning.js';
 import {createSeededRandom, type SeededRandom} from './random.js';
 import {odataSchemaContext, type SchemaIdentity} from './schemas/builders.js';
 import {generateLargeSchema, type LargeSchemaCounts} from './schemas/large.js';
@@ -59,6 +60,10 @@ export type DemoTenantOptions = {
 	largeSchema?: LargeSchemaCounts;
 	/** Adds this many custom SCIM apps with one job each (see SimulatorOptions.extraApps). */
 	extraApps?: number;
+	/** Job life and provisioning (cycle length, DO NOT USE restart scopes, on-demand limit). */
+	provisioning?: ProvisioningOptions;
+	/** False: the tenant has no Entra ID P1/P2 licence, so provisioning logs are refused (default true). */
+	premiumLicense?: boolean;
 };
 
 type JobStatusKind = 'active' | 'paused' | 'quarantine';
@@ -99,6 +104,10 @@ export class DemoTenant {
 	/** Synchronization templates by service principal id. */
 	readonly templates = new Map<string, SynchronizationTemplate[]>();
 	readonly clock: TenantClock;
+	/** Job life, provisioning on demand and the provisioning logs. */
+	readonly provisioning: ProvisioningService;
+	/** Entra ID P1/P2: provisioning logs need it. */
+	premiumLicense: boolean;
 	private readonly random: SeededRandom;
 	/** See SimulatorOptions.normalizeOnStore; tests may switch it at any time. */
 	normalizeOnStore = false;
@@ -110,6 +119,17 @@ export class DemoTenant {
 		this.clock = new TenantClock('2025-06-02T08:00:00Z', createSeededRandom('contoso.com clock'));
 		this.build(options);
 		this.addSynchronizationSecrets();
+		this.premiumLicense = options.premiumLicense ?? true;
+		this.provisioning = new ProvisioningService(
+			{
+				tenantId: this.tenantId,
+				domain: this.domain,
+				admin: this.admin,
+				jobs: this.jobs,
+				servicePrincipalName: (id) => this.findServicePrincipal(id)?.displayName ?? id,
+			},
+			options.provisioning,
+		);
 	}
 
 	/**
