@@ -110,6 +110,7 @@ function toGraphError(error: unknown, method: string, url: string): unknown {
 			date: graph?.innerError?.date ?? header('date'),
 			method,
 			path: pathOf(url),
+			tokenRejected: response.statusCode === 401 && tokenRejected(response),
 		});
 	}
 	if (error instanceof RequestError) {

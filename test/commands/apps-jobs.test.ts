@@ -119,6 +119,19 @@ describe('apps', () => {
 		expect(jobRequests.length).toBeLessThanOrEqual(16);
 	});
 
+	it('a 401 UnknownError whose challenge says invalid_token is a sign-in problem, not a missing role', async () => {
+		simulator.faults.add({
+			path: /\/synchronization\/jobs$/,
+			status: 401,
+			body: JSON.stringify({error: {code: 'UnknownError', message: '', innerError: {}}}),
+			wwwAuthenticate: 'Bearer realm="", error="invalid_token", error_description="The access token has expired"',
+		});
+		const result = await runCli(['apps', ...demo()]);
+		expect(result.code).toBe(2);
+		expect(expectOneLineError(result)).toMatch(/401 \(UnknownError\).*Sign in again/);
+		expect(result.stderr).not.toMatch(/no access|lacks the permission/);
+	});
+
 	it('colours statuses on a terminal, and not with NO_COLOR', async () => {
 		const coloured = runInTerminal(['apps', ...demo()], {columns: 200, env: {...isolatedState(), NO_COLOR: undefined, FORCE_COLOR: undefined}});
 		expect(await coloured.waitForExit()).toBe(0);
