@@ -8,7 +8,7 @@ import type {ParseExpressionResult, SchemaStore} from '../edit/store.js';
 import {randomUUID} from 'node:crypto';
 import got, {type Got, HTTPError, RequestError, type Response} from 'got';
 import {UserError} from '../errors.js';
-import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob} from '../schema/types.js';
+import type {ServicePrincipal, SynchronizationJob} from '../schema/types.js';
 import {GraphError, pathTemplate, supportIds} from './errors.js';
 import {httpTimeouts} from './transport.js';
 
