@@ -417,7 +417,10 @@ function openSelected(state: AppState, frame: Frame): AppState {
 	if (!row) return state;
 	if (frame.kind === 'apps') {
 		const app = frame.apps?.[row.index];
-		return app ? push(state, (id) => ({id, kind: 'jobs', app, list: initialList})) : state;
+		if (!app) return state;
+		// Graph refused this app's jobs (401 UnknownError): an empty job list would hide why, so say it.
+		if (app.noAccess !== undefined) return {...state, message: {kind: 'error', text: app.noAccess}};
+		return push(state, (id) => ({id, kind: 'jobs', app, list: initialList}));
 	}
 	if (frame.kind === 'jobs') {
 		const job = frame.app.jobs[row.index];
