@@ -26,6 +26,7 @@ import type {SharedOptions} from './options.js';
 import {blockingProblems, changedExpressions, review} from '../edit/review.js';
 import {formatChanges, formatPlanText, pluralize, planJson} from '../edit/plan-text.js';
 import {colorEnabled, createProgress, paint, writeJson} from './output.js';
+import {type ExpressionCaseSettings, runWriteCases} from './test-expressions.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -41,6 +42,8 @@ export type WriteFlowSettings = {
 	json: boolean;
 	/** Why the confirmation cannot be typed even on a terminal (e.g. standard input carried the file). */
 	noPromptReason?: string;
+	/** --cases: the job's expression tests, run on what would be sent; a failing case blocks like a check. */
+	expressionCases?: ExpressionCaseSettings;
 	/** --read-only (with --dry-run): Graph's parseExpression needs Synchronization.ReadWrite.All, so it is skipped. */
 	readOnly?: boolean;
 };
@@ -152,6 +155,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	const jobName = job.templateId ?? job.id;
 	const heading = `${paint('Plan', 'bold', color)} for ${clean(appName)} / ${clean(jobName)} (job ${clean(job.id)}): ${clean(request.what)}`;
 	const plan = buildPlan(live, document, {beforeName: `live ${appName} / ${jobName}`, afterName: request.afterName});
+	let expressionTests: unknown;
 	const report = async (outcome: Outcome): Promise<number> => {
 		if (settings.json) {
 			await writeJson({
@@ -160,6 +164,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 				jobId: job.id,
 				templateId: job.templateId ?? null,
 				...planJson(plan),
+				...(expressionTests ? {expressionTests} : {}),
 				...(outcome.backupPath ? {backupPath: outcome.backupPath} : {}),
 				...(outcome.newVersion !== undefined ? {newVersion: outcome.newVersion} : {}),
 				...(outcome.error ? {error: outcome.error} : {}),
@@ -183,18 +188,25 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	if (settings.readOnly && changedExpressions(live, document).length > 0) process.stderr.write(`${expressionCheckSkippedReason}
 `);
 	const reviewed = await review(
-		{live, document, changedPointers: request.changedPointers},
+		{live, document, changedPointers: request.changedPointers, silence: settings.expressionCases?.file.silence},
 		settings.readOnly ? undefined : (expressions, parsed) => validateWithServer(graph, servicePrincipal.id, job.id, expressions, undefined, parsed),
 	);
 	const {problems, body: toSend} = reviewed;
-	const errors = blockingProblems(reviewed);
+	// The job's expression tests run on the body that is sent; a failing case blocks like a failed check.
+	const caseReport = settings.expressionCases ? await runWriteCases(toSend, settings.expressionCases, {graph, servicePrincipalId: servicePrincipal.id, jobId: job.id}, color) : undefined;
+	expressionTests = caseReport?.json;
+	const errors = [...blockingProblems(reviewed), ...(caseReport?.failures ?? [])];
 
 	process.stderr.write(
-		formatPlanText(plan, {color, problems, expressionsChecked: reviewed.expressionsChecked, counts: true}),
+		formatPlanText(plan, {color, problems, expressionsChecked: reviewed.expressionsChecked, counts: true, tests: caseReport?.text}),
 	);
 
 	if (errors.length > 0) {
-		process.stderr.write(`Not written: the checks found ${pluralize(errors.length, 'problem')}; fix ${errors.length === 1 ? 'it' : 'them'} and run the command again.\n`);
+		const failedCases = caseReport?.failures.length ?? 0;
+		const found = [errors.length > failedCases ? `the checks found ${pluralize(errors.length - failedCases, 'problem')}` : '', failedCases > 0 ? `${pluralize(failedCases, 'expression test')} failed` : '']
+			.filter(Boolean)
+			.join(' and ');
+		process.stderr.write(`Not written: ${found}; fix ${errors.length === 1 ? 'it' : 'them'} and run the command again.\n`);
 		return report({status: 'invalid', exitCode: 1, error: `${pluralize(errors.length, 'problem')} found by the checks`});
 	}
 	if (settings.dryRun) {

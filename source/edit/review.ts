@@ -3,6 +3,7 @@
  * commands alike: from the live schema, the edited one and the pointers that changed, it answers the plan, the
  * problems (with what blocks) and the exact body to send. One place, so they block and warn the same way.
  */
+import type {Silence} from '../expressions/case-file.js';
 import {buildSchemaIndex} from '../schema/navigation.js';
 import type {AttributeMappingSource, SynchronizationSchema} from '../schema/types.js';
 import {objectMappingLabel} from './labels.js';
@@ -24,6 +25,8 @@ export type ReviewRequest = {
 	functions?: readonly string[];
 	beforeName?: string;
 	afterName?: string;
+	/** Lint rules a case file silences per mapping (with a reason). */
+	silence?: readonly Silence[];
 };
 
 export type Review = {
@@ -75,7 +78,7 @@ export async function review(request: ReviewRequest, parseWithGraph?: Expression
 	const {live, document} = request;
 	const plan = buildPlan(live, document, {beforeName: request.beforeName, afterName: request.afterName});
 	const problems = withoutLiveErrors(
-		validateSchema(document, {only: request.changedPointers ? [...request.changedPointers] : undefined, functions: request.functions ? [...request.functions] : undefined}),
+		validateSchema(document, {only: request.changedPointers ? [...request.changedPointers] : undefined, functions: request.functions ? [...request.functions] : undefined, silence: request.silence}),
 		live,
 	);
 	const expressions = parseWithGraph ? changedExpressions(live, document) : [];
