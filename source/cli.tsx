@@ -29,6 +29,8 @@ Usage:
 Explorer options:
   --file FILE            open a local schema file instead of a tenant
   --patch FILE           load a JSON Patch file into the pending changes of the first job opened
+  --cases FILE           the job's expression test cases: t saves runs there (without it, t asks
+                         where), w runs them before the confirmation and a failing case blocks
   --backup-dir DIR       where backups go before every write (default: the state directory)
   --no-alt-screen        draw in the normal screen instead of the alternate screen
   --version              print the version
@@ -46,6 +48,7 @@ async function runExplorerCommand(args: string[]): Promise<number> {
 				...sharedOptions,
 				file: {type: 'string'},
 				patch: {type: 'string'},
+				cases: {type: 'string'},
 				'backup-dir': {type: 'string'},
 				'no-alt-screen': {type: 'boolean'},
 				version: {type: 'boolean', short: 'v'},
@@ -74,13 +77,13 @@ async function runExplorerCommand(args: string[]): Promise<number> {
 	const altScreen = !values['no-alt-screen'];
 	if (values.file) {
 		const {createFileServices} = await import('./explorer/file-services.js');
-		return runExplorer(createFileServices(values.file, process.cwd(), {readOnly: shared.readOnly}), {altScreen, initialPatch: values.patch});
+		return runExplorer(createFileServices(values.file, process.cwd(), {readOnly: shared.readOnly}), {altScreen, initialPatch: values.patch, casesPath: values.cases});
 	}
 	// Sign-in and HTTP code loads while the first frame is already on screen.
 	const {createLazyTenantServices} = await import('./explorer/lazy-services.js');
 	const services = createLazyTenantServices(shared, process.cwd(), values['backup-dir']);
 	try {
-		return await runExplorer(services, {altScreen, initialPatch: values.patch});
+		return await runExplorer(services, {altScreen, initialPatch: values.patch, casesPath: values.cases});
 	} finally {
 		await services.close();
 	}

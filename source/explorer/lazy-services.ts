@@ -53,6 +53,7 @@ export function createLazyTenantServices(options: SharedOptions, exportDirectory
 		readOnly: options.readOnly,
 		tenant: {
 			validateExpressions: async (...args) => (await tenant()).validateExpressions(...args),
+			testExpression: async (...args) => (await tenant()).testExpression(...args),
 			listFunctions: async (...args) => (await tenant()).listFunctions(...args),
 			listFilterOperators: async (...args) => (await tenant()).listFilterOperators(...args),
 			writeSchema: async (...args) => (await tenant()).writeSchema(...args),

@@ -1,7 +1,8 @@
 import type {AccountDescription, SignedIn, SignInPrompt} from '../auth/types.js';
 import type {Problem, WriteOptions, WriteResult} from '../edit/index.js';
 import type {RetryNotice} from '../graph/client.js';
-import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
+import type {TestInput, TestResult} from '../expressions/test-runner.js';
+import type {AttributeMapping, AttributeMappingSource, ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 
 export type {
 	AccountDescription,
@@ -28,7 +29,8 @@ export type SchemaDownload = {
 	schema: SynchronizationSchema;
 };
 
-export type ExplorerSource = {kind: 'tenant'; label: string} | {kind: 'file'; path: string};
+/** `path` is what the screens show; `location`, where a file session's schema is (absolute), for files kept beside it. */
+export type ExplorerSource = {kind: 'tenant'; label: string} | {kind: 'file'; path: string; location?: string};
 
 /**
  * Everything the explorer does outside itself (sign-in, Graph, files), behind one interface so that
@@ -86,6 +88,8 @@ export interface TenantOperations {
 	): Promise<Problem[]>;
 	listFunctions(servicePrincipalId: string, jobId: string): Promise<string[]>;
 	listFilterOperators(servicePrincipalId: string, jobId: string): Promise<string[]>;
+	/** Evaluates a mapping's source on test input through the job's parseExpression (testInputObject). */
+	testExpression(servicePrincipalId: string, jobId: string, mapping: {model: AttributeMapping}, input: TestInput, signal?: AbortSignal): Promise<TestResult>;
 	/** The safe write path of source/edit (drift check, backup, PUT, verify) on this tenant. */
 	writeSchema(options: Omit<WriteOptions, 'graph' | 'backupDirectory'>): Promise<WriteResult>;
 }

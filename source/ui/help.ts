@@ -27,7 +27,7 @@ export function helpLines(state: Pick<AppState, 'stack' | 'readOnly'>): HelpLine
 	}
 	if (frame.kind === 'objectMapping' || frame.kind === 'attributeMapping' || frame.kind === 'scope') {
 		lines.push({text: 'In a text field:', bold: true});
-		for (const binding of helpBindings(new Set(['submit', 'cancel', 'complete', 'cursorLeft', 'cursorRight', 'lineStart', 'lineEnd', 'deleteBack', 'deleteWord', 'deleteLine']), 'text')) {
+		for (const binding of helpBindings(new Set(['submit', 'cancel', 'complete', 'cursorLeft', 'cursorRight', 'lineStart', 'lineEnd', 'deleteBack', 'deleteWord', 'deleteLine', 'testExpression']), 'text')) {
 			lines.push({text: `  ${binding.label.padEnd(12)} ${binding.help}`, dim: true});
 		}
 	}
