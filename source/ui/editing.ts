@@ -185,7 +185,7 @@ function sourcePrompt(context: SchemaContext, target: SourceTarget, sourceKindCh
 	return {
 		kind: 'prompt',
 		title: 'Expression',
-		hint: 'e.g. Join("@", [mailNickname], "contoso.com") · Tab completes functions and attributes',
+		hint: 'e.g. Join("@", [mailNickname], "contoso.com") · Tab completes functions and attributes · Ctrl+T tests it',
 		value: current?.expression ?? '',
 		suggestions: [...functions, ...attributes.map((name) => `[${name}]`), ...attributes],
 		purpose,

@@ -118,7 +118,7 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'editMatching', keys: [{input: 'm'}], label: 'm', help: 'change the matching priority'},
 	{command: 'addItem', keys: [{input: 'a'}], label: 'a', help: 'add', footer: true},
 	{command: 'removeItem', keys: [{input: 'D'}], label: 'D', help: 'remove'},
-	{command: 'testExpression', keys: [{input: 't'}], label: 't', help: "test the mapping's expression on sample values", footer: true},
+	{command: 'testExpression', keys: [{input: 't'}], label: 't', help: 'test the expression', footer: true},
 	{command: 'toggleEnabled', keys: [{input: 't'}], label: 't', help: 'enable or disable the object mapping', footer: true},
 	{command: 'scope', keys: [{input: 'S'}], label: 'S', help: 'scoping filter of the object mapping', footer: true},
 	{command: 'externalEdit', keys: [{input: 'e'}], label: 'e', help: 'edit as JSON in $VISUAL/$EDITOR'},
