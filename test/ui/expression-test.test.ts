@@ -57,7 +57,7 @@ const screenText = (state: AppState) => textLines(topFrame(state), state.viewpor
 /** The runner's answers: the last values (none), then a result for the run the effects asked for. */
 function answerRun(state: AppState, effects: Effect[], run_: TestRun): AppState {
 	const task = effects.findLast((effect) => effect.kind === 'runTest');
-	if (!task || task.kind !== 'runTest') throw new Error('no run asked for');
+	if (task?.kind !== 'runTest') throw new Error('no run asked for');
 	return update(state, {type: 'testFinished', frameId: task.frameId, attempt: task.attempt, run: run_}).state;
 }
 
