@@ -30,7 +30,7 @@ import type {TestField, TestInput} from '../expressions/test-runner.js';
 import type {TestRun} from '../explorer/expression-tests.js';
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
 import {insertText, type Modal, modalKey, type PromptModal} from './modal.js';
-import {handlePlanKey, openImportPlan} from './plan-view.js';
+import {handlePlanKey, openImportPlan, retryPlan} from './plan-view.js';
 import {frameRows, isTextFrame, openRow, screenOf, textLines} from './screens/index.js';
 
 export type LoadStatus = 'loading' | 'ready' | 'error';
@@ -451,6 +451,7 @@ function retry(state: AppState, frame: Frame): AppState {
 }
 
 function openSelected(state: AppState, frame: Frame): AppState {
+	if (frame.kind === 'plan') return frame.status === 'done' ? leavePlan(state, frame) : state;
 	const rows = filterRows(frameRows(frame), frame.list.filter);
 	const row = rows[frame.list.cursor];
 	if (!row) return state;
@@ -504,7 +505,7 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 		case 'back':
 			return goBack(state, frame);
 		case 'retry':
-			if (frame.kind === 'plan') return handlePlanKey(state, frame, {input: 'r'}) ?? state;
+			if (frame.kind === 'plan') return retryPlan(state, frame);
 			return retry(state, frame);
 		case 'filter':
 			return replaceTop(state, {...frame, list: {...frame.list, filtering: true}});
