@@ -3,6 +3,7 @@
  * else our evaluator, labelled), and run a job's case file before a write, with each failing case as a blocking
  * problem. The evaluation, the case file and the judging are source/expressions'; this only chooses where to run.
  */
+import {stat} from 'node:fs/promises';
 import type {Problem} from '../edit/index.js';
 import {describeError} from '../errors.js';
 import {type CaseOutcome, describeInput, loadCaseFile, runCases, type Silence} from '../expressions/case-file.js';
@@ -60,6 +61,15 @@ export type JobCaseRun = {
 	silence: Silence[];
 };
 
+async function exists(path: string): Promise<boolean> {
+	try {
+		await stat(path);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+	}
+}
+
 function caseTitle(outcome: CaseOutcome): string {
 	const testCase = outcome.case;
 	return `case ${outcome.number}${testCase.name ? ` "${testCase.name}"` : ''}: ${testCase.target}${testCase.objectMapping ? ` (${testCase.objectMapping})` : ''}`;
@@ -74,6 +84,11 @@ export async function runJobCases(options: {
 	readOnly: boolean;
 }): Promise<JobCaseRun> {
 	let file: Awaited<ReturnType<typeof loadCaseFile>>;
+	if (!(await exists(options.path))) {
+		// Named to save cases in, not written yet: nothing to run, and nothing to block on.
+		const message = `No expression tests ran: there is no case file at ${options.path} yet (t, then s, saves one).`;
+		return {problems: [{severity: 'warning', pointer: '', message}], lines: [`Expression tests: ${message}`], silence: []};
+	}
 	try {
 		file = await loadCaseFile(options.path);
 	} catch (error) {
