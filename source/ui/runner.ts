@@ -12,6 +12,7 @@ import {type ExplorerServices, exportFileName} from '../explorer/services.js';
 import {runExpressionTest, runJobCases} from '../explorer/expression-tests.js';
 import {loadCaseFile, saveCase} from '../expressions/case-file.js';
 import {loadLastValues, saveLastValues} from '../expressions/last-values.js';
+import type {AttributeMappingSource} from '../schema/types.js';
 import type {Action, Message, Task, WriteOutcome} from './state.js';
 import type {Effect} from './update.js';
 
@@ -125,8 +126,9 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 				const {job} = task;
 				if (!services.tenant) return done();
 				try {
-					const problems = await services.tenant.validateExpressions(job.servicePrincipalId, job.jobId, task.expressions);
-					send({type: 'serverChecked', jobKey: job.jobKey, expressions: task.expressions, problems});
+					const parsed = new Map<string, AttributeMappingSource>();
+					const problems = await services.tenant.validateExpressions(job.servicePrincipalId, job.jobId, task.expressions, undefined, parsed);
+					send({type: 'serverChecked', jobKey: job.jobKey, expressions: task.expressions, problems, parsed});
 				} catch (error) {
 					done({kind: 'error', text: `Could not check the expression with Graph: ${describeError(error)}`});
 				}
@@ -163,7 +165,7 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 						? await runJobCases({path: resolve(task.cases), document: reviewed.body, tenant, job, readOnly: services.readOnly})
 						: undefined;
 					const problems = [...reviewed.problems, ...(cases?.problems ?? [])];
-					send({type: 'planReady', frameId, attempt, plan: reviewed.plan, problems, document: reviewed.body, tests: cases?.lines});
+					send({type: 'planReady', frameId, attempt, plan: reviewed.plan, problems, document: reviewed.body, parsed: reviewed.parsed, tests: cases?.lines});
 				} catch (error) {
 					send({type: 'writeFinished', frameId, attempt, outcome: {kind: 'failed', error: describeError(error)}});
 				}
