@@ -5,6 +5,7 @@
  */
 import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
+import {buildPlan} from '../../source/edit/index.js';
 import type {AppSummary} from '../../source/explorer/services.js';
 import type {TestRun} from '../../source/explorer/expression-tests.js';
 import type {SynchronizationJob, SynchronizationSchema} from '../../source/schema/types.js';
@@ -198,7 +199,7 @@ describe("the write runs the job's cases", () => {
 			type: 'planReady',
 			frameId: frame.id,
 			attempt: task.attempt,
-			plan: {changes: [], objectMappingChanges: [], definitionChanges: [], otherChanges: [], counts: {added: 0, changed: 1, removed: 0}, warnings: [], hasChanges: true, scopingChanged: false, matchingChanged: false, diff: ''} as unknown as PlanFrame['plan'] & object,
+			plan: buildPlan(frame.context.download.schema, frame.document),
 			problems: [{severity: 'error', pointer: '', message: 'expression test case 1: AccountEnabled failed: expected "False", got "True"'}],
 			document: frame.document,
 			tests: ['Expression tests: 0 of 1 passed in contoso.tests.json (Graph\'s parseExpression).'],
