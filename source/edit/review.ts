@@ -3,13 +3,12 @@
  * commands alike: from the live schema, the edited one and the pointers that changed, it answers the plan, the
  * problems (with what blocks) and the exact body to send. One place, so they block and warn the same way.
  */
-import type {Silence} from '../expressions/case-file.js';
 import {buildSchemaIndex} from '../schema/navigation.js';
 import type {AttributeMappingSource, SynchronizationSchema} from '../schema/types.js';
 import {objectMappingLabel} from './labels.js';
 import {checkAgainstLive} from './live-checks.js';
 import {buildPlan, type Plan} from './plan.js';
-import {type Problem, validateSchema, withParsedSources} from './validate.js';
+import {type Problem, type ValidateOptions, validateSchema, withParsedSources} from './validate.js';
 
 export type ExpressionToParse = {pointer: string; expression: string; label: string};
 
@@ -24,10 +23,10 @@ export type ReviewRequest = {
 	changedPointers?: readonly string[];
 	/** The job's function names (…/schema/functions), when known. */
 	functions?: readonly string[];
+	/** A case file's silences: lint rules turned off per mapping. */
+	silence?: ValidateOptions['silence'];
 	beforeName?: string;
 	afterName?: string;
-	/** Lint rules a case file silences per mapping (with a reason). */
-	silence?: readonly Silence[];
 };
 
 export type Review = {
@@ -83,7 +82,11 @@ export async function review(request: ReviewRequest, parseWithGraph?: Expression
 	const problems = [
 		...checkAgainstLive(live, document),
 		...withoutLiveErrors(
-			validateSchema(document, {only: request.changedPointers ? [...request.changedPointers] : undefined, functions: request.functions ? [...request.functions] : undefined, silence: request.silence}),
+			validateSchema(document, {
+				only: request.changedPointers ? [...request.changedPointers] : undefined,
+				functions: request.functions ? [...request.functions] : undefined,
+				silence: request.silence,
+			}),
 			live,
 		),
 	];

@@ -5,7 +5,7 @@
  * evaluator or through Graph's parseExpression with a testInputObject, and describe the result in words.
  */
 
-import type {AttributeMappingSource as ParsedSource} from '../schema/types.js';
+import type {ExpressionParserClient, ParseExpressionResult} from './parse-client.js';
 import {sourceAttributeNames} from '../schema/expression.js';
 import {buildSchemaIndex, type AttributeMappingNode, type ObjectDefinitionNode, type ObjectMappingNode} from '../schema/navigation.js';
 import type {AttributeMapping, AttributeMappingSource, SynchronizationSchema} from '../schema/types.js';
@@ -34,25 +34,6 @@ export type TestField = {
 };
 
 export class MappingLookupError extends Error {}
-
-/** POST …/schema/parseExpression's answer (parseExpressionResponse), as the Graph client returns it. */
-export type ParseExpressionResult = {
-	error?: {code?: string; message?: string} | null;
-	evaluationResult?: string[] | null;
-	evaluationSucceeded?: boolean;
-	parsedExpression?: ParsedSource | null;
-	parsingSucceeded?: boolean;
-};
-
-/** What a test needs of the Graph client (the schema layer does not import it): its parseExpression call. */
-export type ExpressionEvaluator = {
-	parseExpression(
-		servicePrincipalId: string,
-		jobId: string,
-		body: {expression: string; testInputObject: ReturnType<typeof testInputObject>},
-		signal?: AbortSignal,
-	): Promise<ParseExpressionResult>;
-};
 
 /** App provisioning or cloud sync: the few functions the two references describe differently follow this. */
 export function schemaFlavor(schema: SynchronizationSchema): ExpressionFlavor {
@@ -195,7 +176,7 @@ export function graphTestResult(response: ParseExpressionResult, mapping: Attrib
  * thrown as GraphError for the caller to show). A mapping without a source gives null without a request.
  */
 export async function runGraphTest(
-	graph: ExpressionEvaluator,
+	graph: ExpressionParserClient,
 	job: {servicePrincipalId: string; jobId: string},
 	mapping: {model: AttributeMapping},
 	input: TestInput,

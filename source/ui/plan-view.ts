@@ -86,7 +86,7 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 	lines.push('');
 	// The same text the import and patch commands print: the changes by meaning, warnings, checks, the JSON diff.
 	const tests = frame.tests && frame.tests.length > 0 ? `${frame.tests.join('\n')}\n` : undefined;
-	for (const line of formatPlanText(plan, {color: false, problems, counts: false, tests}).replace(/\n$/, '').split('\n')) {
+	for (const line of formatPlanText(plan, {color: false, problems, counts: false, beforeDiff: tests}).replace(/\n$/, '').split('\n')) {
 		const indent = /^ */.exec(line)![0];
 		if (line.trim() === '') lines.push('');
 		else for (const part of wrap(line.slice(indent.length), width - indent.length)) lines.push(indent + part);
