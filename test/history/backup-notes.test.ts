@@ -31,8 +31,8 @@ afterEach(async () => {
 });
 
 async function editedCopy(graph: GraphClient): Promise<WorkingCopy> {
-	const working = new WorkingCopy(JSON.parse((await graph.getSchemaBytes(servicePrincipalId, jobId)).toString('utf8')) as SynchronizationSchema);
-	working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
+	const loaded = new WorkingCopy(JSON.parse((await graph.getSchemaBytes(servicePrincipalId, jobId)).toString('utf8')) as SynchronizationSchema);
+	const working = loaded.apply(editAttributeMappingField(loaded.document, pointerOf(loaded.document, 'Department'), 'flowType', 'ObjectAddOnly'));
 	return working;
 }
 
