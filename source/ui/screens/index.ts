@@ -8,6 +8,7 @@ import {attributeMappingScreen} from './attribute-mapping.js';
 import {backupsScreen} from './backups.js';
 import {changesScreen} from './changes.js';
 import {directoryScreen} from './directory.js';
+import {expressionTestScreen} from './expression-test.js';
 import {jobsScreen} from './jobs.js';
 import {objectScreen} from './object.js';
 import {objectMappingScreen} from './object-mapping.js';
@@ -33,6 +34,7 @@ export const screens: ScreenRegistry = {
 	changes: changesScreen,
 	backups: backupsScreen,
 	plan: planScreen,
+	expressionTest: expressionTestScreen,
 };
 
 /** The kind of a frame. The registry is keyed by `frame.kind`, so the entry always matches the frame's type. */
