@@ -13,7 +13,7 @@ import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions, writeHelp, writeOptions} from './options.js';
 import {loadSchemaInput, readStdin, writeOutput, writeStdout} from './output.js';
 import {openSession} from './session.js';
-import {fetchLiveJob, readWriteSettings, runWriteFlow} from './write-flow.js';
+import {fetchLiveJob, readWriteSettings, runWriteFlow, sessionAuthor} from './write-flow.js';
 
 export const patchHelp = `Usage: provisioning-explorer patch --sp APP [--job JOB] --patch FILE [--dry-run] [--yes] [--backup-dir DIR]
        provisioning-explorer patch --file SCHEMA --patch FILE [--out FILE] [--normalize]
@@ -144,6 +144,7 @@ export async function runPatch(args: string[]): Promise<number> {
 				afterName: `patched by ${patch.name}`,
 				unchanged: `after ${patch.name}, the schema means the same as before.`,
 				changedPointers: [...new Set(working.edits.map((edit) => edit.pointer))],
+				author: await sessionAuthor(session),
 			},
 			{...settings, noPromptReason: values.patch === '-' ? 'the patch came from standard input' : undefined},
 		);

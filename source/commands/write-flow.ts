@@ -15,6 +15,7 @@ import {
 	writeSchema,
 } from '../edit/index.js';
 import {describeError, UsageError, UserError} from '../errors.js';
+import type {Connection} from '../explorer/connect.js';
 import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
 import {downloadSchema} from '../explorer/tenant-services.js';
 import type {GraphClient} from '../graph/client.js';
@@ -129,7 +130,15 @@ export type WriteRequest = {
 	changedPointers?: readonly string[];
 	/** Lines printed after the heading, e.g. directory ids remapped. */
 	notes?: readonly string[];
+	/** Who is signed in, for the note beside the backup (sessionAuthor). */
+	author?: {account: string; tenantId?: string};
 };
+
+/** The signed-in account for a backup's note; undefined when it cannot be told (the write goes on). */
+export async function sessionAuthor(connection: Pick<Connection, 'auth'>): Promise<{account: string; tenantId?: string} | undefined> {
+	const account = await connection.auth.describe().catch(() => undefined);
+	return account ? {account: account.account, tenantId: account.tenantId} : undefined;
+}
 
 const stepWords: Record<WriteStep, string> = {
 	'checking-drift': 'Checking that nobody changed the live schema meanwhile…',
@@ -233,6 +242,9 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 			document: toSend,
 			backupDirectory: settings.backupDirectory,
 			onStep: (step) => progress.update(stepWords[step]),
+			author: request.author,
+			operation: request.what,
+			plan,
 		});
 		progress.clear();
 		process.stderr.write(
