@@ -9,6 +9,7 @@ import {escapeTimeoutMs, KeyDecoder} from './input.js';
 import type {KeyPress} from './keymap.js';
 import {createRunner, type ExternalEditor, type Runner} from './runner.js';
 import {Screen} from './screen.js';
+import type {InitialLocation, SchemaLocation} from '../explorer/deep-link.js';
 import {type Action, type AppState, initialState} from './state.js';
 import {startEffects, update} from './update.js';
 
@@ -22,6 +23,8 @@ export type ExplorerProps = {
 	editor?: ExternalEditor;
 	/** A JSON Patch file to load into the pending changes of the first schema opened. */
 	initialPatch?: string;
+	/** Where to open (a deep link resolved before the first frame): the job, object mapping or attribute mapping. */
+	initialLocation?: InitialLocation | SchemaLocation;
 };
 
 /**
@@ -55,11 +58,11 @@ function useExplorer(services: ExplorerServices, initial: () => AppState, editor
 	return [state, dispatch];
 }
 
-export function Explorer({services, onExit, editor, initialPatch}: ExplorerProps) {
+export function Explorer({services, onExit, editor, initialPatch, initialLocation}: ExplorerProps) {
 	const {stdout} = useStdout();
 	const [state, dispatch] = useExplorer(
 		services,
-		() => initialState(services.source, {rows: stdout.rows || 24, columns: stdout.columns || 80}, {readOnly: services.readOnly, initialPatch}),
+		() => initialState(services.source, {rows: stdout.rows || 24, columns: stdout.columns || 80}, {readOnly: services.readOnly, initialPatch, initialLocation}),
 		editor,
 	);
 

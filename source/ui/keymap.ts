@@ -53,6 +53,9 @@ export type Command =
 	| 'plan'
 	| 'import'
 	| 'commandLine'
+	| 'history'
+	| 'markVersion'
+	| 'restoreVersion'
 	| 'quit'
 	| 'forceQuit'
 	// Text fields, filters, choices, confirmations, the plan's typed confirmation, help:
@@ -101,6 +104,8 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'home', keys: [{key: 'home'}, {input: 'g'}], label: 'Home/g', help: 'first row'},
 	{command: 'end', keys: [{key: 'end'}, {input: 'G'}], label: 'End/G', help: 'last row'},
 	{command: 'open', keys: [{key: 'return'}, {key: 'rightArrow'}, {input: 'l'}], label: '⏎/→', help: 'open', footer: true},
+	// Before `back`: where a job's history is offered (the jobs list, the job), h opens it instead of going back.
+	{command: 'history', keys: [{input: 'h'}], label: 'h', help: "history of the job: versions, compare, restore"},
 	{command: 'back', keys: [{key: 'escape'}, {key: 'leftArrow'}, {input: 'h'}], label: 'Esc/←', help: 'back', footer: true},
 	{command: 'filter', keys: [{input: '/'}], label: '/', help: 'filter this list', footer: true},
 	{command: 'editSource', keys: [{input: 's'}], label: 's', help: 'change the source', footer: true},
@@ -119,8 +124,10 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'plan', keys: [{input: 'w'}], label: 'w', help: 'plan and write to the tenant', footer: true},
 	{command: 'import', keys: [{input: 'i'}], label: 'i', help: 'import a schema file into this job'},
 	{command: 'export', keys: [{input: 'x'}], label: 'x', help: 'export the schema to a file', footer: true},
+	{command: 'markVersion', keys: [{input: ' '}], label: 'Space', help: 'mark this version, then Enter on another compares the two', footer: true},
+	{command: 'restoreVersion', keys: [{input: 'R'}], label: 'R', help: 'restore this version (plan, then confirm)', footer: true},
 	{command: 'retry', keys: [{input: 'r'}], label: 'r', help: 'reload / retry'},
-	{command: 'commandLine', keys: [{input: ':'}], label: ':', help: 'command: :restore :login :logout :whoami :apps :quit'},
+	{command: 'commandLine', keys: [{input: ':'}], label: ':', help: 'command: :open APP/JOB/TARGET :restore :login :logout :whoami :apps :quit'},
 	{command: 'help', keys: [{input: '?'}], label: '?', help: 'help for this screen', footer: true},
 	{command: 'quit', keys: [{input: 'q'}], label: 'q', help: 'quit', footer: true},
 	{command: 'forceQuit', keys: [{input: 'c', ctrl: true}], label: 'Ctrl+C', help: 'quit at once'},

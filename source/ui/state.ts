@@ -6,7 +6,9 @@
 import type {Operation} from 'fast-json-patch';
 import type {DriftError, Plan, Problem, WriteOptions, WriteStep} from '../edit/index.js';
 import type {ReviewRequest} from '../edit/review.js';
+import type {InitialLocation, SchemaLocation} from '../explorer/deep-link.js';
 import type {AppSummary, BackupEntry, DeviceCodePrompt, ExplorerSource, SchemaDownload} from '../explorer/services.js';
+import type {HistoryListing, HistoryVersion} from '../history/versions.js';
 import type {
 	AttributeDefinitionNode,
 	AttributeMappingNode,
@@ -26,6 +28,7 @@ import {helpLines} from './help.js';
 import {type Command, filterCommands, helpCommands, type KeyPress, matchCommand} from './keymap.js';
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
 import {insertText, type Modal, modalKey} from './modal.js';
+import {adoptLoadedApps, commandSuggestions, compareSelected, filterOpensSingleRow, handleHistoryCommand, historyListed, isHistoryCommand, locateOnLoad, openAtLocation} from './history.js';
 import {handlePlanKey, openImportPlan} from './plan-view.js';
 import {frameRows, isTextFrame, openRow, screenOf, textLines} from './screens/index.js';
 
@@ -58,6 +61,10 @@ export type SchemaFrame = FrameBase & {
 	error?: string;
 	/** After a write: the screens the admin was on (by JSON Pointer), opened again once the job is read back. */
 	reopen?: ReadonlyArray<{kind: NodeFrame['kind']; pointer: string; list: ListState}>;
+	/** A deep link (--mapping, :open): the place to open once the job is read, as if the admin had walked there. */
+	locate?: SchemaLocation;
+	/** `h` on the jobs list: the job's history opens once the job is read. */
+	thenHistory?: boolean;
 };
 /** A screen inside a loaded schema, showing one node of `context.index`. */
 type NodeFrameOf<Kind extends string, Node> = FrameBase & {kind: Kind; context: SchemaContext; node: Node};
@@ -98,6 +105,21 @@ export type ChangesFrame = FrameBase & {kind: 'changes'; context: SchemaContext}
 /** Backups of a job, for :restore. */
 export type BackupsFrame = FrameBase & {kind: 'backups'; context: SchemaContext; status: LoadStatus; backups?: BackupEntry[]; error?: string};
 
+/** The versions known for a job (issue 13): backups with their notes, and exports of --history-dir. */
+export type HistoryFrame = FrameBase & {
+	kind: 'history';
+	context: SchemaContext;
+	status: LoadStatus;
+	listing?: HistoryListing;
+	error?: string;
+	/** The version marked (Space) to compare with another, by its ref. */
+	marked?: string;
+};
+/** One side of a comparison: the live schema of the loaded job, or a listed version. */
+export type CompareSide = {kind: 'live'; name: string; schema: SynchronizationSchema} | {kind: 'version'; name: string; version: HistoryVersion};
+/** Two versions (or a version and live) compared by meaning, as `diff` prints it. */
+export type CompareFrame = FrameBase & {kind: 'compare'; context: SchemaContext; status: LoadStatus; title: string; text?: string; error?: string};
+
 export type PlanOrigin = {kind: 'edits'} | {kind: 'import' | 'restore'; label: string};
 export type PlanStatus = 'checking' | 'blocked' | 'confirm' | 'writing' | 'done' | 'failed' | 'drift' | 'mismatch';
 /** terraform-plan-like review of what a write would change, then the write itself. */
@@ -121,7 +143,7 @@ export type PlanFrame = FrameBase & {
 	/** What to know about where the document came from (e.g. remapped directory ids). */
 	note?: string;
 };
-export type Frame = SignInFrame | AppsFrame | JobsFrame | SchemaFrame | NodeFrame | ChangesFrame | BackupsFrame | PlanFrame;
+export type Frame = SignInFrame | AppsFrame | JobsFrame | SchemaFrame | NodeFrame | ChangesFrame | BackupsFrame | PlanFrame | HistoryFrame | CompareFrame;
 
 /** A tenant job a task talks to; `jobKey` says which loaded schema the answer belongs to. */
 export type JobTarget = {jobKey: number; servicePrincipalId: string; jobId: string};
@@ -142,6 +164,11 @@ export type Task =
 	| {id: number; kind: 'editor'; jobKey: number; pointer: string; text: string}
 	| {id: number; kind: 'metadata'; job: JobTarget}
 	| {id: number; kind: 'loadPatch'; jobKey: number; path: string}
+	| {id: number; kind: 'listHistory'; frameId: number; job: {appName: string; templateId?: string; jobId: string}}
+	| {id: number; kind: 'compareVersions'; frameId: number; before: CompareSide; after: CompareSide}
+	| {id: number; kind: 'readVersion'; jobKey: number; version: HistoryVersion; label: string}
+	| {id: number; kind: 'resolveLocation'; text: string}
+	| {id: number; kind: 'rememberApp'; app: {id: string; displayName: string}}
 	| {id: number; kind: 'signOut'}
 	| {id: number; kind: 'whoami'};
 
@@ -167,6 +194,8 @@ export type AppState = {
 	readOnly: boolean;
 	/** A JSON Patch file to load into the first schema opened (--patch). */
 	initialPatch?: string;
+	/** A deep link given on the command line: opened once signed in (tenant) or with the file. */
+	initialLocation?: InitialLocation | SchemaLocation;
 	/** Keys typed while the screen on top was loading: applied, in order, once it is ready (SSH type-ahead). */
 	typeAhead: readonly KeyPress[];
 	exit?: {code: number};
@@ -195,6 +224,9 @@ export type Action =
 	| {type: 'schemaRead'; taskId: number; purpose: 'import' | 'restore'; jobKey: number; download: SchemaDownload; label: string}
 	| {type: 'backupsListed'; frameId: number; backups?: BackupEntry[]; error?: string}
 	| {type: 'editorDone'; jobKey: number; pointer: string; text: string}
+	| {type: 'historyListed'; frameId: number; listing?: HistoryListing; error?: string}
+	| {type: 'comparisonReady'; frameId: number; text?: string; error?: string}
+	| {type: 'locationResolved'; location: InitialLocation}
 	| {type: 'signedOut'; taskId: number}
 	| {type: 'notice'; message: Message};
 
@@ -215,11 +247,11 @@ export function listViewportRows(viewport: {rows: number}): number {
 export function initialState(
 	source: ExplorerSource,
 	viewport: {rows: number; columns: number},
-	options: {readOnly?: boolean; initialPatch?: string} = {},
+	options: {readOnly?: boolean; initialPatch?: string; initialLocation?: InitialLocation | SchemaLocation} = {},
 ): AppState {
 	const first: Frame =
 		source.kind === 'file'
-			? {id: 1, kind: 'schema', status: 'loading', list: initialList}
+			? {id: 1, kind: 'schema', status: 'loading', list: initialList, ...(options.initialLocation ? {locate: options.initialLocation} : {})}
 			: {id: 1, kind: 'signIn', phase: 'starting', list: initialList};
 	return {
 		source,
@@ -231,6 +263,7 @@ export function initialState(
 		nextId: 2,
 		readOnly: Boolean(options.readOnly),
 		initialPatch: options.initialPatch,
+		...(source.kind === 'tenant' && options.initialLocation ? {initialLocation: options.initialLocation} : {}),
 	};
 }
 
@@ -263,7 +296,7 @@ export function addTask(state: AppState, task: Task extends infer T ? (T extends
 	return {...state, tasks: [...state.tasks, {...task, id: state.nextId} as Task], nextId: state.nextId + 1};
 }
 
-function updateFrame(state: AppState, frameId: number, update: (frame: Frame) => Frame): AppState {
+export function updateFrame(state: AppState, frameId: number, update: (frame: Frame) => Frame): AppState {
 	const index = state.stack.findIndex((frame) => frame.id === frameId);
 	if (index === -1) return state; // The screen was left before its data arrived: drop the answer.
 	const stack = [...state.stack];
@@ -298,7 +331,7 @@ export function replaceContext(state: AppState, to: SchemaContext): AppState {
 			stack.push(next);
 		} else if (frame.kind === 'schema') {
 			stack.push({...frame, context: to});
-		} else if (frame.kind === 'changes' || frame.kind === 'backups' || frame.kind === 'plan') {
+		} else if (frame.kind === 'changes' || frame.kind === 'backups' || frame.kind === 'plan' || frame.kind === 'history' || frame.kind === 'compare') {
 			stack.push({...frame, context: to});
 		} else {
 			stack.push(frame);
@@ -317,8 +350,11 @@ function clearFilter(state: AppState, frame: Frame): AppState {
 function handleFilterKey(state: AppState, frame: Frame, press: KeyPress): AppState {
 	const list = frame.list;
 	switch (matchCommand(press, filterCommands, 'filter')) {
-		case 'submit':
-			return replaceTop(state, {...frame, list: {...list, filtering: false}});
+		case 'submit': {
+			const kept = replaceTop(state, {...frame, list: {...list, filtering: false}});
+			// A filter that leaves exactly one row opens it: find and open in one step.
+			return filterOpensSingleRow(frame) ? openSelected(kept, topFrame(kept)) : kept;
+		}
 		case 'cancel':
 			return clearFilter(state, frame);
 		case 'deleteBack':
@@ -414,7 +450,10 @@ function openSelected(state: AppState, frame: Frame): AppState {
 	if (!row) return state;
 	if (frame.kind === 'apps') {
 		const app = frame.apps?.[row.index];
-		return app ? push(state, (id) => ({id, kind: 'jobs', app, list: initialList})) : state;
+		if (!app) return state;
+		const opened = push(state, (id) => ({id, kind: 'jobs', app, list: initialList}));
+		// Recent apps come first in the list next time (kept per tenant in the state directory).
+		return addTask(opened, {kind: 'rememberApp', app: {id: app.servicePrincipal.id, displayName: app.servicePrincipal.displayName ?? app.servicePrincipal.id}});
 	}
 	if (frame.kind === 'jobs') {
 		const job = frame.app.jobs[row.index];
@@ -430,6 +469,7 @@ function openSelected(state: AppState, frame: Frame): AppState {
 			jobKey: frame.context.jobKey,
 		});
 	}
+	if (frame.kind === 'history') return compareSelected(state, frame);
 	if (frame.kind === 'scope') return handleEditCommand(state, frame, 'open');
 	const target = openRow(frame, row.index);
 	if (!target) return state;
@@ -469,10 +509,14 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 		case 'open':
 			return openSelected(state, frame);
 		case 'commandLine':
-			return {...state, modal: {kind: 'prompt', title: 'Command', hint: ':restore  :login  :logout  :whoami  :apps  :quit', value: '', purpose: {kind: 'command'}}};
+			return {
+				...state,
+				modal: {kind: 'prompt', title: 'Command', hint: ':open APP/JOB/TARGET  :restore  :login  :logout  :whoami  :apps  :quit · Tab completes', value: '', suggestions: commandSuggestions(state), purpose: {kind: 'command'}},
+			};
 		case 'export':
 			return exportRequest(state, frame);
 		default:
+			if (isHistoryCommand(command)) return handleHistoryCommand(state, frame, command);
 			if (isEditCommand(command)) return handleEditCommand(state, frame, command);
 			return applyMove(state, frame, command as ListMove);
 	}
@@ -480,7 +524,7 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 
 /** Whether the screen on top is waiting for its data (keys typed now are kept for it). */
 function isLoading(frame: Frame): boolean {
-	return (frame.kind === 'apps' || frame.kind === 'schema' || frame.kind === 'backups') && frame.status === 'loading';
+	return (frame.kind === 'apps' || frame.kind === 'schema' || frame.kind === 'backups' || frame.kind === 'history' || frame.kind === 'compare') && frame.status === 'loading';
 }
 
 const maxTypeAhead = 200;
@@ -558,8 +602,9 @@ function schemaLoaded(state: AppState, frameId: number, download: SchemaDownload
 		job,
 		servicePrincipalId: app?.servicePrincipal.id,
 	});
-	let next = updateFrame(state, frameId, () => ({...frame, status: 'ready', context, reopen: undefined}));
+	let next = updateFrame(state, frameId, () => ({...frame, status: 'ready', context, reopen: undefined, locate: undefined, thenHistory: undefined}));
 	if (frame.reopen && topFrame(next).id === frameId) next = reopenFrames(next, context, frame.reopen);
+	if ((frame.locate || frame.thenHistory) && topFrame(next).id === frameId) next = locateOnLoad(next, context, frame);
 	const target = jobTarget(context);
 	if (target) next = addTask(next, {kind: 'metadata', job: target});
 	if (next.initialPatch) {
@@ -604,7 +649,8 @@ function replayTypeAhead(after: AppState): AppState {
 
 function step(state: AppState, action: Action): AppState {
 	const next = stepAction(state, action);
-	return action.type === 'appsLoaded' || action.type === 'schemaLoaded' || action.type === 'backupsListed' || action.type === 'loadFailed' ? replayTypeAhead(next) : next;
+	const loads: ReadonlySet<Action['type']> = new Set(['appsLoaded', 'schemaLoaded', 'backupsListed', 'historyListed', 'comparisonReady', 'loadFailed']);
+	return loads.has(action.type) ? replayTypeAhead(next) : next;
 }
 
 function stepAction(state: AppState, action: Action): AppState {
@@ -622,12 +668,15 @@ function stepAction(state: AppState, action: Action): AppState {
 		case 'signedIn': {
 			const frame = topFrame(state);
 			if (frame.id !== action.frameId || frame.kind !== 'signIn' || frame.phase === 'cancelled') return state;
-			return {
+			const signedIn: AppState = {
 				...state,
 				stack: [{id: state.nextId, kind: 'apps', status: 'loading', list: initialList}],
 				nextId: state.nextId + 1,
 				message: {kind: 'info', text: `Signed in as ${action.account}.`},
 			};
+			// A deep link from the command line opens where it points, with the app list and jobs below it.
+			const location = state.initialLocation;
+			return location && 'servicePrincipalId' in location ? openAtLocation({...signedIn, initialLocation: undefined}, location) : signedIn;
 		}
 		case 'signInFailed':
 			return updateFrame(state, action.frameId, (frame) =>
@@ -638,8 +687,9 @@ function stepAction(state: AppState, action: Action): AppState {
 				frame.kind === 'apps' ? {...frame, progress: {done: action.done, total: action.total}} : frame,
 			);
 		case 'appsLoaded':
-			return updateFrame(state, action.frameId, (frame) =>
-				frame.kind === 'apps' ? {...frame, status: 'ready', apps: action.apps, progress: undefined} : frame,
+			return adoptLoadedApps(
+				updateFrame(state, action.frameId, (frame) => (frame.kind === 'apps' ? {...frame, status: 'ready', apps: action.apps, progress: undefined} : frame)),
+				action.frameId,
 			);
 		case 'schemaLoaded':
 			return schemaLoaded(state, action.frameId, action.download);
@@ -693,6 +743,14 @@ function stepAction(state: AppState, action: Action): AppState {
 					? {...frame, status: action.error ? 'error' : 'ready', backups: action.backups, error: action.error}
 					: frame,
 			);
+		case 'historyListed':
+			return historyListed(state, action.frameId, action.listing, action.error);
+		case 'comparisonReady':
+			return updateFrame(state, action.frameId, (frame) =>
+				frame.kind === 'compare' ? {...frame, status: action.error ? 'error' : 'ready', text: action.text, error: action.error} : frame,
+			);
+		case 'locationResolved':
+			return openAtLocation(state, action.location);
 		case 'signedOut':
 			return {
 				...state,
