@@ -23,9 +23,10 @@ export const historyScreen: ScreenKind<HistoryFrame> = {
 		{title: '#', weight: 0, min: 3, max: 4},
 		{title: 'When (UTC)', weight: 0, min: 16, max: 16},
 		{title: 'Kind', weight: 0, min: 6, max: 6},
-		{title: 'Who', weight: 1, min: 6, max: 28, cut: 'middle'},
-		{title: 'Version', weight: 1, min: 7, max: 26, cut: 'middle'},
-		{title: 'Change', weight: 4, min: 12},
+		// Who and what changed matter most; the schema's version string is long and only tells versions apart.
+		{title: 'Who', weight: 2, min: 12, max: 30, cut: 'middle'},
+		{title: 'Version', weight: 0, min: 8, max: 12, cut: 'middle'},
+		{title: 'Change', weight: 5, min: 16},
 	],
 	rows: (frame) => memo(frame.kind, frame.listing, () => (frame.listing?.versions ?? []).map(versionRow)),
 };
