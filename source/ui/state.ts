@@ -29,7 +29,7 @@ import {type Command, filterCommands, helpCommands, type KeyPress, matchCommand}
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
 import {insertText, type Modal, modalKey} from './modal.js';
 import {adoptLoadedApps, commandSuggestions, compareSelected, filterOpensSingleRow, handleHistoryCommand, historyListed, isHistoryCommand, locateOnLoad, openAtLocation} from './history.js';
-import {handlePlanKey, openImportPlan} from './plan-view.js';
+import {handlePlanKey, openImportPlan, retryPlan} from './plan-view.js';
 import {frameRows, isTextFrame, openRow, screenOf, textLines} from './screens/index.js';
 
 export type LoadStatus = 'loading' | 'ready' | 'error';
@@ -445,6 +445,7 @@ function retry(state: AppState, frame: Frame): AppState {
 }
 
 function openSelected(state: AppState, frame: Frame): AppState {
+	if (frame.kind === 'plan') return frame.status === 'done' ? leavePlan(state, frame) : state;
 	const rows = filterRows(frameRows(frame), frame.list.filter);
 	const row = rows[frame.list.cursor];
 	if (!row) return state;
@@ -502,7 +503,7 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 		case 'back':
 			return goBack(state, frame);
 		case 'retry':
-			if (frame.kind === 'plan') return handlePlanKey(state, frame, {input: 'r'}) ?? state;
+			if (frame.kind === 'plan') return retryPlan(state, frame);
 			return retry(state, frame);
 		case 'filter':
 			return replaceTop(state, {...frame, list: {...frame.list, filtering: true}});

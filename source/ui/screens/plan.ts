@@ -10,6 +10,7 @@ export const planScreen: ScreenKind<PlanFrame> = {
 		return `Plan: write ${origin} to ${clean(frame.context.appName)}`;
 	},
 	crumb: () => 'plan',
-	commands: () => [...navigation, 'retry'],
+	// After the write, Enter (open) reads the job again and returns to where the admin was.
+	commands: (frame) => (frame.status === 'done' ? [...navigation, 'open', 'retry'] : [...navigation, 'retry']),
 	text: (frame, columns) => cachedPlanLines(frame, columns),
 };
