@@ -15,6 +15,9 @@ Usage:
   provisioning-explorer --file SCHEMA.json     browse a schema file offline, no sign-in
   provisioning-explorer apps [--search TEXT]   list the apps that have provisioning jobs
   provisioning-explorer jobs --sp APP          list an app's jobs (status, last run, schedule)
+  provisioning-explorer job start|pause|restart --sp APP ...   start, pause or restart a job
+  provisioning-explorer provision --sp APP --subject S ...      provision a test user on demand
+  provisioning-explorer logs --sp APP ...      a job's provisioning logs (status, action, user, since)
   provisioning-explorer export --sp APP ...    save a job's schema; --all --out DIR saves every job
   provisioning-explorer docs --sp APP ...      document the mappings as Markdown or CSV (or --file)
   provisioning-explorer import --sp APP --in F write a schema file to a job (plan, confirm, backup, verify)
@@ -22,6 +25,7 @@ Usage:
   provisioning-explorer diff A B               compare two schemas (files or live:APP/JOB) by meaning
   provisioning-explorer history --sp APP ...   a job's versions (backups, exports, git); compare, restore, prune
   provisioning-explorer validate FILE          check a schema file (with --sp: Graph's parseExpression too)
+  provisioning-explorer test-expressions F ... run expression test cases on a schema (locally or with --sp)
   provisioning-explorer demo-server ...        run the demo tenant on its own (see demo-server --help)
   provisioning-explorer login | logout         sign in and save the sign-in; forget it on this computer
   provisioning-explorer whoami                 who is signed in: tenant, account, cloud, permissions
@@ -147,6 +151,12 @@ async function main(argv: string[]): Promise<number> {
 			return (await import('./commands/apps.js')).runApps(rest);
 		case 'jobs':
 			return (await import('./commands/jobs.js')).runJobs(rest);
+		case 'job':
+			return (await import('./commands/job.js')).runJob(rest);
+		case 'provision':
+			return (await import('./commands/provision.js')).runProvision(rest);
+		case 'logs':
+			return (await import('./commands/logs.js')).runLogs(rest);
 		case 'docs':
 			return (await import('./commands/docs.js')).runDocs(rest);
 		case 'export':
@@ -161,6 +171,8 @@ async function main(argv: string[]): Promise<number> {
 			return (await import('./commands/history.js')).runHistory(rest);
 		case 'validate':
 			return (await import('./commands/validate.js')).runValidate(rest);
+		case 'test-expressions':
+			return (await import('./commands/test-expressions.js')).runTestExpressions(rest);
 		case 'login':
 			return (await import('./commands/login.js')).runLogin(rest);
 		case 'logout':

@@ -9,10 +9,11 @@ import {applyOperations, parsePatchFile, WorkingCopy} from '../edit/index.js';
 import {UsageError, UserError} from '../errors.js';
 import {normalizeJsonText} from '../explorer/normalize.js';
 import {formatMegabytes, maxSchemaFileBytes} from '../schema/load.js';
-import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
+import {escapeJsonControls, sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions, writeHelp, writeOptions} from './options.js';
 import {loadSchemaInput, readStdin, writeOutput, writeStdout} from './output.js';
 import {openSession} from './session.js';
+import {readWriteCaseSettings} from './test-expressions.js';
 import {fetchLiveJob, readWriteSettings, runWriteFlow, sessionAuthor} from './write-flow.js';
 
 export const patchHelp = `Usage: provisioning-explorer patch --sp APP [--job JOB] --patch FILE [--dry-run] [--yes] [--backup-dir DIR]
@@ -100,6 +101,7 @@ export async function runPatch(args: string[]): Promise<number> {
 				...sharedOptions,
 				...jsonOption,
 				...writeOptions,
+				cases: {type: 'string'},
 				sp: {type: 'string'},
 				job: {type: 'string'},
 				patch: {type: 'string', short: 'p'},
@@ -120,13 +122,14 @@ export async function runPatch(args: string[]): Promise<number> {
 	if (!values.patch) throw new UsageError('patch needs --patch FILE, the JSON Patch to apply ("-" for standard input). See `provisioning-explorer patch --help`.');
 	if (values.file === '-' && values.patch === '-') throw new UsageError('Only one of --file and --patch can read standard input.');
 	if (values.file) {
-		const live = ['job', 'yes', 'dry-run', 'backup-dir', 'json'].find((name) => values[name as keyof typeof values] !== undefined);
+		const live = ['job', 'yes', 'dry-run', 'backup-dir', 'json', 'cases'].find((name) => values[name as keyof typeof values] !== undefined);
 		if (live) throw new UsageError(`--${live} goes with --sp (patching the tenant); a file is patched without it.`);
 		return patchFile(values.file, values.patch, {out: values.out, normalize: Boolean(values.normalize)});
 	}
 	if (values.out !== undefined) throw new UsageError('--out goes with --file; to save a job\'s patched schema, export it and patch the file.');
 	if (values.normalize) throw new UsageError('--normalize goes with --file.');
 	const settings = readWriteSettings(values, shared);
+	const expressionCases = await readWriteCaseSettings(values.cases, shared.readOnly);
 	const patch = await loadPatchInput(values.patch);
 	const session = await openSession(shared);
 	try {
@@ -146,7 +149,7 @@ export async function runPatch(args: string[]): Promise<number> {
 				changedPointers: [...new Set(working.edits.map((edit) => edit.pointer))],
 				author: await sessionAuthor(session),
 			},
-			{...settings, noPromptReason: values.patch === '-' ? 'the patch came from standard input' : undefined},
+			{...settings, expressionCases, noPromptReason: values.patch === '-' ? 'the patch came from standard input' : undefined},
 		);
 	} finally {
 		await session.close();
@@ -164,7 +167,7 @@ async function patchFile(schemaPath: string, patchPath: string, options: {out?: 
 		throw error;
 	}
 	const compact = JSON.stringify(patched);
-	const text = options.normalize ? normalizeJsonText(compact) : `${JSON.stringify(patched, null, 2)}\n`;
+	const text = options.normalize ? normalizeJsonText(compact) : `${escapeJsonControls(JSON.stringify(patched, null, 2))}\n`;
 	const written = await writeOutput(options.out, text);
 	const changes = patch.operations.filter((operation) => (operation as {op?: unknown}).op !== 'test').length;
 	const message = `Applied ${changes} change${changes === 1 ? '' : 's'} from ${clean(patch.name)} to ${clean(input.name)}`;

@@ -5,7 +5,10 @@
  */
 import {createInterface} from 'node:readline';
 import {
+	afterSaveAdvice,
 	buildPlan,
+	confirms,
+	confirmationWord,
 	DriftError,
 	validateWithServer,
 	VerifyMismatchError,
@@ -19,6 +22,7 @@ import type {Connection} from '../explorer/connect.js';
 import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
 import {downloadSchema} from '../explorer/tenant-services.js';
 import type {GraphClient} from '../graph/client.js';
+import {nextStepCommands, nextStepsAfterSchemaWrite} from '../loop/actions.js';
 import {SchemaFileError} from '../schema/load.js';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import type {ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
@@ -27,6 +31,7 @@ import type {SharedOptions} from './options.js';
 import {blockingProblems, changedExpressions, review} from '../edit/review.js';
 import {formatChanges, formatPlanText, pluralize, planJson} from '../edit/plan-text.js';
 import {colorEnabled, createProgress, paint, writeJson} from './output.js';
+import {type ExpressionCaseSettings, runWriteCases} from './test-expressions.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -42,6 +47,8 @@ export type WriteFlowSettings = {
 	json: boolean;
 	/** Why the confirmation cannot be typed even on a terminal (e.g. standard input carried the file). */
 	noPromptReason?: string;
+	/** --cases: the job's expression tests, run on what would be sent; a failing case blocks like a check. */
+	expressionCases?: ExpressionCaseSettings;
 	/** --read-only (with --dry-run): Graph's parseExpression needs Synchronization.ReadWrite.All, so it is skipped. */
 	readOnly?: boolean;
 };
@@ -90,7 +97,7 @@ export function canPrompt(): boolean {
 }
 
 /** Asks on stderr, reads one line from stdin; undefined when the user ended input (Ctrl+D) or pressed Ctrl+C. */
-function askLine(question: string): Promise<string | undefined> {
+export function askLine(question: string): Promise<string | undefined> {
 	const reader = createInterface({input: process.stdin, output: process.stderr, terminal: true});
 	return new Promise((resolve) => {
 		let answered = false;
@@ -147,7 +154,7 @@ const stepWords: Record<WriteStep, string> = {
 	verifying: 'Reading it back to verify…',
 };
 
-type Outcome = {status: string; exitCode: number; backupPath?: string; newVersion?: string | null; error?: string};
+type Outcome = {status: string; exitCode: number; backupPath?: string; newVersion?: string | null; error?: string; normalised?: string[]};
 
 /**
  * Plans the change, prints the plan and the checks to stderr, asks for confirmation and writes. Answers the exit
@@ -160,7 +167,9 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	const appName = servicePrincipal.displayName ?? servicePrincipal.id;
 	const jobName = job.templateId ?? job.id;
 	const heading = `${paint('Plan', 'bold', color)} for ${clean(appName)} / ${clean(jobName)} (job ${clean(job.id)}): ${clean(request.what)}`;
-	const plan = buildPlan(live, document, {beforeName: `live ${appName} / ${jobName}`, afterName: request.afterName});
+	const planOptions = {beforeName: `live ${appName} / ${jobName}`, afterName: request.afterName};
+	let plan = buildPlan(live, document, planOptions);
+	let expressionTests: unknown;
 	const report = async (outcome: Outcome): Promise<number> => {
 		if (settings.json) {
 			await writeJson({
@@ -169,7 +178,9 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 				jobId: job.id,
 				templateId: job.templateId ?? null,
 				...planJson(plan),
+				...(expressionTests ? {expressionTests} : {}),
 				...(outcome.backupPath ? {backupPath: outcome.backupPath} : {}),
+				...(outcome.normalised ? {normalised: outcome.normalised} : {}),
 				...(outcome.newVersion !== undefined ? {newVersion: outcome.newVersion} : {}),
 				...(outcome.error ? {error: outcome.error} : {}),
 			});
@@ -186,24 +197,32 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	}
 	process.stderr.write(`${out.join('\n')}\n`);
 
-	// The shared review step: local checks, then Graph's own parser for the expressions that are new; what is sent
-	// carries Graph's own parse trees for those expressions, not hand-built ones. Under --read-only the parser is not
-	// asked (it needs Synchronization.ReadWrite.All), and the reason is printed.
+	// The shared review step: checks against the live schema and the local checks (a case file's silences applied),
+	// then Graph's own parser for the expressions that are new; what is sent carries Graph's own parse trees for those
+	// expressions, not hand-built ones, and the plan shows (and the JSON diff prints) exactly that body. Under
+	// --read-only the parser is not asked (it needs Synchronization.ReadWrite.All), and the reason is printed.
 	if (settings.readOnly && changedExpressions(live, document).length > 0) process.stderr.write(`${expressionCheckSkippedReason}
 `);
 	const reviewed = await review(
-		{live, document, changedPointers: request.changedPointers},
+		{live, document, changedPointers: request.changedPointers, silence: settings.expressionCases?.file.silence, ...planOptions},
 		settings.readOnly ? undefined : (expressions, parsed) => validateWithServer(graph, servicePrincipal.id, job.id, expressions, undefined, parsed),
 	);
+	plan = reviewed.plan;
 	const {problems, body: toSend} = reviewed;
-	const errors = blockingProblems(reviewed);
+	const caseReport = settings.expressionCases ? await runWriteCases(toSend, settings.expressionCases, {graph, servicePrincipalId: servicePrincipal.id, jobId: job.id}, color) : undefined;
+	expressionTests = caseReport?.json;
+	const errors = [...blockingProblems(reviewed), ...(caseReport?.failures ?? [])];
 
 	process.stderr.write(
-		formatPlanText(plan, {color, problems, expressionsChecked: reviewed.expressionsChecked, counts: true}),
+		formatPlanText(plan, {color, problems, expressionsChecked: reviewed.expressionsChecked, counts: true, beforeDiff: caseReport?.text}),
 	);
 
 	if (errors.length > 0) {
-		process.stderr.write(`Not written: the checks found ${pluralize(errors.length, 'problem')}; fix ${errors.length === 1 ? 'it' : 'them'} and run the command again.\n`);
+		const failedCases = caseReport?.failures.length ?? 0;
+		const found = [errors.length > failedCases ? `the checks found ${pluralize(errors.length - failedCases, 'problem')}` : '', failedCases > 0 ? `${pluralize(failedCases, 'expression test')} failed` : '']
+			.filter(Boolean)
+			.join(' and ');
+		process.stderr.write(`Not written: ${found}; fix ${errors.length === 1 ? 'it' : 'them'} and run the command again.\n`);
 		return report({status: 'invalid', exitCode: 1, error: `${pluralize(errors.length, 'problem')} found by the checks`});
 	}
 	if (settings.dryRun) {
@@ -220,13 +239,13 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 		if (!canPrompt()) {
 			return refused('Not written: writing needs confirmation, and there is no terminal to type it on; add --yes to write without asking (or --dry-run to only see the plan).');
 		}
-		const shownName = clean(appName);
+		const expected = confirmationWord({displayName: servicePrincipal.displayName, id: servicePrincipal.id});
+		const shown = clean(expected.word);
 		const answer = await askLine(
-			`Saving restarts this job with a full cycle. Type the app's display name (${paint(shownName, 'bold', color)}) to write, anything else cancels: `,
+			`Saving replaces this job's schema. Type the app's ${expected.what} (${paint(shown, 'bold', color)}) to write, anything else cancels: `,
 		);
-		const typed = answer?.trim();
-		if (typed === undefined) return refused('Cancelled: nothing was written.');
-		if (typed !== shownName && typed !== appName) return refused(`Not written: "${clean(typed)}" is not the app's display name "${shownName}".`);
+		if (answer === undefined) return refused('Cancelled: nothing was written.');
+		if (!confirms(answer, expected)) return refused(`Not written: "${clean(answer.trim())}" is not the app's ${expected.what} "${shown}".`);
 	}
 
 	const progress = createProgress();
@@ -247,11 +266,22 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 			plan,
 		});
 		progress.clear();
+		const version = result.newVersion ? ` (new version ${clean(result.newVersion)})` : '';
+		const verified =
+			result.normalisedTotal === 0
+				? `the schema read back from Graph equals what was sent${version}.`
+				: `every change is stored as sent${version}; Graph filled in or normalised ${pluralize(result.normalisedTotal, 'other value')}: ${result.normalised.map(clean).join('; ')}${result.normalisedTotal > result.normalised.length ? '; …' : ''}.`;
+		process.stderr.write(`${paint('✓', 'green', color)} Written and verified: ${verified}\nBackup of the previous schema: ${clean(result.backupPath)}\n${afterSaveAdvice}\n`);
+		// The same next steps as commands, and the canary before the restart reaches everyone.
+		const subjectHint = job.templateId === 'AD2AADProvisioning' ? '"CN=…"' : job.templateId && /^workday/i.test(job.templateId) ? 'WORKER-ID' : 'USER-OBJECT-ID';
 		process.stderr.write(
-			`${paint('✓', 'green', color)} Written and verified: the schema read back from Graph equals what was sent${result.newVersion ? ` (new version ${clean(result.newVersion)})` : ''}.\n` +
-				`Backup of the previous schema: ${clean(result.backupPath)}\n`,
+			`Next steps:\n${nextStepsAfterSchemaWrite(job.templateId)
+				.map((step) => `  ${step}\n`)
+				.join('')}${nextStepCommands(appName, jobName, job.templateId, subjectHint)
+				.map((command) => `  ${clean(command)}\n`)
+				.join('')}`,
 		);
-		return report({status: 'written', exitCode: 0, backupPath: result.backupPath, newVersion: result.newVersion});
+		return report({status: 'written', exitCode: 0, backupPath: result.backupPath, newVersion: result.newVersion, ...(result.normalisedTotal > 0 ? {normalised: result.normalised} : {})});
 	} catch (error) {
 		progress.clear();
 		return report(describeWriteFailure(error, color));

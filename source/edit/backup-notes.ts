@@ -7,10 +7,11 @@
  * replaced once with the outcome. Holds names, ids and the change in words — never a token, code or secret.
  * Backups from before notes existed have none and still list; a note that is unreadable is treated as absent.
  */
-import {open} from 'node:fs/promises';
+import {lstat, open} from 'node:fs/promises';
 import path from 'node:path';
 import packageJson from '../../package.json' with {type: 'json'};
 import {writeFileAtomic} from '../fs/atomic-write.js';
+import {checkNotSymbolicLink} from '../fs/private-state.js';
 import type {Plan} from './plan.js';
 
 export const backupNoteKind = 'provisioning-explorer backup note';
@@ -104,6 +105,8 @@ export function summarizePlan(plan: Plan): string {
 /** Saves a backup's note (replacing an older one for the same backup) and answers its path. */
 export async function saveBackupNote(backupPath: string, note: Omit<BackupNote, 'kind' | 'formatVersion' | 'backup' | 'tool'>): Promise<string> {
 	const file = backupNotePath(backupPath);
+	// The name is predictable: a link planted there must not send the note somewhere else.
+	checkNotSymbolicLink(file);
 	const full: BackupNote = {kind: backupNoteKind, formatVersion: 1, backup: path.basename(backupPath), tool: {name: packageJson.name, version: toolVersion}, ...note};
 	await writeFileAtomic(file, `${JSON.stringify(full, null, 2)}\n`, {mode: 0o600});
 	return file;
@@ -114,7 +117,10 @@ const maxNoteBytes = 64 * 1024;
 
 /** The note of a backup, or undefined when it has none (older backups) or it cannot be read as one. */
 export async function readBackupNote(backupPath: string): Promise<BackupNote | undefined> {
-	const handle = await open(backupNotePath(backupPath), 'r').catch(() => undefined);
+	const file = backupNotePath(backupPath);
+	// State is never read through a symbolic link (source/fs/private-state.ts): such a note is not ours.
+	if ((await lstat(file).catch(() => undefined))?.isSymbolicLink()) return undefined;
+	const handle = await open(file, 'r').catch(() => undefined);
 	if (!handle) return undefined;
 	try {
 		const buffer = Buffer.alloc(maxNoteBytes + 1);

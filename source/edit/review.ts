@@ -6,8 +6,9 @@
 import {buildSchemaIndex} from '../schema/navigation.js';
 import type {AttributeMappingSource, SynchronizationSchema} from '../schema/types.js';
 import {objectMappingLabel} from './labels.js';
+import {checkAgainstLive} from './live-checks.js';
 import {buildPlan, type Plan} from './plan.js';
-import {type Problem, validateSchema, withParsedSources} from './validate.js';
+import {type Problem, type ValidateOptions, validateSchema, withParsedSources} from './validate.js';
 
 export type ExpressionToParse = {pointer: string; expression: string; label: string};
 
@@ -22,6 +23,8 @@ export type ReviewRequest = {
 	changedPointers?: readonly string[];
 	/** The job's function names (…/schema/functions), when known. */
 	functions?: readonly string[];
+	/** A case file's silences: lint rules turned off per mapping. */
+	silence?: ValidateOptions['silence'];
 	beforeName?: string;
 	afterName?: string;
 };
@@ -34,6 +37,8 @@ export type Review = {
 	expressionsChecked: number;
 	/** Exactly what to send: the document with Graph's own parse trees for the new expressions. */
 	body: SynchronizationSchema;
+	/** Graph's parse trees by pointer (the explorer puts them into the pending edits, so `P` saves the same body). */
+	parsed: ReadonlyMap<string, AttributeMappingSource>;
 };
 
 /** Expressions in `after` that `before` does not have for the same target: the ones Graph's parser should see. */
@@ -74,14 +79,24 @@ export function withoutLiveErrors(problems: Problem[], live: SynchronizationSche
 export async function review(request: ReviewRequest, parseWithGraph?: ExpressionParser): Promise<Review> {
 	const {live, document} = request;
 	const plan = buildPlan(live, document, {beforeName: request.beforeName, afterName: request.afterName});
-	const problems = withoutLiveErrors(
-		validateSchema(document, {only: request.changedPointers ? [...request.changedPointers] : undefined, functions: request.functions ? [...request.functions] : undefined}),
-		live,
-	);
+	const problems = [
+		...checkAgainstLive(live, document),
+		...withoutLiveErrors(
+			validateSchema(document, {
+				only: request.changedPointers ? [...request.changedPointers] : undefined,
+				functions: request.functions ? [...request.functions] : undefined,
+				silence: request.silence,
+			}),
+			live,
+		),
+	];
 	const expressions = parseWithGraph ? changedExpressions(live, document) : [];
 	const parsed = new Map<string, AttributeMappingSource>();
 	if (parseWithGraph && expressions.length > 0) problems.push(...(await parseWithGraph(expressions, parsed)));
-	return {plan, problems, expressionsChecked: expressions.length, body: withParsedSources(document, parsed)};
+	const body = withParsedSources(document, parsed);
+	// The plan shows (and its JSON diff prints) exactly the body that is sent.
+	const shown = parsed.size > 0 ? buildPlan(live, body, {beforeName: request.beforeName, afterName: request.afterName}) : plan;
+	return {plan: shown, problems, expressionsChecked: expressions.length, body, parsed};
 }
 
 /** Whether the review lets the write go ahead. */

@@ -3,29 +3,33 @@
  * new one, and have the service parse an expression. The Graph client implements it; the editing core does not
  * depend on the client.
  */
-import type {AttributeMappingSource} from '../schema/types.js';
+import type {ExpressionParserClient} from '../expressions/parse-client.js';
 
-/** The answer of …/schema/parseExpression. */
-export type ParseExpressionResult = {
-	error?: {code?: string; message?: string} | null;
-	evaluationResult?: string[] | null;
-	evaluationSucceeded?: boolean;
-	parsedExpression?: AttributeMappingSource | null;
-	parsingSucceeded?: boolean;
-};
+export type {ParseExpressionResult} from '../expressions/parse-client.js';
 
-export interface SchemaStore {
-	getSchemaBytes(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<Uint8Array>;
+/** Graph's versions: `beta` models everything the schema holds, `v1.0` not all of it (cloud sync's scoping). */
+export type StoreApiVersion = 'beta' | 'v1.0';
+
+export interface SchemaStore extends ExpressionParserClient {
+	/** The version the store reads and writes through. */
+	readonly apiVersion: StoreApiVersion;
+	/** The schema's bytes as sent; `apiVersion` reads it through another version than the store's. */
+	getSchemaBytes(servicePrincipalId: string, jobId: string, signal?: AbortSignal, apiVersion?: StoreApiVersion): Promise<Uint8Array>;
 	putSchema(servicePrincipalId: string, jobId: string, body: string, signal?: AbortSignal): Promise<void>;
-	parseExpression(
-		servicePrincipalId: string,
-		jobId: string,
-		request: {expression: string; testInputObject?: unknown; targetAttributeDefinition?: unknown},
-		signal?: AbortSignal,
-	): Promise<ParseExpressionResult>;
 }
 
 /** Whether the store answered the request (an HTTP status came back), as opposed to no answer at all. */
 export function storeAnswered(error: unknown): boolean {
 	return typeof (error as {status?: unknown} | null)?.status === 'number';
+}
+
+/** The status, code and message of a store's error answer (a GraphError carries them in `details`). */
+export function storeErrorDetails(error: unknown): {status: number; code?: string; message?: string} | undefined {
+	const details = (error as {details?: {status?: unknown; code?: unknown; message?: unknown}} | null)?.details;
+	if (typeof details?.status !== 'number') return undefined;
+	return {
+		status: details.status,
+		code: typeof details.code === 'string' ? details.code : undefined,
+		message: typeof details.message === 'string' ? details.message : undefined,
+	};
 }

@@ -7,8 +7,9 @@
  * Messages are one line and start with the mapping they concern (`User ← user · mail: …`); strings are raw
  * (screens sanitize them).
  */
+import {storedTreeMismatch} from '../schema/stored-tree.js';
 import {resolvePointer} from '../schema/pointer.js';
-import type {SchemaStore} from './store.js';
+import {type ParseExpressionResult, type SchemaStore, storeErrorDetails} from './store.js';
 import {functionNames, parseExpression, referencedAttributes, sourceAttributeNames} from '../schema/expression.js';
 import {buildSchemaIndex, type ObjectDefinitionNode, type RuleNode} from '../schema/navigation.js';
 import {
@@ -22,80 +23,22 @@ import {
 	type SynchronizationSchema,
 	sourceTypes,
 } from '../schema/types.js';
+import type {Silence} from '../expressions/case-file.js';
+import {filterOperators} from '../expressions/filter-operators.js';
+import {findFunction, findFunctionIgnoringCase, functionCatalog} from '../expressions/function-catalog.js';
+import {lintRule, lintSchema, silenceFor} from '../expressions/lint.js';
 import {maxExpressionLength} from './builders.js';
 import {compactJson, isPlainObject, type JsonObject, textOf} from './json.js';
 import {describeClause, filterGroupSets, objectMappingLabel} from './labels.js';
 
-export type Problem = {severity: 'error' | 'warning'; pointer: string; message: string};
+/** `rule` and `link`: the lint rule (source/expressions/lint.ts) the problem comes from, and its documentation. */
+export type Problem = {severity: 'error' | 'warning'; pointer: string; message: string; rule?: string; link?: string};
 
-/** Functions in Microsoft's expression reference, plus those seen in real schemas (research §5.2). */
-export const documentedFunctions: readonly string[] = [
-	'Append',
-	'AppRoleAssignments',
-	'AppRoleAssignmentsComplex',
-	'BitAnd',
-	'CBool',
-	'CDate',
-	'Coalesce',
-	'ConvertToBase64',
-	'ConvertToUTF8Hex',
-	'Count',
-	'CStr',
-	'DateAdd',
-	'DateDiff',
-	'DateFromNum',
-	'DefaultDomain',
-	'Error',
-	'FormatDateTime',
-	'Guid',
-	'IgnoreFlowIfNullOrEmpty',
-	'IIF',
-	'InStr',
-	'IsNull',
-	'IsNullOrEmpty',
-	'IsPresent',
-	'IsString',
-	'Item',
-	'Join',
-	'Left',
-	'Mid',
-	'NormalizeDiacritics',
-	'Not',
-	'Now',
-	'NumFromDate',
-	'PCase',
-	'RandomString',
-	'Redact',
-	'RemoveDuplicates',
-	'Replace',
-	'SelectUniqueValue',
-	'SingleAppRoleAssignment',
-	'Split',
-	'StripSpaces',
-	'Switch',
-	'ToLower',
-	'ToUpper',
-	'Trim',
-	'Word',
-];
+/** Functions in Microsoft's expression reference, plus those seen in real schemas (research §5.2): the shared catalog. */
+export const documentedFunctions: readonly string[] = functionCatalog.map((spec) => spec.name);
 
 /** Scoping-filter operators as the Entra docs spell them (research §1.10); unary ones take no value. */
-export const documentedFilterOperators: readonly string[] = [
-	'&',
-	'!&',
-	'ENDS_WITH',
-	'EQUALS',
-	'Greater_Than',
-	'Greater_Than_OR_EQUALS',
-	'Includes',
-	'IS FALSE',
-	'IS NOT NULL',
-	'IS NULL',
-	'IS TRUE',
-	'NOT EQUALS',
-	'NOT REGEX MATCH',
-	'REGEX MATCH',
-];
+export const documentedFilterOperators: readonly string[] = filterOperators.map((operator) => operator.name);
 const unaryOperators = new Set(['IS FALSE', 'IS NOT NULL', 'IS NULL', 'IS TRUE']);
 
 export type ValidateOptions = {
@@ -108,16 +51,23 @@ export type ValidateOptions = {
 	 * mappings, rules and directories are checked). Undefined: the whole document.
 	 */
 	only?: readonly string[];
+	/** A case file's silences: lint rules turned off per mapping (with a reason). */
+	silence?: readonly Silence[];
 };
 
 class Collector {
 	readonly problems: Problem[] = [];
-	error(pointer: string, message: string): void {
-		this.problems.push({severity: 'error', pointer, message});
+	error(pointer: string, message: string, rule?: string): void {
+		this.problems.push({severity: 'error', pointer, message, ...ruleFields(rule)});
 	}
-	warning(pointer: string, message: string): void {
-		this.problems.push({severity: 'warning', pointer, message});
+	warning(pointer: string, message: string, rule?: string): void {
+		this.problems.push({severity: 'warning', pointer, message, ...ruleFields(rule)});
 	}
+}
+
+function ruleFields(rule: string | undefined): {rule?: string; link?: string} {
+	const spec = rule ? lintRule(rule) : undefined;
+	return spec ? {rule: spec.id, link: spec.link} : {};
 }
 
 function describe(value: unknown): string {
@@ -209,8 +159,12 @@ export function validateSchema(document: SynchronizationSchema, options: Validat
 			}
 		}
 	}
-	if (!only) return out.problems;
-	return out.problems.filter((problem) => only.some((pointer) => related(problem.pointer, pointer)));
+	for (const finding of lintSchema(document, {only}).findings) {
+		out.problems.push({severity: finding.severity, pointer: finding.pointer, message: finding.message, rule: finding.rule, link: finding.link});
+	}
+	const problems = options.silence?.length ? out.problems.filter((problem) => !silenceFor(document, problem, options.silence, index)) : out.problems;
+	if (!only) return problems;
+	return problems.filter((problem) => only.some((pointer) => related(problem.pointer, pointer)));
 }
 
 /** Whether one pointer is the other or contains it (segment-wise). */
@@ -326,6 +280,7 @@ function checkObjectMapping(
 			out.error(
 				`${pointer}/attributeMappings/${position}/matchingPriority`,
 				`${label} · ${textOf(mappings[position]?.targetAttributeName)}: matching priority ${priority} is also used by ${others.join(', ')}; each matching attribute needs its own priority.`,
+				'MATCH-5',
 			);
 		}
 	}
@@ -365,6 +320,7 @@ function checkSource(
 			out.error(
 				`${at}/source/expression`,
 				`${label}: the expression is ${expression.length.toLocaleString('en-US')} characters long; Graph accepts at most ${maxExpressionLength.toLocaleString('en-US')}.`,
+				'LEN-1',
 			);
 			return;
 		}
@@ -374,8 +330,9 @@ function checkSource(
 			return;
 		}
 		for (const name of functionNames(parsed.ast)) {
-			if (!known.knownFunctions.has(name)) {
-				out.warning(`${at}/source/expression`, `${label}: '${name}' is not a known function (check the spelling; names are case-sensitive).`);
+			// A known name in the wrong case is lint rule CASE-1 (an error), reported by lintSchema.
+			if (!known.knownFunctions.has(name) && (findFunction(name) || !findFunctionIgnoringCase(name))) {
+				out.warning(`${at}/source/expression`, `${label}: '${name}' is not a known function (check the spelling; names are case-sensitive).`, 'FN-1');
 			}
 		}
 		attributes = referencedAttributes(parsed.ast);
@@ -385,7 +342,7 @@ function checkSource(
 	if (!sourceAttributes || !sourceObject) return;
 	for (const name of attributes) {
 		if (!sourceAttributes.has(name)) {
-			out.error(`${at}/source`, `${label}: the source attribute [${name}] is not an attribute of ${sourceObject.label} in ${sourceObject.parent.label}.`);
+			out.error(`${at}/source`, `${label}: the source attribute [${name}] is not an attribute of ${sourceObject.label} in ${sourceObject.parent.label}.`, 'ATTR-1');
 		}
 	}
 }
@@ -471,7 +428,18 @@ export async function validateWithServer(
 		while (next < expressions.length) {
 			const position = next++;
 			const item = expressions[position]!;
-			const response = await graph.parseExpression(servicePrincipalId, jobId, {expression: item.expression}, signal);
+			let response: ParseExpressionResult;
+			try {
+				response = await graph.parseExpression(servicePrincipalId, jobId, {expression: item.expression}, signal);
+			} catch (error) {
+				// Graph may answer a malformed expression with HTTP 400 instead of parsingSucceeded: false. That is a
+				// problem on this expression, shown beside its mapping, not a failure of the whole plan.
+				const details = storeErrorDetails(error);
+				if (details?.status !== 400) throw error;
+				const reason = (details.message || details.code || 'Bad Request').replace(/\s+/g, ' ').trim();
+				results[position] = {severity: 'error', pointer: item.pointer, message: `${item.label ? `${item.label}: ` : ''}Graph rejects the expression (HTTP 400): ${reason}`};
+				continue;
+			}
 			if (response.parsingSucceeded !== false && response.parsedExpression && parsed) parsed.set(item.pointer, response.parsedExpression);
 			if (response.parsingSucceeded === false) {
 				const message = (response.error?.message ?? 'the expression does not parse').replace(/\s+/g, ' ').trim();
@@ -501,6 +469,8 @@ export function withParsedSources(document: SynchronizationSchema, parsed: Reado
 		const mapping = resolvePointer(copy, mappingPointer) as {source?: AttributeMappingSource | null} | undefined;
 		const expression = mapping?.source?.expression;
 		if (!mapping || typeof expression !== 'string') continue;
+		// A tree that holds more than its text (edited as JSON to keep it) is sent as it is.
+		if (storedTreeMismatch(mapping.source)) continue;
 		mapping.source = {...tree, expression};
 	}
 	return copy;

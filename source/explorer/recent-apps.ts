@@ -3,10 +3,11 @@
  * directory (`recent-apps/<tenant id>.json`, mode 0600, replaced atomically) holding each app's object id, display
  * name and when it was opened — never a token, an account or anything from the schema.
  */
-import {mkdir, open} from 'node:fs/promises';
+import {lstat, open} from 'node:fs/promises';
 import path from 'node:path';
 import {slugify} from '../edit/backups.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
+import {checkNotSymbolicLink, preparePrivateDirectory} from '../fs/private-state.js';
 import {recentAppsDirectory} from '../paths.js';
 
 export type RecentApp = {id: string; displayName: string; openedAt: string};
@@ -26,7 +27,10 @@ function isRecentApp(value: unknown): value is RecentApp {
 
 /** The tenant's recent apps, most recent first; none when the file is missing or not ours. */
 export async function readRecentApps(tenant: string, options: {directory?: string} = {}): Promise<RecentApp[]> {
-	const handle = await open(recentAppsFile(tenant, options.directory), 'r').catch(() => undefined);
+	const file = recentAppsFile(tenant, options.directory);
+	// State is never read through a symbolic link (source/fs/private-state.ts).
+	if ((await lstat(file).catch(() => undefined))?.isSymbolicLink()) return [];
+	const handle = await open(file, 'r').catch(() => undefined);
 	if (!handle) return [];
 	try {
 		const buffer = Buffer.alloc(maxFileBytes + 1);
@@ -54,7 +58,9 @@ export async function recordRecentApp(
 		0,
 		maxRecentApps,
 	);
-	await mkdir(directory, {recursive: true, mode: 0o700});
+	// Like the token cache and backups: every folder the user's own, never a write through a link.
+	preparePrivateDirectory(directory);
+	checkNotSymbolicLink(recentAppsFile(tenant, directory));
 	await writeFileAtomic(recentAppsFile(tenant, directory), `${JSON.stringify({tenant, apps}, null, 2)}\n`, {mode: 0o600});
 	return apps;
 }

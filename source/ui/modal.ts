@@ -20,7 +20,10 @@ export type ModalPurpose =
 	| {kind: 'remove-mapping'; pointer: string}
 	| {kind: 'clause-attribute'; objectMappingPointer: string; clausePointer?: string; set: 'groups' | 'inputFilterGroups' | 'categoryFilterGroups'; groupIndex: number | 'new'}
 	| {kind: 'clause-operator'; draft: ClauseDraft}
-	| {kind: 'clause-values'; draft: ClauseDraft}
+	/** The values as a list (choice): each value, add, done. */
+	| {kind: 'clause-values'; draft: ClauseDraft; values: readonly string[]}
+	/** One value typed on its own line: `index` of the value, or 'new'. */
+	| {kind: 'clause-value'; draft: ClauseDraft; values: readonly string[]; index: number | 'new'}
 	| {kind: 'remove-clause'; clausePointer: string}
 	| {kind: 'save-patch'}
 	| {kind: 'import-file'}

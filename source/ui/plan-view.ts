@@ -2,7 +2,7 @@
  * The plan screen, like `terraform plan`: what a write changes, mapping by mapping, the warnings,
  * the unified diff — and the confirmation (typing the app's display name) that starts the write.
  */
-import {remapDirectories} from '../edit/index.js';
+import {afterSaveAdvice, type ConfirmationWord, confirmationWord, confirms, describeScopeChange, remapDirectories} from '../edit/index.js';
 import {describeError} from '../errors.js';
 import type {SchemaDownload} from '../explorer/services.js';
 import {formatPlanText, planCounts} from '../edit/plan-text.js';
@@ -20,9 +20,9 @@ const stepWords = {
 	verifying: 'reading it back to verify',
 } as const;
 
-/** What the user must type to confirm: the app's display name, as in the portal. */
-export function confirmationName(frame: PlanFrame): string {
-	return frame.context.appName;
+/** What the user must type to confirm: the app's display name as in the portal, or its object id when the name cannot be typed. */
+export function confirmationName(frame: PlanFrame): ConfirmationWord {
+	return confirmationWord({displayName: frame.context.appName, id: frame.context.servicePrincipalId});
 }
 
 const cache = new WeakMap<PlanFrame['plan'] & object, {columns: number; frame: PlanFrame; lines: string[]}>();
@@ -46,6 +46,7 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 	if (frame.status === 'done') {
 		add('✓ Written and verified: the schema read back from Graph equals what was sent.');
 		add(`Backup of the previous schema: ${frame.backupPath ?? ''}`, '  ');
+		add(afterSaveAdvice, '  ');
 		add('Enter or Esc reads the job again and returns to where you were.', '  ');
 		lines.push('');
 	}
@@ -56,6 +57,7 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 		if (frame.status === 'drift' && frame.drift) {
 			add('Changed on the server since you loaded it:', '  ');
 			for (const change of frame.drift.plan.changes.slice(0, 20)) add(`${change.kind} ${change.objectMapping} · ${change.target}`, '    ');
+			for (const change of frame.drift.plan.scopeChanges.slice(0, 10)) add(`${change.objectMapping}: ${describeScopeChange(change)}`, '    ');
 			for (const pointer of frame.drift.plan.otherChanges.slice(0, 10)) add(`changed ${pointer}`, '    ');
 			add(
 				frame.origin.kind === 'edits'
@@ -77,10 +79,10 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 		return lines;
 	}
 	if (frame.status === 'blocked') {
-		add('Not writable: fix the problems listed under Checks (Esc goes back).');
+		add('Problems — fix these before writing: they are listed under Checks (Esc goes back).');
 		lines.push('');
 	}
-	add(`Plan (${origin}): ${planCounts(plan)}.`);
+	add(`Plan: ${planCounts(plan)} (${origin}).`);
 	lines.push('');
 	// The same text the import and patch commands print: the changes by meaning, warnings, checks, the JSON diff.
 	for (const line of formatPlanText(plan, {color: false, problems, counts: false}).replace(/\n$/, '').split('\n')) {
@@ -109,7 +111,7 @@ export function planStatus(frame: PlanFrame): string {
 		case 'blocked':
 			return 'Not writable: fix the problems listed (Esc goes back).';
 		case 'confirm':
-			return `Type "${confirmationName(frame)}" and Enter to write · Esc goes back: ${frame.typed}▏`;
+			return `Type "${confirmationName(frame).word}" and Enter to write · Esc goes back: ${frame.typed}▏`;
 		case 'writing':
 			return `Writing: ${frame.step ? stepWords[frame.step] : 'starting'}…`;
 		case 'done':
@@ -195,8 +197,9 @@ export function handlePlanKey(state: AppState, frame: PlanFrame, press: KeyPress
 		// The plan's own context: everything typed goes into the confirmation, except the keys of the table.
 		const command = matchCommand(press, planConfirmCommands, 'plan');
 		if (command === 'submit') {
-			if (frame.typed === confirmationName(frame)) return startWrite(state, frame);
-			return {...state, message: {kind: 'error', text: `Type the display name exactly ("${confirmationName(frame)}") to write, or Esc to go back.`}};
+			const expected = confirmationName(frame);
+			if (confirms(frame.typed, expected)) return startWrite(state, frame);
+			return {...state, message: {kind: 'error', text: `Type the ${expected.what} exactly ("${expected.word}") to write, or Esc to go back.`}};
 		}
 		if (command === 'deleteBack') return replaceTop(state, {...frame, typed: frame.typed.slice(0, -1)});
 		if (command === 'cancel') return undefined;

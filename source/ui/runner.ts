@@ -9,6 +9,7 @@ import {review} from '../edit/review.js';
 import {describeError} from '../errors.js';
 import {skippedCheckNotice} from '../explorer/expression-check.js';
 import {type ExplorerServices, exportFileName} from '../explorer/services.js';
+import type {AttributeMappingSource} from '../schema/types.js';
 import type {Action, Message, Task, WriteOutcome} from './state.js';
 import type {Effect} from './update.js';
 
@@ -125,8 +126,9 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 				const {job} = task;
 				if (!services.tenant) return done();
 				try {
-					const problems = await services.tenant.validateExpressions(job.servicePrincipalId, job.jobId, task.expressions);
-					send({type: 'serverChecked', jobKey: job.jobKey, expressions: task.expressions, problems});
+					const parsed = new Map<string, AttributeMappingSource>();
+					const problems = await services.tenant.validateExpressions(job.servicePrincipalId, job.jobId, task.expressions, undefined, parsed);
+					send({type: 'serverChecked', jobKey: job.jobKey, expressions: task.expressions, problems, parsed});
 				} catch (error) {
 					done({kind: 'error', text: `Could not check the expression with Graph: ${describeError(error)}`});
 				}
@@ -156,7 +158,7 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 						request,
 						tenant && job ? (expressions, parsed) => tenant.validateExpressions(job.servicePrincipalId, job.jobId, expressions, undefined, parsed) : undefined,
 					);
-					send({type: 'planReady', frameId, attempt, plan: reviewed.plan, problems: reviewed.problems, document: reviewed.body});
+					send({type: 'planReady', frameId, attempt, plan: reviewed.plan, problems: reviewed.problems, document: reviewed.body, parsed: reviewed.parsed});
 				} catch (error) {
 					send({type: 'writeFinished', frameId, attempt, outcome: {kind: 'failed', error: describeError(error)}});
 				}

@@ -1,7 +1,7 @@
 /**
  * The layers of the source, checked on every import (static, dynamic and re-exports):
  * base (terminal, fs, errors, paths) ← schema (and expressions) ← edit ← (graph, auth) ← core services
- * (explorer) ← ui / commands; the simulator is loaded only by the demo entry points. An import that crosses a
+ * (explorer, loop, history) ← ui / commands; the simulator is loaded only by the demo entry points. An import that crosses a
  * layer the wrong way fails this test, naming the file and the import.
  */
 import {readdirSync, readFileSync, statSync} from 'node:fs';
@@ -19,6 +19,8 @@ function layerOf(file: string): Layer {
 	if (path === 'errors.ts' || path === 'paths.ts' || path.startsWith('terminal/') || path.startsWith('fs/')) return 'base';
 	const top = path.split('/')[0]!;
 	if (top === 'schema' || top === 'expressions') return 'schema';
+	// The provisioning loop's decoding (job status, actions, logs) is a core service like explorer.
+	if (top === 'loop' || top === 'history') return 'explorer';
 	if (['edit', 'graph', 'auth', 'explorer', 'ui', 'commands', 'simulator'].includes(top)) return top as Layer;
 	throw new Error(`${path}: no layer; add it to test/architecture/layers.test.ts`);
 }

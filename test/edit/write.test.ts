@@ -101,13 +101,17 @@ describe('writeSchema', () => {
 		// Beside the backup, only its note (who wrote what; test/history/backup-notes.test.ts).
 		expect((await readdir(backups)).sort()).toEqual([path.basename(backupNotePath(result.backupPath)), path.basename(result.backupPath)].sort());
 
-		// The request: JSON, without the fields the server maintains.
+		// The request: JSON, the whole document as GET returned it with the change applied (Microsoft's procedure),
+		// the server-maintained top-level fields included as the live GET had them.
 		const put = puts()[0]!;
 		expect(put.headers['content-type']).toBe('application/json');
 		const sent = JSON.parse(put.body!) as Record<string, unknown>;
-		expect(Object.keys(sent).filter((key) => key.includes('@odata') || key === 'version')).toEqual([]);
+		const liveBefore = JSON.parse(before) as Record<string, unknown>;
+		expect(sent['@odata.context']).toBe(liveBefore['@odata.context']);
+		expect(sent.version).toBe(working.baseVersion);
 		expect(sent.id).toBe(jobId);
-		expect(sent).toEqual(JSON.parse(putBody(working.document)));
+		expect(Object.keys(sent)).toEqual(Object.keys(liveBefore));
+		expect(sent).toEqual(JSON.parse(putBody(working.document, working.live)));
 
 		// The tenant now holds the edits.
 		const stored = JSON.parse(job().schema.text) as SynchronizationSchema;

@@ -2,7 +2,7 @@
  * The note beside each backup: written by the real write path against the demo tenant (before the PUT, then with
  * the outcome), read back by the history; backups from before notes existed still list.
  */
-import {mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
+import {mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
@@ -96,6 +96,41 @@ describe('the note beside a backup', () => {
 		const note = await readBackupNote((error as WriteFailedError).backupPath);
 		expect(note?.result).toBe('failed');
 		expect(note?.change).toBe('1 changed: User ← user ~Department (flowType)');
+	});
+});
+
+describe('a note never goes through a symbolic link', () => {
+	it('refuses to write when a link is planted at the note name: nothing is sent', async () => {
+		const graph = graphFor(simulator);
+		const working = await editedCopy(graph);
+		// The backup's name is predictable to the millisecond; plant links for the next few seconds.
+		await mkdir(backups, {recursive: true, mode: 0o700});
+		const victim = path.join(directory, 'victim.txt');
+		await writeFile(victim, 'untouched');
+		const start = Date.now();
+		for (let offset = 0; offset < 4000; offset++) {
+			const name = backupFileName({appName: 'contoso.com', templateId: 'AD2AADProvisioning', version: working.baseVersion, date: new Date(start + offset)});
+			await symlink(victim, backupNotePath(path.join(backups, name)));
+		}
+		const error = await write(graph, working).then(
+			() => undefined,
+			(caught: unknown) => caught as Error,
+		);
+		expect(error?.message).toMatch(/^Could not save the note beside the backup .* \(Refusing to use .*: it is a symbolic link/);
+		expect(error?.message).toContain('nothing was written');
+		expect(simulator.requests.filter((request) => request.method === 'PUT')).toEqual([]);
+		expect(await readFile(victim, 'utf8')).toBe('untouched');
+	});
+
+	it('reads a linked note as no note', async () => {
+		await mkdir(backups, {recursive: true});
+		const backup = path.join(backups, backupFileName({appName: 'contoso.com', templateId: 'AD2AADProvisioning', version: 'v', date: new Date()}));
+		await writeFile(backup, '{}');
+		const elsewhere = path.join(directory, 'note.json');
+		await writeFile(elsewhere, JSON.stringify({kind: 'provisioning-explorer backup note', change: 'forged', takenAt: new Date().toISOString()}));
+		expect(await readBackupNote(backup)).toBeUndefined();
+		await symlink(elsewhere, backupNotePath(backup));
+		expect(await readBackupNote(backup)).toBeUndefined();
 	});
 });
 

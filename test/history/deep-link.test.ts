@@ -2,9 +2,9 @@
  * Deep-link resolution against the demo tenant over HTTP (app, job, object mapping, attribute mapping by the same
  * names and selectors as `patch`), and the per-tenant file of recently opened apps.
  */
-import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
+import {mkdtemp, readFile, rm, stat, symlink, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
-import path from 'node:path';
+import path, {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {UsageError} from '../../source/errors.js';
 import {parseOpenReference, resolveDeepLink, resolveSchemaLocation} from '../../source/explorer/deep-link.js';
@@ -135,5 +135,14 @@ describe('recent apps', () => {
 		// A file that is not ours reads as no recent apps.
 		await writeFile(file, 'not json');
 		expect(await readRecentApps(tenant, {directory})).toEqual([]);
+
+		// Never through a symbolic link: reading sees none, writing refuses and leaves the target alone.
+		const target = join(directory, 'elsewhere.json');
+		await writeFile(target, 'untouched');
+		await rm(file);
+		await symlink(target, file);
+		expect(await readRecentApps(tenant, {directory})).toEqual([]);
+		await expect(recordRecentApp(tenant, {id: 'a', displayName: 'contoso.com'}, {directory})).rejects.toThrow(/it is a symbolic link/);
+		expect(await readFile(target, 'utf8')).toBe('untouched');
 	});
 });
