@@ -237,7 +237,7 @@ function statusLine(state: AppState): Line {
 	if (frame.kind === 'plan' && state.message?.kind !== 'error') {
 		return {key: 'status', text: clean(planStatus(frame)), color: frame.status === 'confirm' ? 'yellow' : frame.status === 'done' ? 'green' : undefined};
 	}
-	if (frame.list.filtering) return {key: 'status', text: `/${clean(frame.list.filter)}▏  (Enter keeps, Esc clears)`, color: 'cyan'};
+	if (frame.list.filtering) return {key: 'status', text: `/${clean(frame.list.filter)}▏  (Enter opens a lone row, else keeps · Esc clears)`, color: 'cyan'};
 	if (state.message) {
 		const {text, path} = state.message;
 		return {key: 'status', text: clean(path ? `${text} ${path}` : text), color: state.message.kind === 'error' ? 'red' : 'green'};
