@@ -32,8 +32,8 @@ afterEach(async () => {
 
 async function editedCopy(graph: GraphClient): Promise<WorkingCopy> {
 	const working = new WorkingCopy(JSON.parse((await graph.getSchemaBytes(servicePrincipalId, jobId)).toString('utf8')) as SynchronizationSchema);
-	working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
-	return working;
+	// The working copy is a persistent value: apply answers the edited copy.
+	return working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
 }
 
 function write(graph: GraphClient, working: WorkingCopy) {
