@@ -24,12 +24,21 @@ export function storeAnswered(error: unknown): boolean {
 }
 
 /** The status, code and message of a store's error answer (a GraphError carries them in `details`). */
-export function storeErrorDetails(error: unknown): {status: number; code?: string; message?: string} | undefined {
-	const details = (error as {details?: {status?: unknown; code?: unknown; message?: unknown}} | null)?.details;
+export type StoreErrorDetails = {status: number; code?: string; message?: string; requestId?: string; clientRequestId?: string; date?: string};
+
+export function storeErrorDetails(error: unknown): StoreErrorDetails | undefined {
+	const details = (error as {details?: Record<string, unknown>} | null)?.details;
 	if (typeof details?.status !== 'number') return undefined;
-	return {
-		status: details.status,
-		code: typeof details.code === 'string' ? details.code : undefined,
-		message: typeof details.message === 'string' ? details.message : undefined,
-	};
+	const text = (key: string) => (typeof details[key] === 'string' ? (details[key] as string) : undefined);
+	return {status: details.status, code: text('code'), message: text('message'), requestId: text('requestId'), clientRequestId: text('clientRequestId'), date: text('date')};
+}
+
+/** ` [request-id …, client-request-id …, date …]`: the ids support asks for, as the Graph client's errors print them. */
+export function storeSupportIds(details: Pick<StoreErrorDetails, 'requestId' | 'clientRequestId' | 'date'>): string {
+	const parts = [
+		details.requestId ? `request-id ${details.requestId}` : '',
+		details.clientRequestId ? `client-request-id ${details.clientRequestId}` : '',
+		details.date ? `date ${details.date}` : '',
+	].filter(Boolean);
+	return parts.length > 0 ? ` [${parts.join(', ')}]` : '';
 }

@@ -9,6 +9,7 @@ import type {Operation} from 'fast-json-patch';
 import {UserError} from '../errors.js';
 import {checkNesting, decodeSchemaBytes, lineAndColumn, locateJsonSyntaxError} from '../schema/load.js';
 import {resolvePointer} from '../schema/pointer.js';
+import {escapeJsonControls} from '../terminal/sanitize.js';
 import {storedTreeMismatch} from '../schema/stored-tree.js';
 import type {AttributeMappingSource, SynchronizationSchema} from '../schema/types.js';
 import {type Edit, type EditDraft, summarizeOperation} from './builders.js';
@@ -233,9 +234,9 @@ function replaceLastSourceWriter(edits: Edit[], document: SynchronizationSchema,
 	return false;
 }
 
-/** A JSON Patch file's text: pretty JSON (2-space indent) with a final newline. */
+/** A JSON Patch file's text: pretty JSON (2-space indent), C1 and BiDi controls as \\u escapes, a final newline. */
 export function toPatchFile(operations: Operation[]): string {
-	return `${JSON.stringify(operations, null, 2)}\n`;
+	return `${escapeJsonControls(JSON.stringify(operations, null, 2))}\n`;
 }
 
 /**

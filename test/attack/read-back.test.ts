@@ -109,6 +109,8 @@ describe('parseExpression answering HTTP 400', () => {
 		const result = await runCli(['patch', ...target(), '--patch', path, '--yes']);
 		expect(result.stderr).toMatch(/Checks:/);
 		expect(result.stderr).toMatch(/Mail.*Graph rejects the expression \(HTTP 400\)/);
+		// A Graph error shown anywhere carries what Microsoft support asks for.
+		expect(result.stderr).toMatch(/Graph rejects the expression \(HTTP 400\): .*\[request-id [\da-f-]{36}, client-request-id [\da-f-]{36}, date [\dT:-]+\]/);
 		expect(result.code).toBe(1);
 		expect(puts(simulator)).toEqual([]);
 	});

@@ -54,6 +54,10 @@ describe('a body that stalls after its headers', () => {
 		const error = await settle(client().getSchemaBytes(servicePrincipalId, jobId));
 		expect(error).toBeInstanceOf(Error);
 		expect((error as Error).message).toMatch(/Graph GET .*schema timed out/);
+		// The headers arrived: the ids support asks for are known, and are shown like on every other Graph error.
+		const last = simulator.requests.filter((request) => request.path.endsWith('/schema')).at(-1)!;
+		expect((error as Error).message).toMatch(/\[request-id [\da-f-]{36}, client-request-id [\da-f-]{36}, date .+\]$/);
+		expect((error as Error).message).toContain(`client-request-id ${last.clientRequestId}`);
 	}, 30_000);
 
 	it('ends the drift check of a write: nothing is written', async () => {

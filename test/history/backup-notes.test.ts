@@ -31,9 +31,9 @@ afterEach(async () => {
 });
 
 async function editedCopy(graph: GraphClient): Promise<WorkingCopy> {
-	const working = new WorkingCopy(JSON.parse((await graph.getSchemaBytes(servicePrincipalId, jobId)).toString('utf8')) as SynchronizationSchema);
-	// The working copy is a persistent value: apply answers the edited copy.
-	return working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
+	const loaded = new WorkingCopy(JSON.parse((await graph.getSchemaBytes(servicePrincipalId, jobId)).toString('utf8')) as SynchronizationSchema);
+	const working = loaded.apply(editAttributeMappingField(loaded.document, pointerOf(loaded.document, 'Department'), 'flowType', 'ObjectAddOnly'));
+	return working;
 }
 
 function write(graph: GraphClient, working: WorkingCopy) {
