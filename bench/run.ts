@@ -16,6 +16,7 @@ import {generateLargeSchema} from '../source/simulator/index.js';
 import {exportJobCount, exportLatencyMs, measureExportAll} from './export-all.js';
 import {measureLoadIndex} from './load-index.js';
 import {type BenchReport, formatTable, renderResultsMarkdown} from './report.js';
+import {keystrokesMarkdown, measureKeystrokes, writeKeystrokeSection} from './keystrokes.js';
 import {measureDemoMappingList, measureLargeFile} from './sessions.js';
 import {measureStartup} from './startup.js';
 
@@ -73,6 +74,9 @@ try {
 		log,
 	});
 
+	log('keystrokes for daily work: reach a mapping, change and write it, restore it, deep link (issue 13 §3)');
+	const keystrokes = keystrokesMarkdown(await measureKeystrokes({binPath, env}), new Date());
+
 	const report: BenchReport = {
 		quick,
 		startupWarmups: counts.startupWarmups,
@@ -92,11 +96,12 @@ try {
 		largeFile,
 		exportAll,
 	};
-	process.stdout.write(`${formatTable(report)}\n`);
+	process.stdout.write(`${formatTable(report)}\n\n${keystrokes}`);
 	if (quick) {
 		log('--quick: bench/RESULTS.md left as it was');
 	} else {
 		await writeFile(resultsPath, renderResultsMarkdown(report));
+		await writeKeystrokeSection(resultsPath, keystrokes);
 		log('wrote bench/RESULTS.md');
 	}
 } finally {

@@ -42,6 +42,7 @@ Explorer options:
   --cases FILE           the job's expression test cases: t saves runs there (without it, t asks
                          where), w runs them before the confirmation and a failing case blocks
   --backup-dir DIR       where backups go before every write (default: the state directory)
+  --history-dir DIR      exports (a folder or git working tree) shown with the backups in h (history)
   --no-alt-screen        draw in the normal screen instead of the alternate screen
   --version              print the version
 
@@ -60,6 +61,7 @@ async function runExplorerCommand(args: string[]): Promise<number> {
 				patch: {type: 'string'},
 				cases: {type: 'string'},
 				'backup-dir': {type: 'string'},
+				'history-dir': {type: 'string'},
 				'no-alt-screen': {type: 'boolean'},
 				version: {type: 'boolean', short: 'v'},
 				sp: {type: 'string'},
@@ -100,13 +102,12 @@ async function runExplorerCommand(args: string[]): Promise<number> {
 	}
 	// Sign-in and HTTP code loads while the first frame is already on screen.
 	const {createLazyTenantServices} = await import('./explorer/lazy-services.js');
-	const services = createLazyTenantServices(shared, process.cwd(), values['backup-dir']);
+	const services = createLazyTenantServices(shared, process.cwd(), values['backup-dir'], values['history-dir']);
 	try {
 		// A deep link is resolved before anything is drawn (signing in on stderr if needed), so that an unknown or
 		// ambiguous name exits 2 with the choices listed instead of opening somewhere else.
 		const initialLocation = deepLink?.app !== undefined ? await resolveDeepLinkBeforeDrawing(services, {...deepLink, app: deepLink.app}) : undefined;
-		// `initialLocation` is where the explorer should open (InitialLocation in source/explorer/deep-link.ts);
-		// the UI's RunOptions takes it when the explorer learns to open there.
+		// The explorer opens there, with the app list, jobs and job below it (source/ui/history.ts).
 		const runOptions = {altScreen, initialPatch: values.patch, casesPath: values.cases, initialLocation};
 		return await runExplorer(services, runOptions);
 	} finally {

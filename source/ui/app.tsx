@@ -9,6 +9,7 @@ import {escapeTimeoutMs, KeyDecoder} from './input.js';
 import type {KeyPress} from './keymap.js';
 import {createRunner, type ExternalEditor, type Runner} from './runner.js';
 import {Screen} from './screen.js';
+import type {InitialLocation, SchemaLocation} from '../explorer/deep-link.js';
 import {type Action, type AppState, initialState} from './state.js';
 import {startEffects, update} from './update.js';
 
@@ -24,6 +25,8 @@ export type ExplorerProps = {
 	initialPatch?: string;
 	/** The case file (--cases): where `t` saves cases, and what a write runs before its confirmation. */
 	casesPath?: string;
+	/** Where to open (a deep link resolved before the first frame): the job, object mapping or attribute mapping. */
+	initialLocation?: InitialLocation | SchemaLocation;
 };
 
 /**
@@ -57,11 +60,11 @@ function useExplorer(services: ExplorerServices, initial: () => AppState, editor
 	return [state, dispatch];
 }
 
-export function Explorer({services, onExit, editor, initialPatch, casesPath}: ExplorerProps) {
+export function Explorer({services, onExit, editor, initialPatch, casesPath, initialLocation}: ExplorerProps) {
 	const {stdout} = useStdout();
 	const [state, dispatch] = useExplorer(
 		services,
-		() => initialState(services.source, {rows: stdout.rows || 24, columns: stdout.columns || 80}, {readOnly: services.readOnly, initialPatch, casesPath}),
+		() => initialState(services.source, {rows: stdout.rows || 24, columns: stdout.columns || 80}, {readOnly: services.readOnly, initialPatch, casesPath, initialLocation}),
 		editor,
 	);
 

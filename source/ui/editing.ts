@@ -408,6 +408,9 @@ function undo(state: AppState, context: SchemaContext, id?: number): AppState {
 }
 
 function runCommandLine(state: AppState, text: string): AppState {
+	// :open keeps the case of what follows: names are matched exactly first.
+	const open = /^:?\s*open(?:\s+(.*))?$/is.exec(text.trim());
+	if (open) return openCommand(state, open[1] ?? '');
 	const command = text.trim().replace(/^:/, '').toLowerCase();
 	const frame = topFrame(state);
 	const context = frameContext(frame);
@@ -443,8 +446,16 @@ function runCommandLine(state: AppState, text: string): AppState {
 				{kind: 'listBackups', frameId: state.nextId, appName: context.appName, templateId: context.job.templateId, jobId: context.job.id},
 			);
 		default:
-			return info(state, `Unknown command ":${command}". Commands: :restore :login :logout :whoami :apps :quit :help`);
+			return info(state, `Unknown command ":${command}". Commands: :open :restore :login :logout :whoami :apps :quit :help`);
 	}
+}
+
+/** `:open APP/JOB/TARGET`: resolved against the tenant (runner), then opened as if walked to (history.ts). */
+function openCommand(state: AppState, reference: string): AppState {
+	if (state.source.kind === 'file') return info(state, 'Offline: :open opens a job of a tenant; this session browses a file.');
+	if (reference.trim() === '') return info(state, 'Name the place: :open APP/JOB/TARGET (JOB and TARGET may be left out; Tab completes).');
+	if (state.stack.some((frame) => frameContext(frame)?.working.hasChanges)) return info(state, 'You have pending edits: write them (w) or save them (P) before opening another place.');
+	return addTask(info(state, `Opening ${reference.trim()}…`), {kind: 'resolveLocation', text: reference});
 }
 
 /** The clause's values as a list: each value, add, done (the cursor on `cursorAt`). */

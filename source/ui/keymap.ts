@@ -57,6 +57,9 @@ export type Command =
 	| 'runTest'
 	| 'saveCase'
 	| 'commandLine'
+	| 'history'
+	| 'markVersion'
+	| 'restoreVersion'
 	| 'quit'
 	| 'forceQuit'
 	// Text fields, filters, choices, confirmations, the plan's typed confirmation, help:
@@ -105,6 +108,8 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'home', keys: [{key: 'home'}, {input: 'g'}], label: 'Home/g', help: 'first row'},
 	{command: 'end', keys: [{key: 'end'}, {input: 'G'}], label: 'End/G', help: 'last row'},
 	{command: 'open', keys: [{key: 'return'}, {key: 'rightArrow'}, {input: 'l'}], label: '⏎/→', help: 'open', footer: true},
+	// Before `back`: where a job's history is offered (the jobs list, the job), h opens it instead of going back.
+	{command: 'history', keys: [{input: 'h'}], label: 'h', help: "history of the job: versions, compare, restore"},
 	{command: 'back', keys: [{key: 'escape'}, {key: 'leftArrow'}, {input: 'h'}], label: 'Esc/←', help: 'back', footer: true},
 	{command: 'filter', keys: [{input: '/'}], label: '/', help: 'filter this list', footer: true},
 	// The expression test (t): Enter edits the selected value, r runs again, s keeps the run as a case.
@@ -128,13 +133,15 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'plan', keys: [{input: 'w'}], label: 'w', help: 'plan and write to the tenant', footer: true},
 	{command: 'import', keys: [{input: 'i'}], label: 'i', help: 'import a schema file into this job'},
 	{command: 'export', keys: [{input: 'x'}], label: 'x', help: 'export the schema to a file', footer: true},
+	{command: 'markVersion', keys: [{input: ' '}], label: 'Space', help: 'mark to compare with another (Enter on it)', footer: true},
+	{command: 'restoreVersion', keys: [{input: 'R'}], label: 'R', help: 'restore (plan, confirm)', footer: true},
 	{command: 'retry', keys: [{input: 'r'}], label: 'r', help: 'reload / retry'},
-	{command: 'commandLine', keys: [{input: ':'}], label: ':', help: 'command: :restore :login :logout :whoami :apps :quit'},
+	{command: 'commandLine', keys: [{input: ':'}], label: ':', help: 'command: :open APP/JOB/TARGET :restore :login :logout :whoami :apps :quit'},
 	{command: 'help', keys: [{input: '?'}], label: '?', help: 'help for this screen', footer: true},
 	{command: 'quit', keys: [{input: 'q'}], label: 'q', help: 'quit', footer: true},
 	{command: 'forceQuit', keys: [{input: 'c', ctrl: true}], label: 'Ctrl+C', help: 'quit at once'},
 
-	{context: 'filter', command: 'submit', keys: [{key: 'return'}], label: 'Enter', help: 'keep the filter', footer: true},
+	{context: 'filter', command: 'submit', keys: [{key: 'return'}], label: 'Enter', help: 'open the one row left, else keep the filter', footer: true},
 	{context: 'filter', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'clear the filter', footer: true},
 	{context: 'filter', command: 'deleteBack', keys: [{key: 'backspace'}, {key: 'delete'}], label: '⌫', help: 'delete a character'},
 	{context: 'filter', command: 'up', keys: [{key: 'upArrow'}], label: '↑', help: 'move up'},

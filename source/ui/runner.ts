@@ -76,7 +76,10 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 			case 'listApps': {
 				const {frameId} = effect;
 				startLoad(frameId, async (signal) => {
-					const apps = await services.listApps({signal, onProgress: (done, total) => send({type: 'appsProgress', frameId, done, total})});
+					const listed = await services.listApps({signal, onProgress: (done, total) => send({type: 'appsProgress', frameId, done, total})});
+					// The apps opened recently in this tenant come first (a missing or unreadable file: the usual order).
+					const recent = await services.recentApps?.().catch(() => []);
+					const apps = recent && recent.length > 0 ? (await import('../explorer/recent-apps.js')).recentFirst(listed, recent, (app) => app.servicePrincipal.id) : listed;
 					if (!signal.aborted) send({type: 'appsLoaded', frameId, apps});
 				});
 				return;
@@ -237,6 +240,55 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 				} catch (error) {
 					done({kind: 'error', text: `Case not saved: ${describeError(error)}`});
 				}
+				return;
+			case 'listHistory':
+				try {
+					if (!services.listHistory) throw new Error('History is not available in this session.');
+					send({type: 'historyListed', frameId: task.frameId, listing: await services.listHistory(task.job)});
+				} catch (error) {
+					send({type: 'historyListed', frameId: task.frameId, error: describeError(error)});
+				}
+				return;
+			case 'compareVersions':
+				try {
+					const schemaOf = async (side: typeof task.before) => {
+						if (side.kind === 'live') return side.schema;
+						if (!services.readHistoryVersion) throw new Error('History is not available in this session.');
+						return services.readHistoryVersion(side.version);
+					};
+					const [before, after] = await Promise.all([schemaOf(task.before), schemaOf(task.after)]);
+					const [{buildPlan}, {formatPlanText}] = await Promise.all([import('../edit/index.js'), import('../edit/plan-text.js')]);
+					// The same comparison by meaning as `diff` and `history compare`.
+					const plan = buildPlan(before, after, {beforeName: task.before.name, afterName: task.after.name});
+					const text = plan.hasChanges ? formatPlanText(plan, {color: false}) : `No differences: ${task.before.name} and ${task.after.name} mean the same (version and @odata fields are not compared).\n`;
+					send({type: 'comparisonReady', frameId: task.frameId, text});
+				} catch (error) {
+					send({type: 'comparisonReady', frameId: task.frameId, error: describeError(error)});
+				}
+				return;
+			case 'readVersion':
+				try {
+					if (!services.readHistoryVersion) throw new Error('History is not available in this session.');
+					const schema = await services.readHistoryVersion(task.version);
+					const bytes = new TextEncoder().encode(JSON.stringify(schema));
+					send({type: 'schemaRead', taskId: task.id, purpose: 'restore', jobKey: task.jobKey, download: {bytes, schema}, label: task.label});
+				} catch (error) {
+					done({kind: 'error', text: describeError(error)});
+				}
+				return;
+			case 'resolveLocation':
+				try {
+					if (!services.resolveLocation) return done({kind: 'info', text: ':open needs a tenant session.'});
+					const {parseOpenReference} = await import('../explorer/deep-link.js');
+					const location = await services.resolveLocation(parseOpenReference(task.text));
+					await services.rememberApp?.({id: location.servicePrincipalId, displayName: location.appName});
+					send({type: 'locationResolved', location});
+				} catch (error) {
+					done({kind: 'error', text: describeError(error)});
+				}
+				return;
+			case 'rememberApp':
+				await services.rememberApp?.(task.app).catch(() => undefined);
 				return;
 			case 'signOut':
 				try {

@@ -160,6 +160,10 @@ function bodyLines(state: AppState, height: number, width: number): {header?: st
 		const what = frame.kind === 'apps' ? 'Finding apps with provisioning jobs…' : 'Loading the schema…';
 		return {lines: [{key: 'l', text: what + progress}]};
 	}
+	if (frame.kind === 'history' && frameRows(frame).length === 0) {
+		const text = frame.status === 'error' ? (frame.error ?? 'No history.') : frame.status === 'loading' ? 'Looking for versions…' : 'No versions of this job yet: a backup is saved before every write (--history-dir adds exports).';
+		return {lines: wrapped('empty', text, width, {dim: true})};
+	}
 	if ((frame.kind === 'changes' || frame.kind === 'backups') && frameRows(frame).length === 0) {
 		const text = frame.kind === 'changes' ? 'No pending changes.' : frame.status === 'error' ? (frame.error ?? 'No backups.') : frame.status === 'loading' ? 'Looking for backups…' : 'No backups of this job yet: one is saved before every write.';
 		return {lines: wrapped('empty', text, width, {dim: true})};
@@ -169,7 +173,7 @@ function bodyLines(state: AppState, height: number, width: number): {header?: st
 		const top = frame.list.offset;
 		const shown = all.slice(top, top + height).map((text, index) => ({key: String(top + index), text}));
 		const last = Math.min(all.length, top + height);
-		const header = frame.kind === 'plan' || frame.kind === 'expressionTest' ? '' : 'Field               Value';
+		const header = frame.kind === 'plan' || frame.kind === 'expressionTest' || frame.kind === 'compare' ? '' : 'Field               Value';
 		return {header, lines: shown, position: all.length > height ? `lines ${top + 1}–${last}/${all.length}` : ''};
 	}
 	const specs = fitColumnsToContent(frameColumns(frame), frameRows(frame));
@@ -233,7 +237,7 @@ function statusLine(state: AppState): Line {
 	if (frame.kind === 'plan' && state.message?.kind !== 'error') {
 		return {key: 'status', text: clean(planStatus(frame)), color: frame.status === 'confirm' ? 'yellow' : frame.status === 'done' ? 'green' : undefined};
 	}
-	if (frame.list.filtering) return {key: 'status', text: `/${clean(frame.list.filter)}▏  (Enter keeps, Esc clears)`, color: 'cyan'};
+	if (frame.list.filtering) return {key: 'status', text: `/${clean(frame.list.filter)}▏  (Enter opens a lone row, else keeps · Esc clears)`, color: 'cyan'};
 	if (state.message) {
 		const {text, path} = state.message;
 		return {key: 'status', text: clean(path ? `${text} ${path}` : text), color: state.message.kind === 'error' ? 'red' : 'green'};

@@ -6,7 +6,9 @@
 import type {Operation} from 'fast-json-patch';
 import type {DriftError, Plan, Problem, WriteOptions, WriteStep} from '../edit/index.js';
 import type {ReviewRequest} from '../edit/review.js';
+import type {InitialLocation, SchemaLocation} from '../explorer/deep-link.js';
 import type {AppSummary, BackupEntry, DeviceCodePrompt, ExplorerSource, SchemaDownload} from '../explorer/services.js';
+import type {HistoryListing, HistoryVersion} from '../history/versions.js';
 import type {
 	AttributeDefinitionNode,
 	AttributeMappingNode,
@@ -31,6 +33,7 @@ import type {TestField, TestInput} from '../expressions/test-runner.js';
 import type {TestRun} from '../explorer/expression-tests.js';
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
 import {insertText, type Modal, modalKey, type PromptModal} from './modal.js';
+import {adoptLoadedApps, commandSuggestions, compareSelected, filterOpensSingleRow, handleHistoryCommand, historyListed, isHistoryCommand, locateOnLoad, openAtLocation} from './history.js';
 import {handlePlanKey, openImportPlan, retryPlan} from './plan-view.js';
 import {frameRows, isTextFrame, openRow, screenOf, textLines} from './screens/index.js';
 
@@ -63,6 +66,10 @@ export type SchemaFrame = FrameBase & {
 	error?: string;
 	/** After a write: the screens the admin was on (by JSON Pointer), opened again once the job is read back. */
 	reopen?: ReadonlyArray<{kind: NodeFrame['kind']; pointer: string; list: ListState}>;
+	/** A deep link (--mapping, :open): the place to open once the job is read, as if the admin had walked there. */
+	locate?: SchemaLocation;
+	/** `h` on the jobs list: the job's history opens once the job is read. */
+	thenHistory?: boolean;
 };
 /** A screen inside a loaded schema, showing one node of `context.index`. */
 type NodeFrameOf<Kind extends string, Node> = FrameBase & {kind: Kind; context: SchemaContext; node: Node};
@@ -102,6 +109,21 @@ export function nodeFrame(id: number, kind: NodeFrame['kind'], context: SchemaCo
 export type ChangesFrame = FrameBase & {kind: 'changes'; context: SchemaContext};
 /** Backups of a job, for :restore. */
 export type BackupsFrame = FrameBase & {kind: 'backups'; context: SchemaContext; status: LoadStatus; backups?: BackupEntry[]; error?: string};
+
+/** The versions known for a job (issue 13): backups with their notes, and exports of --history-dir. */
+export type HistoryFrame = FrameBase & {
+	kind: 'history';
+	context: SchemaContext;
+	status: LoadStatus;
+	listing?: HistoryListing;
+	error?: string;
+	/** The version marked (Space) to compare with another, by its ref. */
+	marked?: string;
+};
+/** One side of a comparison: the live schema of the loaded job, or a listed version. */
+export type CompareSide = {kind: 'live'; name: string; schema: SynchronizationSchema} | {kind: 'version'; name: string; version: HistoryVersion};
+/** Two versions (or a version and live) compared by meaning, as `diff` prints it. */
+export type CompareFrame = FrameBase & {kind: 'compare'; context: SchemaContext; status: LoadStatus; title: string; text?: string; error?: string};
 
 export type PlanOrigin = {kind: 'edits'} | {kind: 'import' | 'restore'; label: string};
 export type PlanStatus = 'checking' | 'blocked' | 'confirm' | 'writing' | 'done' | 'failed' | 'drift' | 'mismatch';
@@ -156,7 +178,7 @@ export type ExpressionTestFrame = FrameBase & {
 	/** Opened from the expression prompt: Esc returns to it, with the text as typed. */
 	draft?: PromptModal;
 };
-export type Frame = SignInFrame | AppsFrame | JobsFrame | SchemaFrame | NodeFrame | ChangesFrame | BackupsFrame | PlanFrame | ExpressionTestFrame;
+export type Frame = SignInFrame | AppsFrame | JobsFrame | SchemaFrame | NodeFrame | ChangesFrame | BackupsFrame | PlanFrame | ExpressionTestFrame | HistoryFrame | CompareFrame;
 
 /** A tenant job a task talks to; `jobKey` says which loaded schema the answer belongs to. */
 export type JobTarget = {jobKey: number; servicePrincipalId: string; jobId: string};
@@ -180,6 +202,11 @@ export type Task =
 	| {id: number; kind: 'prepareTest'; frameId: number; valuesKey: string; fields: readonly TestField[]}
 	| {id: number; kind: 'runTest'; frameId: number; attempt: number; mapping: AttributeMapping; input: TestInput; valuesKey: string; schema: SynchronizationSchema; job?: JobTarget}
 	| {id: number; kind: 'saveCase'; path: string; testCase: ExpressionCase}
+	| {id: number; kind: 'listHistory'; frameId: number; job: {appName: string; templateId?: string; jobId: string}}
+	| {id: number; kind: 'compareVersions'; frameId: number; before: CompareSide; after: CompareSide}
+	| {id: number; kind: 'readVersion'; jobKey: number; version: HistoryVersion; label: string}
+	| {id: number; kind: 'resolveLocation'; text: string}
+	| {id: number; kind: 'rememberApp'; app: {id: string; displayName: string}}
 	| {id: number; kind: 'signOut'}
 	| {id: number; kind: 'whoami'};
 
@@ -207,6 +234,8 @@ export type AppState = {
 	initialPatch?: string;
 	/** The case file (--cases, or the one chosen when saving a case): cases are saved there and run before a write. */
 	casesPath?: string;
+	/** A deep link given on the command line: opened once signed in (tenant) or with the file. */
+	initialLocation?: InitialLocation | SchemaLocation;
 	/** Keys typed while the screen on top was loading: applied, in order, once it is ready (SSH type-ahead). */
 	typeAhead: readonly KeyPress[];
 	exit?: {code: number};
@@ -241,6 +270,9 @@ export type Action =
 	| {type: 'editorDone'; jobKey: number; pointer: string; text: string}
 	| {type: 'testPrefilled'; frameId: number; input: TestInput}
 	| {type: 'testFinished'; frameId: number; attempt: number; run: TestRun}
+	| {type: 'historyListed'; frameId: number; listing?: HistoryListing; error?: string}
+	| {type: 'comparisonReady'; frameId: number; text?: string; error?: string}
+	| {type: 'locationResolved'; location: InitialLocation}
 	| {type: 'signedOut'; taskId: number}
 	| {type: 'notice'; message: Message};
 
@@ -261,11 +293,11 @@ export function listViewportRows(viewport: {rows: number}): number {
 export function initialState(
 	source: ExplorerSource,
 	viewport: {rows: number; columns: number},
-	options: {readOnly?: boolean; initialPatch?: string; casesPath?: string} = {},
+	options: {readOnly?: boolean; initialPatch?: string; casesPath?: string; initialLocation?: InitialLocation | SchemaLocation} = {},
 ): AppState {
 	const first: Frame =
 		source.kind === 'file'
-			? {id: 1, kind: 'schema', status: 'loading', list: initialList}
+			? {id: 1, kind: 'schema', status: 'loading', list: initialList, ...(options.initialLocation ? {locate: options.initialLocation} : {})}
 			: {id: 1, kind: 'signIn', phase: 'starting', list: initialList};
 	return {
 		source,
@@ -278,6 +310,7 @@ export function initialState(
 		readOnly: Boolean(options.readOnly),
 		initialPatch: options.initialPatch,
 		casesPath: options.casesPath,
+		...(source.kind === 'tenant' && options.initialLocation ? {initialLocation: options.initialLocation} : {}),
 	};
 }
 
@@ -310,7 +343,7 @@ export function addTask(state: AppState, task: Task extends infer T ? (T extends
 	return {...state, tasks: [...state.tasks, {...task, id: state.nextId} as Task], nextId: state.nextId + 1};
 }
 
-function updateFrame(state: AppState, frameId: number, update: (frame: Frame) => Frame): AppState {
+export function updateFrame(state: AppState, frameId: number, update: (frame: Frame) => Frame): AppState {
 	const index = state.stack.findIndex((frame) => frame.id === frameId);
 	if (index === -1) return state; // The screen was left before its data arrived: drop the answer.
 	const stack = [...state.stack];
@@ -345,7 +378,7 @@ export function replaceContext(state: AppState, to: SchemaContext): AppState {
 			stack.push(next);
 		} else if (frame.kind === 'schema') {
 			stack.push({...frame, context: to});
-		} else if (frame.kind === 'changes' || frame.kind === 'backups' || frame.kind === 'plan' || frame.kind === 'expressionTest') {
+		} else if (frame.kind === 'changes' || frame.kind === 'backups' || frame.kind === 'plan' || frame.kind === 'expressionTest' || frame.kind === 'history' || frame.kind === 'compare') {
 			stack.push({...frame, context: to});
 		} else {
 			stack.push(frame);
@@ -364,8 +397,11 @@ function clearFilter(state: AppState, frame: Frame): AppState {
 function handleFilterKey(state: AppState, frame: Frame, press: KeyPress): AppState {
 	const list = frame.list;
 	switch (matchCommand(press, filterCommands, 'filter')) {
-		case 'submit':
-			return replaceTop(state, {...frame, list: {...list, filtering: false}});
+		case 'submit': {
+			const kept = replaceTop(state, {...frame, list: {...list, filtering: false}});
+			// A filter that leaves exactly one row opens it: find and open in one step.
+			return filterOpensSingleRow(frame) ? openSelected(kept, topFrame(kept)) : kept;
+		}
 		case 'cancel':
 			return clearFilter(state, frame);
 		case 'deleteBack':
@@ -465,7 +501,9 @@ function openSelected(state: AppState, frame: Frame): AppState {
 		if (!app) return state;
 		// Graph refused this app's jobs (401 UnknownError): an empty job list would hide why, so say it.
 		if (app.noAccess !== undefined) return {...state, message: {kind: 'error', text: app.noAccess}};
-		return push(state, (id) => ({id, kind: 'jobs', app, list: initialList}));
+		const opened = push(state, (id) => ({id, kind: 'jobs', app, list: initialList}));
+		// Recent apps come first in the list next time (kept per tenant in the state directory).
+		return addTask(opened, {kind: 'rememberApp', app: {id: app.servicePrincipal.id, displayName: app.servicePrincipal.displayName ?? app.servicePrincipal.id}});
 	}
 	if (frame.kind === 'jobs') {
 		const job = frame.app.jobs[row.index];
@@ -481,6 +519,7 @@ function openSelected(state: AppState, frame: Frame): AppState {
 			jobKey: frame.context.jobKey,
 		});
 	}
+	if (frame.kind === 'history') return compareSelected(state, frame);
 	if (frame.kind === 'scope') return handleEditCommand(state, frame, 'open');
 	const target = openRow(frame, row.index);
 	if (!target) return state;
@@ -520,7 +559,10 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 		case 'open':
 			return openSelected(state, frame);
 		case 'commandLine':
-			return {...state, modal: {kind: 'prompt', title: 'Command', hint: ':restore  :login  :logout  :whoami  :apps  :quit', value: '', purpose: {kind: 'command'}}};
+			return {
+				...state,
+				modal: {kind: 'prompt', title: 'Command', hint: ':open APP/JOB/TARGET  :restore  :login  :logout  :whoami  :apps  :quit · Tab completes', value: '', suggestions: commandSuggestions(state), purpose: {kind: 'command'}},
+			};
 		case 'export':
 			return exportRequest(state, frame);
 		case 'testExpression': {
@@ -528,6 +570,7 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 			return context ? testSelectedMapping(state, context, selectedAttributeMapping(frame)) : state;
 		}
 		default:
+			if (isHistoryCommand(command)) return handleHistoryCommand(state, frame, command);
 			if (isEditCommand(command)) return handleEditCommand(state, frame, command);
 			return applyMove(state, frame, command as ListMove);
 	}
@@ -535,7 +578,7 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 
 /** Whether the screen on top is waiting for its data (keys typed now are kept for it). */
 function isLoading(frame: Frame): boolean {
-	return (frame.kind === 'apps' || frame.kind === 'schema' || frame.kind === 'backups') && frame.status === 'loading';
+	return (frame.kind === 'apps' || frame.kind === 'schema' || frame.kind === 'backups' || frame.kind === 'history' || frame.kind === 'compare') && frame.status === 'loading';
 }
 
 const maxTypeAhead = 200;
@@ -621,8 +664,9 @@ function schemaLoaded(state: AppState, frameId: number, download: SchemaDownload
 		job,
 		servicePrincipalId: app?.servicePrincipal.id,
 	});
-	let next = updateFrame(state, frameId, () => ({...frame, status: 'ready', context, reopen: undefined}));
+	let next = updateFrame(state, frameId, () => ({...frame, status: 'ready', context, reopen: undefined, locate: undefined, thenHistory: undefined}));
 	if (frame.reopen && topFrame(next).id === frameId) next = reopenFrames(next, context, frame.reopen);
+	if ((frame.locate || frame.thenHistory) && topFrame(next).id === frameId) next = locateOnLoad(next, context, frame);
 	const target = jobTarget(context);
 	if (target) next = addTask(next, {kind: 'metadata', job: target});
 	if (next.initialPatch) {
@@ -667,7 +711,8 @@ function replayTypeAhead(after: AppState): AppState {
 
 function step(state: AppState, action: Action): AppState {
 	const next = stepAction(state, action);
-	return action.type === 'appsLoaded' || action.type === 'schemaLoaded' || action.type === 'backupsListed' || action.type === 'loadFailed' ? replayTypeAhead(next) : next;
+	const loads: ReadonlySet<Action['type']> = new Set(['appsLoaded', 'schemaLoaded', 'backupsListed', 'historyListed', 'comparisonReady', 'loadFailed']);
+	return loads.has(action.type) ? replayTypeAhead(next) : next;
 }
 
 function stepAction(state: AppState, action: Action): AppState {
@@ -685,12 +730,15 @@ function stepAction(state: AppState, action: Action): AppState {
 		case 'signedIn': {
 			const frame = topFrame(state);
 			if (frame.id !== action.frameId || frame.kind !== 'signIn' || frame.phase === 'cancelled') return state;
-			return {
+			const signedIn: AppState = {
 				...state,
 				stack: [{id: state.nextId, kind: 'apps', status: 'loading', list: initialList}],
 				nextId: state.nextId + 1,
 				message: {kind: 'info', text: `Signed in as ${action.account}.`},
 			};
+			// A deep link from the command line opens where it points, with the app list and jobs below it.
+			const location = state.initialLocation;
+			return location && 'servicePrincipalId' in location ? openAtLocation({...signedIn, initialLocation: undefined}, location) : signedIn;
 		}
 		case 'signInFailed':
 			return updateFrame(state, action.frameId, (frame) =>
@@ -701,8 +749,9 @@ function stepAction(state: AppState, action: Action): AppState {
 				frame.kind === 'apps' ? {...frame, progress: {done: action.done, total: action.total}} : frame,
 			);
 		case 'appsLoaded':
-			return updateFrame(state, action.frameId, (frame) =>
-				frame.kind === 'apps' ? {...frame, status: 'ready', apps: action.apps, progress: undefined} : frame,
+			return adoptLoadedApps(
+				updateFrame(state, action.frameId, (frame) => (frame.kind === 'apps' ? {...frame, status: 'ready', apps: action.apps, progress: undefined} : frame)),
+				action.frameId,
 			);
 		case 'schemaLoaded':
 			return schemaLoaded(state, action.frameId, action.download);
@@ -755,6 +804,14 @@ function stepAction(state: AppState, action: Action): AppState {
 			return testPrefilled(state, action.frameId, action.input);
 		case 'testFinished':
 			return testFinished(state, action.frameId, action.attempt, action.run);
+		case 'historyListed':
+			return historyListed(state, action.frameId, action.listing, action.error);
+		case 'comparisonReady':
+			return updateFrame(state, action.frameId, (frame) =>
+				frame.kind === 'compare' ? {...frame, status: action.error ? 'error' : 'ready', text: action.text, error: action.error} : frame,
+			);
+		case 'locationResolved':
+			return openAtLocation(state, action.location);
 		case 'signedOut':
 			return {
 				...state,

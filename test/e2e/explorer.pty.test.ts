@@ -35,14 +35,11 @@ function explorer(args: string[], options?: Parameters<typeof runInTerminal>[1])
 async function openContosoSchema(session: TerminalSession): Promise<void> {
 	await session.waitForText('Apps with provisioning');
 	await session.waitForText(/1\/4\s*$/m); // the list has loaded: typing now is not lost
+	// A filter that leaves one row opens it on Enter.
 	session.write('/contoso.com');
-	session.write(KEY.enter);
-	await session.waitForText(/1\/1 of \d+/);
 	session.write(KEY.enter);
 	await session.waitForText('Provisioning jobs');
 	session.write('/AD2AADProvisioning');
-	session.write(KEY.enter);
-	await session.waitForText('1/1 of 2');
 	session.write(KEY.enter);
 	await session.waitForText('Directory');
 }

@@ -35,8 +35,7 @@ describe('meaning at 80×24', () => {
 	it("names the stored %DomainFQDN% constant on the mapping and points to the JSON edit", async () => {
 		const session = await contosoMappings();
 		await typeKeys(session, '/onPremisesUserPrincipalName');
-		await typeKeys(session, KEY.enter);
-		await typeKeys(session, KEY.enter);
+		await typeKeys(session, KEY.enter); // one row left: Enter opens it
 		await session.waitForText('Attribute mapping');
 		await session.waitForText('DomainFQDN');
 		expect(flat(session.screen())).toContain(

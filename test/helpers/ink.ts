@@ -42,9 +42,9 @@ export const appsLoaded = /^Apps with provisioning\s+1\/4$/m;
 /** From the signed-in app list into contoso.com › AD2AADProvisioning › rule › user mapping (136 attribute mappings). */
 export async function openContosoUserMappings(app: Rendered): Promise<string> {
 	await waitForFrame(app, appsLoaded);
-	await press(app, '/', 'contoso.com', '\r', '\r');
+	await press(app, '/', 'contoso.com', '\r'); // one row left: Enter opens it
 	await waitForFrame(app, 'Provisioning jobs');
-	await press(app, '/', 'AD2AADProvisioning', '\r', '\r');
+	await press(app, '/', 'AD2AADProvisioning', '\r'); // one row left: Enter opens it
 	await waitForFrame(app, 'Directory');
 	await press(app, '\r');
 	await waitForFrame(app, 'Object mappings');

@@ -58,15 +58,15 @@ function between(frame: string, start: RegExp, end: RegExp): string {
 
 async function openJob(app: App): Promise<void> {
 	await waitForFrame(app, appsLoaded);
-	await press(app, '/', 'contoso.com', KEY.enter, KEY.enter);
+	await press(app, '/', 'contoso.com', KEY.enter);
 	await waitForFrame(app, 'Provisioning jobs');
-	await press(app, '/', 'AD2AADProvisioning', KEY.enter, KEY.enter);
+	await press(app, '/', 'AD2AADProvisioning', KEY.enter);
 }
 
 /** City: flowType Always → ObjectAddOnly, then the plan, the app's name typed, and the write's outcome. */
 async function changeCityAndWrite(app: App): Promise<{frame: string}> {
 	await openContosoUserMappings(app);
-	await press(app, '/', 'City', KEY.enter);
+	await press(app, '/', 'City', KEY.enter, KEY.esc); // Enter opens City when it is the only row; Esc returns to it
 	if (!/^(~ |✗ |! )?City\b/.test(selectedRow(app.lastFrame() ?? ''))) throw new Error(`City is not selected:\n${app.lastFrame()}`);
 	await press(app, 'f');
 	await waitForFrame(app, 'flowType of City');

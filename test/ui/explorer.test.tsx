@@ -125,7 +125,7 @@ describe('the command line and the session', () => {
 	it('says why it waits when Graph throttles, then carries on', async () => {
 		const {app} = await signedIn();
 		simulator.faults.add({method: 'GET', path: /\/schema$/, status: 429, retryAfter: 2, times: 1});
-		await press(app, '/', 'Salesforce', KEY.enter, KEY.enter);
+		await press(app, '/', 'Salesforce', KEY.enter); // one row left: Enter opens it
 		await waitForFrame(app, 'Provisioning jobs');
 		await press(app, KEY.enter);
 		await waitForFrame(app, /Graph is throttling \(HTTP 429\); retrying in 2 s/);
@@ -180,26 +180,38 @@ describe('moving around lists', () => {
 
 	it('filters with /, keeps the filter on Enter and clears it with Esc', async () => {
 		const {app} = await signedIn();
-		await press(app, '/', 's', 'a', 'l', 'e');
+		await press(app, '/', 'c', 'o', 'n', 't', 'x');
 		let frame = app.lastFrame()!;
-		expect(frame).toContain('/sale');
-		expect(position(frame)).toBe('1/1 of 4');
+		expect(frame).toContain('/contx');
 		await press(app, KEY.backspace);
-		expect(app.lastFrame()!).toContain('/sal');
-		await press(app, KEY.enter);
+		expect(app.lastFrame()!).toContain('/cont');
+		expect(position(app.lastFrame()!)).toBe('1/2 of 4');
+		await press(app, KEY.down, KEY.enter);
 		frame = app.lastFrame()!;
-		expect(frame).toContain('filter: sal');
-		expect(selectedRow(frame)).toMatch(/^Salesforce/);
+		// Two rows left: Enter keeps the filter (it opens only when one row is left).
+		expect(frame).toContain('filter: cont');
+		expect(selectedRow(frame)).toMatch(/^contoso\.com/);
 		await press(app, KEY.esc);
 		frame = app.lastFrame()!;
-		expect(position(frame)).toBe('3/4'); // still on Salesforce, now among all apps
-		expect(selectedRow(frame)).toMatch(/^Salesforce/);
+		expect(position(frame)).toBe('2/4'); // still on contoso.com, now among all apps
+		expect(selectedRow(frame)).toMatch(/^contoso\.com/);
 		expect(frame).not.toContain('filter:');
 		await press(app, '/', 'nothing-like-this');
 		expect(app.lastFrame()).toContain('Nothing matches');
 		await press(app, KEY.esc);
 		expect(position(app.lastFrame()!)).toBe('1/4');
 		expect(selectedRow(app.lastFrame()!)).toMatch(/^Contoso SCIM App/);
+	});
+
+	it('opens the one row a filter leaves on Enter: find and open in one step', async () => {
+		const {app} = await signedIn();
+		await press(app, '/', 's', 'a', 'l', 'e', KEY.enter);
+		const frame = await waitForFrame(app, 'Provisioning jobs');
+		expect(frame.split('\n')[0]).toContain('Salesforce');
+		await press(app, KEY.esc);
+		// Back on the list, the filter still applied and the row selected, as if opened by hand.
+		expect(app.lastFrame()).toContain('filter: sale');
+		expect(selectedRow(app.lastFrame()!)).toMatch(/^Salesforce/);
 	});
 
 	it('goes back with Esc, ← and h, and shows the breadcrumb on the way in', async () => {
@@ -245,13 +257,12 @@ describe('the schema', () => {
 		await openUserMappings(app);
 		await press(app, KEY.esc, KEY.esc);
 		await waitForFrame(app, 'Schema');
-		await press(app, '/', 'directory active', KEY.enter);
-		await press(app, KEY.enter);
+		await press(app, '/', 'directory active', KEY.enter); // one row left: Enter opens it
 		const objects = await waitForFrame(app, 'Objects');
 		expect(objects).toContain('140 attributes');
 		await press(app, KEY.enter);
 		await waitForFrame(app, 'Attribute definitions');
-		await press(app, '/', 'mailNickname', KEY.enter, KEY.enter);
+		await press(app, '/', 'mailNickname', KEY.enter);
 		const definition = await waitForFrame(app, 'Attribute definition');
 		expect(definition).toContain('Attribute           mailNickname');
 		expect(definition).toContain('Used by attribute mappings');
@@ -278,7 +289,7 @@ describe('the schema', () => {
 	it('reports a failed load in one line and retries with r', async () => {
 		const {app} = await signedIn();
 		simulator.faults.add({path: /\/schema$/, status: 404, times: 1});
-		await press(app, '/', 'Salesforce', KEY.enter, KEY.enter);
+		await press(app, '/', 'Salesforce', KEY.enter); // one row left: Enter opens it
 		await waitForFrame(app, 'Provisioning jobs');
 		await press(app, KEY.enter);
 		const failed = (await waitForFrame(app, 'Press r to retry')).replace(/\s+/g, ' ');

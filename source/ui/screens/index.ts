@@ -7,8 +7,10 @@ import {attributeScreen} from './attribute.js';
 import {attributeMappingScreen} from './attribute-mapping.js';
 import {backupsScreen} from './backups.js';
 import {changesScreen} from './changes.js';
+import {compareScreen} from './compare.js';
 import {directoryScreen} from './directory.js';
 import {expressionTestScreen} from './expression-test.js';
+import {historyScreen} from './history.js';
 import {jobsScreen} from './jobs.js';
 import {objectScreen} from './object.js';
 import {objectMappingScreen} from './object-mapping.js';
@@ -35,6 +37,8 @@ export const screens: ScreenRegistry = {
 	backups: backupsScreen,
 	plan: planScreen,
 	expressionTest: expressionTestScreen,
+	history: historyScreen,
+	compare: compareScreen,
 };
 
 /** The kind of a frame. The registry is keyed by `frame.kind`, so the entry always matches the frame's type. */

@@ -6,7 +6,7 @@ import {listCommands, type ScreenKind} from './types.js';
 export const jobsScreen: ScreenKind<JobsFrame> = {
 	title: () => 'Provisioning jobs',
 	crumb: (frame) => frame.app.servicePrincipal.displayName ?? frame.app.servicePrincipal.id,
-	commands: () => [...listCommands, 'export'],
+	commands: () => [...listCommands, 'export', 'history'],
 	columns: () => [
 		{title: 'Template', weight: 2, min: 14, cut: 'middle'},
 		{title: 'Status', weight: 0, min: 10, max: 10},

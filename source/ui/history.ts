@@ -1,0 +1,224 @@
+/**
+ * Issue 13 in the explorer: a job's history (`h`: versions, compare by meaning, restore through the plan), deep
+ * links (--sp/--job/--mapping on the command line, `:open` inside) that open a place as if the admin had walked
+ * there, recent apps first, and a filter that leaves one row opening it on Enter. Pure, like the rest of update.
+ */
+import type {InitialLocation, SchemaLocation} from '../explorer/deep-link.js';
+import type {AppSummary} from '../explorer/services.js';
+import type {HistoryListing, HistoryVersion} from '../history/versions.js';
+import type {SynchronizationJob} from '../schema/types.js';
+import type {SchemaContext} from './context.js';
+import type {Command} from './keymap.js';
+import {filterRows, fitWindow, initialList, type ListState} from './list.js';
+import {frameRows, isTextFrame} from './screens/index.js';
+import {
+	type AppState,
+	addTask,
+	type CompareSide,
+	type Frame,
+	type HistoryFrame,
+	listViewportRows,
+	nodeFrame,
+	push,
+	replaceTop,
+	type SchemaFrame,
+	topFrame,
+	updateFrame,
+} from './state.js';
+
+const historyCommands: ReadonlySet<Command> = new Set<Command>(['history', 'markVersion', 'restoreVersion']);
+
+export function isHistoryCommand(command: Command): boolean {
+	return historyCommands.has(command);
+}
+
+/** Enter in a filter opens the row when the filter leaves exactly one (lists only, not text screens). */
+export function filterOpensSingleRow(frame: Frame): boolean {
+	if (isTextFrame(frame) || !frame.list.filter) return false;
+	return filterRows(frameRows(frame), frame.list.filter).length === 1;
+}
+
+function info(state: AppState, text: string): AppState {
+	return {...state, message: {kind: 'info', text}};
+}
+
+/** The history screen of a loaded job, listing its versions. */
+function openHistory(state: AppState, context: SchemaContext): AppState {
+	if (state.source.kind === 'file' || !context.job) return info(state, 'History needs a job in a tenant: backups and exports are kept per job.');
+	const frameId = state.nextId;
+	const job = context.job;
+	return addTask(push(state, (id) => ({id, kind: 'history', context, status: 'loading', list: initialList})), {
+		kind: 'listHistory',
+		frameId,
+		job: {appName: context.appName, ...(job.templateId ? {templateId: job.templateId} : {}), jobId: job.id},
+	});
+}
+
+function selectedVersion(frame: HistoryFrame): HistoryVersion | undefined {
+	const row = filterRows(frameRows(frame), frame.list.filter)[frame.list.cursor];
+	return row ? frame.listing?.versions[row.index] : undefined;
+}
+
+function versionName(version: HistoryVersion): string {
+	const when = `${version.at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+	const kind = version.kind === 'commit' ? `commit ${version.commit?.slice(0, 10) ?? ''}` : version.kind === 'file' ? 'export' : 'backup';
+	return `version ${version.ref} (${kind} of ${when})`;
+}
+
+/** Enter on a version: compare it with the marked version (older → newer), or with live when none is marked. */
+export function compareSelected(state: AppState, frame: HistoryFrame): AppState {
+	const version = selectedVersion(frame);
+	if (!version) return state;
+	const marked = frame.marked === undefined ? undefined : frame.listing?.versions.find((candidate) => candidate.ref === frame.marked);
+	const live: CompareSide = {kind: 'live', name: 'live', schema: frame.context.download.schema};
+	const side = (entry: HistoryVersion): CompareSide => ({kind: 'version', name: versionName(entry), version: entry});
+	let before: CompareSide;
+	let after: CompareSide;
+	if (marked && marked.ref !== version.ref) {
+		const [older, newer] = marked.at.getTime() <= version.at.getTime() ? [marked, version] : [version, marked];
+		before = side(older);
+		after = side(newer);
+	} else {
+		before = side(version);
+		after = live;
+	}
+	const title = `${before.name} → ${after.name}`;
+	const frameId = state.nextId;
+	const pushed = push(state, (id) => ({id, kind: 'compare', context: frame.context, status: 'loading', title, list: initialList}));
+	return addTask(pushed, {kind: 'compareVersions', frameId, before, after});
+}
+
+export function handleHistoryCommand(state: AppState, frame: Frame, command: Command): AppState {
+	switch (command) {
+		case 'history':
+			if (frame.kind === 'jobs') {
+				const row = filterRows(frameRows(frame), frame.list.filter)[frame.list.cursor];
+				const job = row ? frame.app.jobs[row.index] : undefined;
+				if (!job) return state;
+				// The live schema is the other side of every comparison and the base of a restore: read the job first.
+				return push(state, (id) => ({id, kind: 'schema', status: 'loading', app: frame.app, job, list: initialList, thenHistory: true}));
+			}
+			if (frame.kind === 'schema' && frame.context) return openHistory(state, frame.context);
+			return state;
+		case 'markVersion': {
+			if (frame.kind !== 'history') return state;
+			const version = selectedVersion(frame);
+			if (!version) return state;
+			if (frame.marked === version.ref) return info(replaceTop(state, {...frame, marked: undefined}), 'Mark removed.');
+			return info(replaceTop(state, {...frame, marked: version.ref}), `Marked version ${version.ref}: Enter on another version compares the two.`);
+		}
+		case 'restoreVersion': {
+			if (frame.kind !== 'history') return state;
+			if (state.readOnly) return info(state, 'Read-only: restoring writes to the tenant.');
+			const version = selectedVersion(frame);
+			if (!version) return state;
+			return addTask(info(state, `Reading version ${version.ref}…`), {kind: 'readVersion', jobKey: frame.context.jobKey, version, label: versionName(version)});
+		}
+		default:
+			return state;
+	}
+}
+
+export function historyListed(state: AppState, frameId: number, listing: HistoryListing | undefined, error: string | undefined): AppState {
+	const next = updateFrame(state, frameId, (frame) => (frame.kind === 'history' ? {...frame, status: error ? 'error' : 'ready', listing, error} : frame));
+	const notices = listing?.notices ?? [];
+	return notices.length > 0 && topFrame(next).id === frameId ? info(next, notices.join(' ')) : next;
+}
+
+function cursorAt(list: ListState, index: number, count: number, state: AppState): ListState {
+	return fitWindow({...list, cursor: Math.max(0, Math.min(index, count - 1))}, count, listViewportRows(state.viewport));
+}
+
+/**
+ * The job was read: open the place a deep link names (rule, object mapping, attribute mapping, each with the row
+ * selected as if chosen), then the history when `h` asked for it.
+ */
+export function locateOnLoad(state: AppState, context: SchemaContext, frame: SchemaFrame): AppState {
+	let next = state;
+	const location = frame.locate;
+	const objectMapping = location?.objectMapping ? context.index.nodeAt(location.objectMapping.pointer) : undefined;
+	if (objectMapping?.kind === 'objectMapping') {
+		const rule = objectMapping.parent;
+		const path: Array<{kind: 'rule' | 'objectMapping' | 'attributeMapping'; node: typeof rule | typeof objectMapping | (typeof objectMapping.attributeMappings)[number]; cursor: number}> = [
+			{kind: 'rule', node: rule, cursor: objectMapping.position},
+		];
+		const attribute = location?.attributeMapping ? context.index.nodeAt(location.attributeMapping.pointer) : undefined;
+		path.push({kind: 'objectMapping', node: objectMapping, cursor: attribute?.kind === 'attributeMapping' ? attribute.position : 0});
+		if (attribute?.kind === 'attributeMapping') path.push({kind: 'attributeMapping', node: attribute, cursor: 0});
+		const schemaTop = topFrame(next);
+		if (schemaTop.kind === 'schema') next = replaceTop(next, {...schemaTop, list: cursorAt(schemaTop.list, rule.position, frameRows(schemaTop).length, next)});
+		for (const step of path) {
+			const opened = nodeFrame(next.nextId, step.kind, context, step.node, initialList);
+			if (!opened) break;
+			const list = isTextFrame(opened) ? opened.list : cursorAt(opened.list, step.cursor, frameRows(opened).length, next);
+			next = {...next, stack: [...next.stack, {...opened, list} as Frame], nextId: next.nextId + 1};
+		}
+	}
+	return frame.thenHistory ? openHistory(next, context) : next;
+}
+
+/** Without the app list loaded yet: what the deep link tells about the app and its job. */
+function placeholderApp(location: InitialLocation): AppSummary {
+	const job: SynchronizationJob = {id: location.jobId, ...(location.templateId ? {templateId: location.templateId} : {})};
+	return {servicePrincipal: {id: location.servicePrincipalId, displayName: location.appName}, jobs: [job]};
+}
+
+/**
+ * Opens a deep link (command line or `:open`): the app list, the app's jobs, the job, then the object and
+ * attribute mapping, so that the breadcrumb and Esc go back up as if the admin had walked there.
+ */
+export function openAtLocation(state: AppState, location: InitialLocation): AppState {
+	const appsIndex = state.stack.findIndex((frame) => frame.kind === 'apps');
+	let next: AppState = appsIndex === -1 ? {...state, stack: [{id: state.nextId, kind: 'apps', status: 'loading', list: initialList}], nextId: state.nextId + 1} : {...state, stack: state.stack.slice(0, appsIndex + 1)};
+	const apps = next.stack[0];
+	const loaded = apps?.kind === 'apps' ? apps.apps?.find((app) => app.servicePrincipal.id === location.servicePrincipalId) : undefined;
+	const app = loaded?.jobs.some((job) => job.id === location.jobId) ? loaded : placeholderApp(location);
+	const jobIndex = Math.max(0, app.jobs.findIndex((job) => job.id === location.jobId));
+	const job = app.jobs[jobIndex]!;
+	if (apps?.kind === 'apps' && apps.apps) {
+		const appIndex = apps.apps.indexOf(loaded!);
+		if (appIndex >= 0) next = replaceTop(next, {...apps, list: cursorAt({...apps.list, filter: '', filtering: false}, appIndex, apps.apps.length, next)});
+	}
+	next = push(next, (id) => ({id, kind: 'jobs', app, list: cursorAt(initialList, jobIndex, app.jobs.length, next)}));
+	const locate: SchemaLocation | undefined = location.objectMapping ? location : undefined;
+	return push(next, (id) => ({id, kind: 'schema', status: 'loading', app, job, list: initialList, ...(locate ? {locate} : {})}));
+}
+
+/** The app list arrived under a deep link: the jobs screen above it gets the app's full job list, rows selected. */
+export function adoptLoadedApps(state: AppState, appsFrameId: number): AppState {
+	const appsIndex = state.stack.findIndex((frame) => frame.id === appsFrameId);
+	const apps = state.stack[appsIndex];
+	const jobs = state.stack[appsIndex + 1];
+	if (apps?.kind !== 'apps' || !apps.apps || jobs?.kind !== 'jobs') return state;
+	const index = apps.apps.findIndex((app) => app.servicePrincipal.id === jobs.app.servicePrincipal.id);
+	const app = apps.apps[index];
+	if (!app) return state;
+	const stack = [...state.stack];
+	stack[appsIndex] = {...apps, list: cursorAt(apps.list, index, apps.apps.length, state)};
+	const selectedJob = jobs.app.jobs[jobs.list.cursor];
+	const jobIndex = Math.max(0, app.jobs.findIndex((job) => job.id === selectedJob?.id));
+	stack[appsIndex + 1] = {...jobs, app, list: cursorAt(jobs.list, jobIndex, app.jobs.length, state)};
+	return {...state, stack};
+}
+
+const commandWords = ['open', 'restore', 'login', 'logout', 'whoami', 'apps', 'quit', 'help'];
+
+/**
+ * What Tab offers on the command line: the commands, then for `:open APP/JOB/TARGET` the names the session knows —
+ * apps of the list, their jobs' templates, and the target attributes and objects of the jobs loaded.
+ */
+export function commandSuggestions(state: AppState): string[] {
+	const names = new Set<string>(commandWords);
+	for (const frame of state.stack) {
+		if (frame.kind === 'apps') {
+			for (const app of frame.apps ?? []) {
+				if (app.servicePrincipal.displayName) names.add(app.servicePrincipal.displayName);
+				for (const job of app.jobs) names.add(job.templateId ?? job.id);
+			}
+		}
+		if (frame.kind === 'schema' && frame.context) {
+			for (const node of frame.context.index.attributeMappings()) if (node.mapping.targetAttributeName) names.add(node.mapping.targetAttributeName);
+		}
+	}
+	return [...names];
+}

@@ -1,0 +1,162 @@
+/**
+ * Issue 13's explorer parts in the update function alone (no Ink): a deep link builds the walk below the place it
+ * names, `h` lists a job's versions, Space and Enter compare two of them older → newer, R restores only outside
+ * --read-only, and a filter that leaves one row opens it on Enter.
+ */
+import {readFileSync} from 'node:fs';
+import {describe, expect, it} from 'vitest';
+import type {InitialLocation} from '../../source/explorer/deep-link.js';
+import type {AppSummary} from '../../source/explorer/services.js';
+import type {HistoryVersion} from '../../source/history/versions.js';
+import type {SynchronizationJob, SynchronizationSchema} from '../../source/schema/types.js';
+import type {KeyPress} from '../../source/ui/keymap.js';
+import {type Action, type AppState, initialState, topFrame} from '../../source/ui/state.js';
+import {type Effect, update} from '../../source/ui/update.js';
+
+const fixtureBytes = readFileSync(new URL('../../source/simulator/data/cloud-sync-ad2aad.schema.json', import.meta.url));
+const download = () => ({bytes: fixtureBytes, schema: JSON.parse(fixtureBytes.toString('utf8')) as SynchronizationSchema});
+
+const jobs: SynchronizationJob[] = [
+	{id: 'AD2AADPasswordHash.xyz', templateId: 'AD2AADPasswordHash'},
+	{id: 'AD2AADProvisioning.abc', templateId: 'AD2AADProvisioning'},
+];
+const contoso: AppSummary = {servicePrincipal: {id: 'sp-1', displayName: 'contoso.com'}, jobs};
+const other: AppSummary = {servicePrincipal: {id: 'sp-2', displayName: 'Salesforce'}, jobs: [{id: 'sf.1', templateId: 'salesforce'}]};
+
+function run(state: AppState, ...actions: Action[]): {state: AppState; effects: Effect[]} {
+	let current = state;
+	const effects: Effect[] = [];
+	for (const action of actions) {
+		const result = update(current, action);
+		current = result.state;
+		effects.push(...result.effects);
+	}
+	return {state: current, effects};
+}
+
+function keys(...presses: Array<string | Partial<KeyPress>>): Action[] {
+	return presses.flatMap((press) => (typeof press === 'string' ? [...press].map((input) => ({type: 'key' as const, press: {input}})) : [{type: 'key' as const, press: {input: '', ...press}}]));
+}
+
+const enter = {return: true};
+const esc = {escape: true};
+const down = {downArrow: true};
+
+/** contoso.com's first object mapping, Mail (the 43rd attribute mapping). */
+const mailLink: InitialLocation = {
+	servicePrincipalId: 'sp-1',
+	appName: 'contoso.com',
+	jobId: 'AD2AADProvisioning.abc',
+	templateId: 'AD2AADProvisioning',
+	pointer: '/synchronizationRules/0/objectMappings/0/attributeMappings/42',
+	objectMapping: {pointer: '/synchronizationRules/0/objectMappings/0', ruleIndex: 0, index: 0, label: 'User ← user', name: null, sourceObjectName: 'user', targetObjectName: 'User'},
+	attributeMapping: {pointer: '/synchronizationRules/0/objectMappings/0/attributeMappings/42', index: 42, targetAttributeName: 'Mail'},
+};
+
+function signedInAt(location: InitialLocation, readOnly = false): {state: AppState; effects: Effect[]} {
+	const start = initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}, {initialLocation: location, readOnly});
+	return run(start, {type: 'signedIn', frameId: 1, account: 'admin@contoso.com'});
+}
+
+function schemaFrameId(state: AppState): number {
+	const frame = state.stack.find((candidate) => candidate.kind === 'schema');
+	if (!frame) throw new Error('no schema frame');
+	return frame.id;
+}
+
+describe('a deep link given on the command line', () => {
+	it('builds the app list, the jobs and the job below it, reads the job, then opens the rule, object mapping and attribute mapping', () => {
+		const signed = signedInAt(mailLink);
+		expect(signed.state.stack.map((frame) => frame.kind)).toEqual(['apps', 'jobs', 'schema']);
+		// Both loads start at once: the app list below, and the job on top.
+		expect(signed.effects.map((effect) => effect.kind).filter((kind) => kind !== 'cancel').sort()).toEqual(['listApps', 'loadSchema']);
+		const loaded = run(signed.state, {type: 'schemaLoaded', frameId: schemaFrameId(signed.state), download: download()}).state;
+		expect(loaded.stack.map((frame) => frame.kind)).toEqual(['apps', 'jobs', 'schema', 'rule', 'objectMapping', 'attributeMapping']);
+		const mappings = loaded.stack[4]!;
+		expect(mappings.list.cursor).toBe(42);
+		const detail = topFrame(loaded);
+		expect(detail.kind === 'attributeMapping' && detail.node.mapping.targetAttributeName).toBe('Mail');
+
+		// The app list arrives later: the jobs screen gets every job of the app, the linked one selected.
+		const apps = run(loaded, {type: 'appsLoaded', frameId: loaded.stack[0]!.id, apps: [other, contoso]}).state;
+		expect(apps.stack[0]!.list.cursor).toBe(1);
+		const jobsFrame = apps.stack[1]!;
+		expect(jobsFrame.kind === 'jobs' && jobsFrame.app.jobs).toHaveLength(2);
+		expect(jobsFrame.list.cursor).toBe(1);
+		// Esc goes back up one screen at a time.
+		const back = run(apps, ...keys(esc, esc, esc, esc)).state;
+		expect(topFrame(back).kind).toBe('jobs');
+	});
+
+	it('opens only the job when the link names no mapping', () => {
+		const link: InitialLocation = {servicePrincipalId: 'sp-2', appName: 'Salesforce', jobId: 'sf.1', templateId: 'salesforce', pointer: ''};
+		const signed = signedInAt(link);
+		const loaded = run(signed.state, {type: 'schemaLoaded', frameId: schemaFrameId(signed.state), download: download()}).state;
+		expect(loaded.stack.map((frame) => frame.kind)).toEqual(['apps', 'jobs', 'schema']);
+	});
+});
+
+describe('a filter that leaves one row', () => {
+	function appList(): AppState {
+		const start = {...initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}), stack: []};
+		const withApps: AppState = {...start, stack: [{id: 1, kind: 'apps', status: 'ready', apps: [contoso, other], list: {cursor: 0, offset: 0, filter: '', filtering: false}}], nextId: 2};
+		return withApps;
+	}
+
+	it('opens it on Enter and remembers the app as recent', () => {
+		const {state, effects} = run(appList(), ...keys('/', 'sales', enter));
+		const frame = topFrame(state);
+		expect(frame.kind === 'jobs' && frame.app.servicePrincipal.displayName).toBe('Salesforce');
+		expect(effects).toContainEqual(expect.objectContaining({kind: 'rememberApp', app: {id: 'sp-2', displayName: 'Salesforce'}}));
+	});
+
+	it('keeps the filter on Enter when more rows are left', () => {
+		const {state} = run(appList(), ...keys('/', 'o', enter));
+		expect(topFrame(state).kind).toBe('apps');
+		expect(topFrame(state).list.filter).toBe('o');
+	});
+});
+
+describe('h: the history of a job', () => {
+	const version = (ref: string, minutes: number): HistoryVersion => ({
+		ref,
+		kind: 'backup',
+		at: new Date(Date.UTC(2026, 11, 4, 19, minutes)),
+		path: `/backups/${ref}.schema.json`,
+		who: 'admin@contoso.com',
+		what: `before write ${ref}`,
+	});
+	const listing = {versions: [version('1', 30), version('2', 20), version('3', 10)], notices: []};
+
+	function onHistory(readOnly = false): AppState {
+		const link: InitialLocation = {...mailLink, pointer: '', objectMapping: undefined, attributeMapping: undefined};
+		const signed = signedInAt(link, readOnly);
+		const loaded = run(signed.state, {type: 'schemaLoaded', frameId: schemaFrameId(signed.state), download: download()});
+		const opened = run(loaded.state, ...keys('h'));
+		const task = opened.effects.find((effect) => effect.kind === 'listHistory');
+		expect(task).toMatchObject({job: {appName: 'contoso.com', templateId: 'AD2AADProvisioning', jobId: 'AD2AADProvisioning.abc'}});
+		return run(opened.state, {type: 'historyListed', frameId: topFrame(opened.state).id, listing}).state;
+	}
+
+	it('compares a version with live on Enter', () => {
+		const {state, effects} = run(onHistory(), ...keys(down, enter));
+		expect(topFrame(state).kind).toBe('compare');
+		const task = effects.find((effect) => effect.kind === 'compareVersions');
+		expect(task).toMatchObject({before: {kind: 'version', version: {ref: '2'}}, after: {kind: 'live', name: 'live'}});
+	});
+
+	it('compares two versions, older → newer, after Space marks one', () => {
+		const {state, effects} = run(onHistory(), ...keys(' ', down, down, enter));
+		const task = effects.find((effect) => effect.kind === 'compareVersions');
+		expect(task).toMatchObject({before: {kind: 'version', version: {ref: '3'}}, after: {kind: 'version', version: {ref: '1'}}});
+		const frame = topFrame(state);
+		expect(frame.kind === 'compare' && frame.title).toMatch(/^version 3 \(backup of 2026-12-04 19:10:00 UTC\) → version 1 \(backup of 2026-12-04 19:30:00 UTC\)$/);
+	});
+
+	it('restores a version through the plan with R, and not under --read-only', () => {
+		const {effects} = run(onHistory(), ...keys(down, 'R'));
+		expect(effects).toContainEqual(expect.objectContaining({kind: 'readVersion', version: expect.objectContaining({ref: '2'})}));
+		const readOnly = run(onHistory(true), ...keys(down, 'R'));
+		expect(readOnly.effects.filter((effect) => effect.kind === 'readVersion')).toEqual([]);
+	});
+});
