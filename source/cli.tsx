@@ -15,6 +15,9 @@ Usage:
   provisioning-explorer --file SCHEMA.json     browse a schema file offline, no sign-in
   provisioning-explorer apps [--search TEXT]   list the apps that have provisioning jobs
   provisioning-explorer jobs --sp APP          list an app's jobs (status, last run, schedule)
+  provisioning-explorer job start|pause|restart --sp APP ...   start, pause or restart a job
+  provisioning-explorer provision --sp APP --subject S ...      provision a test user on demand
+  provisioning-explorer logs --sp APP ...      a job's provisioning logs (status, action, user, since)
   provisioning-explorer export --sp APP ...    save a job's schema; --all --out DIR saves every job
   provisioning-explorer docs --sp APP ...      document the mappings as Markdown or CSV (or --file)
   provisioning-explorer import --sp APP --in F write a schema file to a job (plan, confirm, backup, verify)
@@ -94,6 +97,12 @@ async function main(argv: string[]): Promise<number> {
 			return (await import('./commands/apps.js')).runApps(rest);
 		case 'jobs':
 			return (await import('./commands/jobs.js')).runJobs(rest);
+		case 'job':
+			return (await import('./commands/job.js')).runJob(rest);
+		case 'provision':
+			return (await import('./commands/provision.js')).runProvision(rest);
+		case 'logs':
+			return (await import('./commands/logs.js')).runLogs(rest);
 		case 'docs':
 			return (await import('./commands/docs.js')).runDocs(rest);
 		case 'export':

@@ -8,6 +8,7 @@ import {dirname} from 'node:path';
 import type {ICachePlugin, TokenCacheContext} from '@azure/msal-node';
 import {UserError} from '../errors.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
+import {checkNotSymbolicLink, checkPrivateDirectory, preparePrivateDirectory} from '../fs/private-state.js';
 
 export const cacheFileMode = 0o600;
 export const cacheDirectoryMode = 0o700;
@@ -19,6 +20,8 @@ export const cacheDirectoryMode = 0o700;
 export function fileCachePlugin(path: string, options: {ownsDirectory?: boolean} = {}): ICachePlugin {
 	return {
 		async beforeCacheAccess(context: TokenCacheContext) {
+			if (options.ownsDirectory) checkPrivateDirectory(dirname(path));
+			checkNotSymbolicLink(path);
 			let text: string;
 			try {
 				const info = await stat(path);
@@ -45,8 +48,10 @@ export function fileCachePlugin(path: string, options: {ownsDirectory?: boolean}
 		async afterCacheAccess(context: TokenCacheContext) {
 			if (!context.cacheHasChanged) return;
 			const directory = dirname(path);
-			await mkdir(directory, {recursive: true, mode: cacheDirectoryMode});
+			if (options.ownsDirectory) preparePrivateDirectory(directory);
+			else await mkdir(directory, {recursive: true, mode: cacheDirectoryMode});
 			if (options.ownsDirectory) await tightenDirectory(directory);
+			checkNotSymbolicLink(path);
 			await writeFileAtomic(path, context.tokenCache.serialize(), {mode: cacheFileMode});
 		},
 	};

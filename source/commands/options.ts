@@ -2,7 +2,7 @@
  * Command-line options shared by the explorer and the subcommands, parsed with node:util.
  */
 import {parseArgs} from 'node:util';
-import {cloudNames, isCloudName} from '../auth/clouds.js';
+import {type CloudName, cloudNames, clouds, isCloudName} from '../auth/clouds.js';
 import {authMethods, isAuthMethod} from '../auth/methods.js';
 import {UsageError} from '../errors.js';
 
@@ -40,10 +40,10 @@ export const writeOptions = {
 	'backup-dir': {type: 'string'},
 } as const;
 export const writeHelp = `Writing:
-  Before anything is sent, the plan (what changes, warnings such as the full provisioning cycle a save
-  starts, the JSON diff) and the checks are printed on standard error. On a terminal you confirm by
-  typing the app's display name; without one, --yes is required. The live schema is backed up first,
-  and read back after the write to verify it.
+  Before anything is sent, the plan (what changes, warnings such as what a scoping change does to
+  accounts, the JSON diff) and the checks are printed on standard error. On a terminal you confirm by
+  typing the app's display name (its object id when the name cannot be typed); without one, --yes is
+  required. The live schema is backed up first, and read back after the write to verify it.
   -y, --yes        write without asking (needed in scripts and pipelines)
   --dry-run        show the plan and the checks, send nothing (exit code 0, or 1 when a check fails)
   --backup-dir DIR where the backup of the live schema goes (default: backups in the state directory)
@@ -64,10 +64,6 @@ export function parseCommandLine<T extends ParseConfig>(args: string[], config: 
 export function readSharedOptions(values: Record<string, unknown>): SharedOptions {
 	const apiVersion = (values['api-version'] as string | undefined) ?? 'beta';
 	if (apiVersion !== 'beta' && apiVersion !== 'v1.0') throw new UsageError(`--api-version must be beta or v1.0, not "${apiVersion}".`);
-	const graphUrl = values['graph-url'] as string | undefined;
-	if (graphUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(graphUrl)) {
-		throw new UsageError(`--graph-url must be an http(s) URL such as https://graph.microsoft.com, not "${graphUrl}".`);
-	}
 	if (values['client-secret'] !== undefined) {
 		throw new UsageError('A client secret is never taken from the command line (ps and shell history would show it). Use --client-secret-file FILE or AZURE_CLIENT_SECRET.');
 	}
@@ -75,6 +71,7 @@ export function readSharedOptions(values: Record<string, unknown>): SharedOption
 	if (!isAuthMethod(auth)) throw new UsageError(`--auth must be one of ${authMethods.join(', ')}, not "${auth}".`);
 	const cloud = (values.cloud as string | undefined) ?? 'global';
 	if (!isCloudName(cloud)) throw new UsageError(`--cloud must be one of ${cloudNames.join(', ')}, not "${cloud}".`);
+	const graphUrl = checkGraphUrl(values['graph-url'] as string | undefined, {demo: Boolean(values.demo), cloud}, values.help ? () => {} : undefined);
 	const redirectPortText = values['redirect-port'] as string | undefined;
 	const redirectPort = redirectPortText === undefined ? undefined : Number(redirectPortText);
 	if (redirectPort !== undefined && (!Number.isInteger(redirectPort) || redirectPort < 1 || redirectPort > 65_535)) {
@@ -99,6 +96,52 @@ export function readSharedOptions(values: Record<string, unknown>): SharedOption
 		readOnly: Boolean(values['read-only']),
 		help: Boolean(values.help),
 	};
+}
+
+/** The URL for messages: any user name or password replaced by `***`. */
+export function redactUrl(text: string): string {
+	return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1***@');
+}
+
+function isLoopback(hostname: string): boolean {
+	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+let graphUrlNoticeShown = false;
+
+/**
+ * --graph-url receives the signed-in account's token, so outside --demo it must be https:// (plain http only to
+ * this machine), and a host that is not the chosen cloud's Graph is announced once. A URL holding a user name or
+ * password is refused, and never printed with them.
+ */
+export function checkGraphUrl(text: string | undefined, options: {demo: boolean; cloud: CloudName}, warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): string | undefined {
+	if (text === undefined) return undefined;
+	const shown = redactUrl(text);
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw new UsageError(`--graph-url must be an http(s) URL such as https://graph.microsoft.com, not "${shown}".`);
+	}
+	if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hostname === '') {
+		throw new UsageError(`--graph-url must be an http(s) URL such as https://graph.microsoft.com, not "${shown}".`);
+	}
+	if (url.username !== '' || url.password !== '') {
+		throw new UsageError(`--graph-url must not hold a user name or password ("${shown}"): Graph is reached with your sign-in token only.`);
+	}
+	if (options.demo) return text;
+	if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+		throw new UsageError(`--graph-url must use https:// (plain http:// would send your sign-in token unencrypted), except to this machine (127.0.0.1, ::1, localhost); not "${shown}".`);
+	}
+	const cloudGraph = new URL(clouds[options.cloud].graphUrl);
+	if (url.hostname.toLowerCase() !== cloudGraph.hostname && !graphUrlNoticeShown) {
+		graphUrlNoticeShown = true;
+		warn(
+			`provisioning-explorer: note: --graph-url ${url.host} is not Microsoft Graph of the ${clouds[options.cloud].label} cloud (${cloudGraph.host}); your sign-in token will be sent to it.`,
+		);
+	}
+	return text;
 }
 
 export const sharedHelp = `Connection options:

@@ -8,7 +8,7 @@ import {UserError} from '../errors.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import {decodeSchemaBytes, formatMegabytes, maxSchemaFileBytes, parseSchemaText, SchemaFileError, loadSchemaFile} from '../schema/load.js';
 import {type Color, paint} from '../terminal/paint.js';
-import {sanitizeForTerminal} from '../terminal/sanitize.js';
+import {escapeJsonControls, sanitizeForTerminal} from '../terminal/sanitize.js';
 import type {SynchronizationSchema} from '../schema/types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -81,7 +81,7 @@ export function writeStdout(data: string | Uint8Array): Promise<void> {
 
 /** Machine-readable output: indented JSON and a final newline, so `jq` and humans both read it. */
 export function writeJson(value: unknown): Promise<void> {
-	return writeStdout(`${JSON.stringify(value, null, 2)}\n`);
+	return writeStdout(`${escapeJsonControls(JSON.stringify(value, null, 2))}\n`);
 }
 
 /** Writes to stdout for `-` or no path, otherwise atomically to the file; answers where it went. */

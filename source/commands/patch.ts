@@ -9,7 +9,7 @@ import {applyOperations, parsePatchFile, WorkingCopy} from '../edit/index.js';
 import {UsageError, UserError} from '../errors.js';
 import {normalizeJsonText} from '../explorer/normalize.js';
 import {formatMegabytes, maxSchemaFileBytes} from '../schema/load.js';
-import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
+import {escapeJsonControls, sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions, writeHelp, writeOptions} from './options.js';
 import {loadSchemaInput, readStdin, writeOutput, writeStdout} from './output.js';
 import {openSession} from './session.js';
@@ -163,7 +163,7 @@ async function patchFile(schemaPath: string, patchPath: string, options: {out?: 
 		throw error;
 	}
 	const compact = JSON.stringify(patched);
-	const text = options.normalize ? normalizeJsonText(compact) : `${JSON.stringify(patched, null, 2)}\n`;
+	const text = options.normalize ? normalizeJsonText(compact) : `${escapeJsonControls(JSON.stringify(patched, null, 2))}\n`;
 	const written = await writeOutput(options.out, text);
 	const changes = patch.operations.filter((operation) => (operation as {op?: unknown}).op !== 'test').length;
 	const message = `Applied ${changes} change${changes === 1 ? '' : 's'} from ${clean(patch.name)} to ${clean(input.name)}`;

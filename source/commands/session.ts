@@ -38,9 +38,10 @@ export function openRequestLog(options: SharedOptions): RequestLog | undefined {
 }
 
 /** Connects without signing in (logout needs no network). */
-export async function openConnection(options: SharedOptions, hooks: {onRetry?: (notice: RetryNotice) => void} = {}): Promise<Connection> {
+export async function openConnection(options: SharedOptions, hooks: {onRetry?: (notice: RetryNotice) => void; extraScopes?: readonly string[]} = {}): Promise<Connection> {
 	return connect(
 		connectionOptions(options, {
+			extraScopes: hooks.extraScopes,
 			requestLog: openRequestLog(options),
 			// Nobody is watching a pipeline's demo sign-in: let the simulated user approve at once.
 			demoApproveAfterMs: 100,
@@ -62,7 +63,10 @@ export function signInOnStderr(connection: Connection, prompt: PromptPolicy = 'a
  * Connects and signs in: silently from the token cache when it can, else by asking on stderr.
  * `onRetry` is told of each Graph retry too (after the message on stderr), e.g. to slow down other requests.
  */
-export async function openSession(options: SharedOptions, hooks: {onRetry?: (notice: RetryNotice) => void; prompt?: PromptPolicy} = {}): Promise<Connection> {
+export async function openSession(
+	options: SharedOptions,
+	hooks: {onRetry?: (notice: RetryNotice) => void; prompt?: PromptPolicy; extraScopes?: readonly string[]} = {},
+): Promise<Connection> {
 	const connection = await openConnection(options, hooks);
 	try {
 		await signInOnStderr(connection, hooks.prompt);

@@ -5,7 +5,10 @@
  */
 import {createInterface} from 'node:readline';
 import {
+	afterSaveAdvice,
 	buildPlan,
+	confirms,
+	confirmationWord,
 	DriftError,
 	validateWithServer,
 	VerifyMismatchError,
@@ -18,6 +21,7 @@ import {describeError, UsageError, UserError} from '../errors.js';
 import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
 import {downloadSchema} from '../explorer/tenant-services.js';
 import type {GraphClient} from '../graph/client.js';
+import {nextStepCommands, nextStepsAfterSchemaWrite} from '../loop/actions.js';
 import {SchemaFileError} from '../schema/load.js';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import type {ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
@@ -89,7 +93,7 @@ export function canPrompt(): boolean {
 }
 
 /** Asks on stderr, reads one line from stdin; undefined when the user ended input (Ctrl+D) or pressed Ctrl+C. */
-function askLine(question: string): Promise<string | undefined> {
+export function askLine(question: string): Promise<string | undefined> {
 	const reader = createInterface({input: process.stdin, output: process.stderr, terminal: true});
 	return new Promise((resolve) => {
 		let answered = false;
@@ -138,7 +142,7 @@ const stepWords: Record<WriteStep, string> = {
 	verifying: 'Reading it back to verify…',
 };
 
-type Outcome = {status: string; exitCode: number; backupPath?: string; newVersion?: string | null; error?: string};
+type Outcome = {status: string; exitCode: number; backupPath?: string; newVersion?: string | null; error?: string; normalised?: string[]};
 
 /**
  * Plans the change, prints the plan and the checks to stderr, asks for confirmation and writes. Answers the exit
@@ -151,7 +155,8 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	const appName = servicePrincipal.displayName ?? servicePrincipal.id;
 	const jobName = job.templateId ?? job.id;
 	const heading = `${paint('Plan', 'bold', color)} for ${clean(appName)} / ${clean(jobName)} (job ${clean(job.id)}): ${clean(request.what)}`;
-	const plan = buildPlan(live, document, {beforeName: `live ${appName} / ${jobName}`, afterName: request.afterName});
+	const planOptions = {beforeName: `live ${appName} / ${jobName}`, afterName: request.afterName};
+	let plan = buildPlan(live, document, planOptions);
 	const report = async (outcome: Outcome): Promise<number> => {
 		if (settings.json) {
 			await writeJson({
@@ -161,6 +166,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 				templateId: job.templateId ?? null,
 				...planJson(plan),
 				...(outcome.backupPath ? {backupPath: outcome.backupPath} : {}),
+				...(outcome.normalised ? {normalised: outcome.normalised} : {}),
 				...(outcome.newVersion !== undefined ? {newVersion: outcome.newVersion} : {}),
 				...(outcome.error ? {error: outcome.error} : {}),
 			});
@@ -183,10 +189,12 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	if (settings.readOnly && changedExpressions(live, document).length > 0) process.stderr.write(`${expressionCheckSkippedReason}
 `);
 	const reviewed = await review(
-		{live, document, changedPointers: request.changedPointers},
+		{live, document, changedPointers: request.changedPointers, ...planOptions},
 		settings.readOnly ? undefined : (expressions, parsed) => validateWithServer(graph, servicePrincipal.id, job.id, expressions, undefined, parsed),
 	);
 	const {problems, body: toSend} = reviewed;
+	// The plan shows (and the JSON diff prints) exactly the body that is sent.
+	plan = reviewed.plan;
 	const errors = blockingProblems(reviewed);
 
 	process.stderr.write(
@@ -211,13 +219,13 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 		if (!canPrompt()) {
 			return refused('Not written: writing needs confirmation, and there is no terminal to type it on; add --yes to write without asking (or --dry-run to only see the plan).');
 		}
-		const shownName = clean(appName);
+		const expected = confirmationWord({displayName: servicePrincipal.displayName, id: servicePrincipal.id});
+		const shown = clean(expected.word);
 		const answer = await askLine(
-			`Saving restarts this job with a full cycle. Type the app's display name (${paint(shownName, 'bold', color)}) to write, anything else cancels: `,
+			`Saving replaces this job's schema. Type the app's ${expected.what} (${paint(shown, 'bold', color)}) to write, anything else cancels: `,
 		);
-		const typed = answer?.trim();
-		if (typed === undefined) return refused('Cancelled: nothing was written.');
-		if (typed !== shownName && typed !== appName) return refused(`Not written: "${clean(typed)}" is not the app's display name "${shownName}".`);
+		if (answer === undefined) return refused('Cancelled: nothing was written.');
+		if (!confirms(answer, expected)) return refused(`Not written: "${clean(answer.trim())}" is not the app's ${expected.what} "${shown}".`);
 	}
 
 	const progress = createProgress();
@@ -235,11 +243,22 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 			onStep: (step) => progress.update(stepWords[step]),
 		});
 		progress.clear();
+		const version = result.newVersion ? ` (new version ${clean(result.newVersion)})` : '';
+		const verified =
+			result.normalisedTotal === 0
+				? `the schema read back from Graph equals what was sent${version}.`
+				: `every change is stored as sent${version}; Graph filled in or normalised ${pluralize(result.normalisedTotal, 'other value')}: ${result.normalised.map(clean).join('; ')}${result.normalisedTotal > result.normalised.length ? '; …' : ''}.`;
+		process.stderr.write(`${paint('✓', 'green', color)} Written and verified: ${verified}\nBackup of the previous schema: ${clean(result.backupPath)}\n${afterSaveAdvice}\n`);
+		// The same next steps as commands, and the canary before the restart reaches everyone.
+		const subjectHint = job.templateId === 'AD2AADProvisioning' ? '"CN=…"' : job.templateId && /^workday/i.test(job.templateId) ? 'WORKER-ID' : 'USER-OBJECT-ID';
 		process.stderr.write(
-			`${paint('✓', 'green', color)} Written and verified: the schema read back from Graph equals what was sent${result.newVersion ? ` (new version ${clean(result.newVersion)})` : ''}.\n` +
-				`Backup of the previous schema: ${clean(result.backupPath)}\n`,
+			`Next steps:\n${nextStepsAfterSchemaWrite(job.templateId)
+				.map((step) => `  ${step}\n`)
+				.join('')}${nextStepCommands(appName, jobName, job.templateId, subjectHint)
+				.map((command) => `  ${clean(command)}\n`)
+				.join('')}`,
 		);
-		return report({status: 'written', exitCode: 0, backupPath: result.backupPath, newVersion: result.newVersion});
+		return report({status: 'written', exitCode: 0, backupPath: result.backupPath, newVersion: result.newVersion, ...(result.normalisedTotal > 0 ? {normalised: result.normalised} : {})});
 	} catch (error) {
 		progress.clear();
 		return report(describeWriteFailure(error, color));

@@ -7,9 +7,10 @@
  * [a-z0-9-]), so the dots only separate parts; the hash is the first 8 hex digits of SHA-256 of the `version`.
  */
 import {createHash} from 'node:crypto';
-import {mkdir, open, readdir, stat} from 'node:fs/promises';
+import {open, readdir, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {writeFileAtomic} from '../fs/atomic-write.js';
+import {preparePrivateDirectory} from '../fs/private-state.js';
 import {backupDirectory} from '../paths.js';
 
 export type BackupIdentity = {appName: string; templateId?: string; jobId?: string};
@@ -65,7 +66,8 @@ export async function saveBackup(
 ): Promise<string> {
 	const directory = path.resolve(options.directory ?? backupDirectory());
 	// mode applies to the directories created here; an existing directory (e.g. --backup-dir .) is left as it is.
-	await mkdir(directory, {recursive: true, mode: 0o700});
+	// In the state directory, every folder must be the user's own (no links, no writes by others).
+	preparePrivateDirectory(directory);
 	let date = options.now ?? new Date();
 	let file = path.join(directory, backupFileName({...options, date}));
 	// Two writes in the same millisecond: take the next free millisecond.

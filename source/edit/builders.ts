@@ -6,6 +6,7 @@
  */
 import type {Operation} from 'fast-json-patch';
 import {UserError} from '../errors.js';
+import {parseExpressionText, toMappingSource} from '../expressions/parser.js';
 import {parseExpression} from '../schema/expression.js';
 import {checkSchemaShape, SchemaFileError} from '../schema/load.js';
 import {buildSchemaIndex} from '../schema/navigation.js';
@@ -185,9 +186,13 @@ export function buildSource(input: SourceInput): AttributeMappingSource | null {
 				case 'hex':
 					// Graph stores numbers as quoted constants (research §5.3).
 					return {expression: quoteConstant(String(ast.value)), name: String(ast.value), type: 'Constant', parameters: []};
-				case 'call':
-					// Without the server's parse, send the text; Graph builds the parameter tree from it.
+				case 'call': {
+					// Without the server's parse, the whole tree as Graph's parseExpression builds it (research §5.3), so
+					// the pending patch, the plan and the PUT carry the same body; the server's tree replaces it when known.
+					const local = parseExpressionText(text);
+					if (local.ok) return {...toMappingSource(local.node), expression: text};
 					return {expression: text, name: ast.name, type: 'Function', parameters: []};
+				}
 				default:
 					throw new UserError('An expression must be a function call, an [attribute] or a "constant".');
 			}
@@ -449,6 +454,12 @@ function clauseAt(document: SynchronizationSchema, clausePointer: string) {
 	const group = resolvePointer(document, groupPointer) as FilterGroup;
 	const groupWords = typeof group.name === 'string' && group.name !== '' ? `'${group.name}'` : match[3]!;
 	return {clause: clause as FilterClause, label: objectMappingLabel(objectMapping), set: match[2]!, group, groupPointer, groupWords};
+}
+
+/** Whether `clause` says exactly what the clause at `clausePointer` already says (then there is nothing to edit). */
+export function isUnchangedClause(document: SynchronizationSchema, clausePointer: string, clause: FilterClause): boolean {
+	const place = clauseAt(document, clausePointer);
+	return jsonEqual(place.clause, checkedClause(clause, place.label));
 }
 
 export function editScopingClause(document: SynchronizationSchema, clausePointer: string, clause: FilterClause): EditDraft {

@@ -16,6 +16,7 @@ export {
 	editAttributeMappingField,
 	editAttributeMappingSource,
 	editScopingClause,
+	isUnchangedClause,
 	type FilterGroupSet,
 	maxExpressionLength,
 	removeAttributeMapping,
@@ -26,19 +27,25 @@ export {
 	sourceAttributeCandidates,
 	summarizeOperation,
 } from './builders.js';
+export {type ConfirmationWord, confirmationWord, confirms} from './confirmation.js';
 export {diffAsPatch, diffOperations} from './diff.js';
+export {checkAgainstLive} from './live-checks.js';
 export {jsonEqual} from './json.js';
 export {describePointer, objectMappingLabel} from './labels.js';
 export {applyOperations, describeGuardFailure, GuardFailedError, guardOperations, guardsFor, resolveSelectors} from './patch.js';
 export {
 	type DefinitionChange,
 	describeScope,
+	describeScopeChange,
 	type FieldChange,
 	type MappingChange,
 	type ObjectMappingChange,
 	type Plan,
 	type PlanOptions,
+	type ScopeChange,
+	afterSaveAdvice,
 	buildPlan,
+	filterSetEffects,
 } from './plan.js';
 export {type DirectoryRemap, remapDirectories} from './remap.js';
 export {parseSelectorSegment} from './selectors.js';
@@ -68,3 +75,4 @@ export {
 	type WriteStep,
 	writeSchema,
 } from './write.js';
+export {setListValue, type ValueListEntry, valueListEntries} from './value-list.js';

@@ -5,7 +5,7 @@
  */
 import {paint} from '../terminal/paint.js';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
-import type {Plan} from './plan.js';
+import {describeScopeChange, type Plan} from './plan.js';
 import type {Problem} from './validate.js';
 
 export function pluralize(count: number, word: string): string {
@@ -21,6 +21,7 @@ export function otherChangePointers(plan: Plan): string[] {
 export function planCounts(plan: Plan, verbs: {added: string; changed: string; removed: string} = {added: 'to add', changed: 'to change', removed: 'to remove'}): string {
 	const {added, changed, removed} = plan.counts;
 	const parts = [`${pluralize(added, 'attribute mapping')} ${verbs.added}, ${changed} ${verbs.changed}, ${removed} ${verbs.removed}`];
+	if (plan.scopeChanges.length > 0) parts.push(pluralize(plan.scopeChanges.length, 'scoping-filter change'));
 	if (plan.objectMappingChanges.length > 0) parts.push(pluralize(plan.objectMappingChanges.length, 'object mapping change'));
 	if (plan.definitionChanges.length > 0) parts.push(pluralize(plan.definitionChanges.length, 'attribute definition change'));
 	const other = otherChangePointers(plan).length;
@@ -64,6 +65,10 @@ export function formatChanges(plan: Plan, options: {color: boolean; indent?: str
 				: fieldChange(`${mark.changed} `, change.field, change.before, change.after, options.color);
 		group(change.objectMapping).objectMapping.push(text);
 	}
+	for (const change of plan.scopeChanges) {
+		const text = describeScopeChange(change);
+		group(change.objectMapping).objectMapping.push(`${mark[change.kind]}${clean(text.slice(1))}`);
+	}
 	for (const change of plan.changes) {
 		const target = clean(change.target);
 		const entry = group(change.objectMapping).attributes;
@@ -102,6 +107,7 @@ export function planJson(plan: Plan) {
 		matchingChanged: plan.matchingChanged,
 		attributeMappings: plan.changes,
 		objectMappings: plan.objectMappingChanges,
+		scope: plan.scopeChanges,
 		definitions: plan.definitionChanges,
 		other: otherChangePointers(plan),
 	};

@@ -7,6 +7,7 @@
 import {FILE_HEADERS_ONLY, formatPatch, structuredPatch} from 'diff';
 import {sourceSummary} from '../schema/expression.js';
 import {escapePointerSegment} from '../schema/pointer.js';
+import {storedTreeMismatch} from '../schema/stored-tree.js';
 import type {AttributeMapping, SynchronizationSchema} from '../schema/types.js';
 import {alignKeyOrder, compactJson, isPlainObject, type JsonObject, jsonEqual, withoutServerFields} from './json.js';
 import {describeClause, filterGroupSets, objectMappingLabel} from './labels.js';
@@ -26,6 +27,22 @@ export type MappingChange = {
 
 export type ObjectMappingChange = {objectMapping: string; field: string; before: string; after: string; pointer: string};
 
+/** One scoping-filter change, clause by clause: `+ inputFilterGroups 'Default…': department EQUALS "Sales"`. */
+export type ScopeChange = {
+	kind: 'added' | 'removed' | 'changed';
+	/** `User ← user` */
+	objectMapping: string;
+	/** groups, inputFilterGroups or categoryFilterGroups */
+	set: string;
+	/** The group's name in quotes, or its position (`group 2`). */
+	group: string;
+	/** What changed: a clause, or a whole group (`group`). */
+	what: 'clause' | 'group';
+	before: string;
+	after: string;
+	pointer: string;
+};
+
 export type DefinitionChange = {
 	kind: 'added' | 'removed' | 'changed';
 	/** `Azure Active Directory › User › extension_123_costCenter` (directory › object › attribute). */
@@ -36,9 +53,13 @@ export type DefinitionChange = {
 
 export type Plan = {
 	changes: MappingChange[];
-	/** enabled, flowTypes, scope, name, metadata…, and whole object mappings added or removed. */
+	/** enabled, flowTypes, name, metadata…, and whole object mappings added or removed. */
 	objectMappingChanges: ObjectMappingChange[];
+	/** Scoping-filter changes of object mappings that exist before and after, clause by clause. */
+	scopeChanges: ScopeChange[];
 	scopingChanged: boolean;
+	/** Cloud sync's rule-level OU / group scope (containerFilter, groupFilter) changed. */
+	cloudSyncScopeChanged: boolean;
 	matchingChanged: boolean;
 	/** Pointers of changes outside attribute and object mappings (rules, directories, top-level fields). */
 	otherChanges: string[];
@@ -47,6 +68,11 @@ export type Plan = {
 	counts: {added: number; removed: number; changed: number};
 	/** Plain words about consequences; empty when nothing changes. */
 	warnings: string[];
+	/**
+	 * Mappings whose live stored parse tree holds what its text does not show, and whose new source loses it:
+	 * `User ← user · onPremisesUserPrincipalName: the stored parse tree has a constant … editing the text drops it`.
+	 */
+	droppedFromStoredTrees: string[];
 	/** Unified diff of the pretty-printed JSON (4-space indent, 3 lines of context); empty when nothing changes or when omitted. */
 	diff: string;
 	/** Why `diff` is empty although there are changes (too large to compute quickly). */
@@ -170,6 +196,18 @@ function mappingFieldChanges(before: JsonObject | undefined, after: JsonObject |
 	return fields;
 }
 
+/** What the old source's stored tree held beyond its text and the new source no longer has, in words. */
+function droppedFromStoredTree(before: unknown, after: unknown): string | undefined {
+	if (jsonEqual(before, after)) return undefined;
+	const hidden = storedTreeMismatch(before as AttributeMapping['source']);
+	if (!hidden) return undefined;
+	const kept = new Set(storedTreeMismatch(after as AttributeMapping['source'])?.parts ?? []);
+	const lost = hidden.parts.filter((part) => !kept.has(part));
+	if (lost.length === 0) return undefined;
+	const it = lost.length === 1 ? 'it' : 'them';
+	return `the stored parse tree has ${lost.join(', ')} that the expression text does not show; editing the text drops ${it}. To keep ${it}, edit the mapping's JSON (e in the explorer) instead of its text.`;
+}
+
 function isDefault(field: string, value: unknown): boolean {
 	return value === undefined || value === null || (field === 'matchingPriority' && value === 0) || (field === 'exportMissingReferences' && value === false);
 }
@@ -182,12 +220,15 @@ export function buildPlan(before: SynchronizationSchema, after: SynchronizationS
 	const plan: Plan = {
 		changes: [],
 		objectMappingChanges: [],
+		scopeChanges: [],
 		scopingChanged: false,
+		cloudSyncScopeChanged: false,
 		matchingChanged: false,
 		otherChanges: [],
 		definitionChanges: [],
 		counts: {added: 0, removed: 0, changed: 0},
 		warnings: [],
+		droppedFromStoredTrees: [],
 		diff: '',
 		hasChanges: false,
 	};
@@ -195,11 +236,11 @@ export function buildPlan(before: SynchronizationSchema, after: SynchronizationS
 	compareRules(from, to, plan);
 	compareDirectories(from, to, plan);
 	// Every difference lands in one of these lists (a mere reordering of named elements is no change).
-	plan.hasChanges = plan.changes.length + plan.objectMappingChanges.length + plan.otherChanges.length + plan.definitionChanges.length > 0;
+	plan.hasChanges = plan.changes.length + plan.objectMappingChanges.length + plan.scopeChanges.length + plan.otherChanges.length + plan.definitionChanges.length > 0;
 	if (!plan.hasChanges) return plan;
 	for (const change of plan.changes) plan.counts[change.kind]++;
 	plan.warnings = warningsFor(plan);
-	const changeCount = plan.changes.length + plan.objectMappingChanges.length + plan.otherChanges.length;
+	const changeCount = plan.changes.length + plan.objectMappingChanges.length + plan.scopeChanges.length + plan.otherChanges.length;
 	const diff =
 		changeCount > diffMaxChanges
 			? {omitted: `The JSON diff is too large to show (${changeCount.toLocaleString('en-US')} changes); the summary lists every change.`}
@@ -229,7 +270,10 @@ function compareRules(from: JsonObject, to: JsonObject, plan: Plan): void {
 				if (field === 'objectMappings' || jsonEqual(previous.value[field], rule.value[field])) continue;
 				plan.otherChanges.push(`${pointer}/${escapePointerSegment(field)}`);
 				// Cloud sync scopes by OU and group here (research §1.6).
-				if (field === 'containerFilter' || field === 'groupFilter') plan.scopingChanged = true;
+				if (field === 'containerFilter' || field === 'groupFilter') {
+					plan.scopingChanged = true;
+					plan.cloudSyncScopeChanged = true;
+				}
 			}
 		}
 		compareObjectMappings(previous?.value, rule.value, pointer, previous ? `/synchronizationRules/${previous.index}` : undefined, plan);
@@ -265,7 +309,12 @@ function compareObjectMappings(beforeRule: unknown, afterRule: unknown, afterPoi
 			if (field === 'attributeMappings' || jsonEqual(old[field], next[field])) continue;
 			if (field === 'scope') {
 				plan.scopingChanged = true;
-				plan.objectMappingChanges.push({objectMapping: label, field, before: describeScope(old.scope), after: describeScope(next.scope), pointer: `${pointer}/scope`});
+				const changes = scopeChanges(old.scope, next.scope, label, `${pointer}/scope`);
+				// Only key order or empty sets differ: still a change of the stored body, said as one.
+				if (changes.length === 0) {
+					changes.push({kind: 'changed', objectMapping: label, set: 'scope', group: '', what: 'group', before: describeScope(old.scope), after: describeScope(next.scope), pointer: `${pointer}/scope`});
+				}
+				plan.scopeChanges.push(...changes);
 			} else {
 				plan.objectMappingChanges.push({objectMapping: label, field, before: show(old[field]), after: show(next[field]), pointer: `${pointer}/${escapePointerSegment(field)}`});
 			}
@@ -280,6 +329,74 @@ function compareObjectMappings(beforeRule: unknown, afterRule: unknown, afterPoi
 		if (isPlainObject(mapping.value) && mapping.value.scope) plan.scopingChanged = true;
 		compareAttributeMappings(mapping.value, undefined, label, pointer, pointer, plan);
 	}
+}
+
+function groupName(group: unknown, index: number): string {
+	return isPlainObject(group) && typeof group.name === 'string' && group.name !== '' ? `'${group.name}'` : `group ${index + 1}`;
+}
+
+function clausesOf(group: unknown): JsonObject[] {
+	return isPlainObject(group) && Array.isArray(group.clauses) ? group.clauses.map((clause) => (isPlainObject(clause) ? clause : {})) : [];
+}
+
+function describeGroup(group: unknown): string {
+	const clauses = clausesOf(group);
+	return clauses.length > 0 ? clauses.map((clause) => describeClause(clause)).join(' AND ') : '(no clauses: true for every object)';
+}
+
+/**
+ * Two scoping filters compared clause by clause. Groups are matched by name (else by position); inside a group,
+ * clauses equal on both sides are unchanged, a removed and an added clause on the same attribute are one change.
+ */
+function scopeChanges(before: unknown, after: unknown, label: string, scopePointer: string): ScopeChange[] {
+	const result: ScopeChange[] = [];
+	for (const set of filterGroupSets) {
+		const groupKey = (group: unknown, index: number) => (isPlainObject(group) && typeof group.name === 'string' && group.name !== '' ? `name:${group.name}` : `#${index}`);
+		const beforeGroups = keyed<unknown>(isPlainObject(before) ? before[set] : undefined, groupKey);
+		const afterGroups = keyed<unknown>(isPlainObject(after) ? after[set] : undefined, groupKey);
+		const base = {objectMapping: label, set};
+		for (const [key, group] of afterGroups) {
+			const pointer = `${scopePointer}/${set}/${group.index}`;
+			const previous = beforeGroups.get(key);
+			if (!previous) {
+				result.push({...base, kind: 'added', group: groupName(group.value, group.index), what: 'group', before: '', after: describeGroup(group.value), pointer});
+				continue;
+			}
+			if (jsonEqual(previous.value, group.value)) continue;
+			const removed = clausesOf(previous.value).filter((clause) => !clausesOf(group.value).some((other) => jsonEqual(other, clause)));
+			const added = clausesOf(group.value).map((clause, index) => ({clause, index})).filter(({clause}) => !clausesOf(previous.value).some((other) => jsonEqual(other, clause)));
+			const name = groupName(group.value, group.index);
+			for (const {clause, index} of added) {
+				const partner = removed.findIndex((old) => old.sourceOperandName === clause.sourceOperandName);
+				const clausePointer = `${pointer}/clauses/${index}`;
+				if (partner >= 0) {
+					const [old] = removed.splice(partner, 1);
+					result.push({...base, kind: 'changed', group: name, what: 'clause', before: describeClause(old), after: describeClause(clause), pointer: clausePointer});
+				} else {
+					result.push({...base, kind: 'added', group: name, what: 'clause', before: '', after: describeClause(clause), pointer: clausePointer});
+				}
+			}
+			for (const clause of removed) result.push({...base, kind: 'removed', group: name, what: 'clause', before: describeClause(clause), after: '', pointer});
+			// Same clauses in another order, or another field of the group (its name is the key): one line.
+			if (added.length === 0 && removed.length === 0) {
+				result.push({...base, kind: 'changed', group: name, what: 'group', before: describeGroup(previous.value), after: describeGroup(group.value), pointer});
+			}
+		}
+		for (const [key, group] of beforeGroups) {
+			if (afterGroups.has(key)) continue;
+			result.push({...base, kind: 'removed', group: groupName(group.value, group.index), what: 'group', before: describeGroup(group.value), after: '', pointer: `${scopePointer}/${set}/${group.index}`});
+		}
+	}
+	return result;
+}
+
+/** `+ inputFilterGroups 'Default…': department EQUALS "Sales"`, `~ … : old → new`, `- … group: a AND b`. */
+export function describeScopeChange(change: ScopeChange): string {
+	const mark = {added: '+', removed: '-', changed: '~'}[change.kind];
+	const where = change.set === 'scope' ? 'scope' : `scope ${change.set} ${change.group}${change.what === 'group' ? ' (whole group)' : ''}`;
+	if (change.kind === 'added') return `${mark} ${where}: ${change.after}`;
+	if (change.kind === 'removed') return `${mark} ${where}: ${change.before}`;
+	return `${mark} ${where}: ${change.before} → ${change.after}`;
 }
 
 function compareAttributeMappings(beforeObject: unknown, afterObject: unknown, label: string, afterPointer: string, beforePointer: string, plan: Plan): void {
@@ -298,6 +415,8 @@ function compareAttributeMappings(beforeObject: unknown, afterObject: unknown, l
 		if (jsonEqual(previous.value, mapping.value)) continue;
 		const old = isPlainObject(previous.value) ? previous.value : undefined;
 		plan.changes.push({kind: 'changed', objectMapping: label, target, fields: mappingFieldChanges(old, next), pointer});
+		const dropped = droppedFromStoredTree(old?.source, next?.source);
+		if (dropped) plan.droppedFromStoredTrees.push(`${label} · ${target}: ${dropped}`);
 		if (!jsonEqual(old?.matchingPriority ?? 0, next?.matchingPriority ?? 0) || (isMatching(next) && !jsonEqual(old?.source, next?.source))) {
 			plan.matchingChanged = true;
 		}
@@ -358,15 +477,50 @@ function compareDirectories(from: JsonObject, to: JsonObject, plan: Plan): void 
 	compareLevel(from.directories, to.directories, '/directories', '/directories', [], 'objects');
 }
 
+/**
+ * What Microsoft documents each filter set does to objects that fall out of it (Graph's filter resource type;
+ * docs/graph-notes.md "Scoping filter sets"): the hint beside an empty set and the plan's warning share these words.
+ */
+export const filterSetEffects = {
+	groups: {
+		hint: 'objects that fall out of scope are deprovisioned',
+		warning:
+			'The scoping filter (groups) changes: objects that no longer satisfy it are deprovisioned (disabled or deleted in the target system) unless "skip out of scope deletions" is set.',
+	},
+	inputFilterGroups: {
+		hint: 'experimental, applied when objects are read; objects that fall out are not processed further and not deprovisioned',
+		warning:
+			'The input filter (inputFilterGroups, experimental) changes: objects it no longer admits are not processed any further, and Microsoft documents that they are not deprovisioned: what was provisioned stays in the target, no longer updated. Objects it newly admits are provisioned.',
+	},
+	categoryFilterGroups: {
+		hint: 'experimental; decides which objects this object mapping processes',
+		warning:
+			'The category filter (categoryFilterGroups, experimental) changes: it decides which objects this object mapping processes; Microsoft does not document what happens to objects that fall out of it.',
+	},
+} as const;
+
+/**
+ * After a save, as Microsoft's procedure says (cloud sync "Transformations": PUT the schema, then "Restart
+ * provisioning"; an empty resetScope on POST …/restart is the same). The write itself does not restart the job.
+ */
+export const afterSaveAdvice =
+	'Next: restart provisioning for this job, as Microsoft\'s procedure for a schema saved through Graph says: "Restart provisioning" in the Microsoft Entra admin center, or POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/restart with an empty resetScope. Then follow the provisioning logs.';
+
 function warningsFor(plan: Plan): string[] {
 	const warnings = [
-		'Saving replaces the whole schema and restarts provisioning for this job with a full (initial) cycle: every object in scope is evaluated again, which can take hours in large directories.',
+		'Saving replaces the whole schema; it does not restart the job. Microsoft\'s procedure is to restart provisioning after saving: that cycle evaluates every object in scope again, which can take hours in large directories.',
 	];
-	if (plan.scopingChanged) {
+	const sets = new Set(plan.scopeChanges.map((change) => (change.set === 'scope' ? 'groups' : change.set)));
+	for (const set of filterGroupSets) if (sets.has(set)) warnings.push(filterSetEffects[set].warning);
+	if (plan.cloudSyncScopeChanged) {
 		warnings.push(
-			'The scoping filter changes: users and groups that fall out of scope are disabled or deleted in the target system (unless "skip out of scope deletions" is set).',
+			'Cloud sync\'s OU or group scope (containerFilter / groupFilter) changes: Microsoft\'s accidental-deletion guidance counts taking an OU out of scope among the changes that delete objects in Microsoft Entra ID.',
 		);
 	}
+	if (plan.scopingChanged && sets.size === 0 && !plan.cloudSyncScopeChanged) {
+		warnings.push('An object mapping with a scoping filter is added or removed: check which objects it provisions.');
+	}
+	for (const dropped of plan.droppedFromStoredTrees) warnings.push(dropped);
 	if (plan.matchingChanged) {
 		warnings.push('Matching attributes change: accounts already provisioned may no longer be matched, so they can be created a second time or disabled.');
 	}

@@ -2,7 +2,8 @@
  * Importing a schema exported from another service principal (Step 5 of Microsoft's procedure): directory ids
  * and the schema's own id belong to the target, so they are taken from the target's live schema by directory
  * name (as goodworkaround's Restore-InboundProvisioningMapping does, research §3.8). A directory the target does
- * not have is refused: Graph cannot create one by import.
+ * not have is refused: Graph cannot create one by import — except, in a schema of the same job (same schema id),
+ * a directory the live schema has lost since (one whose id no live directory has): restoring it is the point.
  */
 import {UserError} from '../errors.js';
 import type {SynchronizationSchema} from '../schema/types.js';
@@ -18,8 +19,15 @@ export function remapDirectories(
 	for (const directory of target.directories ?? []) {
 		if (isPlainObject(directory) && typeof directory.name === 'string') targetIds.set(directory.name, typeof directory.id === 'string' ? directory.id : undefined);
 	}
+	const usedIds = new Set([...targetIds.values()].filter((id) => id !== undefined));
+	// A schema of this very job (a backup, an earlier export) may hold a directory the live schema has lost since:
+	// restoring it is the point, so such a directory (its id unused by the live ones, i.e. not a renamed one) is kept.
+	const sameJob = typeof imported.id === 'string' && imported.id === target.id;
+	const restorable = (directory: {name: string; id?: unknown}) => sameJob && typeof directory.id === 'string' && !usedIds.has(directory.id);
 	const importedDirectories = imported.directories ?? [];
-	const unknown = importedDirectories.filter((directory) => isPlainObject(directory) && !targetIds.has(directory.name)).map((directory) => directory.name);
+	const unknown = importedDirectories
+		.filter((directory) => isPlainObject(directory) && !targetIds.has(directory.name) && !restorable(directory))
+		.map((directory) => directory.name);
 	if (unknown.length > 0) {
 		const available = [...targetIds.keys()].map((name) => `'${name}'`).join(', ') || 'none';
 		throw new UserError(
@@ -29,7 +37,7 @@ export function remapDirectories(
 	const document = structuredClone(imported);
 	const remapped: DirectoryRemap[] = [];
 	for (const directory of document.directories ?? []) {
-		if (!isPlainObject(directory)) continue;
+		if (!isPlainObject(directory) || !targetIds.has(directory.name)) continue;
 		const to = targetIds.get(directory.name);
 		const from = typeof directory.id === 'string' ? directory.id : undefined;
 		if (from === to) continue;

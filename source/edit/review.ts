@@ -5,6 +5,7 @@
  */
 import {buildSchemaIndex} from '../schema/navigation.js';
 import type {AttributeMappingSource, SynchronizationSchema} from '../schema/types.js';
+import {checkAgainstLive} from './live-checks.js';
 import {objectMappingLabel} from './labels.js';
 import {buildPlan, type Plan} from './plan.js';
 import {type Problem, validateSchema, withParsedSources} from './validate.js';
@@ -73,15 +74,20 @@ export function withoutLiveErrors(problems: Problem[], live: SynchronizationSche
 /** The plan, the local checks, then Graph's parser for the new expressions (when a parser is given). */
 export async function review(request: ReviewRequest, parseWithGraph?: ExpressionParser): Promise<Review> {
 	const {live, document} = request;
-	const plan = buildPlan(live, document, {beforeName: request.beforeName, afterName: request.afterName});
-	const problems = withoutLiveErrors(
-		validateSchema(document, {only: request.changedPointers ? [...request.changedPointers] : undefined, functions: request.functions ? [...request.functions] : undefined}),
-		live,
-	);
+	const planOptions = {beforeName: request.beforeName, afterName: request.afterName};
+	const problems = [
+		...checkAgainstLive(live, document),
+		...withoutLiveErrors(
+			validateSchema(document, {only: request.changedPointers ? [...request.changedPointers] : undefined, functions: request.functions ? [...request.functions] : undefined}),
+			live,
+		),
+	];
 	const expressions = parseWithGraph ? changedExpressions(live, document) : [];
 	const parsed = new Map<string, AttributeMappingSource>();
 	if (parseWithGraph && expressions.length > 0) problems.push(...(await parseWithGraph(expressions, parsed)));
-	return {plan, problems, expressionsChecked: expressions.length, body: withParsedSources(document, parsed)};
+	const body = withParsedSources(document, parsed);
+	// The plan shows (and its JSON diff prints) exactly the body that is sent.
+	return {plan: buildPlan(live, body, planOptions), problems, expressionsChecked: expressions.length, body};
 }
 
 /** Whether the review lets the write go ahead. */

@@ -15,7 +15,10 @@ export type ParseExpressionResult = {
 };
 
 export interface SchemaStore {
-	getSchemaBytes(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<Uint8Array>;
+	/** The Graph version the store reads and writes through (beta or v1.0). */
+	readonly apiVersion?: 'beta' | 'v1.0';
+	/** `version` reads through another Graph version than the store's own (beta, to see what v1.0 does not show). */
+	getSchemaBytes(servicePrincipalId: string, jobId: string, signal?: AbortSignal, version?: 'beta' | 'v1.0'): Promise<Uint8Array>;
 	putSchema(servicePrincipalId: string, jobId: string, body: string, signal?: AbortSignal): Promise<void>;
 	parseExpression(
 		servicePrincipalId: string,

@@ -7,8 +7,11 @@
  * Messages are one line and start with the mapping they concern (`User ← user · mail: …`); strings are raw
  * (screens sanitize them).
  */
+import {storedTreeMismatch} from '../schema/stored-tree.js';
 import {resolvePointer} from '../schema/pointer.js';
 import type {SchemaStore} from './store.js';
+import type {GraphClient} from '../graph/client.js';
+import {GraphError} from '../graph/errors.js';
 import {functionNames, parseExpression, referencedAttributes, sourceAttributeNames} from '../schema/expression.js';
 import {buildSchemaIndex, type ObjectDefinitionNode, type RuleNode} from '../schema/navigation.js';
 import {
@@ -471,7 +474,17 @@ export async function validateWithServer(
 		while (next < expressions.length) {
 			const position = next++;
 			const item = expressions[position]!;
-			const response = await graph.parseExpression(servicePrincipalId, jobId, {expression: item.expression}, signal);
+			let response: Awaited<ReturnType<GraphClient['parseExpression']>>;
+			try {
+				response = await graph.parseExpression(servicePrincipalId, jobId, {expression: item.expression}, signal);
+			} catch (error) {
+				// Graph may answer a malformed expression with HTTP 400 instead of parsingSucceeded: false. That is a
+				// problem on this expression, shown beside its mapping, not a failure of the whole plan.
+				if (!(error instanceof GraphError) || error.details.status !== 400) throw error;
+				const reason = (error.details.message || error.details.code || 'Bad Request').replace(/\s+/g, ' ').trim();
+				results[position] = {severity: 'error', pointer: item.pointer, message: `${item.label ? `${item.label}: ` : ''}Graph rejects the expression (HTTP 400): ${reason}`};
+				continue;
+			}
 			if (response.parsingSucceeded !== false && response.parsedExpression && parsed) parsed.set(item.pointer, response.parsedExpression);
 			if (response.parsingSucceeded === false) {
 				const message = (response.error?.message ?? 'the expression does not parse').replace(/\s+/g, ' ').trim();
@@ -501,6 +514,8 @@ export function withParsedSources(document: SynchronizationSchema, parsed: Reado
 		const mapping = resolvePointer(copy, mappingPointer) as {source?: AttributeMappingSource | null} | undefined;
 		const expression = mapping?.source?.expression;
 		if (!mapping || typeof expression !== 'string') continue;
+		// A tree that holds more than its text (edited as JSON to keep it) is sent as it is.
+		if (storedTreeMismatch(mapping.source)) continue;
 		mapping.source = {...tree, expression};
 	}
 	return copy;

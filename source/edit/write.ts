@@ -3,11 +3,11 @@
  * drift check is a fresh GET compared with the version (and, given `base`, the content) the edits were made on.
  * A failed PUT is never repeated: a read-back decides whether it was applied, and the user decides what next.
  *
- * The PUT body is the document without `@odata.*` annotations and without the top-level `version`: both are
- * maintained by the server (version is "updated automatically with every schema change", research §1.2, §3.8);
- * sending a stale version has no documented meaning, and our own drift check already covers concurrency. `id`,
- * `provisioningTaskIdentifier` and every directory field are sent as read, like the documented paste-back
- * procedure does.
+ * The PUT body follows Microsoft's documented procedure (export, then paste the whole JSON back into the PUT):
+ * the whole document as GET returned it, with the change applied — `@odata.context`, the top-level `version`,
+ * `id`, `provisioningTaskIdentifier` and every directory field included, the server-maintained top-level fields
+ * taken from the live GET the drift check just made. Nothing in Microsoft's documentation says to leave any of
+ * them out (decision and sources: docs/graph-notes.md, "The PUT body").
  */
 import {describeError, UserError} from '../errors.js';
 import {decodeSchemaBytes, parseSchemaText} from '../schema/load.js';
@@ -46,6 +46,44 @@ export class DriftError extends UserError {
 		this.liveBytes = options.liveBytes;
 		this.plan = options.plan;
 	}
+}
+
+/** Under v1.0, the schema read through beta holds properties v1.0 does not show: nothing was written. */
+export class UnmodelledPropertiesError extends UserError {
+	readonly pointers: string[];
+	constructor(pointers: string[]) {
+		const shown = pointers.slice(0, 6).join(', ') + (pointers.length > 6 ? `, and ${pointers.length - 6} more` : '');
+		super(
+			`Nothing was written: read through beta, this schema holds ${pointers.length === 1 ? 'a property' : 'properties'} that API version v1.0 does not show (${shown}; e.g. cloud sync's OU and group scoping), and a write through v1.0 replaces the whole schema, so it would remove them. Write with --api-version beta (the default).`,
+		);
+		this.name = 'UnmodelledPropertiesError';
+		this.pointers = pointers;
+	}
+}
+
+/**
+ * Pointers of what `wider` has and `narrower` lacks: object keys (not `@odata.*` annotations) missing at the same
+ * place, arrays compared by position. Both are the same schema read through two API versions.
+ */
+export function propertiesOnlyIn(wider: unknown, narrower: unknown): string[] {
+	const found: string[] = [];
+	const stack: Array<[string, unknown, unknown]> = [['', wider, narrower]];
+	while (stack.length > 0) {
+		const [pointer, a, b] = stack.pop()!;
+		if (Array.isArray(a) && Array.isArray(b)) {
+			for (let i = Math.min(a.length, b.length) - 1; i >= 0; i--) stack.push([`${pointer}/${i}`, a[i], b[i]]);
+		} else if (isPlainObject(a) && isPlainObject(b)) {
+			const nested: Array<[string, unknown, unknown]> = [];
+			for (const key of Object.keys(a)) {
+				if (key.startsWith('@odata.')) continue;
+				const at = `${pointer}/${escapePointerSegment(key)}`;
+				if (!Object.hasOwn(b, key)) found.push(at);
+				else nested.push([at, a[key], b[key]]);
+			}
+			stack.push(...nested.reverse());
+		}
+	}
+	return found;
 }
 
 export type AppliedState = 'no' | 'yes' | 'unknown';
@@ -90,7 +128,16 @@ export class VerifyUnavailableError extends UserError {
 	}
 }
 
-export type WriteResult = {backupPath: string; newVersion: string | null};
+export type WriteResult = {
+	backupPath: string;
+	newVersion: string | null;
+	/**
+	 * What Graph filled in or normalised when it stored the schema (every change made is stored): `pointer: sent X,
+	 * stored Y`, at most 20, and their number. Empty when the read-back equals what was sent.
+	 */
+	normalised: string[];
+	normalisedTotal: number;
+};
 
 export type WriteOptions = {
 	graph: SchemaStore;
@@ -138,9 +185,21 @@ function parseLive(bytes: Uint8Array, what: string): SynchronizationSchema {
 	}
 }
 
-/** The request body: compact JSON without server fields. */
-export function putBody(document: SynchronizationSchema): string {
-	return JSON.stringify(withoutServerFields(document));
+/** Top-level fields the service maintains, sent as the live GET returned them. */
+const liveTopLevelFields = ['@odata.context', 'version'] as const;
+
+/**
+ * The request body: the document as compact JSON. Given `live` (the schema GET returned just before), its
+ * `@odata.context` and `version` are the ones sent, so the body is the live document with the change applied.
+ */
+export function putBody(document: SynchronizationSchema, live?: SynchronizationSchema): string {
+	if (!live) return JSON.stringify(document);
+	const body: Record<string, unknown> = {...document};
+	for (const key of liveTopLevelFields) {
+		if (Object.hasOwn(live, key)) body[key] = live[key];
+		else delete body[key];
+	}
+	return JSON.stringify(body);
 }
 
 export async function writeSchema(options: WriteOptions): Promise<WriteResult> {
@@ -155,6 +214,14 @@ export async function writeSchema(options: WriteOptions): Promise<WriteResult> {
 	if (liveVersion !== baseVersion || (options.base && !jsonEqual(comparable(options.base), comparable(live)))) {
 		const plan = options.base ? buildPlan(options.base, live, {beforeName: 'when loaded', afterName: 'live now'}) : buildPlan(live, options.document, {beforeName: 'live now', afterName: 'to send'});
 		throw new DriftError({baseVersion, liveVersion, live, liveBytes, plan});
+	}
+
+	// v1.0 does not model everything beta does (cloud sync's OU and group scoping): a PUT replaces the whole
+	// schema, so writing through v1.0 would silently remove what v1.0 did not show. Look through beta first.
+	if (graph.apiVersion === 'v1.0') {
+		const throughBeta = parseLive(new Uint8Array(await graph.getSchemaBytes(servicePrincipalId, jobId, signal, 'beta')), 'the schema read through beta');
+		const unmodelled = propertiesOnlyIn(throughBeta, live);
+		if (unmodelled.length > 0) throw new UnmodelledPropertiesError(unmodelled);
 	}
 
 	step('backing-up');
@@ -173,7 +240,7 @@ export async function writeSchema(options: WriteOptions): Promise<WriteResult> {
 	}
 
 	step('writing');
-	const body = putBody(options.document);
+	const body = putBody(options.document, live);
 	try {
 		await graph.putSchema(servicePrincipalId, jobId, body, signal);
 	} catch (error) {
@@ -192,10 +259,68 @@ export async function writeSchema(options: WriteOptions): Promise<WriteResult> {
 	}
 	const sent = JSON.parse(body) as SynchronizationSchema;
 	const differences = listDifferences(comparable(sent), comparable(stored), 20);
-	if (differences.total > 0) {
+	// The service may fill in defaults or normalise what it stores: that is not a failed write, as long as every
+	// change this write made is there. Only a change that is not stored as sent is a mismatch.
+	if (differences.total > 0 && changesNotStored(comparable(live), comparable(sent), comparable(stored)).length > 0) {
 		throw new VerifyMismatchError({backupPath, differences: differences.items, total: differences.total, newVersion: versionOf(stored)});
 	}
-	return {backupPath, newVersion: versionOf(stored)};
+	return {backupPath, newVersion: versionOf(stored), normalised: differences.items, normalisedTotal: differences.total};
+}
+
+/** A value a service plausibly fills in for something left out. */
+function isDefaultLike(value: unknown): boolean {
+	return value === null || value === false || value === '' || (Array.isArray(value) && value.length === 0) || (isPlainObject(value) && Object.keys(value).length === 0);
+}
+
+/** `stored` says what `sent` says, allowing defaults filled in (key order never counts). */
+function storedAsSent(sent: unknown, stored: unknown): boolean {
+	if (jsonEqual(sent, stored)) return true;
+	if (Array.isArray(sent) && Array.isArray(stored)) return sent.length === stored.length && sent.every((item, index) => storedAsSent(item, stored[index]));
+	if (isPlainObject(sent) && isPlainObject(stored)) {
+		for (const key of Object.keys(sent)) {
+			if (Object.hasOwn(stored, key) ? !storedAsSent(sent[key], stored[key]) : !isDefaultLike(sent[key])) return false;
+		}
+		return Object.keys(stored).every((key) => Object.hasOwn(sent, key) || isDefaultLike(stored[key]));
+	}
+	return false;
+}
+
+/** Pointers where `before` and `after` differ, as deep as both sides have the same shape (arrays of equal length). */
+function changedPointers(before: unknown, after: unknown, pointer = '', found: string[] = []): string[] {
+	if (jsonEqual(before, after)) return found;
+	if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+		for (let i = 0; i < before.length; i++) changedPointers(before[i], after[i], `${pointer}/${i}`, found);
+	} else if (isPlainObject(before) && isPlainObject(after)) {
+		for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+			const at = `${pointer}/${escapePointerSegment(key)}`;
+			if (!Object.hasOwn(before, key) || !Object.hasOwn(after, key)) found.push(at);
+			else changedPointers(before[key], after[key], at, found);
+		}
+	} else {
+		found.push(pointer);
+	}
+	return found;
+}
+
+function valueAt(document: unknown, pointer: string): unknown {
+	let value = document;
+	for (const segment of pointer.split('/').slice(1)) {
+		const key = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+		if (Array.isArray(value)) value = value[Number(key)];
+		else if (isPlainObject(value) && Object.hasOwn(value, key)) value = value[key];
+		else return undefined;
+	}
+	return value;
+}
+
+/** The changes (live → sent) that the stored schema does not hold as sent. */
+export function changesNotStored(live: unknown, sent: unknown, stored: unknown): string[] {
+	return changedPointers(live, sent).filter((pointer) => {
+		const wanted = valueAt(sent, pointer);
+		const found = valueAt(stored, pointer);
+		if (wanted === undefined) return found !== undefined && !isDefaultLike(found);
+		return found === undefined ? !isDefaultLike(wanted) : !storedAsSent(wanted, found);
+	});
 }
 
 async function failedWrite(

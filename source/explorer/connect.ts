@@ -54,6 +54,8 @@ export type ConnectionOptions = {
 	userAgent?: string;
 	/** Where credentials come from (AZURE_*); default process.env. */
 	env?: NodeJS.ProcessEnv;
+	/** Delegated permissions one command needs besides the usual ones, e.g. AuditLog.Read.All for `logs`. */
+	extraScopes?: readonly string[];
 };
 
 export type Connection = {
@@ -189,7 +191,7 @@ export async function connect(options: ConnectionOptions): Promise<Connection> {
 			authority,
 			tenant,
 			cloud,
-			scopes: graphScopes(Boolean(options.readOnly), cloud.graphUrl),
+			scopes: [...graphScopes(Boolean(options.readOnly), cloud.graphUrl), ...(options.extraScopes ?? []).map((scope) => `${cloud.graphUrl}/${scope}`)],
 			networkClient,
 			tokenCachePath: options.tokenCachePath,
 			tokenCacheInStateDirectory: options.tokenCachePath !== undefined && dirname(options.tokenCachePath) === dirname(tokenCachePath()),

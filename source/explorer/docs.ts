@@ -166,7 +166,9 @@ export function markdownCode(text: string, options: {inTable?: boolean} = {}): s
 	if (text === '') return '(empty)';
 	let code = oneLine(text);
 	if (options.inTable) code = code.replace(/\|/g, '\\|');
-	const longestRun = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+	// A loop, not Math.max(...runs): spreading hundreds of thousands of runs overflows the call stack.
+	let longestRun = 0;
+	for (const run of code.matchAll(/`+/g)) longestRun = Math.max(longestRun, run[0].length);
 	const fence = '`'.repeat(longestRun + 1);
 	const pad = code.startsWith('`') || code.endsWith('`') || (code.startsWith(' ') && code.endsWith(' ') && code.trim() !== '') ? ' ' : '';
 	return `${fence}${pad}${code}${pad}${fence}`;
@@ -263,7 +265,8 @@ function csvSafe(text: string): string {
 export function csvField(value: string | number | boolean | undefined): string {
 	if (value === undefined) return '';
 	let text = csvSafe(String(value));
-	if (/^[=+\-@]/.test(text) && !/^[+-]?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
+	// Spreadsheets skip leading blanks and line breaks before reading a formula, so look past them too.
+	if (/^\s*[=+\-@]/u.test(text) && !/^[+-]?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
 	return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

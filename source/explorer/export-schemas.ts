@@ -3,12 +3,13 @@
  * job of every app under stable, readable names, a few downloads at a time, and keeps going when one
  * job fails.
  */
-import {mkdir} from 'node:fs/promises';
-import {dirname, join} from 'node:path';
+import {lstat, mkdir} from 'node:fs/promises';
+import {join} from 'node:path';
 import {describeError, UserError} from '../errors.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
 import type {GraphClient} from '../graph/client.js';
 import {decodeSchemaBytes, parseSchemaText} from '../schema/load.js';
+import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import type {ServicePrincipal, SynchronizationJob} from '../schema/types.js';
 import {type ScanFailure, scanAppsWithJobs, type ThrottleGate, mapGated} from './inventory.js';
 import {normalizeJsonText} from './normalize.js';
@@ -61,17 +62,77 @@ export type ExportTarget = {
 };
 
 /**
- * Names from `namings[0]`; items whose name equals another's (ignoring case, as Windows and macOS do) are
- * named by the next naming, and so on.
+ * The form under which the most forgiving file system (case-insensitive and normalisation-insensitive, as macOS
+ * and Windows are) treats two names as the same.
+ */
+export function foldPathName(name: string): string {
+	return name.normalize('NFKD').toUpperCase().toLowerCase().normalize('NFKD');
+}
+
+/**
+ * Names from `namings[0]`; items whose name folds to another's are moved on to their next naming, again and again
+ * until no two fold together or the clashing items have no naming left (the caller checks for what remains).
  */
 function distinctNames<T>(items: readonly T[], namings: readonly ((item: T) => string)[]): string[] {
-	let names = items.map(namings[0]!);
-	for (const naming of namings.slice(1)) {
-		const counts = new Map<string, number>();
-		for (const name of names) counts.set(name.toLowerCase(), (counts.get(name.toLowerCase()) ?? 0) + 1);
-		names = names.map((name, index) => (counts.get(name.toLowerCase())! > 1 ? naming(items[index]!) : name));
+	const levels = items.map(() => 0);
+	const names = items.map(namings[0]!);
+	for (let moved = true; moved; ) {
+		moved = false;
+		const groups = new Map<string, number[]>();
+		for (const [index, name] of names.entries()) groups.set(foldPathName(name), [...(groups.get(foldPathName(name)) ?? []), index]);
+		for (const indexes of groups.values()) {
+			if (indexes.length < 2) continue;
+			for (const index of indexes) {
+				if (levels[index]! >= namings.length - 1) continue;
+				levels[index]!++;
+				names[index] = namings[levels[index]!]!(items[index]!);
+				moved = true;
+			}
+		}
 	}
 	return names;
+}
+
+function appLabel(servicePrincipal: ServicePrincipal): string {
+	return `"${clean(servicePrincipal.displayName ?? '')}" (${servicePrincipal.id})`;
+}
+
+/** Every path unique as the most forgiving file system sees it, or a failure naming both apps (before anything is written). */
+export function assertDistinctPaths(targets: readonly ExportTarget[]): void {
+	const seen = new Map<string, ExportTarget>();
+	for (const target of targets) {
+		const key = foldPathName(target.relativePath);
+		const other = seen.get(key);
+		if (other) {
+			const who = other.servicePrincipal.id === target.servicePrincipal.id ? `two jobs of ${appLabel(target.servicePrincipal)}` : `${appLabel(other.servicePrincipal)} and ${appLabel(target.servicePrincipal)}`;
+			throw new UserError(
+				`export --all cannot give ${who} different files: both would be saved as ${clean(target.relativePath)} (names that differ only in case or accents are one file on Windows and macOS). Nothing was written; export one of them with export --sp ID --out FILE.`,
+			);
+		}
+		seen.set(key, target);
+	}
+}
+
+/**
+ * Writes `relativePath` under `root` without going through a symbolic link planted there (a folder or the file):
+ * such a link could send an export anywhere the user can write.
+ */
+async function writeUnder(root: string, relativePath: string, bytes: Uint8Array): Promise<string> {
+	const parts = relativePath.split('/');
+	let current = root;
+	for (const [index, part] of parts.entries()) {
+		current = join(current, part);
+		const info = await lstat(current).catch((error: NodeJS.ErrnoException) => {
+			if (error.code === 'ENOENT') return undefined;
+			throw error;
+		});
+		if (info?.isSymbolicLink()) throw new UserError(`${clean(current)} is a symbolic link; export --all never writes through one. Remove it or choose another --out folder.`);
+		const last = index === parts.length - 1;
+		if (!last && !info) await mkdir(current).catch((error: NodeJS.ErrnoException) => (error.code === 'EEXIST' ? undefined : Promise.reject(error)));
+		else if (!last && !info!.isDirectory()) throw new UserError(`${clean(current)} is not a folder; nothing was written there.`);
+	}
+	await writeFileAtomic(current, bytes);
+	return current;
 }
 
 /**
@@ -137,6 +198,7 @@ export async function exportAllSchemas(
 	const {directory, gate, signal} = options;
 	const scan = await scanAppsWithJobs(graph, {gate, signal, onProgress: (done, total) => options.onEvent?.({kind: 'scan', done, total})});
 	const targets = planExportLayout(scan.apps);
+	assertDistinctPaths(targets);
 	options.onEvent?.({kind: 'planned', total: targets.length});
 	const written: WrittenExport[] = [];
 	const failed: FailedExport[] = [];
@@ -149,8 +211,7 @@ export async function exportAllSchemas(
 			const path = join(directory, ...target.relativePath.split('/'));
 			try {
 				const bytes = prepareExportBytes(await graph.getSchemaBytes(target.servicePrincipal.id, target.job.id, signal), options);
-				await mkdir(dirname(path), {recursive: true});
-				await writeFileAtomic(path, bytes);
+				await writeUnder(directory, target.relativePath, bytes);
 				const result = {...target, path, bytes: bytes.length};
 				written.push(result);
 				options.onEvent?.({kind: 'written', export: result, finished: ++finished, total: targets.length});

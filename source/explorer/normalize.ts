@@ -9,6 +9,8 @@
  * Values are not changed. The text is indented with two spaces, uses LF line breaks and ends with one.
  */
 
+import {escapeJsonControls} from '../terminal/sanitize.js';
+
 /** Keys that say which element an object is: first, so a diff hunk starts with what changed. */
 export const identityKeys = ['id', 'name', 'key', 'targetAttributeName'] as const;
 
@@ -42,5 +44,5 @@ export function normalizeJson(value: unknown): unknown {
 /** The normalized text of a JSON document (which must already have been checked to parse). */
 export function normalizeJsonText(text: string): string {
 	const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-	return `${JSON.stringify(normalizeJson(JSON.parse(body)), null, 2)}\n`;
+	return `${escapeJsonControls(JSON.stringify(normalizeJson(JSON.parse(body)), null, 2))}\n`;
 }

@@ -2,6 +2,7 @@
 import {validateWithServer, writeSchema} from '../edit/index.js';
 import type {GraphClient} from '../graph/client.js';
 import {expressionCheckSkipper} from './expression-check.js';
+import {createLoopOperations} from './loop-operations.js';
 import type {TenantOperations} from './services.js';
 
 export function createTenantOperations(graph: GraphClient, options: {backupDirectory?: string; readOnly?: boolean} = {}): TenantOperations {
@@ -13,6 +14,7 @@ export function createTenantOperations(graph: GraphClient, options: {backupDirec
 			listFunctions: () => Promise.reject(skipped()),
 			listFilterOperators: () => Promise.reject(skipped()),
 			writeSchema: (write) => writeSchema({graph, ...write, backupDirectory: options.backupDirectory}),
+			loop: createLoopOperations(graph, {readOnly: true}),
 		};
 	}
 	return {
@@ -21,5 +23,6 @@ export function createTenantOperations(graph: GraphClient, options: {backupDirec
 		listFunctions: async (servicePrincipalId, jobId) => (await graph.listFunctions(servicePrincipalId, jobId)).map((entry) => entry.name),
 		listFilterOperators: async (servicePrincipalId, jobId) => (await graph.listFilterOperators(servicePrincipalId, jobId)).map((entry) => entry.name),
 		writeSchema: (write) => writeSchema({graph, ...write, backupDirectory: options.backupDirectory}),
+		loop: createLoopOperations(graph),
 	};
 }

@@ -28,8 +28,8 @@ export type GraphClientOptions = {
 	userAgent?: string;
 	/** Longest Retry-After we wait for before giving up (ms). */
 	maxRetryAfterMs?: number;
-	/** Milliseconds to wait for a connection and for the response to start (defaults: httpTimeouts(), 10 s and 60 s). */
-	timeouts?: {connect?: number; response?: number};
+	/** Milliseconds to wait for a connection, for the response to start, and between two pieces of data (defaults: httpTimeouts()). */
+	timeouts?: {connect?: number; response?: number; idle?: number};
 };
 
 /** POST …/schema/parseExpression's answer (parseExpressionResponse). */
@@ -154,7 +154,9 @@ export function tokenRejected(response: Pick<Response, 'body' | 'headers'>): boo
 
 export class GraphClient implements SchemaStore {
 	private readonly http: Got;
+	private readonly root: string;
 	private readonly base: string;
+	readonly apiVersion: ApiVersion;
 	private lastForcedRefresh: number | undefined;
 	private refreshing: Promise<unknown> | undefined;
 
@@ -175,12 +177,19 @@ export class GraphClient implements SchemaStore {
 	}
 
 	constructor(options: GraphClientOptions) {
-		this.base = `${options.graphUrl.replace(/\/+$/, '')}/${options.apiVersion}`;
+		this.root = options.graphUrl.replace(/\/+$/, '');
+		this.apiVersion = options.apiVersion;
+		this.base = `${this.root}/${options.apiVersion}`;
 		const maxRetryAfter = options.maxRetryAfterMs ?? 120_000;
 		const defaults = httpTimeouts();
 		this.http = (options.transport ?? got).extend({
 			...(options.userAgent ? {headers: {'user-agent': options.userAgent}} : {}),
-			timeout: {connect: options.timeouts?.connect ?? defaults.connect, response: options.timeouts?.response ?? defaults.response},
+			timeout: {
+				connect: options.timeouts?.connect ?? defaults.connect,
+				response: options.timeouts?.response ?? defaults.response,
+				// Idle between two pieces of data: a body that stalls after its headers must not hang the command.
+				socket: options.timeouts?.idle ?? defaults.idle,
+			},
 			retry: {
 				// Throttling is Graph saying "later", not "broken": keep honouring Retry-After for longer than
 				// other faults, so a burst of 429s under bulk work (export --all) does not lose a job.
@@ -315,9 +324,77 @@ export class GraphClient implements SchemaStore {
 		return this.getAll<FilterOperatorSchema>(`${this.schemaUrl(servicePrincipalId, jobId)}/filterOperators`, signal);
 	}
 
-	/** The schema's bytes exactly as Graph sent them. */
-	async getSchemaBytes(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<Buffer> {
-		const url = this.schemaUrl(servicePrincipalId, jobId);
+	/** One job with its status (GET …/jobs/{id}). */
+	getJob(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<SynchronizationJob> {
+		return this.getJson<SynchronizationJob>(this.jobUrl(servicePrincipalId, jobId), signal);
+	}
+
+	jobUrl(servicePrincipalId: string, jobId: string): string {
+		return this.url(`/servicePrincipals/${encodeURIComponent(servicePrincipalId)}/synchronization/jobs/${encodeURIComponent(jobId)}`);
+	}
+
+	/**
+	 * A POST that changes something: sent again only after a 429 (Graph does not process a throttled
+	 * request), never after a failure that may have been applied.
+	 */
+	private async postChange<T>(url: string, body: unknown, signal?: AbortSignal, readAnswer = false): Promise<T | undefined> {
+		let text: string;
+		try {
+			const response = await this.http.post(url, {
+				...(body === undefined ? {} : {json: body}),
+				signal,
+				retry: {methods: ['POST'], statusCodes: [429], errorCodes: []},
+			});
+			text = typeof response.body === 'string' ? response.body : '';
+		} catch (error) {
+			throw toGraphError(error, 'POST', url);
+		}
+		// start, pause and restart answer 204: whatever body comes back is not read.
+		if (!readAnswer || text === '') return undefined;
+		try {
+			return JSON.parse(text) as T;
+		} catch (error) {
+			throw new UserError(
+				`Graph POST ${pathTemplate(pathOf(url))} answered HTTP 200 with a body that is not valid JSON (${error instanceof Error ? error.message : String(error)}). Check the network or proxy and try again.`,
+			);
+		}
+	}
+
+	/** POST …/start (no body, 204): resumes a paused job, lifts quarantine. */
+	async startJob(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<void> {
+		await this.postChange(`${this.jobUrl(servicePrincipalId, jobId)}/start`, undefined, signal);
+	}
+
+	/** POST …/pause (no body, 204). */
+	async pauseJob(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<void> {
+		await this.postChange(`${this.jobUrl(servicePrincipalId, jobId)}/pause`, undefined, signal);
+	}
+
+	/** POST …/restart with `{criteria: {resetScope}}` (204). */
+	async restartJob(servicePrincipalId: string, jobId: string, resetScope: string, signal?: AbortSignal): Promise<void> {
+		await this.postChange(`${this.jobUrl(servicePrincipalId, jobId)}/restart`, {criteria: {resetScope}}, signal);
+	}
+
+	/** POST …/provisionOnDemand: HTTP 200 even when the object was skipped or failed; `key` and `value` are JSON strings. */
+	async provisionOnDemand(servicePrincipalId: string, jobId: string, body: unknown, signal?: AbortSignal): Promise<{key?: unknown; value?: unknown}> {
+		return (await this.postChange<{key?: unknown; value?: unknown}>(`${this.jobUrl(servicePrincipalId, jobId)}/provisionOnDemand`, body, signal, true)) ?? {};
+	}
+
+	/** A user's object id from its UPN (GET /users/{upn}?$select=id,userPrincipalName). */
+	getUser(idOrUserPrincipalName: string, signal?: AbortSignal): Promise<{id: string; userPrincipalName?: string}> {
+		return this.getJson<{id: string; userPrincipalName?: string}>(this.url(`/users/${encodeURIComponent(idOrUserPrincipalName)}?$select=id,userPrincipalName`), signal);
+	}
+
+	/** One page of a collection; `next` is @odata.nextLink, followed as an opaque URL. */
+	async getPage<T>(url: string, signal?: AbortSignal): Promise<{value: T[]; next?: string}> {
+		const page = await this.getJson<Collection<T>>(url, signal);
+		return {value: page.value ?? [], next: page['@odata.nextLink']};
+	}
+
+	/** The schema's bytes exactly as Graph sent them; `apiVersion` reads it through another version than the client's. */
+	async getSchemaBytes(servicePrincipalId: string, jobId: string, signal?: AbortSignal, apiVersion?: ApiVersion): Promise<Buffer> {
+		const own = this.schemaUrl(servicePrincipalId, jobId);
+		const url = apiVersion && apiVersion !== this.apiVersion ? `${this.root}/${apiVersion}${own.slice(this.base.length)}` : own;
 		try {
 			return await this.http.get(url, {signal}).buffer();
 		} catch (error) {

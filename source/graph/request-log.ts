@@ -3,7 +3,8 @@
  * directory. Only what support asks for — method, URL with query values removed, status,
  * request-id, duration, retry number — so no token, code, secret or header value can reach it.
  */
-import {appendFileSync, chmodSync, mkdirSync, openSync, closeSync} from 'node:fs';
+import {appendFileSync, chmodSync, closeSync, constants, openSync} from 'node:fs';
+import {checkNotSymbolicLink, preparePrivateDirectory} from '../fs/private-state.js';
 import {join} from 'node:path';
 import {stateDirectory} from '../paths.js';
 
@@ -47,9 +48,11 @@ export class RequestLog {
 
 	/** A new log file, mode 0600 in a 0700 folder: URLs name tenants and ids. */
 	static create(directory = join(stateDirectory(), 'logs'), now = new Date()): RequestLog {
-		mkdirSync(directory, {recursive: true, mode: 0o700});
+		preparePrivateDirectory(directory);
 		const path = join(directory, `requests-${timestampForFileName(now)}-${process.pid}.log`);
-		closeSync(openSync(path, 'a', 0o600));
+		checkNotSymbolicLink(path);
+		// O_NOFOLLOW: a link planted under the log's name is refused (ELOOP), never written through.
+		closeSync(openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0), 0o600));
 		chmodSync(path, 0o600);
 		return new RequestLog(path);
 	}

@@ -18,14 +18,16 @@ export type TransportOptions = {
 export const defaultUserAgent = 'provisioning-explorer';
 
 /**
- * How long to wait for a connection and for an answer to start (and, for sign-in, for the whole exchange).
- * PROVISIONING_EXPLORER_HTTP_TIMEOUT_MS sets all three to one value: for very slow links, and for tests
- * that must see a request time out without waiting a minute.
+ * How long to wait for a connection, for an answer to start, and between two pieces of data once it flows
+ * (`idle`: a body that stalls after its headers would otherwise hang forever); for sign-in also for the
+ * whole exchange. PROVISIONING_EXPLORER_HTTP_TIMEOUT_MS sets all four to one value: for very slow links, and
+ * for tests that must see a request time out without waiting a minute.
  */
-export function httpTimeouts(env: NodeJS.ProcessEnv = process.env): {connect: number; response: number; signIn: number} {
+export function httpTimeouts(env: NodeJS.ProcessEnv = process.env): {connect: number; response: number; idle: number; signIn: number} {
 	const override = Number(env.PROVISIONING_EXPLORER_HTTP_TIMEOUT_MS);
-	if (Number.isInteger(override) && override > 0) return {connect: override, response: override, signIn: override};
-	return {connect: 10_000, response: 60_000, signIn: 30_000};
+	if (Number.isInteger(override) && override > 0) return {connect: override, response: override, idle: override, signIn: override};
+	// idle is not shorter than response: the socket is also idle while Graph works on a PUT before answering.
+	return {connect: 10_000, response: 60_000, idle: 60_000, signIn: 30_000};
 }
 
 /** Set by callers whose request went somewhere other than its logical URL (demo routing). */
@@ -70,7 +72,8 @@ export function createTransport(options: TransportOptions = {}): Got {
 	};
 	return got.extend({
 		headers: {'user-agent': options.userAgent ?? defaultUserAgent},
-		timeout: {connect: timeouts.connect, response: timeouts.response},
+		// got's `socket` timeout is an idle timeout: reset by every byte, so a large schema on a slow link still arrives.
+		timeout: {connect: timeouts.connect, response: timeouts.response, socket: timeouts.idle},
 		hooks: {
 			beforeRequest: proxies ? [selectProxy] : [],
 			afterResponse: log

@@ -7,13 +7,20 @@ import {graphError, header, type RequestContext, type SimulatorResponse} from '.
 import type {AccessGrant, IdentityProvider} from './identity.js';
 
 /** The kinds of Graph operation the simulator serves. */
-export type GraphOperation = 'servicePrincipals.read' | 'synchronization.read' | 'synchronization.write';
+export type GraphOperation = 'servicePrincipals.read' | 'synchronization.read' | 'synchronization.write' | 'auditLogs.read' | 'users.read';
 
 /** Any one of these permissions (delegated scope or application role) allows the operation (research §2.1). */
 export const acceptedPermissions: Record<GraphOperation, readonly string[]> = {
 	'servicePrincipals.read': ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
 	'synchronization.read': ['Synchronization.Read.All', 'Synchronization.ReadWrite.All'],
 	'synchronization.write': ['Synchronization.ReadWrite.All'],
+	'auditLogs.read': ['AuditLog.Read.All'],
+	'users.read': ['User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+};
+
+/** Operations that need a second permission as well: provisioning logs need AuditLog.Read.All and Directory.Read.All (loop-and-expressions.md §1.1). */
+export const alsoRequiredPermissions: Partial<Record<GraphOperation, readonly string[]>> = {
+	'auditLogs.read': ['Directory.Read.All', 'Directory.ReadWrite.All'],
 };
 
 export type AuthenticationResult = {ok: true; grant: AccessGrant} | {ok: false; response: SimulatorResponse};
@@ -31,7 +38,8 @@ export function authenticate(context: RequestContext, identity: IdentityProvider
 }
 
 export function isAllowed(grant: AccessGrant, operation: GraphOperation): boolean {
-	return acceptedPermissions[operation].some((permission) => grant.permissions.has(permission));
+	const also = alsoRequiredPermissions[operation];
+	return acceptedPermissions[operation].some((permission) => grant.permissions.has(permission)) && (!also || also.some((permission) => grant.permissions.has(permission)));
 }
 
 export function forbidden(context: RequestContext): SimulatorResponse {
@@ -69,4 +77,20 @@ function unauthenticated(context: RequestContext, message: string): SimulatorRes
 	return graphError(context, 401, 'InvalidAuthenticationToken', message, {
 		'www-authenticate': `Bearer realm="", authorization_uri="${context.baseUrl}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
 	});
+}
+
+/** Directory roles that may read provisioning logs (GDC provisioningobjectsummary-list, loop-and-expressions §1.1). */
+const reportsRoles = new Set([
+	'Global Administrator',
+	'Reports Reader',
+	'Security Reader',
+	'Security Administrator',
+	'Security Operator',
+	'Global Reader',
+	'Application Administrator',
+	'Cloud Application Administrator',
+]);
+
+export function reportsRoleAllows(grant: AccessGrant): boolean {
+	return grant.kind === 'application' || [...grant.directoryRoles].some((role) => reportsRoles.has(role));
 }

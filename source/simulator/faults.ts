@@ -3,7 +3,7 @@
  * The first matching rule wins and uses up one of its `times`.
  */
 
-export type FaultDrop = 'reset' | 'hang' | 'truncate';
+export type FaultDrop = 'reset' | 'hang' | 'truncate' | 'stall';
 
 export type FaultRule = {
 	/** HTTP method, case-insensitive; any method if absent. */
@@ -29,6 +29,7 @@ export type FaultRule = {
 	/**
 	 * reset: abort the TCP connection (RST). hang: never answer until the client gives up.
 	 * truncate: send headers with a Content-Length larger than the body, then cut the connection.
+	 * stall: send the headers and half the body, then nothing more, keeping the connection open.
 	 */
 	drop?: FaultDrop;
 	/**
@@ -44,7 +45,7 @@ export type ActiveFault = FaultRule & {readonly id: string; remaining: number; h
 /** The HTTP control route's JSON form of a rule: a regular expression arrives as `pathRegex`. */
 export type FaultRuleJson = Omit<FaultRule, 'path' | 'times'> & {path?: string; pathRegex?: string; times?: number | null};
 
-const drops: readonly FaultDrop[] = ['reset', 'hang', 'truncate'];
+const drops: readonly FaultDrop[] = ['reset', 'hang', 'truncate', 'stall'];
 
 export class FaultInjector {
 	private readonly active: ActiveFault[] = [];

@@ -4,7 +4,8 @@
  */
 
 import type {ServicePrincipal} from '../schema/types.js';
-import {authenticate, forbidden, type GraphOperation, isAllowed, roleAllows, synchronizationDenied} from './authorization.js';
+import {schemaTextFor} from './api-shapes.js';
+import {authenticate, forbidden, type GraphOperation, isAllowed, reportsRoleAllows, roleAllows, synchronizationDenied} from './authorization.js';
 import {evaluateExpression, testInputValues} from '../expressions/evaluate.js';
 import {filterOperators} from '../expressions/filter-operators.js';
 import {functionSchemas} from '../expressions/function-catalog.js';
@@ -32,6 +33,7 @@ import {
 	parseTop,
 	pickProperties,
 } from './odata.js';
+import {auditLogRoute, jobActionRoute, userRoute} from './loop-routes.js';
 import {validateSchemaDocument} from './schema-validation.js';
 import {cloudSyncApplicationTemplateId, type DemoJob, type DemoTenant} from './tenant.js';
 
@@ -44,7 +46,7 @@ type Route = {operation: GraphOperation; run: () => SimulatorResponse};
 
 const servicePrincipalType = 'microsoft.graph.servicePrincipal';
 
-const metadataUrl = (apiVersion: GraphApiVersion) => `https://graph.microsoft.com/${apiVersion}/$metadata`;
+export const metadataUrl = (apiVersion: GraphApiVersion) => `https://graph.microsoft.com/${apiVersion}/$metadata`;
 
 /** Handles one Graph request: authentication, routing, authorization, then the operation. */
 export function handleGraphRequest(context: RequestContext, apiVersion: GraphApiVersion, segments: string[], dependencies: GraphDependencies): SimulatorResponse {
@@ -52,8 +54,11 @@ export function handleGraphRequest(context: RequestContext, apiVersion: GraphApi
 	if (!authentication.ok) return authentication.response;
 	const route = resolveRoute(context, apiVersion, segments, dependencies);
 	if (!('operation' in route)) return route;
-	if (route.operation === 'servicePrincipals.read') {
+	if (route.operation === 'servicePrincipals.read' || route.operation === 'users.read') {
 		if (!isAllowed(authentication.grant, route.operation)) return forbidden(context);
+	} else if (route.operation === 'auditLogs.read') {
+		// The reporting service, not the sync backend: a missing permission or role is Graph's usual 403.
+		if (!isAllowed(authentication.grant, route.operation) || !reportsRoleAllows(authentication.grant)) return forbidden(context);
 	} else {
 		// The synchronization backend answers a missing permission or directory role with 401 UnknownError.
 		const servicePrincipal = dependencies.tenant.findServicePrincipal(segments[1] ?? '');
@@ -86,6 +91,8 @@ function resolveRoute(context: RequestContext, apiVersion: GraphApiVersion, segm
 	const {method} = context;
 	const [collection, servicePrincipalId, navigation, child, jobId, jobChild, schemaChild, schemaGrandchild, ...tooDeep] = segments;
 	if (collection === undefined) return segmentNotFound(context, apiVersion);
+	if (is(collection, 'auditLogs')) return auditLogRoute(context, apiVersion, segments.slice(1), dependencies.tenant);
+	if (is(collection, 'users')) return userRoute(context, apiVersion, segments.slice(1));
 	if (!is(collection, 'servicePrincipals')) return segmentNotFound(context, collection);
 	const read = (operation: GraphOperation, run: () => SimulatorResponse): Route | SimulatorResponse =>
 		method === 'GET' ? {operation, run} : methodNotAllowed(context);
@@ -121,15 +128,24 @@ function resolveRoute(context: RequestContext, apiVersion: GraphApiVersion, segm
 	if (jobChild === undefined) {
 		return read(
 			'synchronization.read',
-			withJob((job) => jsonResponse(200, {'@odata.context': `${metadataUrl(apiVersion)}#servicePrincipals('${job.servicePrincipalId}')/synchronization/jobs/$entity`, ...job.job})),
+			withJob((job) => {
+				dependencies.tenant.provisioning.refresh(job);
+				return jsonResponse(200, {'@odata.context': `${metadataUrl(apiVersion)}#servicePrincipals('${job.servicePrincipalId}')/synchronization/jobs/$entity`, ...job.job});
+			}),
 		);
 	}
-	if (!is(jobChild, 'schema')) return segmentNotFound(context, jobChild);
+	if (!is(jobChild, 'schema')) {
+		if (schemaChild !== undefined) return segmentNotFound(context, schemaChild);
+		const action = jobActionRoute(context, apiVersion, jobChild, dependencies.tenant);
+		if (!action) return segmentNotFound(context, jobChild);
+		if (!('operation' in action)) return action;
+		return {operation: action.operation, run: withJob(action.run)};
+	}
 
 	if (schemaChild === undefined) {
 		switch (method) {
 			case 'GET':
-				return {operation: 'synchronization.read', run: withJob((job) => rawJsonResponse(200, job.schema.text))};
+				return {operation: 'synchronization.read', run: withJob((job) => rawJsonResponse(200, schemaTextFor(job.schema.text, apiVersion)))};
 			case 'PUT':
 				return {operation: 'synchronization.write', run: withJob((job) => putSchema(context, apiVersion, dependencies.tenant, job))};
 			case 'DELETE':
@@ -238,6 +254,7 @@ function getServicePrincipal(context: RequestContext, apiVersion: GraphApiVersio
 }
 
 function listJobs(apiVersion: GraphApiVersion, tenant: DemoTenant, servicePrincipal: ServicePrincipal): SimulatorResponse {
+	for (const job of tenant.jobsOf(servicePrincipal.id)) tenant.provisioning.refresh(job);
 	return jsonResponse(200, {
 		'@odata.context': `${metadataUrl(apiVersion)}#servicePrincipals('${servicePrincipal.id}')/synchronization/jobs`,
 		value: tenant.jobsOf(servicePrincipal.id).map((each) => each.job),
@@ -275,16 +292,17 @@ function putSecrets(context: RequestContext, tenant: DemoTenant, servicePrincipa
 		else secrets.push({key, value});
 	}
 	tenant.synchronizationSecrets.set(servicePrincipal.id, secrets);
+	tenant.provisioning.credentialsSaved(servicePrincipal.id);
 	return noContent();
 }
 
-function unsupportedMediaType(context: RequestContext): SimulatorResponse | undefined {
+export function unsupportedMediaType(context: RequestContext): SimulatorResponse | undefined {
 	const mediaType = requestMediaType(context);
 	if (mediaType === 'application/json') return undefined;
 	return graphError(context, 415, 'UnsupportedMediaType', `The request entity's media type '${mediaType ?? ''}' is not supported for this resource.`);
 }
 
-function invalidJson(context: RequestContext): SimulatorResponse {
+export function invalidJson(context: RequestContext): SimulatorResponse {
 	return graphError(
 		context,
 		400,
@@ -319,6 +337,7 @@ function parseExpression(context: RequestContext, apiVersion: GraphApiVersion, t
 	if (typeof expression !== 'string') return graphError(context, 400, 'BadRequest', "The parameter 'expression' is required and must be a string.");
 	const responseContext = {'@odata.context': `${metadataUrl(apiVersion)}#microsoft.graph.parseExpressionResponse`};
 	const outcome = parseExpressionText(expression);
+	if (!outcome.ok && tenant.parseExpressionFailure === 'http400') return graphError(context, 400, 'BadRequest', outcome.error.message);
 	if (!outcome.ok) {
 		return jsonResponse(200, {
 			...responseContext,

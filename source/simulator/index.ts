@@ -6,6 +6,7 @@
 
 import {FaultInjector} from './faults.js';
 import {defaultDemoClientSecret, IdentityProvider} from './identity.js';
+import type {ProvisioningOptions} from './provisioning.js';
 import type {LargeSchemaCounts} from './schemas/large.js';
 import {type RequestLogEntry, SimulatorServer} from './server.js';
 import {DemoTenant} from './tenant.js';
@@ -35,6 +36,17 @@ export type SimulatorOptions = {
 	clientSecret?: string;
 	/** Request bodies longer than this are cut in the request log (default 1 MiB) so big PUTs don't pile up in memory. */
 	requestLogBodyLimit?: number;
+	/** Job life and provisioning: cycle length (default 6 s), what DO NOT USE restart scopes do, the on-demand limit. */
+	provisioning?: ProvisioningOptions;
+	/** False: no Entra ID P1/P2 licence, so provisioning logs answer 403 (default true). */
+	premiumLicense?: boolean;
+	/**
+	 * Store a PUT schema the way a service that normalises might (Microsoft does not document whether it does):
+	 * `defaultValue: null` filled in where left out, keys reordered, a new `version`. Default: stored as sent.
+	 */
+	normalizeOnStore?: boolean;
+	/** How parseExpression answers a malformed expression: 200 with parsingSucceeded false (default), or HTTP 400. */
+	parseExpressionFailure?: 'response' | 'http400';
 };
 
 export type Simulator = {
@@ -53,7 +65,15 @@ export type Simulator = {
 export const defaultAutoApproveDeviceCodeMs = 1500;
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-	const tenant = new DemoTenant({schemaOverride: options.schemaOverride, largeSchema: options.largeSchema, extraApps: options.extraApps});
+	const tenant = new DemoTenant({
+		schemaOverride: options.schemaOverride,
+		largeSchema: options.largeSchema,
+		extraApps: options.extraApps,
+		provisioning: options.provisioning,
+		premiumLicense: options.premiumLicense,
+	});
+	tenant.normalizeOnStore = options.normalizeOnStore ?? false;
+	tenant.parseExpressionFailure = options.parseExpressionFailure ?? 'response';
 	const faults = new FaultInjector();
 	const requests: RequestLogEntry[] = [];
 	const autoApproveOption = Object.hasOwn(options, 'autoApproveDeviceCodeMs') ? options.autoApproveDeviceCodeMs : defaultAutoApproveDeviceCodeMs;
@@ -107,6 +127,10 @@ export {generatePasswordHashSchema} from './schemas/password-hash.js';
 export {generateSalesforceSchema} from './schemas/salesforce.js';
 export {generateScimSchema} from './schemas/scim.js';
 export {generateWorkdaySchema} from './schemas/workday.js';
+export type {ProvisioningLogEvent, ProvisioningOptions} from './provisioning.js';
+export {doNotUseResetScopes, ProvisioningService, resetScopeValues} from './provisioning.js';
+export type {SourceObject} from './source-directories.js';
+export {activeDirectoryUsers, entraUsers, workdayWorkers} from './source-directories.js';
 export type {RequestLogEntry} from './server.js';
 export type {DemoJob, StoredSchema, SynchronizationTemplate} from './tenant.js';
 export {

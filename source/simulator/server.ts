@@ -166,7 +166,7 @@ export class SimulatorServer {
 		const entry = this.logRequest(context);
 		const done = (answer: SimulatorResponse, fault?: ActiveFault) => {
 			entry.status = answer.status;
-			this.write(response, answer, context, fault?.drop === 'truncate');
+			this.write(response, answer, context, fault?.drop === 'truncate' || fault?.drop === 'stall' ? fault.drop : undefined);
 		};
 		if (body === undefined) {
 			done(graphError(context, 413, 'RequestEntityTooLarge', 'The request body is too large.'));
@@ -313,7 +313,7 @@ export class SimulatorServer {
 		return graphError(context, 404, 'NotFound', `No simulator control route ${method} ${route}.`);
 	}
 
-	private write(response: ServerResponse, answer: SimulatorResponse, ids: {requestId: string; clientRequestId: string}, truncate = false): void {
+	private write(response: ServerResponse, answer: SimulatorResponse, ids: {requestId: string; clientRequestId: string}, cut?: 'truncate' | 'stall'): void {
 		if (response.destroyed) return;
 		const body = answer.body === undefined ? undefined : Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body, 'utf8');
 		const headers: Record<string, string> = {
@@ -323,11 +323,17 @@ export class SimulatorServer {
 			...answer.headers,
 		};
 		if (body && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = jsonContentType;
-		if (truncate) {
-			// Promise more bytes than are sent, send part, then cut the connection.
+		if (cut) {
+			// Promise more bytes than are sent, send part, then cut the connection (or go silent, keeping it open).
 			const sent = body ? body.subarray(0, Math.floor(body.length / 2)) : Buffer.alloc(0);
 			headers['content-length'] = String((body?.length ?? 0) + 64);
 			response.writeHead(answer.status, headers);
+			if (cut === 'stall') {
+				response.write(sent);
+				this.parked.add(response);
+				response.once('close', () => this.parked.delete(response));
+				return;
+			}
 			response.write(sent, () => response.destroy());
 			return;
 		}

@@ -7,6 +7,7 @@
 import {randomBytes} from 'node:crypto';
 import type {ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 import {readCloudSyncFixture} from './data-files.js';
+import {type ProvisioningOptions, ProvisioningService} from './provisioning.js';
 import {createSeededRandom, type SeededRandom} from './random.js';
 import {odataSchemaContext, type SchemaIdentity} from './schemas/builders.js';
 import {generateLargeSchema, type LargeSchemaCounts} from './schemas/large.js';
@@ -59,6 +60,10 @@ export type DemoTenantOptions = {
 	largeSchema?: LargeSchemaCounts;
 	/** Adds this many custom SCIM apps with one job each (see SimulatorOptions.extraApps). */
 	extraApps?: number;
+	/** Job life and provisioning (cycle length, DO NOT USE restart scopes, on-demand limit). */
+	provisioning?: ProvisioningOptions;
+	/** False: the tenant has no Entra ID P1/P2 licence, so provisioning logs are refused (default true). */
+	premiumLicense?: boolean;
 };
 
 type JobStatusKind = 'active' | 'paused' | 'quarantine';
@@ -99,13 +104,32 @@ export class DemoTenant {
 	/** Synchronization templates by service principal id. */
 	readonly templates = new Map<string, SynchronizationTemplate[]>();
 	readonly clock: TenantClock;
+	/** Job life, provisioning on demand and the provisioning logs. */
+	readonly provisioning: ProvisioningService;
+	/** Entra ID P1/P2: provisioning logs need it. */
+	premiumLicense: boolean;
 	private readonly random: SeededRandom;
+	/** See SimulatorOptions.normalizeOnStore; tests may switch it at any time. */
+	normalizeOnStore = false;
+	/** See SimulatorOptions.parseExpressionFailure. */
+	parseExpressionFailure: 'response' | 'http400' = 'response';
 
 	constructor(options: DemoTenantOptions = {}) {
 		this.random = createSeededRandom('contoso.com demo tenant');
 		this.clock = new TenantClock('2025-06-02T08:00:00Z', createSeededRandom('contoso.com clock'));
 		this.build(options);
 		this.addSynchronizationSecrets();
+		this.premiumLicense = options.premiumLicense ?? true;
+		this.provisioning = new ProvisioningService(
+			{
+				tenantId: this.tenantId,
+				domain: this.domain,
+				admin: this.admin,
+				jobs: this.jobs,
+				servicePrincipalName: (id) => this.findServicePrincipal(id)?.displayName ?? id,
+			},
+			options.provisioning,
+		);
 	}
 
 	/**
@@ -148,7 +172,7 @@ export class DemoTenant {
 	 */
 	storeSchema(demoJob: DemoJob, document: Record<string, unknown>, apiVersion: string): void {
 		const version = this.clock.nextVersion(demoJob.schema.version);
-		const {'@odata.context': _context, id, version: _version, ...rest} = document;
+		const {'@odata.context': _context, id, version: _version, ...rest} = this.normalizeOnStore ? normalizedForStore(document) : document;
 		const stored = {
 			'@odata.context': odataSchemaContext(demoJob.servicePrincipalId, demoJob.job.id, apiVersion),
 			id: typeof id === 'string' ? id : demoJob.job.id,
@@ -495,4 +519,19 @@ function schemaVersionOf(text: string): string | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/** What a normalising store does (SimulatorOptions.normalizeOnStore): defaults filled in, keys of mappings in another order. */
+function normalizedForStore(document: Record<string, unknown>): Record<string, unknown> {
+	const copy = structuredClone(document);
+	const rules = Array.isArray(copy.synchronizationRules) ? copy.synchronizationRules : [];
+	for (const rule of rules as Array<{objectMappings?: Array<{attributeMappings?: Record<string, unknown>[]}>}>) {
+		for (const objectMapping of rule.objectMappings ?? []) {
+			objectMapping.attributeMappings = (objectMapping.attributeMappings ?? []).map((mapping) => {
+				const filled = Object.hasOwn(mapping, 'defaultValue') ? mapping : {...mapping, defaultValue: null};
+				return Object.fromEntries(Object.entries(filled).sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0)));
+			});
+		}
+	}
+	return copy;
 }

@@ -27,3 +27,16 @@ function replacement(match: string): string {
 	if (code === 0x7f) return '␡';
 	return `⟨U+${code.toString(16).toUpperCase().padStart(4, '0')}⟩`;
 }
+
+/**
+ * JSON text with C1 controls, BiDi controls and the Unicode line/paragraph separators written as `\uXXXX`
+ * escapes. Those characters can only occur inside JSON strings, so the escaped text parses to the same value,
+ * but a terminal or editor showing the file no longer runs C1 sequences or reorders text.
+ */
+export function escapeJsonControls(json: string): string {
+	return jsonControls.test(json) ? json.replace(jsonControlsGlobal, (match) => `\\u${match.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+}
+
+const jsonControlClass = String.raw`\u0080-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029`;
+const jsonControls = new RegExp(`[${jsonControlClass}]`);
+const jsonControlsGlobal = new RegExp(`[${jsonControlClass}]`, 'g');

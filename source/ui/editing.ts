@@ -10,11 +10,14 @@ import {
 	editAttributeMappingSource,
 	editScopingClause,
 	type Edit,
+	isUnchangedClause,
 	removeAttributeMapping,
 	removeScopingClause,
 	replaceNode,
 	type SourceInput,
+	setListValue,
 	setObjectMappingEnabled,
+	valueListEntries,
 	type WorkingCopy,
 } from '../edit/index.js';
 import {describeError} from '../errors.js';
@@ -22,11 +25,13 @@ import {exportFileName} from '../explorer/services.js';
 import {parseExpression, sourceKind, sourceSummary} from '../schema/expression.js';
 import type {AttributeMappingNode, ObjectMappingNode, SchemaNode} from '../schema/navigation.js';
 import {resolvePointer} from '../schema/pointer.js';
+import {storedTreeAdvice} from '../schema/stored-tree.js';
 import {flowBehaviors, flowTypes, type FilterClause, type SynchronizationSchema} from '../schema/types.js';
 import {refreshContext, type SchemaContext} from './context.js';
 import {reviewTask} from './plan-view.js';
 import type {Command} from './keymap.js';
 import {filterRows, initialList} from './list.js';
+import {isLoopPurpose, submitLoopModal} from './loop.js';
 import {type ChoiceModal, type ClauseDraft, choiceModal, type Modal, type ModalPurpose, type SourceTarget} from './modal.js';
 import {scopeEntries} from './rows.js';
 import {frameRows} from './screens/index.js';
@@ -181,10 +186,11 @@ function sourcePrompt(context: SchemaContext, target: SourceTarget, sourceKindCh
 		return {kind: 'prompt', title: 'Constant value', value: current?.type === 'Constant' ? (current.name ?? '') : '', purpose};
 	}
 	const functions = context.functions ?? [];
+	const advice = storedTreeAdvice(current);
 	return {
 		kind: 'prompt',
 		title: 'Expression',
-		hint: 'e.g. Join("@", [mailNickname], "contoso.com") · Tab completes functions and attributes',
+		hint: advice ? `${advice.replace(/ e edits/, ' Esc, then e, edits')}` : 'e.g. Join("@", [mailNickname], "contoso.com") · Tab completes functions and attributes',
 		value: current?.expression ?? '',
 		suggestions: [...functions, ...attributes.map((name) => `[${name}]`), ...attributes],
 		purpose,
@@ -226,6 +232,11 @@ function applyClause(state: AppState, context: SchemaContext, draft: ClauseDraft
 	const clause = clauseFromDraft(draft, values);
 	if (draft.clausePointer) {
 		const pointer = draft.clausePointer;
+		try {
+			if (isUnchangedClause(context.working.document, pointer, clause)) return info(state, 'The clause is unchanged: nothing to edit.');
+		} catch (error) {
+			return failure(state, error);
+		}
 		return applyEdit(state, context, (document) => editScopingClause(document, pointer, clause));
 	}
 	return applyEdit(state, context, (document) => addScopingClause(document, draft.objectMappingPointer, draft.set, draft.groupIndex, clause));
@@ -435,15 +446,31 @@ function runCommandLine(state: AppState, text: string): AppState {
 	}
 }
 
-function parseValues(text: string): string[] {
-	return text
-		.split(',')
-		.map((value) => value.trim())
-		.filter((value) => value.length > 0);
+/** The clause's values as a list: each value, add, done (the cursor on `cursorAt`). */
+function valueListModal(draft: ClauseDraft, values: readonly string[], cursorAt: 'done' | number = 'done'): Modal {
+	const entries = valueListEntries(values);
+	const modal = choiceModal(
+		`${draft.attribute} ${draft.operator ?? ''}: values (Enter on a value edits it)`,
+		entries.map((entry) => entry.text),
+		{kind: 'clause-values', draft, values},
+	);
+	const cursor = cursorAt === 'done' ? entries.length - 1 : Math.min(cursorAt, entries.length - 1);
+	return {...modal, list: {...modal.list, cursor}};
+}
+
+function valuePrompt(draft: ClauseDraft, values: readonly string[], index: number | 'new'): Modal {
+	return {
+		kind: 'prompt',
+		title: `${draft.attribute} ${draft.operator ?? ''}: ${index === 'new' ? `value ${values.length + 1}` : `value ${index + 1} of ${values.length}`}`,
+		hint: index === 'new' ? 'The whole line is one value (commas included) · Enter adds it · empty adds none' : 'The whole line is one value (commas included) · empty removes it',
+		value: index === 'new' ? '' : (values[index] ?? ''),
+		purpose: {kind: 'clause-value', draft, values, index},
+	};
 }
 
 export function submitModal(state: AppState, modal: Modal, value: string, contextOverride?: SchemaContext): AppState {
 	const purpose = modal.purpose;
+	if (isLoopPurpose(purpose)) return submitLoopModal(state, modal, value);
 	const context = contextOverride ?? frameContext(topFrame(state));
 	if (purpose.kind === 'command') return runCommandLine(state, value);
 	if (purpose.kind === 'discard-and-quit') return {...state, exit: {code: 0}};
@@ -508,19 +535,21 @@ export function submitModal(state: AppState, modal: Modal, value: string, contex
 			const existing = draft.clausePointer ? (resolvePointer(context.working.document, draft.clausePointer) as FilterClause | undefined) : undefined;
 			return {
 				...state,
-				modal: {
-					kind: 'prompt',
-					title: `${draft.attribute} ${value} …`,
-					hint: 'Value (several: separate with commas)',
-					value: existing?.targetOperand?.values?.join(', ') ?? '',
-					purpose: {kind: 'clause-values', draft},
-				},
+				modal: existing?.targetOperand?.values?.length ? valueListModal(draft, existing.targetOperand.values) : valuePrompt(draft, [], 'new'),
 			};
 		}
 		case 'clause-values': {
-			const values = parseValues(value);
-			if (values.length === 0) return {...state, modal: {...(modal as Extract<Modal, {kind: 'prompt'}>), value, error: 'Type at least one value.'}};
-			return applyClause(state, context, purpose.draft, values);
+			const choice = modal.kind === 'choice' ? filterRows(modal.options, modal.list.filter)[modal.list.cursor] : undefined;
+			const entry = choice ? valueListEntries(purpose.values)[choice.index] : undefined;
+			if (!entry) return state;
+			if (entry.kind === 'value') return {...state, modal: valuePrompt(purpose.draft, purpose.values, entry.index)};
+			if (entry.kind === 'add') return {...state, modal: valuePrompt(purpose.draft, purpose.values, 'new')};
+			if (purpose.values.length === 0) return info({...state, modal: valueListModal(purpose.draft, purpose.values)}, 'Add at least one value (+ add a value).');
+			return applyClause(state, context, purpose.draft, [...purpose.values]);
+		}
+		case 'clause-value': {
+			const values = setListValue(purpose.values, purpose.index, value);
+			return {...state, modal: valueListModal(purpose.draft, values)};
 		}
 		case 'remove-clause':
 			return applyEdit(state, context, (document) => removeScopingClause(document, purpose.clausePointer));

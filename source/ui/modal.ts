@@ -4,6 +4,7 @@
  */
 import {choiceCommands, confirmCommands, type KeyPress, matchCommand, textFieldCommands} from './keymap.js';
 import {filterRows, initialList, type ListState, moveList, type Row} from './list.js';
+import type {LoopPurpose} from './loop.js';
 
 /** What submitting a modal means; interpreted by the explorer reducer. */
 /** The mapping a source is being chosen for: an existing one, or one being added. */
@@ -20,7 +21,10 @@ export type ModalPurpose =
 	| {kind: 'remove-mapping'; pointer: string}
 	| {kind: 'clause-attribute'; objectMappingPointer: string; clausePointer?: string; set: 'groups' | 'inputFilterGroups' | 'categoryFilterGroups'; groupIndex: number | 'new'}
 	| {kind: 'clause-operator'; draft: ClauseDraft}
-	| {kind: 'clause-values'; draft: ClauseDraft}
+	/** The values as a list (choice): each value, add, done. */
+	| {kind: 'clause-values'; draft: ClauseDraft; values: readonly string[]}
+	/** One value typed on its own line: `index` of the value, or 'new'. */
+	| {kind: 'clause-value'; draft: ClauseDraft; values: readonly string[]; index: number | 'new'}
 	| {kind: 'remove-clause'; clausePointer: string}
 	| {kind: 'save-patch'}
 	| {kind: 'import-file'}
@@ -28,7 +32,8 @@ export type ModalPurpose =
 	| {kind: 'discard-and-quit'}
 	| {kind: 'discard-and-leave'}
 	| {kind: 'editor-result'; pointer: string}
-	| {kind: 'replace-export'; path: string; bytes: Uint8Array};
+	| {kind: 'replace-export'; path: string; bytes: Uint8Array}
+	| LoopPurpose;
 
 export type ClauseDraft = {
 	objectMappingPointer: string;

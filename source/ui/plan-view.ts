@@ -2,7 +2,7 @@
  * The plan screen, like `terraform plan`: what a write changes, mapping by mapping, the warnings,
  * the unified diff — and the confirmation (typing the app's display name) that starts the write.
  */
-import {remapDirectories} from '../edit/index.js';
+import {afterSaveAdvice, type ConfirmationWord, confirmationWord, confirms, describeScopeChange, remapDirectories} from '../edit/index.js';
 import {describeError} from '../errors.js';
 import type {SchemaDownload} from '../explorer/services.js';
 import {formatPlanText, planCounts} from '../edit/plan-text.js';
@@ -12,6 +12,7 @@ import {type Command, type KeyPress, matchCommand} from './keymap.js';
 import {initialList, type ListMove} from './list.js';
 import {type AppState, addTask, applyMove, jobTarget, leavePlan, type PlanFrame, push, replaceContext, replaceTop, type Task, topFrame} from './state.js';
 import {wrap} from './text.js';
+import {afterWriteLines} from './loop.js';
 
 const stepWords = {
 	'checking-drift': 'checking that nobody changed the schema meanwhile',
@@ -20,9 +21,9 @@ const stepWords = {
 	verifying: 'reading it back to verify',
 } as const;
 
-/** What the user must type to confirm: the app's display name, as in the portal. */
-export function confirmationName(frame: PlanFrame): string {
-	return frame.context.appName;
+/** What the user must type to confirm: the app's display name as in the portal, or its object id when the name cannot be typed. */
+export function confirmationName(frame: PlanFrame): ConfirmationWord {
+	return confirmationWord({displayName: frame.context.appName, id: frame.context.servicePrincipalId});
 }
 
 const cache = new WeakMap<PlanFrame['plan'] & object, {columns: number; frame: PlanFrame; lines: string[]}>();
@@ -46,6 +47,8 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 	if (frame.status === 'done') {
 		add('✓ Written and verified: the schema read back from Graph equals what was sent.');
 		add(`Backup of the previous schema: ${frame.backupPath ?? ''}`, '  ');
+		add(afterSaveAdvice, '  ');
+		for (const line of afterWriteLines(frame)) add(line.trimStart(), line.startsWith('  ') ? '  ' : '');
 		add('Enter or Esc reads the job again and returns to where you were.', '  ');
 		lines.push('');
 	}
@@ -56,6 +59,7 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 		if (frame.status === 'drift' && frame.drift) {
 			add('Changed on the server since you loaded it:', '  ');
 			for (const change of frame.drift.plan.changes.slice(0, 20)) add(`${change.kind} ${change.objectMapping} · ${change.target}`, '    ');
+			for (const change of frame.drift.plan.scopeChanges.slice(0, 10)) add(`${change.objectMapping}: ${describeScopeChange(change)}`, '    ');
 			for (const pointer of frame.drift.plan.otherChanges.slice(0, 10)) add(`changed ${pointer}`, '    ');
 			add(
 				frame.origin.kind === 'edits'
@@ -109,7 +113,7 @@ export function planStatus(frame: PlanFrame): string {
 		case 'blocked':
 			return 'Not writable: fix the problems listed (Esc goes back).';
 		case 'confirm':
-			return `Type "${confirmationName(frame)}" and Enter to write · Esc goes back: ${frame.typed}▏`;
+			return `Type "${confirmationName(frame).word}" and Enter to write · Esc goes back: ${frame.typed}▏`;
 		case 'writing':
 			return `Writing: ${frame.step ? stepWords[frame.step] : 'starting'}…`;
 		case 'done':
@@ -195,8 +199,9 @@ export function handlePlanKey(state: AppState, frame: PlanFrame, press: KeyPress
 		// The plan's own context: everything typed goes into the confirmation, except the keys of the table.
 		const command = matchCommand(press, planConfirmCommands, 'plan');
 		if (command === 'submit') {
-			if (frame.typed === confirmationName(frame)) return startWrite(state, frame);
-			return {...state, message: {kind: 'error', text: `Type the display name exactly ("${confirmationName(frame)}") to write, or Esc to go back.`}};
+			const expected = confirmationName(frame);
+			if (confirms(frame.typed, expected)) return startWrite(state, frame);
+			return {...state, message: {kind: 'error', text: `Type the ${expected.what} exactly ("${expected.word}") to write, or Esc to go back.`}};
 		}
 		if (command === 'deleteBack') return replaceTop(state, {...frame, typed: frame.typed.slice(0, -1)});
 		if (command === 'cancel') return undefined;

@@ -2,7 +2,8 @@
  * What each screen lists: rows derived from the frame's data (memoised on the data object, so a
  * key press never rebuilds a 20,000-row list), plus the detail lines of the leaf screens.
  */
-import type {Problem} from '../edit/index.js';
+import {filterSetEffects, type Problem} from '../edit/index.js';
+import {decodeJobStatus, jobStatusSummary} from '../loop/job-status.js';
 import type {AppSummary, BackupEntry} from '../explorer/services.js';
 import {formatExpression, sourceKind, sourceSummary} from '../schema/expression.js';
 import type {
@@ -15,6 +16,7 @@ import type {
 	SchemaIndex,
 } from '../schema/navigation.js';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
+import {storedTreeAdvice} from '../schema/stored-tree.js';
 import type {FilterClause, SynchronizationJob} from '../schema/types.js';
 import type {SchemaContext} from './context.js';
 import type {Row} from './list.js';
@@ -65,16 +67,22 @@ function worstOf(codes: string[]): string {
 	return codes.reduce((worst, code) => (severity.indexOf(code) > severity.indexOf(worst) || !severity.includes(code) ? code : worst), codes[0] ?? '');
 }
 
+/** Per job: state, status in words (quarantine, a running cycle's progress), the last run with its counts, steady state, successive failures. */
 export function jobRows(jobs: readonly SynchronizationJob[]): Row[] {
-	return jobs.map((job, index) =>
-		row(job.id, index, [
+	return jobs.map((job, index) => {
+		const view = decodeJobStatus(job);
+		const last = view.lastRun;
+		return row(job.id, index, [
 			job.templateId ?? '',
-			job.status?.code ?? 'Unknown',
-			shortTime(job.status?.lastExecution?.timeEnded ?? job.status?.lastExecution?.timeBegan),
-			job.schedule?.state ?? '',
+			view.state,
+			jobStatusSummary(view),
+			last ? `${last.state} ${shortTime(last.ended ?? last.began)}` : 'never run',
+			last ? `${last.imported}/${last.exported}/${last.escrowed}` : '',
+			view.steadyStateSince ? 'yes' : 'no',
+			String(view.successiveFailures),
 			job.id,
-		]),
-	);
+		]);
+	});
 }
 
 export function schemaRootRows(index: SchemaIndex): Row[] {
@@ -168,16 +176,19 @@ export type ScopeEntry = {
 	text: string;
 };
 
+/** The same words the plan's warnings use (Microsoft's filter resource type). */
 const setNotes = {
-	groups: 'objects that fall out of scope are deprovisioned',
-	inputFilterGroups: 'applied early; objects that fall out are not deprovisioned',
-	categoryFilterGroups: 'experimental',
+	groups: filterSetEffects.groups.hint,
+	inputFilterGroups: filterSetEffects.inputFilterGroups.hint,
+	categoryFilterGroups: filterSetEffects.categoryFilterGroups.hint,
 } as const;
 
-/** A clause in words: `department EQUALS Sales, Marketing`. */
+/** A clause in words: `department EQUALS "Sales", "Marketing"`; one value unquoted (`ENDS_WITH OU=Cloud,DC=x`). */
 export function clauseText(clause: FilterClause): string {
 	const values = clause.targetOperand?.values ?? [];
-	return `${clause.sourceOperandName} ${clause.operatorName}${values.length > 0 ? ` ${values.join(', ')}` : ''}`;
+	// Values may hold commas: several are quoted so where one ends stays visible.
+	const shown = values.length === 1 ? values[0] : values.map((value) => `"${value}"`).join(', ');
+	return `${clause.sourceOperandName} ${clause.operatorName}${values.length > 0 ? ` ${shown}` : ''}`;
 }
 
 /**
@@ -254,6 +265,8 @@ export function attributeMappingLines(node: AttributeMappingNode, context: Schem
 		lines.push('Expression');
 		const expression = source?.expression ?? sourceSummary(mapping, 100_000);
 		for (const line of formatExpression(expression, {width: Math.max(20, columns - 6)})) lines.push(`  ${clean(line)}`);
+		const advice = storedTreeAdvice(source);
+		if (advice) lines.push(...wrap(clean(advice), Math.max(20, columns - 2)));
 	} else if (kind === 'Attribute') {
 		lines.push(field('Source attribute', `[${source?.name ?? ''}]`));
 	} else if (kind === 'Constant') {

@@ -3,12 +3,12 @@
  * screen left and cursor shown on quit, on Ctrl+C, on signals and after a crash.
  */
 import {spawnSync} from 'node:child_process';
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {type Instance, render} from 'ink';
 import {UserError} from '../errors.js';
 import type {ExplorerServices} from '../explorer/services.js';
+import {createTemporaryFolder, removeTemporaryFolder, removeTemporaryFoldersNow} from '../explorer/temp-folders.js';
 import {Explorer} from './app.js';
 
 const enterAltScreen = '\x1b[?1049h';
@@ -32,7 +32,7 @@ function terminalEditor(getInstance: () => Instance | undefined, altScreen: bool
 	return async (text: string, fileName: string): Promise<string> => {
 		const editor = process.env.VISUAL || process.env.EDITOR;
 		if (!editor) throw new UserError('Set $VISUAL or $EDITOR to the editor you want (e.g. export EDITOR=nano).');
-		const directory = await mkdtemp(join(tmpdir(), 'pvx-edit-'));
+		const directory = await createTemporaryFolder('pvx-edit-');
 		const file = join(directory, fileName);
 		await writeFile(file, text, {mode: 0o600});
 		const {stdin, stdout} = process;
@@ -47,7 +47,7 @@ function terminalEditor(getInstance: () => Instance | undefined, altScreen: bool
 			stdout.write(altScreen ? `${enterAltScreen}\x1b[H${pasteOn}` : pasteOn);
 			stdin.setRawMode?.(true);
 			getInstance()?.clear();
-			await rm(directory, {recursive: true, force: true});
+			await removeTemporaryFolder(directory);
 		}
 	};
 }
@@ -56,6 +56,8 @@ export async function runExplorer(services: ExplorerServices, options: RunOption
 	const {stdout} = process;
 	let restored = false;
 	const restore = () => {
+		// A signal or exit while the editor's file exists must not leave the schema text behind in the temp folder.
+		removeTemporaryFoldersNow();
 		if (restored) return;
 		restored = true;
 		stdout.write(pasteOff + (options.altScreen ? showCursor + leaveAltScreen : showCursor));

@@ -18,6 +18,10 @@ import type {
 } from '../schema/navigation.js';
 import type {SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 import type {SchemaContext} from './context.js';
+import type {LogsOutcome, ProvisionOutcome} from '../explorer/loop-operations.js';
+import type {JobAction, RestartChoice} from '../loop/actions.js';
+import type {LogEventView} from '../loop/logs.js';
+import {handleLoopCommand, isLoopCommand, loopStep, loopWriteCommands, openLogEvent} from './loop.js';
 import {describeError} from '../errors.js';
 import {createContext, refreshContext} from './context.js';
 import {handleEditCommand, isEditCommand, submitModal, writeCommands} from './editing.js';
@@ -58,6 +62,8 @@ export type SchemaFrame = FrameBase & {
 	error?: string;
 	/** After a write: the screens the admin was on (by JSON Pointer), opened again once the job is read back. */
 	reopen?: ReadonlyArray<{kind: NodeFrame['kind']; pointer: string; list: ListState}>;
+	/** After the job is read again: open the restore plan of this backup (the canary's undo). */
+	afterReload?: {restore: string};
 };
 /** A screen inside a loaded schema, showing one node of `context.index`. */
 type NodeFrameOf<Kind extends string, Node> = FrameBase & {kind: Kind; context: SchemaContext; node: Node};
@@ -121,7 +127,30 @@ export type PlanFrame = FrameBase & {
 	/** What to know about where the document came from (e.g. remapped directory ids). */
 	note?: string;
 };
-export type Frame = SignInFrame | AppsFrame | JobsFrame | SchemaFrame | NodeFrame | ChangesFrame | BackupsFrame | PlanFrame;
+/** A tenant job the loop screens act on: the app's id and name, and the job as last read. */
+export type JobRef = {servicePrincipalId: string; appName: string; job: SynchronizationJob};
+/** A job's status in words and its actions; `watching` refreshes it every few seconds while the screen is open. */
+export type JobFrame = FrameBase & {kind: 'job'; target: JobRef; status: LoadStatus; refreshing?: boolean; watching: boolean; error?: string};
+/** After a write: what the canary needs to highlight the change and offer its undo. */
+export type AfterWrite = {backupPath: string; touched: readonly string[]; planFrameId: number};
+/** Provision on demand of one subject, and its result. */
+export type ProvisionFrame = FrameBase & {
+	kind: 'provision';
+	target: JobRef;
+	subject: string;
+	status: 'waiting' | 'running' | 'done' | 'error';
+	/** While waiting for Microsoft's 5-per-10-s limit. */
+	waitMs?: number;
+	outcome?: ProvisionOutcome;
+	error?: string;
+	attempt: number;
+	afterWrite?: AfterWrite;
+};
+/** A job's provisioning events, newest first. */
+export type LogsFrame = FrameBase & {kind: 'logs'; target: JobRef; status: LoadStatus; logs?: LogsOutcome; error?: string};
+export type LogEventFrame = FrameBase & {kind: 'logEvent'; event: LogEventView};
+export type LoopFrame = JobFrame | ProvisionFrame | LogsFrame | LogEventFrame;
+export type Frame = SignInFrame | AppsFrame | JobsFrame | SchemaFrame | NodeFrame | ChangesFrame | BackupsFrame | PlanFrame | LoopFrame;
 
 /** A tenant job a task talks to; `jobKey` says which loaded schema the answer belongs to. */
 export type JobTarget = {jobKey: number; servicePrincipalId: string; jobId: string};
@@ -142,6 +171,8 @@ export type Task =
 	| {id: number; kind: 'editor'; jobKey: number; pointer: string; text: string}
 	| {id: number; kind: 'metadata'; job: JobTarget}
 	| {id: number; kind: 'loadPatch'; jobKey: number; path: string}
+	| {id: number; kind: 'jobAction'; target: JobRef; action: JobAction; restart?: RestartChoice; jobFrameId?: number}
+	| {id: number; kind: 'provision'; frameId: number; attempt: number; target: JobRef; subject: string}
 	| {id: number; kind: 'signOut'}
 	| {id: number; kind: 'whoami'};
 
@@ -196,6 +227,12 @@ export type Action =
 	| {type: 'backupsListed'; frameId: number; backups?: BackupEntry[]; error?: string}
 	| {type: 'editorDone'; jobKey: number; pointer: string; text: string}
 	| {type: 'signedOut'; taskId: number}
+	| {type: 'jobLoaded'; frameId: number; job: SynchronizationJob}
+	| {type: 'jobLoadFailed'; frameId: number; error: string}
+	| {type: 'jobActionDone'; taskId: number; jobFrameId?: number; message: Message}
+	| {type: 'provisionWaiting'; frameId: number; attempt: number; waitMs: number}
+	| {type: 'provisioned'; frameId: number; attempt: number; outcome?: ProvisionOutcome; error?: string}
+	| {type: 'logsLoaded'; frameId: number; logs?: LogsOutcome; error?: string}
 	| {type: 'notice'; message: Message};
 
 export type WriteOutcome =
@@ -247,7 +284,7 @@ const everywhere: Command[] = ['help', 'quit', 'forceQuit', 'back', 'commandLine
 /** The commands a screen offers: drives key matching, the footer and `?` help alike. */
 export function availableCommands(frame: Frame, readOnly = false): ReadonlySet<Command> {
 	const commands = new Set<Command>([...everywhere, ...screenOf(frame).commands(frame)]);
-	if (readOnly) for (const command of writeCommands) commands.delete(command);
+	if (readOnly) for (const command of [...writeCommands, ...loopWriteCommands]) commands.delete(command);
 	return commands;
 }
 
@@ -375,7 +412,7 @@ function goBack(state: AppState, frame: Frame): AppState {
 }
 
 /** Leaving the plan: after a successful write the job is read again, so the screens show what is live now. */
-export function leavePlan(state: AppState, frame: PlanFrame): AppState {
+export function leavePlan(state: AppState, frame: PlanFrame, afterReload?: SchemaFrame['afterReload']): AppState {
 	if (frame.status === 'writing') return {...state, message: {kind: 'info', text: 'Writing… wait for the result.'}};
 	const popped = {...state, stack: state.stack.slice(0, -1)};
 	if (frame.status !== 'done') return popped;
@@ -387,7 +424,7 @@ export function leavePlan(state: AppState, frame: PlanFrame): AppState {
 	const reopen = popped.stack.slice(schemaIndex + 1).flatMap((above) => ('node' in above ? [{kind: above.kind, pointer: above.node.pointer, list: above.list}] : []));
 	return {
 		...popped,
-		stack: [...popped.stack.slice(0, schemaIndex), {...schema, id: popped.nextId, status: 'loading', context: undefined, list: schema.list, reopen}],
+		stack: [...popped.stack.slice(0, schemaIndex), {...schema, id: popped.nextId, status: 'loading', context: undefined, list: schema.list, reopen, afterReload}],
 		nextId: popped.nextId + 1,
 		message: {kind: 'info', text: 'Written and verified. Backup of the previous schema:', path: frame.backupPath ?? ''},
 	};
@@ -431,6 +468,7 @@ function openSelected(state: AppState, frame: Frame): AppState {
 		});
 	}
 	if (frame.kind === 'scope') return handleEditCommand(state, frame, 'open');
+	if (frame.kind === 'logs') return openLogEvent(state, frame, row.index);
 	const target = openRow(frame, row.index);
 	if (!target) return state;
 	const opened = nodeFrame(state.nextId, target.kind, target.context, target.node, initialList);
@@ -463,6 +501,7 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 			return goBack(state, frame);
 		case 'retry':
 			if (frame.kind === 'plan') return handlePlanKey(state, frame, {input: 'r'}) ?? state;
+			if (frame.kind === 'job' || frame.kind === 'logs') return handleLoopCommand(state, frame, 'retry');
 			return retry(state, frame);
 		case 'filter':
 			return replaceTop(state, {...frame, list: {...frame.list, filtering: true}});
@@ -473,6 +512,7 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 		case 'export':
 			return exportRequest(state, frame);
 		default:
+			if (isLoopCommand(command)) return handleLoopCommand(state, frame, command);
 			if (isEditCommand(command)) return handleEditCommand(state, frame, command);
 			return applyMove(state, frame, command as ListMove);
 	}
@@ -480,7 +520,7 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 
 /** Whether the screen on top is waiting for its data (keys typed now are kept for it). */
 function isLoading(frame: Frame): boolean {
-	return (frame.kind === 'apps' || frame.kind === 'schema' || frame.kind === 'backups') && frame.status === 'loading';
+	return (frame.kind === 'apps' || frame.kind === 'schema' || frame.kind === 'backups' || frame.kind === 'job' || frame.kind === 'logs') && frame.status === 'loading';
 }
 
 const maxTypeAhead = 200;
@@ -558,8 +598,11 @@ function schemaLoaded(state: AppState, frameId: number, download: SchemaDownload
 		job,
 		servicePrincipalId: app?.servicePrincipal.id,
 	});
-	let next = updateFrame(state, frameId, () => ({...frame, status: 'ready', context, reopen: undefined}));
+	let next = updateFrame(state, frameId, () => ({...frame, status: 'ready', context, reopen: undefined, afterReload: undefined}));
 	if (frame.reopen && topFrame(next).id === frameId) next = reopenFrames(next, context, frame.reopen);
+	if (frame.afterReload?.restore) {
+		next = addTask({...next, message: {kind: 'info', text: 'Reading the backup…'}}, {kind: 'readSchema', path: frame.afterReload.restore, purpose: 'restore', jobKey: context.jobKey});
+	}
 	const target = jobTarget(context);
 	if (target) next = addTask(next, {kind: 'metadata', job: target});
 	if (next.initialPatch) {
@@ -604,7 +647,8 @@ function replayTypeAhead(after: AppState): AppState {
 
 function step(state: AppState, action: Action): AppState {
 	const next = stepAction(state, action);
-	return action.type === 'appsLoaded' || action.type === 'schemaLoaded' || action.type === 'backupsListed' || action.type === 'loadFailed' ? replayTypeAhead(next) : next;
+	const loaded = ['appsLoaded', 'schemaLoaded', 'backupsListed', 'loadFailed', 'jobLoaded', 'jobLoadFailed', 'logsLoaded'];
+	return loaded.includes(action.type) ? replayTypeAhead(next) : next;
 }
 
 function stepAction(state: AppState, action: Action): AppState {
@@ -708,7 +752,7 @@ function stepAction(state: AppState, action: Action): AppState {
 			return submitModal(state, {kind: 'confirm', title: '', lines: [], purpose: {kind: 'editor-result', pointer: action.pointer}}, action.text, context);
 		}
 		default:
-			return state;
+			return loopStep(state, action) ?? state;
 	}
 }
 

@@ -76,14 +76,15 @@ describe('diff of files', () => {
 		expect(result.code).toBe(1);
 		expect(result.stdout).toContain('--- cloud-sync-ad2aad.schema.json\n+++ changed.json\n');
 		expect(result.stdout).toContain('Object mapping User ← user\n');
-		// A long old → new pair (here the scope in words) takes a line each.
-		expect(result.stdout).toMatch(/ {2}~ scope\n {4}- inputFilterGroups: \(isCriticalSystemObject IS FALSE AND .*ENDS_WITH "OU=Cloud,DC=mydomain,DC=tld"\)\n {4}\+ inputFilterGroups: \(isCriticalSystemObject IS FALSE AND .* AND isEmployee IS TRUE\)\n/);
+		// The scoping filter clause by clause, under its object mapping: the one clause added, not two whole filters.
+		expect(result.stdout).toContain("Object mapping User ← user\n  + scope inputFilterGroups 'DefaultUserExclusions.0.UX-OrganizationalGroup-Scope': isEmployee IS TRUE\n");
+		expect(result.stdout).not.toContain('isCriticalSystemObject');
 		expect(result.stdout).toContain('  + ExtensionAttribute16: source [department]; flowType Always\n');
 		expect(result.stdout).toContain('  ~ City\n      flowType: Always → ObjectAddOnly\n');
 		expect(result.stdout).toContain('  ~ Mail\n      source: Trim([mail]) → ToLower([mail])\n');
 		expect(result.stdout).toMatch(/ {2}- Pager: source Trim\(\[pager\]\)/);
 		expect(result.stdout).toContain('Directories and attribute definitions\n  + Azure Active Directory › User › ExtensionAttribute16\n');
-		expect(result.stdout).toMatch(/1 attribute mapping added, 2 changed, 1 removed; 1 object mapping change; 1 attribute definition change\.\n$/);
+		expect(result.stdout).toMatch(/1 attribute mapping added, 2 changed, 1 removed; 1 scoping-filter change; 1 attribute definition change\.\n$/);
 		// The version differs too, but Graph maintains it: not a change.
 		expect(result.stdout).not.toContain('version');
 	});

@@ -73,12 +73,13 @@ describe('import that changes the schema', () => {
 		const result = await runCli([...target(), '--in', path, '--yes'], {env: {PROVISIONING_EXPLORER_STATE_DIR: state}});
 		expect(result.code).toBe(0);
 		expect(result.stdout).toBe('');
-		// The plan: summary, changes with old → new, the full-cycle warning, the JSON diff; then the outcome.
+		// The plan: summary, changes with old → new, the save warning, the JSON diff; then the outcome.
 		expect(result.stderr).toMatch(/Plan for contoso\.com \/ AD2AADProvisioning \(job AD2AADProvisioning\..*\): import of edited\.schema\.json/);
 		expect(result.stderr).toContain('Summary: 0 attribute mappings to add, 2 to change, 0 to remove.');
 		expect(result.stderr).toMatch(/~ Mail\n\s+flowType: Always → ObjectAddOnly/);
 		expect(result.stderr).toMatch(/~ City\n\s+defaultValue: \(none\) → "Redmond"/);
-		expect(result.stderr).toMatch(/restarts provisioning for this job with a full \(initial\) cycle/);
+		expect(result.stderr).toContain("Saving replaces the whole schema; it does not restart the job. Microsoft's procedure is to restart provisioning after saving");
+		expect(result.stderr).toContain('Next: restart provisioning for this job');
 		expect(result.stderr).toMatch(/Diff \(JSON\)\n\s+--- live contoso\.com \/ AD2AADProvisioning\n\s+\+\+\+ edited\.schema\.json/);
 		expect(result.stderr).toMatch(/-\s+"flowType": "Always",\n\s+\+\s+"flowType": "ObjectAddOnly",/);
 		expect(result.stderr).toMatch(/✓ Written and verified/);

@@ -1,7 +1,7 @@
 import {applyPatch} from 'diff';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {applyOperations, buildPlan, diffAsPatch, jsonEqual} from '../../source/edit/index.js';
+import {applyOperations, buildPlan, describeScopeChange, diffAsPatch, jsonEqual} from '../../source/edit/index.js';
 import type {SynchronizationSchema} from '../../source/schema/types.js';
 import {credentialsMapping, fixtureText, freshFixture, mappingOf, mappingsOf, pointerOf, userMapping} from './helpers.js';
 
@@ -69,7 +69,7 @@ describe('buildPlan', () => {
 		expect(plan.scopingChanged).toBe(false);
 		expect(plan.matchingChanged).toBe(false);
 		expect(plan.warnings).toEqual([
-			'Saving replaces the whole schema and restarts provisioning for this job with a full (initial) cycle: every object in scope is evaluated again, which can take hours in large directories.',
+			"Saving replaces the whole schema; it does not restart the job. Microsoft's procedure is to restart provisioning after saving: that cycle evaluates every object in scope again, which can take hours in large directories.",
 			'1 attribute mapping is removed: those target attributes keep their current values but are no longer updated.',
 		]);
 	});
@@ -122,19 +122,26 @@ describe('buildPlan', () => {
 		);
 	});
 
-	it('flags a scoping-filter change with the deprovisioning warning, in words', () => {
+	it('flags a scoping-filter change with what each filter set does to objects that fall out, in words', () => {
 		const after = freshFixture();
 		after.synchronizationRules![0]!.objectMappings![0]!.scope!.inputFilterGroups![0]!.clauses!.pop();
 		after.synchronizationRules![0]!.objectMappings![1]!.scope = {groups: [{name: 'g', clauses: [{operatorName: 'EQUALS', sourceOperandName: 'department', targetOperand: {values: ['Sales']}}]}]};
 		const plan = buildPlan(freshFixture(), after);
 		expect(plan.scopingChanged).toBe(true);
 		expect(plan.counts).toEqual({added: 0, removed: 0, changed: 0});
-		expect(plan.objectMappingChanges.map((change) => [change.objectMapping, change.field, change.before, change.after])).toEqual([
-			['User ← user', 'scope', expect.stringMatching(/^inputFilterGroups: \(isCriticalSystemObject IS FALSE AND .* AND distinguishedName ENDS_WITH "OU=Cloud,DC=mydomain,DC=tld"\)$/), expect.not.stringContaining('ENDS_WITH')],
-			['SyncCredentialsChangeItem ← (none)', 'scope', '(no filter)', 'groups: department EQUALS "Sales"'],
+		expect(plan.objectMappingChanges).toEqual([]);
+		// Clause by clause, under each object mapping's scope: not two whole filters.
+		expect(plan.scopeChanges.map(describeScopeChange)).toEqual([
+			`- scope inputFilterGroups 'DefaultUserExclusions.0.UX-OrganizationalGroup-Scope': distinguishedName ENDS_WITH "OU=Cloud,DC=mydomain,DC=tld"`,
+			`+ scope groups 'g' (whole group): department EQUALS "Sales"`,
 		]);
-		expect(plan.warnings).toContain(
-			'The scoping filter changes: users and groups that fall out of scope are disabled or deleted in the target system (unless "skip out of scope deletions" is set).',
+		expect(plan.scopeChanges.map((change) => change.objectMapping)).toEqual(['User ← user', 'SyncCredentialsChangeItem ← (none)']);
+		// Each set's own documented consequence: inputFilterGroups do not deprovision, groups do.
+		expect(plan.warnings).toEqual(
+			expect.arrayContaining([
+				'The scoping filter (groups) changes: objects that no longer satisfy it are deprovisioned (disabled or deleted in the target system) unless "skip out of scope deletions" is set.',
+				'The input filter (inputFilterGroups, experimental) changes: objects it no longer admits are not processed any further, and Microsoft documents that they are not deprovisioned: what was provisioned stays in the target, no longer updated. Objects it newly admits are provisioned.',
+			]),
 		);
 	});
 

@@ -99,13 +99,17 @@ describe('writeSchema', () => {
 		expect((await stat(backups)).mode & 0o777).toBe(0o700);
 		expect(await readdir(backups)).toHaveLength(1);
 
-		// The request: JSON, without the fields the server maintains.
+		// The request: JSON, the whole document as GET returned it with the change applied (Microsoft's procedure),
+		// the server-maintained top-level fields included as the live GET had them.
 		const put = puts()[0]!;
 		expect(put.headers['content-type']).toBe('application/json');
 		const sent = JSON.parse(put.body!) as Record<string, unknown>;
-		expect(Object.keys(sent).filter((key) => key.includes('@odata') || key === 'version')).toEqual([]);
+		const liveBefore = JSON.parse(before) as Record<string, unknown>;
+		expect(sent['@odata.context']).toBe(liveBefore['@odata.context']);
+		expect(sent.version).toBe(working.baseVersion);
 		expect(sent.id).toBe(jobId);
-		expect(sent).toEqual(JSON.parse(putBody(working.document)));
+		expect(Object.keys(sent)).toEqual(Object.keys(liveBefore));
+		expect(sent).toEqual(JSON.parse(putBody(working.document, working.live)));
 
 		// The tenant now holds the edits.
 		const stored = JSON.parse(job().schema.text) as SynchronizationSchema;

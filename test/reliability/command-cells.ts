@@ -96,6 +96,17 @@ async function prepare(operation: Operation, fault: Fault, simulator: Simulator,
 			await writeFile(file, JSON.stringify(sent));
 			return {args: ['import', ...demo, ...job, '--in', file, '--yes'], sent, run: 'import --sp contoso.com --job AD2AADProvisioning --in edited.schema.json --yes'};
 		}
+		case 'provision-on-demand':
+			return {
+				args: ['provision', ...demo, '--sp', 'Contoso SCIM App', '--subject', '7f8e9d0c-1b2a-4c3d-9e4f-5a6b7c8d9e0f'],
+				run: 'provision --sp "Contoso SCIM App" --subject 7f8e9d0c-1b2a-4c3d-9e4f-5a6b7c8d9e0f',
+			};
+		case 'job-restart':
+			return {args: ['job', 'restart', ...demo, ...job, '--yes'], run: 'job restart --sp contoso.com --job AD2AADProvisioning --yes'};
+		case 'job-start-quarantined':
+			return {args: ['job', 'start', ...demo, '--sp', 'Salesforce'], run: 'job start --sp Salesforce'};
+		case 'provisioning-logs':
+			return {args: ['logs', ...demo, ...job], run: 'logs --sp contoso.com --job AD2AADProvisioning'};
 		case 'sign-in': {
 			if (fault.id !== '401-expired' && fault.id !== '401-again') return {args: ['login', ...demo], run: 'login'};
 			// A saved sign-in first; then its tokens go bad in the tenant, as they do in life.

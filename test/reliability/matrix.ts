@@ -8,7 +8,18 @@ import type {FaultRule} from '../../source/simulator/index.js';
 
 export type FaultId = '429' | '503' | '504' | 'reset' | 'hang' | 'malformed' | 'truncated' | '401-expired' | '401-again' | '403' | '404';
 
-export type OperationId = 'list-apps' | 'list-jobs' | 'get-schema' | 'parse-expression' | 'put-schema' | 'put-schema-applied' | 'sign-in';
+export type OperationId =
+	| 'list-apps'
+	| 'list-jobs'
+	| 'get-schema'
+	| 'parse-expression'
+	| 'put-schema'
+	| 'put-schema-applied'
+	| 'provision-on-demand'
+	| 'job-restart'
+	| 'job-start-quarantined'
+	| 'provisioning-logs'
+	| 'sign-in';
 
 export type Fault = {id: FaultId; title: string; rule: Omit<FaultRule, 'method' | 'path'>; explains: string};
 
@@ -95,6 +106,8 @@ const notApplied = (cause: string, next = 'fix the cause, then write again') =>
 /** The PUT failed, the read-back found exactly what was sent. */
 const appliedAnyway = (cause: string) =>
 	new RegExp(`^Graph reported a failure \\(${cause}.*\\), but the schema read back is exactly what was sent, so the write was applied\\. The previous schema is backed up at \\S+\\.$`);
+/** A change whose answer was lost: said to be possibly applied, with what to check. */
+const mayBeApplied = (cause: string, what: string) => new RegExp(`^${cause}.*The ${what}.* may have been applied anyway: check .* before sending it again\\.$`);
 const written = /^✓ Written and verified: the schema read back from Graph equals what was sent/;
 
 export const operations: readonly Operation[] = [
@@ -203,6 +216,86 @@ export const operations: readonly Operation[] = [
 			// Graph answers a PUT with 204 and no body: a garbled body is not read, and the read-back verifies.
 			malformed: {exitCode: 0, attempts: 1, puts: 1, live: 'as-sent', message: written},
 			truncated: {exitCode: 2, attempts: 1, puts: 1, live: 'as-sent', message: appliedAnyway('Graph PUT \\S+ ECONNRESET')},
+		},
+	},
+	{
+		id: 'provision-on-demand',
+		title: 'provision on demand',
+		request: {method: 'POST', path: /\/provisionOnDemand$/, shown: 'POST …/jobs/{id}/provisionOnDemand'},
+		command: 'provision --sp "Contoso SCIM App" --subject OBJECT-ID (a user not yet in the app: Create)',
+		successLine: /Success for LynneR@contoso\.com: action Create in customappsso\.$/,
+		expected: {
+			// Graph processes nothing it throttles (documented limit: 5 per 10 s): the one case where it is sent again.
+			'429': {exitCode: 0, attempts: 2, notice: throttled},
+			// It writes to the target: an answer lost on the way may hide a change that happened, so it is not repeated.
+			'503': {exitCode: 2, attempts: 1, message: mayBeApplied('Graph POST \\S+ failed: 503', 'provisioning of')},
+			'504': {exitCode: 2, attempts: 1, message: mayBeApplied('Graph POST \\S+ failed: 504', 'provisioning of')},
+			reset: {exitCode: 2, attempts: 1, message: mayBeApplied('Graph POST \\S+ ECONNRESET', 'provisioning of')},
+			hang: {exitCode: 2, attempts: 1, message: mayBeApplied('Graph POST \\S+ timed out', 'provisioning of')},
+			malformed: {exitCode: 2, attempts: 1, message: /^Graph POST \/servicePrincipals\/\{id\}\/synchronization\/jobs\/\{id\}\/provisionOnDemand answered HTTP 200 with a body that is not valid JSON/},
+			truncated: {exitCode: 2, attempts: 1, message: mayBeApplied('Graph POST \\S+ ', 'provisioning of')},
+			'401-expired': refreshed,
+			'401-again': {exitCode: 2, attempts: 2, message: signInAgain},
+			'403': {exitCode: 2, attempts: 1, message: /failed: 403 \(Authorization_RequestDenied\).*This needs the Synchronization\.ReadWrite\.All permission/},
+			'404': {exitCode: 2, attempts: 1, message: /failed: 404 \(Request_ResourceNotFound\).*Job customappssoOutDelta\.\S+ of service principal \S+ was not found/},
+		},
+	},
+	{
+		id: 'job-restart',
+		title: 'restart job',
+		request: {method: 'POST', path: /\/restart$/, shown: 'POST …/jobs/{id}/restart'},
+		command: 'job restart --sp contoso.com --job AD2AADProvisioning --yes',
+		successLine: /^Status: +Active$/,
+		expected: {
+			'429': {exitCode: 0, attempts: 2, notice: throttled},
+			'503': {exitCode: 2, attempts: 1, message: mayBeApplied('Graph POST \\S+ failed: 503', 'restart')},
+			'504': {exitCode: 2, attempts: 1, message: mayBeApplied('Graph POST \\S+ failed: 504', 'restart')},
+			reset: {exitCode: 2, attempts: 1, message: mayBeApplied('Graph POST \\S+ ECONNRESET', 'restart')},
+			hang: {exitCode: 2, attempts: 1, message: mayBeApplied('Graph POST \\S+ timed out', 'restart')},
+			// Graph answers restart with 204 and no body: a garbled body is not read.
+			malformed: {exitCode: 0, attempts: 1, message: /^Status: +Active$/},
+			truncated: {exitCode: 2, attempts: 1, message: mayBeApplied('Graph POST \\S+ ', 'restart')},
+			'401-expired': refreshed,
+			'401-again': {exitCode: 2, attempts: 2, message: signInAgain},
+			'403': {exitCode: 2, attempts: 1, message: /failed: 403 \(Authorization_RequestDenied\).*This needs the Synchronization\.ReadWrite\.All permission/},
+			'404': {exitCode: 2, attempts: 1, message: jobNotFound},
+		},
+	},
+	{
+		id: 'job-start-quarantined',
+		title: 'start a quarantined job',
+		request: {method: 'POST', path: /\/start$/, shown: 'POST …/jobs/{id}/start'},
+		command: 'job start --sp Salesforce (in quarantine: start lifts it)',
+		successLine: /^Status: +Active$/,
+		expected: {
+			'429': {exitCode: 0, attempts: 2, notice: throttled},
+			'503': {exitCode: 2, attempts: 1, message: mayBeApplied('Graph POST \\S+ failed: 503', 'start')},
+			'504': {exitCode: 2, attempts: 1, message: mayBeApplied('Graph POST \\S+ failed: 504', 'start')},
+			reset: {exitCode: 2, attempts: 1, message: mayBeApplied('Graph POST \\S+ ECONNRESET', 'start')},
+			hang: {exitCode: 2, attempts: 1, message: mayBeApplied('Graph POST \\S+ timed out', 'start')},
+			// A 200 that Graph did not act on (the demo's fault answers before the route runs): the status read
+			// afterwards still shows the quarantine, and the command says so instead of claiming success.
+			malformed: {exitCode: 0, attempts: 1, message: /^The job still shows status Quarantine after the start: check again in a moment with /},
+			truncated: {exitCode: 2, attempts: 1, message: mayBeApplied('Graph POST \\S+ ', 'start')},
+			'401-expired': refreshed,
+			'401-again': {exitCode: 2, attempts: 2, message: signInAgain},
+			'403': {exitCode: 2, attempts: 1, message: /failed: 403 \(Authorization_RequestDenied\).*This needs the Synchronization\.ReadWrite\.All permission/},
+			'404': {exitCode: 2, attempts: 1, message: /failed: 404 \(Request_ResourceNotFound\).*Job SfOutDelta\.\S+ of service principal \S+ was not found/},
+		},
+	},
+	{
+		id: 'provisioning-logs',
+		title: 'provisioning logs',
+		request: {method: 'GET', path: /^\/beta\/auditLogs\/provisioning$/, shown: 'GET /auditLogs/provisioning'},
+		command: 'logs --sp contoso.com --job AD2AADProvisioning',
+		successLine: /^TIME \(UTC\)\s+STATUS/,
+		expected: {
+			...readRetries,
+			malformed: {exitCode: 2, attempts: 1, message: notJson('GET', '/auditLogs/provisioning')},
+			'401-again': {exitCode: 2, attempts: 2, message: signInAgain},
+			// Graph's 403 does not say whether the permissions or the licence are missing: both are named.
+			'403': {exitCode: 2, attempts: 1, message: /^Not allowed to read provisioning logs\. .*AuditLog\.Read\.All and Directory\.Read\.All .*Microsoft Entra ID P1 or P2/},
+			'404': {exitCode: 2, attempts: 1, message: /^Graph GET \/auditLogs\/provisioning failed: 404 \(Request_ResourceNotFound\)/},
 		},
 	},
 	{

@@ -8,10 +8,13 @@ import {attributeMappingScreen} from './attribute-mapping.js';
 import {backupsScreen} from './backups.js';
 import {changesScreen} from './changes.js';
 import {directoryScreen} from './directory.js';
+import {jobScreen} from './job.js';
 import {jobsScreen} from './jobs.js';
+import {logEventScreen, logsScreen} from './logs.js';
 import {objectScreen} from './object.js';
 import {objectMappingScreen} from './object-mapping.js';
 import {planScreen} from './plan.js';
+import {provisionScreen} from './provision.js';
 import {ruleScreen} from './rule.js';
 import {schemaScreen} from './schema.js';
 import {scopeScreen} from './scope.js';
@@ -33,6 +36,10 @@ export const screens: ScreenRegistry = {
 	changes: changesScreen,
 	backups: backupsScreen,
 	plan: planScreen,
+	job: jobScreen,
+	provision: provisionScreen,
+	logs: logsScreen,
+	logEvent: logEventScreen,
 };
 
 /** The kind of a frame. The registry is keyed by `frame.kind`, so the entry always matches the frame's type. */

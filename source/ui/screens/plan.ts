@@ -10,6 +10,7 @@ export const planScreen: ScreenKind<PlanFrame> = {
 		return `Plan: write ${origin} to ${clean(frame.context.appName)}`;
 	},
 	crumb: () => 'plan',
-	commands: () => [...navigation, 'retry'],
+	// After a verified write: Microsoft's next steps, offered as keys (the canary, the restart, the job's status).
+	commands: (frame) => [...navigation, 'retry', ...(frame.status === 'done' && frame.context.job && frame.context.servicePrincipalId ? (['provision', 'restartJob', 'jobStatus'] as const) : [])],
 	text: (frame, columns) => cachedPlanLines(frame, columns),
 };
