@@ -5,7 +5,7 @@
  */
 import {confirmationWord, confirms} from '../edit/index.js';
 import {expectedSubjectKind} from '../explorer/loop-operations.js';
-import {checkAction, type JobAction, nextStepsAfterSchemaWrite, type RestartChoice, restartChoices, restartChoicesFor} from '../loop/actions.js';
+import {checkAction, type JobAction, nextStepsAfterSchemaWrite, type RestartChoice, restartChoices, restartChoicesFor, shellWord} from '../loop/actions.js';
 import {decodeJobStatus, sameStatus} from '../loop/job-status.js';
 import {subjectWords} from '../loop/on-demand.js';
 import type {Command} from './keymap.js';
@@ -270,4 +270,12 @@ export function afterWriteLines(frame: PlanFrame): string[] {
 		'  p provisions a test user on demand now (the attributes your change touched are marked *; B then offers the restore of the backup).',
 		'  R restarts provisioning (choose the scope); J opens the job status.',
 	];
+}
+
+/**
+ * The explorer signs in without the audit-log permissions (least privilege); the `logs` command asks for them.
+ * Said next to a refused read, with the command for this job.
+ */
+export function logsCommandHint(target: JobRef): string {
+	return `The explorer's sign-in does not ask for AuditLog.Read.All; the logs command does: provisioning-explorer logs --sp ${shellWord(target.appName)} --job ${shellWord(target.job.templateId ?? target.job.id)} --since 24h. r tries again.`;
 }

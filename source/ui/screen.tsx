@@ -6,6 +6,7 @@ import {Box, Text} from 'ink';
 import {memo, useEffect, useState} from 'react';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {helpLines} from './help.js';
+import {logsCommandHint} from './loop.js';
 import {
 	bindingFor,
 	choiceCommands,
@@ -161,7 +162,7 @@ function bodyLines(state: AppState, height: number, width: number): {header?: st
 		return {lines: [{key: 'l', text: what + progress}]};
 	}
 	if (frame.kind === 'logs' && frameRows(frame).length === 0) {
-		const text = frame.status === 'error' ? `✗ ${frame.error ?? 'Could not read the provisioning logs.'} r tries again.` : frame.status === 'loading' ? 'Reading the provisioning logs…' : 'No provisioning events of this job in the last 30 days (r reads again).';
+		const text = frame.status === 'error' ? `✗ ${frame.error ?? 'Could not read the provisioning logs.'} ${logsCommandHint(frame.target)}` : frame.status === 'loading' ? 'Reading the provisioning logs…' : 'No provisioning events of this job in the last 30 days (r reads again).';
 		return {lines: wrapped('empty', text, width, {dim: frame.status !== 'error', color: frame.status === 'error' ? 'red' : undefined})};
 	}
 	if ((frame.kind === 'changes' || frame.kind === 'backups') && frameRows(frame).length === 0) {

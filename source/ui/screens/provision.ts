@@ -1,4 +1,5 @@
 /** Provision on demand of one subject: the result as an admin reads it; after a write, the undo one key away. */
+import {expectedSubjectKind} from '../../explorer/loop-operations.js';
 import {onDemandLines, subjectWords} from '../../loop/on-demand.js';
 import {describeLimiterWait} from '../../loop/rate-limit.js';
 import type {ProvisionFrame} from '../state.js';
@@ -17,17 +18,19 @@ function provisionLines(frame: ProvisionFrame, columns: number): string[] {
 		// The outcome, steps and changed attributes first; each step's details (imported values, scoping) after them.
 		texts.push(...onDemandLines(outcome.result, {highlight: frame.afterWrite?.touched, notes: outcome.notes}));
 		if (frame.afterWrite && outcome.result.modified.length > 0) texts.push(`* marks the attributes your change touched (${frame.afterWrite.touched.join(', ') || 'none'}).`);
+	}
+	if (frame.status === 'done' || frame.status === 'error') {
+		texts.push('');
+		if (frame.afterWrite) texts.push('If the result is wrong: B restores the backup taken before the write, through the plan:', `  ${frame.afterWrite.backupPath}`);
+		texts.push(`p provisions again (${frame.status === 'error' ? subjectWords[expectedSubjectKind(frame.target.job.templateId)] : 'the same or another subject'}); L shows the provisioning logs; Esc goes back.`);
+	}
+	if (outcome) {
 		const detailed = outcome.result.steps.filter((step) => Object.keys(step.details).length > 0);
 		if (detailed.length > 0) texts.push('', 'Step details:');
 		for (const step of detailed) {
 			texts.push(`  ${step.type || step.name}:`);
 			for (const [key, value] of Object.entries(step.details)) if (value !== '') texts.push(`    ${key}: ${value}`);
 		}
-	}
-	if (frame.status === 'done' || frame.status === 'error') {
-		texts.push('');
-		if (frame.afterWrite) texts.push(`If the result is wrong: B restores the backup taken before the write, through the plan (${frame.afterWrite.backupPath}).`);
-		texts.push(`p provisions again (${frame.status === 'error' ? subjectWords[outcome?.subjectKind ?? 'objectId'] : 'the same or another subject'}); L shows the provisioning logs; Esc goes back.`);
 	}
 	return wrappedLines(texts, columns);
 }
