@@ -426,7 +426,8 @@ export function leavePlan(state: AppState, frame: PlanFrame, afterReload?: Schem
 		...popped,
 		stack: [...popped.stack.slice(0, schemaIndex), {...schema, id: popped.nextId, status: 'loading', context: undefined, list: schema.list, reopen, afterReload}],
 		nextId: popped.nextId + 1,
-		message: {kind: 'info', text: 'Written and verified. Backup of the previous schema:', path: frame.backupPath ?? ''},
+		// Restoring next (B after a canary): the backup's plan comes up at once, so no notice stands in its way.
+		message: afterReload ? {kind: 'info', text: 'Reading the job again, then the backup…'} : {kind: 'info', text: 'Written and verified. Backup of the previous schema:', path: frame.backupPath ?? ''},
 	};
 }
 
