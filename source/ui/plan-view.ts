@@ -211,13 +211,14 @@ export function handlePlanKey(state: AppState, frame: PlanFrame, press: KeyPress
 		}
 		return state;
 	}
-	if (frame.status === 'done' && press.return) return leavePlan(state, frame);
-	if (press.input === 'r' && !press.ctrl) {
-		if (frame.status === 'drift') return rebase(state, frame);
-		if (frame.status === 'failed' || frame.status === 'mismatch') return replaceTop(state, {...frame, status: 'confirm', typed: ''});
-		return state;
-	}
 	return undefined;
+}
+
+/** `r` on the plan (the table's retry command): re-apply after drift, or confirm again after a failed write. */
+export function retryPlan(state: AppState, frame: PlanFrame): AppState {
+	if (frame.status === 'drift') return rebase(state, frame);
+	if (frame.status === 'failed' || frame.status === 'mismatch') return replaceTop(state, {...frame, status: 'confirm', typed: ''});
+	return state;
 }
 
 /** Import and restore: the file's schema becomes the plan's target, its directory ids remapped by name. */

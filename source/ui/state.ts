@@ -30,7 +30,7 @@ import {helpLines} from './help.js';
 import {type Command, filterCommands, helpCommands, type KeyPress, matchCommand} from './keymap.js';
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
 import {insertText, type Modal, modalKey} from './modal.js';
-import {handlePlanKey, openImportPlan} from './plan-view.js';
+import {handlePlanKey, openImportPlan, retryPlan} from './plan-view.js';
 import {frameRows, isTextFrame, openRow, screenOf, textLines} from './screens/index.js';
 
 export type LoadStatus = 'loading' | 'ready' | 'error';
@@ -447,6 +447,7 @@ function retry(state: AppState, frame: Frame): AppState {
 }
 
 function openSelected(state: AppState, frame: Frame): AppState {
+	if (frame.kind === 'plan') return frame.status === 'done' ? leavePlan(state, frame) : state;
 	const rows = filterRows(frameRows(frame), frame.list.filter);
 	const row = rows[frame.list.cursor];
 	if (!row) return state;
@@ -501,7 +502,7 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 		case 'back':
 			return goBack(state, frame);
 		case 'retry':
-			if (frame.kind === 'plan') return handlePlanKey(state, frame, {input: 'r'}) ?? state;
+			if (frame.kind === 'plan') return retryPlan(state, frame);
 			if (frame.kind === 'job' || frame.kind === 'logs') return handleLoopCommand(state, frame, 'retry');
 			return retry(state, frame);
 		case 'filter':
