@@ -24,6 +24,7 @@ Usage:
   provisioning-explorer patch --sp APP ...     apply a JSON Patch to a job (same safe path) or to a --file
   provisioning-explorer diff A B               compare two schemas (files or live:APP/JOB) by meaning
   provisioning-explorer validate FILE          check a schema file (with --sp: Graph's parseExpression too)
+  provisioning-explorer test-expressions F ... run expression test cases on a schema (locally or with --sp)
   provisioning-explorer demo-server ...        run the demo tenant on its own (see demo-server --help)
   provisioning-explorer login | logout         sign in and save the sign-in; forget it on this computer
   provisioning-explorer whoami                 who is signed in: tenant, account, cloud, permissions
@@ -115,6 +116,8 @@ async function main(argv: string[]): Promise<number> {
 			return (await import('./commands/diff.js')).runDiff(rest);
 		case 'validate':
 			return (await import('./commands/validate.js')).runValidate(rest);
+		case 'test-expressions':
+			return (await import('./commands/test-expressions.js')).runTestExpressions(rest);
 		case 'login':
 			return (await import('./commands/login.js')).runLogin(rest);
 		case 'logout':

@@ -8,6 +8,7 @@ import {UsageError} from '../errors.js';
 import {jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions, writeHelp, writeOptions} from './options.js';
 import {loadSchemaInput, writeStdout} from './output.js';
 import {openSession} from './session.js';
+import {readWriteCaseSettings} from './test-expressions.js';
 import {fetchLiveJob, readWriteSettings, runWriteFlow} from './write-flow.js';
 
 export const importHelp = `Usage: provisioning-explorer import --sp APP [--job JOB] --in FILE [--dry-run] [--yes] [--backup-dir DIR]
@@ -43,6 +44,7 @@ export async function runImport(args: string[]): Promise<number> {
 				...sharedOptions,
 				...jsonOption,
 				...writeOptions,
+				cases: {type: 'string'},
 				sp: {type: 'string'},
 				job: {type: 'string'},
 				in: {type: 'string', short: 'i'},
@@ -58,6 +60,7 @@ export async function runImport(args: string[]): Promise<number> {
 	if (!values.sp) throw new UsageError('import needs --sp APP (object id, appId or display name). See `provisioning-explorer import --help`.');
 	if (!values.in) throw new UsageError('import needs --in FILE, the schema to import ("-" for standard input). See `provisioning-explorer import --help`.');
 	const settings = readWriteSettings(values, shared);
+	const expressionCases = await readWriteCaseSettings(values.cases, shared.readOnly);
 	// The file first: a typo or a broken file should fail before any sign-in.
 	const imported = await loadSchemaInput(values.in);
 	const session = await openSession(shared);
@@ -83,7 +86,7 @@ export async function runImport(args: string[]): Promise<number> {
 				unchanged: `the live schema already means the same as ${imported.name} (version and @odata fields are not compared).`,
 				notes,
 			},
-			{...settings, noPromptReason: values.in === '-' ? 'the schema came from standard input' : undefined},
+			{...settings, expressionCases, noPromptReason: values.in === '-' ? 'the schema came from standard input' : undefined},
 		);
 	} finally {
 		await session.close();

@@ -47,6 +47,9 @@ export const writeHelp = `Writing:
   -y, --yes        write without asking (needed in scripts and pipelines)
   --dry-run        show the plan and the checks, send nothing (exit code 0, or 1 when a check fails)
   --backup-dir DIR where the backup of the live schema goes (default: backups in the state directory)
+  --cases FILE     run these expression tests (see test-expressions) on what would be sent, through the
+                   job's parseExpression (our evaluator under --read-only); a failing case blocks the
+                   write, and the case file's "silence" entries turn lint rules off per mapping
   --json           print the result (status, changes, backup path) as JSON on standard output`;
 
 type ParseConfig = Parameters<typeof parseArgs>[0] & {options: Record<string, {type: 'string' | 'boolean'; short?: string}>};

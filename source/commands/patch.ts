@@ -13,6 +13,7 @@ import {escapeJsonControls, sanitizeForTerminal as clean} from '../terminal/sani
 import {jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions, writeHelp, writeOptions} from './options.js';
 import {loadSchemaInput, readStdin, writeOutput, writeStdout} from './output.js';
 import {openSession} from './session.js';
+import {readWriteCaseSettings} from './test-expressions.js';
 import {fetchLiveJob, readWriteSettings, runWriteFlow} from './write-flow.js';
 
 export const patchHelp = `Usage: provisioning-explorer patch --sp APP [--job JOB] --patch FILE [--dry-run] [--yes] [--backup-dir DIR]
@@ -100,6 +101,7 @@ export async function runPatch(args: string[]): Promise<number> {
 				...sharedOptions,
 				...jsonOption,
 				...writeOptions,
+				cases: {type: 'string'},
 				sp: {type: 'string'},
 				job: {type: 'string'},
 				patch: {type: 'string', short: 'p'},
@@ -120,13 +122,14 @@ export async function runPatch(args: string[]): Promise<number> {
 	if (!values.patch) throw new UsageError('patch needs --patch FILE, the JSON Patch to apply ("-" for standard input). See `provisioning-explorer patch --help`.');
 	if (values.file === '-' && values.patch === '-') throw new UsageError('Only one of --file and --patch can read standard input.');
 	if (values.file) {
-		const live = ['job', 'yes', 'dry-run', 'backup-dir', 'json'].find((name) => values[name as keyof typeof values] !== undefined);
+		const live = ['job', 'yes', 'dry-run', 'backup-dir', 'json', 'cases'].find((name) => values[name as keyof typeof values] !== undefined);
 		if (live) throw new UsageError(`--${live} goes with --sp (patching the tenant); a file is patched without it.`);
 		return patchFile(values.file, values.patch, {out: values.out, normalize: Boolean(values.normalize)});
 	}
 	if (values.out !== undefined) throw new UsageError('--out goes with --file; to save a job\'s patched schema, export it and patch the file.');
 	if (values.normalize) throw new UsageError('--normalize goes with --file.');
 	const settings = readWriteSettings(values, shared);
+	const expressionCases = await readWriteCaseSettings(values.cases, shared.readOnly);
 	const patch = await loadPatchInput(values.patch);
 	const session = await openSession(shared);
 	try {
@@ -145,7 +148,7 @@ export async function runPatch(args: string[]): Promise<number> {
 				unchanged: `after ${patch.name}, the schema means the same as before.`,
 				changedPointers: [...new Set(working.edits.map((edit) => edit.pointer))],
 			},
-			{...settings, noPromptReason: values.patch === '-' ? 'the patch came from standard input' : undefined},
+			{...settings, expressionCases, noPromptReason: values.patch === '-' ? 'the patch came from standard input' : undefined},
 		);
 	} finally {
 		await session.close();

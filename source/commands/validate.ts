@@ -12,21 +12,24 @@ import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {jsonHelp, jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './options.js';
 import {colorEnabled, loadSchemaInput, paint, writeJson, writeStdout} from './output.js';
 import {openSession} from './session.js';
+import {readCaseFileOption} from './test-expressions.js';
 
-export const validateHelp = `Usage: provisioning-explorer validate FILE [--sp APP [--job JOB]] [--json]
+export const validateHelp = `Usage: provisioning-explorer validate FILE [--sp APP [--job JOB]] [--cases FILE] [--json]
 
 Checks a schema file the way the explorer checks an edit before writing: enum values spelled exactly
 as Graph expects, value types, target attributes that exist and are mapped once, source attributes
 that exist, matching priorities, scoping clauses, expressions (length, syntax, known functions) and
-rules that name existing directories. With --sp, every expression is also sent to the job's
-parseExpression (Graph's own parser; nothing is written), and the job's lists of functions and
-filter operators replace the documented ones. Those three calls need Synchronization.ReadWrite.All:
+rules that name existing directories, and the lint rules for Microsoft's documented traps (each
+problem names its rule id and documentation link; see the README). With --sp, every expression is
+also sent to the job's parseExpression (Graph's own parser; nothing is written), and the job's
+lists of functions and filter operators replace the documented ones. Those three calls need Synchronization.ReadWrite.All:
 with --read-only they are skipped (said once, on stderr) and the documented lists are used.
 FILE may be "-" for standard input.
 
   --sp APP       check expressions with this app's job: object id, appId or exact display name
   --job JOB      the job id or templateId (needed when the app has several jobs)
-${jsonHelp}: {file, errors, warnings, problems: [{severity, pointer, message}]}
+  --cases FILE   a case file whose "silence" entries turn lint rules off per mapping (with a reason)
+${jsonHelp}: {file, errors, warnings, problems: [{severity, pointer, message, rule?, link?}]}
 
 Exit codes: 0 no problems (warnings are printed but allowed), 1 problems found, 2 usage error or failure.
 
@@ -40,7 +43,7 @@ export async function runValidate(args: string[]): Promise<number> {
 	const {values, positionals} = parseCommandLine(
 		args,
 		{
-			options: {...sharedOptions, ...jsonOption, sp: {type: 'string'}, job: {type: 'string'}},
+			options: {...sharedOptions, ...jsonOption, sp: {type: 'string'}, job: {type: 'string'}, cases: {type: 'string'}},
 			allowPositionals: true,
 		},
 		'validate ',
@@ -56,6 +59,7 @@ export async function runValidate(args: string[]): Promise<number> {
 	if (values.job && !values.sp) throw new UsageError('--job goes with --sp (the app whose parser checks the expressions).');
 	const file = positionals[0]!;
 	const loaded = await loadSchemaInput(file);
+	const silence = values.cases === undefined ? undefined : (await readCaseFileOption(values.cases)).silence;
 	const schema = loaded.schema;
 
 	let problems: Problem[];
@@ -72,7 +76,7 @@ export async function runValidate(args: string[]): Promise<number> {
 		}
 		graphCheckSkipped = expressionCheckSkippedReason;
 		process.stderr.write(`${graphCheckSkipped}\n`);
-		problems = validateSchema(schema);
+		problems = validateSchema(schema, {silence});
 	} else if (values.sp) {
 		const session = await openSession(shared);
 		try {
@@ -85,6 +89,7 @@ export async function runValidate(args: string[]): Promise<number> {
 				validateWithServer(session.graph, servicePrincipal.id, job.id, expressions),
 			]);
 			problems = validateSchema(schema, {
+				silence,
 				// An empty list would make every name unknown: keep the documented ones then.
 				functions: functions.length > 0 ? functions.map((each) => each.name) : undefined,
 				filterOperators: operators.length > 0 ? operators.map((each) => each.name) : undefined,
@@ -97,7 +102,7 @@ export async function runValidate(args: string[]): Promise<number> {
 			await session.close();
 		}
 	} else {
-		problems = validateSchema(schema);
+		problems = validateSchema(schema, {silence});
 	}
 	problems.sort((left, right) => (left.severity === right.severity ? 0 : left.severity === 'error' ? -1 : 1));
 	const errors = problems.filter((problem) => problem.severity === 'error').length;
@@ -117,7 +122,8 @@ export async function runValidate(args: string[]): Promise<number> {
 	const color = colorEnabled(process.stdout);
 	const lines = problems.map((problem) => {
 		const mark = problem.severity === 'error' ? paint('error  ', 'red', color) : paint('warning', 'yellow', color);
-		return `${mark}  ${clean(problem.message)}\n         ${paint(clean(problem.pointer), 'dim', color)}\n`;
+		const rule = problem.rule ? `  ${problem.rule}${problem.link ? ` ${problem.link}` : ''}` : '';
+		return `${mark}  ${clean(problem.message)}\n         ${paint(clean(problem.pointer) + rule, 'dim', color)}\n`;
 	});
 	const mappings = [...buildSchemaIndex(schema).attributeMappings()].length;
 	const graphNote = checkedByGraph

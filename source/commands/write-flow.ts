@@ -30,6 +30,7 @@ import type {SharedOptions} from './options.js';
 import {blockingProblems, changedExpressions, review} from '../edit/review.js';
 import {formatChanges, formatPlanText, pluralize, planJson} from '../edit/plan-text.js';
 import {colorEnabled, createProgress, paint, writeJson} from './output.js';
+import {type ExpressionCaseSettings, runWriteCases} from './test-expressions.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -45,6 +46,8 @@ export type WriteFlowSettings = {
 	json: boolean;
 	/** Why the confirmation cannot be typed even on a terminal (e.g. standard input carried the file). */
 	noPromptReason?: string;
+	/** --cases: the job's expression tests, run on what would be sent; a failing case blocks like a check. */
+	expressionCases?: ExpressionCaseSettings;
 	/** --read-only (with --dry-run): Graph's parseExpression needs Synchronization.ReadWrite.All, so it is skipped. */
 	readOnly?: boolean;
 };
@@ -157,6 +160,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	const heading = `${paint('Plan', 'bold', color)} for ${clean(appName)} / ${clean(jobName)} (job ${clean(job.id)}): ${clean(request.what)}`;
 	const planOptions = {beforeName: `live ${appName} / ${jobName}`, afterName: request.afterName};
 	let plan = buildPlan(live, document, planOptions);
+	let expressionTests: unknown;
 	const report = async (outcome: Outcome): Promise<number> => {
 		if (settings.json) {
 			await writeJson({
@@ -165,6 +169,7 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 				jobId: job.id,
 				templateId: job.templateId ?? null,
 				...planJson(plan),
+				...(expressionTests ? {expressionTests} : {}),
 				...(outcome.backupPath ? {backupPath: outcome.backupPath} : {}),
 				...(outcome.normalised ? {normalised: outcome.normalised} : {}),
 				...(outcome.newVersion !== undefined ? {newVersion: outcome.newVersion} : {}),
@@ -186,23 +191,28 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	// The shared review step: local checks, then Graph's own parser for the expressions that are new; what is sent
 	// carries Graph's own parse trees for those expressions, not hand-built ones. Under --read-only the parser is not
 	// asked (it needs Synchronization.ReadWrite.All), and the reason is printed.
-	if (settings.readOnly && changedExpressions(live, document).length > 0) process.stderr.write(`${expressionCheckSkippedReason}
-`);
+	if (settings.readOnly && changedExpressions(live, document).length > 0) process.stderr.write(`${expressionCheckSkippedReason}\n`);
 	const reviewed = await review(
-		{live, document, changedPointers: request.changedPointers, ...planOptions},
+		{live, document, changedPointers: request.changedPointers, silence: settings.expressionCases?.file.silence, ...planOptions},
 		settings.readOnly ? undefined : (expressions, parsed) => validateWithServer(graph, servicePrincipal.id, job.id, expressions, undefined, parsed),
 	);
 	const {problems, body: toSend} = reviewed;
 	// The plan shows (and the JSON diff prints) exactly the body that is sent.
 	plan = reviewed.plan;
-	const errors = blockingProblems(reviewed);
+	const caseReport = settings.expressionCases ? await runWriteCases(toSend, settings.expressionCases, {graph, servicePrincipalId: servicePrincipal.id, jobId: job.id}, color) : undefined;
+	expressionTests = caseReport?.json;
+	const errors = [...blockingProblems(reviewed), ...(caseReport?.failures ?? [])];
 
 	process.stderr.write(
-		formatPlanText(plan, {color, problems, expressionsChecked: reviewed.expressionsChecked, counts: true}),
+		formatPlanText(plan, {color, problems, expressionsChecked: reviewed.expressionsChecked, counts: true}) + (caseReport?.text ?? ''),
 	);
 
 	if (errors.length > 0) {
-		process.stderr.write(`Not written: the checks found ${pluralize(errors.length, 'problem')}; fix ${errors.length === 1 ? 'it' : 'them'} and run the command again.\n`);
+		const failedCases = caseReport?.failures.length ?? 0;
+		const found = [errors.length > failedCases ? `the checks found ${pluralize(errors.length - failedCases, 'problem')}` : '', failedCases > 0 ? `${pluralize(failedCases, 'expression test')} failed` : '']
+			.filter(Boolean)
+			.join(' and ');
+		process.stderr.write(`Not written: ${found}; fix ${errors.length === 1 ? 'it' : 'them'} and run the command again.\n`);
 		return report({status: 'invalid', exitCode: 1, error: `${pluralize(errors.length, 'problem')} found by the checks`});
 	}
 	if (settings.dryRun) {

@@ -8,7 +8,7 @@ import type {AttributeMappingSource, SynchronizationSchema} from '../schema/type
 import {checkAgainstLive} from './live-checks.js';
 import {objectMappingLabel} from './labels.js';
 import {buildPlan, type Plan} from './plan.js';
-import {type Problem, validateSchema, withParsedSources} from './validate.js';
+import {type Problem, type ValidateOptions, validateSchema, withParsedSources} from './validate.js';
 
 export type ExpressionToParse = {pointer: string; expression: string; label: string};
 
@@ -21,6 +21,8 @@ export type ReviewRequest = {
 	document: SynchronizationSchema;
 	/** Pointers the change touched (edits, a patch): only problems there are reported. Undefined: the whole document. */
 	changedPointers?: readonly string[];
+	/** A case file's silences: lint rules turned off per mapping. */
+	silence?: ValidateOptions['silence'];
 	/** The job's function names (…/schema/functions), when known. */
 	functions?: readonly string[];
 	beforeName?: string;
@@ -78,7 +80,11 @@ export async function review(request: ReviewRequest, parseWithGraph?: Expression
 	const problems = [
 		...checkAgainstLive(live, document),
 		...withoutLiveErrors(
-			validateSchema(document, {only: request.changedPointers ? [...request.changedPointers] : undefined, functions: request.functions ? [...request.functions] : undefined}),
+			validateSchema(document, {
+				only: request.changedPointers ? [...request.changedPointers] : undefined,
+				functions: request.functions ? [...request.functions] : undefined,
+				silence: request.silence,
+			}),
 			live,
 		),
 	];

@@ -25,80 +25,22 @@ import {
 	type SynchronizationSchema,
 	sourceTypes,
 } from '../schema/types.js';
+import type {Silence} from '../expressions/case-file.js';
+import {filterOperators} from '../expressions/filter-operators.js';
+import {findFunction, findFunctionIgnoringCase, functionCatalog} from '../expressions/function-catalog.js';
+import {lintRule, lintSchema, silenceFor} from '../expressions/lint.js';
 import {maxExpressionLength} from './builders.js';
 import {compactJson, isPlainObject, type JsonObject, textOf} from './json.js';
 import {describeClause, filterGroupSets, objectMappingLabel} from './labels.js';
 
-export type Problem = {severity: 'error' | 'warning'; pointer: string; message: string};
+/** `rule` and `link`: the lint rule (source/expressions/lint.ts) the problem comes from, and its documentation. */
+export type Problem = {severity: 'error' | 'warning'; pointer: string; message: string; rule?: string; link?: string};
 
-/** Functions in Microsoft's expression reference, plus those seen in real schemas (research §5.2). */
-export const documentedFunctions: readonly string[] = [
-	'Append',
-	'AppRoleAssignments',
-	'AppRoleAssignmentsComplex',
-	'BitAnd',
-	'CBool',
-	'CDate',
-	'Coalesce',
-	'ConvertToBase64',
-	'ConvertToUTF8Hex',
-	'Count',
-	'CStr',
-	'DateAdd',
-	'DateDiff',
-	'DateFromNum',
-	'DefaultDomain',
-	'Error',
-	'FormatDateTime',
-	'Guid',
-	'IgnoreFlowIfNullOrEmpty',
-	'IIF',
-	'InStr',
-	'IsNull',
-	'IsNullOrEmpty',
-	'IsPresent',
-	'IsString',
-	'Item',
-	'Join',
-	'Left',
-	'Mid',
-	'NormalizeDiacritics',
-	'Not',
-	'Now',
-	'NumFromDate',
-	'PCase',
-	'RandomString',
-	'Redact',
-	'RemoveDuplicates',
-	'Replace',
-	'SelectUniqueValue',
-	'SingleAppRoleAssignment',
-	'Split',
-	'StripSpaces',
-	'Switch',
-	'ToLower',
-	'ToUpper',
-	'Trim',
-	'Word',
-];
+/** Functions in Microsoft's expression reference, plus those seen in real schemas (research §5.2): the shared catalog. */
+export const documentedFunctions: readonly string[] = functionCatalog.map((spec) => spec.name);
 
 /** Scoping-filter operators as the Entra docs spell them (research §1.10); unary ones take no value. */
-export const documentedFilterOperators: readonly string[] = [
-	'&',
-	'!&',
-	'ENDS_WITH',
-	'EQUALS',
-	'Greater_Than',
-	'Greater_Than_OR_EQUALS',
-	'Includes',
-	'IS FALSE',
-	'IS NOT NULL',
-	'IS NULL',
-	'IS TRUE',
-	'NOT EQUALS',
-	'NOT REGEX MATCH',
-	'REGEX MATCH',
-];
+export const documentedFilterOperators: readonly string[] = filterOperators.map((operator) => operator.name);
 const unaryOperators = new Set(['IS FALSE', 'IS NOT NULL', 'IS NULL', 'IS TRUE']);
 
 export type ValidateOptions = {
@@ -111,16 +53,23 @@ export type ValidateOptions = {
 	 * mappings, rules and directories are checked). Undefined: the whole document.
 	 */
 	only?: readonly string[];
+	/** A case file's silences: lint rules turned off per mapping (with a reason). */
+	silence?: readonly Silence[];
 };
 
 class Collector {
 	readonly problems: Problem[] = [];
-	error(pointer: string, message: string): void {
-		this.problems.push({severity: 'error', pointer, message});
+	error(pointer: string, message: string, rule?: string): void {
+		this.problems.push({severity: 'error', pointer, message, ...ruleFields(rule)});
 	}
-	warning(pointer: string, message: string): void {
-		this.problems.push({severity: 'warning', pointer, message});
+	warning(pointer: string, message: string, rule?: string): void {
+		this.problems.push({severity: 'warning', pointer, message, ...ruleFields(rule)});
 	}
+}
+
+function ruleFields(rule: string | undefined): {rule?: string; link?: string} {
+	const spec = rule ? lintRule(rule) : undefined;
+	return spec ? {rule: spec.id, link: spec.link} : {};
 }
 
 function describe(value: unknown): string {
@@ -212,8 +161,12 @@ export function validateSchema(document: SynchronizationSchema, options: Validat
 			}
 		}
 	}
-	if (!only) return out.problems;
-	return out.problems.filter((problem) => only.some((pointer) => related(problem.pointer, pointer)));
+	for (const finding of lintSchema(document, {only}).findings) {
+		out.problems.push({severity: finding.severity, pointer: finding.pointer, message: finding.message, rule: finding.rule, link: finding.link});
+	}
+	const problems = options.silence?.length ? out.problems.filter((problem) => !silenceFor(document, problem, options.silence, index)) : out.problems;
+	if (!only) return problems;
+	return problems.filter((problem) => only.some((pointer) => related(problem.pointer, pointer)));
 }
 
 /** Whether one pointer is the other or contains it (segment-wise). */
@@ -329,6 +282,7 @@ function checkObjectMapping(
 			out.error(
 				`${pointer}/attributeMappings/${position}/matchingPriority`,
 				`${label} · ${textOf(mappings[position]?.targetAttributeName)}: matching priority ${priority} is also used by ${others.join(', ')}; each matching attribute needs its own priority.`,
+				'MATCH-5',
 			);
 		}
 	}
@@ -368,6 +322,7 @@ function checkSource(
 			out.error(
 				`${at}/source/expression`,
 				`${label}: the expression is ${expression.length.toLocaleString('en-US')} characters long; Graph accepts at most ${maxExpressionLength.toLocaleString('en-US')}.`,
+				'LEN-1',
 			);
 			return;
 		}
@@ -377,8 +332,9 @@ function checkSource(
 			return;
 		}
 		for (const name of functionNames(parsed.ast)) {
-			if (!known.knownFunctions.has(name)) {
-				out.warning(`${at}/source/expression`, `${label}: '${name}' is not a known function (check the spelling; names are case-sensitive).`);
+			// A known name in the wrong case is lint rule CASE-1 (an error), reported by lintSchema.
+			if (!known.knownFunctions.has(name) && (findFunction(name) || !findFunctionIgnoringCase(name))) {
+				out.warning(`${at}/source/expression`, `${label}: '${name}' is not a known function (check the spelling; names are case-sensitive).`, 'FN-1');
 			}
 		}
 		attributes = referencedAttributes(parsed.ast);
@@ -388,7 +344,7 @@ function checkSource(
 	if (!sourceAttributes || !sourceObject) return;
 	for (const name of attributes) {
 		if (!sourceAttributes.has(name)) {
-			out.error(`${at}/source`, `${label}: the source attribute [${name}] is not an attribute of ${sourceObject.label} in ${sourceObject.parent.label}.`);
+			out.error(`${at}/source`, `${label}: the source attribute [${name}] is not an attribute of ${sourceObject.label} in ${sourceObject.parent.label}.`, 'ATTR-1');
 		}
 	}
 }

@@ -328,7 +328,7 @@ function patchNotSupported(context: RequestContext, job: DemoJob): SimulatorResp
 	return graphError(context, 404, 'UnknownError', JSON.stringify({Message: `No HTTP resource was found that matches the request URI '${uri}'.`}));
 }
 
-function parseExpression(context: RequestContext, apiVersion: GraphApiVersion, tenant: DemoTenant, _job: DemoJob): SimulatorResponse {
+function parseExpression(context: RequestContext, apiVersion: GraphApiVersion, tenant: DemoTenant, job: DemoJob): SimulatorResponse {
 	const mediaTypeProblem = unsupportedMediaType(context);
 	if (mediaTypeProblem) return mediaTypeProblem;
 	const body = parseJsonBody(context);
@@ -354,10 +354,22 @@ function parseExpression(context: RequestContext, apiVersion: GraphApiVersion, t
 		evaluationSucceeded: false,
 	};
 	if (testInputObject && typeof testInputObject === 'object') {
-		const result = evaluateExpression(outcome.node, testInputValues(testInputObject), tenant.domain);
+		// Cloud sync (AD2AAD) and app provisioning document Replace and Item differently; the job decides.
+		const flavor = /^AD2AAD/i.test(job.job.templateId ?? '') ? 'cloudSync' : 'app';
+		const result = evaluateExpression(outcome.node, testInputValues(testInputObject), {defaultDomain: tenant.domain, flavor});
 		evaluation = result.ok
 			? {error: null, evaluationResult: result.values, evaluationSucceeded: true}
-			: {error: {code: 'ExpressionEvaluationFailed', message: result.message, target: 'expression', details: null, innerError: null}, evaluationResult: null, evaluationSucceeded: false};
+			: {
+					error: {
+						code: 'ExpressionEvaluationFailed',
+						message: result.reason === 'unsupported' ? `The demo tenant cannot evaluate this expression: ${result.message}.` : result.message,
+						target: 'expression',
+						details: null,
+						innerError: null,
+					},
+					evaluationResult: null,
+					evaluationSucceeded: false,
+				};
 	}
 	return jsonResponse(200, {
 		...responseContext,

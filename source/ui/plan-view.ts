@@ -10,7 +10,7 @@ import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {refreshContext, type SchemaContext} from './context.js';
 import {type Command, type KeyPress, matchCommand} from './keymap.js';
 import {initialList, type ListMove} from './list.js';
-import {type AppState, addTask, applyMove, jobTarget, leavePlan, type PlanFrame, push, replaceContext, replaceTop, type Task, topFrame} from './state.js';
+import {type AppState, addTask, applyMove, jobTarget, type PlanFrame, push, replaceContext, replaceTop, type Task, topFrame} from './state.js';
 import {wrap} from './text.js';
 import {afterWriteLines} from './loop.js';
 

@@ -84,7 +84,13 @@ describe('validateSchema', () => {
 			mapping.source = {expression: 'Join(" ", [givenName], [nickname], [department])', name: 'Join', type: 'Function', parameters: []};
 		});
 		expect(validateSchema(document)).toEqual([
-			{severity: 'error', pointer: `${pointer}/source`, message: 'User ← user · Department: the source attribute [nickname] is not an attribute of user in Active Directory.'},
+			{
+				severity: 'error',
+				pointer: `${pointer}/source`,
+				message: 'User ← user · Department: the source attribute [nickname] is not an attribute of user in Active Directory.',
+				rule: 'ATTR-1',
+				link: expect.stringContaining('customize-application-attributes'),
+			},
 		]);
 		const attribute = withMapping((mapping) => {
 			mapping.source = {expression: null, name: 'favouriteColour', type: 'Attribute', parameters: []};
@@ -129,6 +135,8 @@ describe('validateSchema', () => {
 				severity: 'warning',
 				pointer: `${unknown.pointer}/source/expression`,
 				message: "User ← user · Department: 'Frobnicate' is not a known function (check the spelling; names are case-sensitive).",
+				rule: 'FN-1',
+				link: expect.stringContaining('functions-for-customizing-application-data'),
 			},
 		]);
 		// The tenant's list (…/schema/functions), when given, is the known list.

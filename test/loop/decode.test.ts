@@ -7,7 +7,7 @@ import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {restartScopeChoice} from '../../source/commands/job.js';
-import {checkAction, nextStepsAfterSchemaWrite, restartChoices, restartChoicesFor} from '../../source/loop/actions.js';
+import {checkAction, nextStepCommands, nextStepsAfterSchemaWrite, restartChoices, restartChoicesFor} from '../../source/loop/actions.js';
 import {decodeJobStatus, formatRows, jobStatusRows, jobStatusSummary} from '../../source/loop/job-status.js';
 import {buildLogQuery, decodeLogEvent, explainLogAccessError, logEventLines, matchesUser, parseSince} from '../../source/loop/logs.js';
 import {checkSubject, decodeProvisionOnDemand, onDemandBody, onDemandExitCode, onDemandLines, onDemandTarget} from '../../source/loop/on-demand.js';
@@ -158,6 +158,10 @@ describe('job actions', () => {
 		expect(checkAction('restart', idle, restartChoices.find((choice) => choice.name === 'clear-quarantine'))).toMatchObject({allowed: true, needsTypedName: false});
 		expect(checkAction('pause', decodeJobStatus({id: 'j', status: {code: 'Paused'}}))).toMatchObject({allowed: false});
 		expect(nextStepsAfterSchemaWrite('AD2AADProvisioning').join(' ')).toMatch(/restart provisioning.*verify the user's attribute/);
+		// Commands to copy: names with spaces or quotes are quoted for the shell.
+		expect(nextStepCommands("Bob's SCIM App", 'customappssoOutDelta', 'customappssoOutDelta')[0]).toBe(
+			"provisioning-explorer provision --sp 'Bob'\\''s SCIM App' --job customappssoOutDelta --subject SUBJECT",
+		);
 	});
 
 	it('waits before the sixth on-demand request in 10 s and says how long', async () => {

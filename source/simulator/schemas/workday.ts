@@ -153,7 +153,8 @@ export function generateWorkdaySchema(identity: SchemaIdentity): Synchronization
 		),
 		mapping(
 			'accountExpires',
-			'IIF(IsPresent([StatusTerminationDate]), NumFromDate(Join("", FormatDateTime([StatusTerminationDate], , "yyyy-MM-ddzzz", "yyyy-MM-dd"), " 23:59:59-08:00")), "0")',
+			// Not IIF(IsPresent(…)): the function reference lists that as unsupported and recommends Switch with a "" key (lint rule IIF-2).
+			'Switch([StatusTerminationDate], NumFromDate(Join("", FormatDateTime([StatusTerminationDate], , "yyyy-MM-ddzzz", "yyyy-MM-dd"), " 23:59:59-08:00")), "", "0")',
 		),
 		mapping('extensionAttribute1', 'Join(" - ", [CostCenterCode], [CostCenter])'),
 		mapping('extensionAttribute2', 'IIF([WorkerType]="Contingent Worker", "Contractor", "Employee")'),
