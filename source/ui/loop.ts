@@ -153,7 +153,7 @@ export function handleLoopCommand(state: AppState, frame: Frame, command: Comman
 					: frame.kind === 'provision'
 						? frame.afterWrite
 						: undefined;
-			return {...state, modal: subjectPrompt(target, afterWrite, frame.kind === 'provision' ? frame.subject : '')};
+			return {...state, modal: subjectPrompt(target, afterWrite, state.lastSubject?.jobId === target.job.id ? state.lastSubject.subject : '')};
 		}
 		case 'restoreBackup': {
 			if (frame.kind !== 'provision' || !frame.afterWrite) return state;
@@ -200,7 +200,7 @@ export function submitLoopModal(state: AppState, modal: Modal, value: string): A
 			if (!subject) return {...state, modal: {...(modal as Extract<Modal, {kind: 'prompt'}>), value, error: `Give ${subjectWords[expectedSubjectKind(purpose.target.job.templateId)]}.`}};
 			const top = topFrame(state);
 			// Provisioning again from a result replaces it; else the result opens over the screen it was asked from.
-			const base = top.kind === 'provision' ? {...state, stack: state.stack.slice(0, -1)} : state;
+			const base = {...(top.kind === 'provision' ? {...state, stack: state.stack.slice(0, -1)} : state), lastSubject: {jobId: purpose.target.job.id, subject}};
 			const opened = push(base, (id) => ({id, kind: 'provision', target: purpose.target, subject, status: 'running', attempt: 1, afterWrite: purpose.afterWrite, list: initialList}));
 			const frame = topFrame(opened);
 			return addTask(opened, {kind: 'provision', frameId: frame.id, attempt: 1, target: purpose.target, subject});

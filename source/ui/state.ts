@@ -200,6 +200,8 @@ export type AppState = {
 	initialPatch?: string;
 	/** Keys typed while the screen on top was loading: applied, in order, once it is ready (SSH type-ahead). */
 	typeAhead: readonly KeyPress[];
+	/** The last subject provisioned on demand: offered again (the canary runs before and after a restore). */
+	lastSubject?: {jobId: string; subject: string};
 	exit?: {code: number};
 };
 
