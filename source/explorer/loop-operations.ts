@@ -6,7 +6,7 @@
 import {UserError} from '../errors.js';
 import type {GraphClient} from '../graph/client.js';
 import {GraphError} from '../graph/errors.js';
-import type {JobAction, RestartChoice} from '../loop/actions.js';
+import {type JobAction, type RestartChoice, shellWord} from '../loop/actions.js';
 import {buildLogQuery, decodeLogEvent, explainLogAccessError, type LogEventView, matchesUser} from '../loop/logs.js';
 import {checkSubject, decodeProvisionOnDemand, onDemandBody, onDemandNotes, onDemandTarget, type OnDemandResult, type SubjectKind, subjectWords} from '../loop/on-demand.js';
 import {SlidingWindowLimiter} from '../loop/rate-limit.js';
@@ -35,7 +35,7 @@ export interface LoopOperations {
 		servicePrincipalId: string,
 		job: Pick<SynchronizationJob, 'id' | 'templateId'>,
 		subject: string,
-		options?: {onWait?: (waitMs: number) => void; signal?: AbortSignal},
+		options?: {onWait?: (waitMs: number) => void; signal?: AbortSignal; appName?: string},
 	): Promise<ProvisionOutcome>;
 	/** The job's newest provisioning events (up to `max`), newest first; licence and permission refusals in plain words. */
 	listLogs(jobId: string, options?: {status?: string; action?: string; user?: string; since?: number; max?: number; signal?: AbortSignal}): Promise<LogsOutcome>;
@@ -69,7 +69,7 @@ export function createLoopOperations(graph: GraphClient, options: {readOnly?: bo
 				await graph.restartJob(servicePrincipalId, jobId, restart.resetScope);
 			}
 		},
-		async provision(servicePrincipalId, job, subject, {onWait, signal} = {}) {
+		async provision(servicePrincipalId, job, subject, {onWait, signal, appName = servicePrincipalId} = {}) {
 			refuseReadOnly('provisioning on demand');
 			const schema = parseSchemaText(decodeSchemaBytes(await graph.getSchemaBytes(servicePrincipalId, job.id, signal)).text, 'the live schema');
 			const target = onDemandTarget(schema, job.templateId);
@@ -80,6 +80,13 @@ export function createLoopOperations(graph: GraphClient, options: {readOnly?: bo
 					objectId = (await graph.getUser(checked.lookupUpn, signal)).id;
 				} catch (error) {
 					if (error instanceof GraphError && error.status === 404) throw new UserError(`No user has the UPN ${checked.lookupUpn}: give ${subjectWords.objectId}.`);
+					// The explorer signs in without User.ReadBasic.All (least privilege); the provision command asks for it.
+					if (error instanceof GraphError && error.status === 403) {
+						throw new UserError(
+							`Looking up the UPN ${checked.lookupUpn} needs User.ReadBasic.All, which this sign-in does not have: give the user's Entra object id instead, or run provisioning-explorer provision --sp ${shellWord(appName)} --job ${shellWord(job.templateId ?? job.id)} --subject ${shellWord(checked.lookupUpn)}, which asks for it.`,
+							{cause: error},
+						);
+					}
 					throw error;
 				}
 			} else {

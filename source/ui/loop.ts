@@ -67,7 +67,7 @@ function selectedIndex(frame: Extract<Frame, {kind: 'jobs'}>): number {
 }
 
 function openJob(state: AppState, target: JobRef): AppState {
-	return push(state, (id) => ({id, kind: 'job', target, status: 'loading', watching: false, list: initialList}));
+	return push(state, (id) => ({id, kind: 'job', target, status: 'loading', watching: false, readOnly: state.readOnly, list: initialList}));
 }
 
 function confirmAction(state: AppState, target: JobRef, action: JobAction, restart: RestartChoice | undefined, jobFrameId: number | undefined): AppState {

@@ -276,7 +276,7 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 				const {frameId, attempt, target, subject} = task;
 				if (!loop) return send({type: 'provisioned', frameId, attempt, error: 'Provisioning on demand needs a tenant (not a schema file).'});
 				try {
-					const outcome = await loop.provision(target.servicePrincipalId, target.job, subject, {onWait: (waitMs) => send({type: 'provisionWaiting', frameId, attempt, waitMs})});
+					const outcome = await loop.provision(target.servicePrincipalId, target.job, subject, {appName: target.appName, onWait: (waitMs) => send({type: 'provisionWaiting', frameId, attempt, waitMs})});
 					send({type: 'provisioned', frameId, attempt, outcome});
 				} catch (error) {
 					const cause = describeError(error);

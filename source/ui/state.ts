@@ -130,7 +130,7 @@ export type PlanFrame = FrameBase & {
 /** A tenant job the loop screens act on: the app's id and name, and the job as last read. */
 export type JobRef = {servicePrincipalId: string; appName: string; job: SynchronizationJob};
 /** A job's status in words and its actions; `watching` refreshes it every few seconds while the screen is open. */
-export type JobFrame = FrameBase & {kind: 'job'; target: JobRef; status: LoadStatus; refreshing?: boolean; watching: boolean; error?: string};
+export type JobFrame = FrameBase & {kind: 'job'; target: JobRef; status: LoadStatus; refreshing?: boolean; watching: boolean; error?: string; readOnly?: boolean};
 /** After a write: what the canary needs to highlight the change and offer its undo. */
 export type AfterWrite = {backupPath: string; touched: readonly string[]; planFrameId: number};
 /** Provision on demand of one subject, and its result. */

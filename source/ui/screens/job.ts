@@ -17,20 +17,18 @@ export function wrappedLines(texts: readonly string[], columns: number): string[
 		}
 		const indent = /^ */.exec(text)![0];
 		// Continuation lines hang two columns further in, so where an entry starts stays visible.
-		const [first = '', ...rest] = wrap(clean(text.slice(indent.length)), width - indent.length);
-		lines.push(`${indent}${first}`);
-		for (const part of rest.length > 0 ? wrap(rest.join(' '), width - indent.length - 2) : []) lines.push(`${indent}  ${part}`);
+		for (const [index, part] of wrap(clean(text.slice(indent.length)), width - indent.length - 2).entries()) lines.push(`${indent}${index > 0 ? '  ' : ''}${part}`);
 	}
 	return lines;
 }
 
-const cache = new WeakMap<object, {columns: number; watching: boolean; lines: string[]}>();
+const cache = new WeakMap<object, {columns: number; watching: boolean; readOnly?: boolean; lines: string[]}>();
 
 function jobLines(frame: JobFrame, columns: number): string[] {
 	if (frame.status === 'loading') return ['Reading the job…'];
 	if (frame.status === 'error') return wrappedLines([`✗ ${frame.error ?? 'Could not read the job.'}`, 'r tries again; Esc goes back.'], columns);
 	const hit = cache.get(frame.target.job);
-	if (hit && hit.columns === columns && hit.watching === frame.watching) return hit.lines;
+	if (hit && hit.columns === columns && hit.watching === frame.watching && hit.readOnly === frame.readOnly) return hit.lines;
 	const view = decodeJobStatus(frame.target.job);
 	const restart = restartChoicesFor(view)
 		.map((choice) => `    ${choice.label}: ${choice.does}`);
@@ -38,12 +36,13 @@ function jobLines(frame: JobFrame, columns: number): string[] {
 		...formatRows(jobStatusRows(view)),
 		'',
 		frame.watching ? 'Watching: the status is read every 3 s while this screen is open; W stops.' : 'r reads the status again; W watches a running cycle (every 3 s).',
+		frame.readOnly ? 'L: provisioning logs. (Read-only: start, pause, restart and provision on demand are off.)' : 'Keys: s start · z pause · R restart · p provision a test user on demand · L provisioning logs.',
 		'',
 		'Restart scopes (R), as Microsoft documents them:',
 		...restart,
 	];
 	const lines = wrappedLines(texts, columns);
-	cache.set(frame.target.job, {columns, watching: frame.watching, lines});
+	cache.set(frame.target.job, {columns, watching: frame.watching, readOnly: frame.readOnly, lines});
 	return lines;
 }
 
