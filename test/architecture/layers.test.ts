@@ -11,7 +11,7 @@ import {describe, expect, it} from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../source');
 
-type Layer = 'base' | 'schema' | 'edit' | 'graph' | 'auth' | 'explorer' | 'ui' | 'commands' | 'simulator' | 'entry';
+type Layer = 'base' | 'schema' | 'edit' | 'loop' | 'graph' | 'auth' | 'explorer' | 'ui' | 'commands' | 'simulator' | 'entry';
 
 function layerOf(file: string): Layer {
 	const path = relative(root, file).replace(/\\/g, '/');
@@ -19,7 +19,7 @@ function layerOf(file: string): Layer {
 	if (path === 'errors.ts' || path === 'paths.ts' || path.startsWith('terminal/') || path.startsWith('fs/')) return 'base';
 	const top = path.split('/')[0]!;
 	if (top === 'schema' || top === 'expressions') return 'schema';
-	if (['edit', 'graph', 'auth', 'explorer', 'ui', 'commands', 'simulator'].includes(top)) return top as Layer;
+	if (['edit', 'loop', 'graph', 'auth', 'explorer', 'ui', 'commands', 'simulator'].includes(top)) return top as Layer;
 	throw new Error(`${path}: no layer; add it to test/architecture/layers.test.ts`);
 }
 
@@ -28,15 +28,17 @@ const allowed: Record<Layer, readonly Layer[]> = {
 	base: [],
 	schema: ['base'],
 	edit: ['schema', 'base'],
+	// Closing the loop (job status, actions, provision on demand, logs): pure decoding over the schema model.
+	loop: ['schema', 'base'],
 	// Sign-in shares the HTTP transport (timeouts, proxy, request log) with the Graph client.
 	auth: ['graph', 'schema', 'base'],
 	graph: ['edit', 'schema', 'base'],
-	explorer: ['auth', 'graph', 'edit', 'schema', 'base'],
-	ui: ['explorer', 'auth', 'graph', 'edit', 'schema', 'base'],
-	commands: ['explorer', 'auth', 'graph', 'edit', 'schema', 'base'],
+	explorer: ['auth', 'graph', 'edit', 'loop', 'schema', 'base'],
+	ui: ['explorer', 'auth', 'graph', 'edit', 'loop', 'schema', 'base'],
+	commands: ['explorer', 'auth', 'graph', 'edit', 'loop', 'schema', 'base'],
 	// The simulator is Graph's other side: it may use the schema model and the core's shapes, never the UI.
-	simulator: ['explorer', 'edit', 'schema', 'base'],
-	entry: ['explorer', 'ui', 'commands', 'simulator', 'auth', 'graph', 'edit', 'schema', 'base'],
+	simulator: ['explorer', 'edit', 'loop', 'schema', 'base'],
+	entry: ['explorer', 'ui', 'commands', 'simulator', 'auth', 'graph', 'edit', 'loop', 'schema', 'base'],
 };
 
 /** Files that may load the simulator: the demo entry points. */

@@ -59,8 +59,9 @@ describe('a store that normalises', () => {
 
 	it('a change that is not there is still a failure', async () => {
 		const graph = graphFor(simulator);
-		const working = new WorkingCopy(JSON.parse((await graph.getSchemaBytes(servicePrincipalId, jobId)).toString('utf8')) as SynchronizationSchema);
-		working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
+		const loaded = new WorkingCopy(JSON.parse((await graph.getSchemaBytes(servicePrincipalId, jobId)).toString('utf8')) as SynchronizationSchema);
+		// The working copy is a value: apply answers the edited copy.
+		const working = loaded.apply(editAttributeMappingField(loaded.document, pointerOf(loaded.document, 'Department'), 'flowType', 'ObjectAddOnly'));
 		const error = await writeSchema({
 			graph,
 			servicePrincipalId,

@@ -58,8 +58,9 @@ describe('a body that stalls after its headers', () => {
 
 	it('ends the drift check of a write: nothing is written', async () => {
 		const graph = client();
-		const working = new WorkingCopy(JSON.parse((await graph.getSchemaBytes(servicePrincipalId, jobId)).toString('utf8')) as SynchronizationSchema);
-		working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
+		const loaded = new WorkingCopy(JSON.parse((await graph.getSchemaBytes(servicePrincipalId, jobId)).toString('utf8')) as SynchronizationSchema);
+		// The working copy is a value: apply answers the edited copy.
+		const working = loaded.apply(editAttributeMappingField(loaded.document, pointerOf(loaded.document, 'Department'), 'flowType', 'ObjectAddOnly'));
 		simulator.faults.add({method: 'GET', path: schemaPath, drop: 'stall'});
 		const error = await settle(
 			writeSchema({graph, servicePrincipalId, jobId, appName: 'contoso.com', baseVersion: working.baseVersion, base: working.live, document: working.document, backupDirectory: directory}),
@@ -70,8 +71,9 @@ describe('a body that stalls after its headers', () => {
 
 	it('ends the read-back of a write with "saved, but could not verify"', async () => {
 		const graph = client();
-		const working = new WorkingCopy(JSON.parse((await graph.getSchemaBytes(servicePrincipalId, jobId)).toString('utf8')) as SynchronizationSchema);
-		working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
+		const loaded = new WorkingCopy(JSON.parse((await graph.getSchemaBytes(servicePrincipalId, jobId)).toString('utf8')) as SynchronizationSchema);
+		// The working copy is a value: apply answers the edited copy.
+		const working = loaded.apply(editAttributeMappingField(loaded.document, pointerOf(loaded.document, 'Department'), 'flowType', 'ObjectAddOnly'));
 		// The drift check passes; the read-back after the PUT stalls.
 		simulator.faults.add({method: 'GET', path: schemaPath, skip: 1, drop: 'stall'});
 		const error = await settle(

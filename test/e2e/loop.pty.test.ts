@@ -92,6 +92,44 @@ describe('the canary loop at 80×24', () => {
 		expect(session.screen()).toContain('Trim([extensionAttribute3])');
 	}, 60_000);
 
+	it('watching a job (at 160×45) writes no byte while nothing changes, and shows a started cycle as it runs', async () => {
+		const session = runInTerminal(['--demo', '--graph-url', simulator.url], {columns: 160, rows: 45, cwd: directory});
+		sessions.push(session);
+		await session.waitForText('Apps with provisioning');
+		await session.waitForText(/1\/4\s*$/m);
+		await typeKeys(session, '/Workday');
+		await typeKeys(session, KEY.enter);
+		await session.waitForText(/1\/1 of \d+/);
+		await typeKeys(session, KEY.enter);
+		await session.waitForText('Provisioning jobs');
+		await typeKeys(session, 'J');
+		await session.waitForText('Status: Active');
+		await typeKeys(session, 'W');
+		await session.waitForText('· watching');
+		const reads = () => simulator.requests.filter((request) => request.method === 'GET' && /\/synchronization\/jobs\/[^/]+$/.test(request.path)).length;
+		const [bytes, before] = [session.bytesWritten(), reads()];
+		await new Promise((resolve) => setTimeout(resolve, 7000));
+		expect(reads()).toBeGreaterThanOrEqual(before + 2); // read every 3 s…
+		expect(session.bytesWritten()).toBe(bytes); // …and nothing drawn, since nothing changed
+		const lastRun = () => /^Last run:.*$/m.exec(session.screen())?.[0];
+		const shownBefore = lastRun();
+		await typeKeys(session, 's');
+		await session.waitForText('Start the job of');
+		await typeKeys(session, 'y');
+		// The watch shows the cycle: running, or already ended with a new last run.
+		const deadline = Date.now() + 20_000;
+		while (!/Running: cycle \d+ % done/.test(session.screen()) && lastRun() === shownBefore) {
+			if (Date.now() > deadline) throw new Error(`the started cycle never showed:\n${session.screen()}`);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		// Leaving the screen stops the watch: no more reads.
+		await typeKeys(session, KEY.esc);
+		await session.waitForText('Provisioning jobs');
+		const after = reads();
+		await new Promise((resolve) => setTimeout(resolve, 4000));
+		expect(reads()).toBe(after);
+	}, 60_000);
+
 	it('--read-only: the job screen offers no action and sends nothing but reads', async () => {
 		const session = runInTerminal(['--demo', '--read-only', '--graph-url', simulator.url], {columns: 80, rows: 24, cwd: directory});
 		sessions.push(session);
