@@ -23,6 +23,7 @@ Usage:
   provisioning-explorer import --sp APP --in F write a schema file to a job (plan, confirm, backup, verify)
   provisioning-explorer patch --sp APP ...     apply a JSON Patch to a job (same safe path) or to a --file
   provisioning-explorer diff A B               compare two schemas (files or live:APP/JOB) by meaning
+  provisioning-explorer history --sp APP ...   a job's versions (backups, exports, git); compare, restore, prune
   provisioning-explorer validate FILE          check a schema file (with --sp: Graph's parseExpression too)
   provisioning-explorer test-expressions F ... run expression test cases on a schema (locally or with --sp)
   provisioning-explorer demo-server ...        run the demo tenant on its own (see demo-server --help)
@@ -31,6 +32,12 @@ Usage:
 
 Explorer options:
   --file FILE            open a local schema file instead of a tenant
+  --sp APP               the app you work on (object id, appId or exact display name); with the
+                         three options below, every name is checked before the first frame and an
+                         unknown or ambiguous one lists the choices (exit code 2)
+  --job JOB              its job (job id or templateId; may be left out when the app has one)
+  --object-mapping NAME  an object mapping (name, target or source object, or a selector)
+  --mapping TARGET       an attribute mapping (target attribute, a selector or a JSON Pointer)
   --patch FILE           load a JSON Patch file into the pending changes of the first job opened
   --backup-dir DIR       where backups go before every write (default: the state directory)
   --no-alt-screen        draw in the normal screen instead of the alternate screen
@@ -52,6 +59,10 @@ async function runExplorerCommand(args: string[]): Promise<number> {
 				'backup-dir': {type: 'string'},
 				'no-alt-screen': {type: 'boolean'},
 				version: {type: 'boolean', short: 'v'},
+				sp: {type: 'string'},
+				job: {type: 'string'},
+				'object-mapping': {type: 'string'},
+				mapping: {type: 'string'},
 			},
 		},
 		'',
@@ -65,6 +76,7 @@ async function runExplorerCommand(args: string[]): Promise<number> {
 		process.stdout.write(`${packageJson.version}\n`);
 		return 0;
 	}
+	const deepLink = readDeepLink(values);
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		throw new UsageError(
 			'The explorer needs an interactive terminal (over SSH use `ssh -t`). For scripts use the subcommands, e.g. `provisioning-explorer export --help`.',
@@ -77,16 +89,56 @@ async function runExplorerCommand(args: string[]): Promise<number> {
 	const altScreen = !values['no-alt-screen'];
 	if (values.file) {
 		const {createFileServices} = await import('./explorer/file-services.js');
-		return runExplorer(createFileServices(values.file, process.cwd(), {readOnly: shared.readOnly}), {altScreen, initialPatch: values.patch});
+		const services = createFileServices(values.file, process.cwd(), {readOnly: shared.readOnly});
+		// A deep link into a file is checked against it before the first frame.
+		const initialLocation = deepLink ? {...(await import('./explorer/deep-link.js')).resolveSchemaLocation((await services.openFile()).schema, deepLink)} : undefined;
+		const runOptions = {altScreen, initialPatch: values.patch, initialLocation};
+		return runExplorer(services, runOptions);
 	}
 	// Sign-in and HTTP code loads while the first frame is already on screen.
 	const {createLazyTenantServices} = await import('./explorer/lazy-services.js');
 	const services = createLazyTenantServices(shared, process.cwd(), values['backup-dir']);
 	try {
-		return await runExplorer(services, {altScreen, initialPatch: values.patch});
+		// A deep link is resolved before anything is drawn (signing in on stderr if needed), so that an unknown or
+		// ambiguous name exits 2 with the choices listed instead of opening somewhere else.
+		const initialLocation = deepLink?.app !== undefined ? await resolveDeepLinkBeforeDrawing(services, {...deepLink, app: deepLink.app}) : undefined;
+		// `initialLocation` is where the explorer should open (InitialLocation in source/explorer/deep-link.ts);
+		// the UI's RunOptions takes it when the explorer learns to open there.
+		const runOptions = {altScreen, initialPatch: values.patch, initialLocation};
+		return await runExplorer(services, runOptions);
 	} finally {
 		await services.close();
 	}
+}
+
+type DeepLinkValues = {app?: string; job?: string; objectMapping?: string; mapping?: string};
+
+/** --sp, --job, --object-mapping and --mapping, checked for what needs what; undefined when none is given. */
+function readDeepLink(values: {file?: string; sp?: string; job?: string; 'object-mapping'?: string; mapping?: string}): DeepLinkValues | undefined {
+	const link = {app: values.sp, job: values.job, objectMapping: values['object-mapping'], mapping: values.mapping};
+	if (Object.values(link).every((value) => value === undefined)) return undefined;
+	for (const [option, value] of [['--sp', link.app], ['--job', link.job], ['--object-mapping', link.objectMapping], ['--mapping', link.mapping]] as const) {
+		if (value !== undefined && value.trim() === '') throw new UsageError(`${option} needs a value.`);
+	}
+	if (values.file !== undefined) {
+		if (link.app !== undefined || link.job !== undefined) throw new UsageError('--sp and --job name a job in a tenant; with --file, give only --object-mapping and --mapping.');
+		return link;
+	}
+	if (link.app === undefined) throw new UsageError(`${link.job !== undefined ? '--job' : link.objectMapping !== undefined ? '--object-mapping' : '--mapping'} needs --sp APP (the app to open).`);
+	return link;
+}
+
+async function resolveDeepLinkBeforeDrawing(
+	services: import('./explorer/lazy-services.js').ClosableServices,
+	link: DeepLinkValues & {app: string},
+): Promise<import('./explorer/deep-link.js').InitialLocation> {
+	const {describePrompt} = await import('./commands/session.js');
+	const controller = new AbortController();
+	await services.signIn({signal: controller.signal, onPrompt: (prompt) => process.stderr.write(describePrompt(prompt))});
+	const location = await services.resolveLocation!(link, controller.signal);
+	// Remembered for the app list (recent apps first); failing to remember must not stop the explorer.
+	await services.rememberApp?.({id: location.servicePrincipalId, displayName: location.appName});
+	return location;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -114,6 +166,8 @@ async function main(argv: string[]): Promise<number> {
 			return (await import('./commands/patch.js')).runPatch(rest);
 		case 'diff':
 			return (await import('./commands/diff.js')).runDiff(rest);
+		case 'history':
+			return (await import('./commands/history.js')).runHistory(rest);
 		case 'validate':
 			return (await import('./commands/validate.js')).runValidate(rest);
 		case 'test-expressions':

@@ -21,3 +21,8 @@ export function backupDirectory(env: NodeJS.ProcessEnv = process.env): string {
 export function tokenCachePath(env: NodeJS.ProcessEnv = process.env): string {
 	return join(stateDirectory(env), 'token-cache.json');
 }
+
+/** Recently opened apps, one small file per tenant (ids and display names only). */
+export function recentAppsDirectory(env: NodeJS.ProcessEnv = process.env): string {
+	return join(stateDirectory(env), 'recent-apps');
+}

@@ -38,8 +38,8 @@ Examples:
   provisioning-explorer diff contoso.schema.json live:contoso.com/AD2AADProvisioning --demo
   provisioning-explorer diff test.schema.json prod.schema.json --format json-patch > change.patch.json`;
 
-const formats = ['text', 'json', 'json-patch'] as const;
-type Format = (typeof formats)[number];
+export const formats = ['text', 'json', 'json-patch'] as const;
+export type Format = (typeof formats)[number];
 
 type Side = {argument: string; name: string; schema: SynchronizationSchema};
 
@@ -111,6 +111,14 @@ export async function runDiff(args: string[]): Promise<number> {
 		b = await loadSide(second, undefined);
 	}
 
+	return reportComparison(a, b, format);
+}
+
+/**
+ * Prints how B differs from A by meaning in `format` (shared with `history compare`); answers the exit code: 0 no
+ * difference, 1 differences.
+ */
+export async function reportComparison(a: Pick<Side, 'name' | 'schema'>, b: Pick<Side, 'name' | 'schema'>, format: Format): Promise<number> {
 	const plan = buildPlan(a.schema, b.schema, {beforeName: a.name, afterName: b.name});
 	// The plan matches named elements by name; a list holding the same elements in another order is still a difference.
 	const reordered = plan.hasChanges || jsonEqual(stripServerFields(a.schema), stripServerFields(b.schema)) ? [] : reorderedLists(a.schema, b.schema);

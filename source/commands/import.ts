@@ -9,7 +9,7 @@ import {jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptio
 import {loadSchemaInput, writeStdout} from './output.js';
 import {openSession} from './session.js';
 import {readWriteCaseSettings} from './test-expressions.js';
-import {fetchLiveJob, readWriteSettings, runWriteFlow} from './write-flow.js';
+import {fetchLiveJob, readWriteSettings, runWriteFlow, sessionAuthor} from './write-flow.js';
 
 export const importHelp = `Usage: provisioning-explorer import --sp APP [--job JOB] --in FILE [--dry-run] [--yes] [--backup-dir DIR]
 
@@ -85,6 +85,7 @@ export async function runImport(args: string[]): Promise<number> {
 				afterName: imported.name,
 				unchanged: `the live schema already means the same as ${imported.name} (version and @odata fields are not compared).`,
 				notes,
+				author: await sessionAuthor(session),
 			},
 			{...settings, expressionCases, noPromptReason: values.in === '-' ? 'the schema came from standard input' : undefined},
 		);

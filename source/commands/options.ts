@@ -101,9 +101,13 @@ export function readSharedOptions(values: Record<string, unknown>): SharedOption
 	};
 }
 
-/** The URL for messages: any user name or password replaced by `***`. */
+/**
+ * The URL for messages: any user name or password replaced by `***`. Everything up to the authority's last "@" goes,
+ * as URL parsing reads it: "https:user:pw@host" and backslashes for slashes are valid, a password may hold an
+ * unescaped "@", and "user:pw@host" (no scheme) must not keep "user:" as if it were one.
+ */
 export function redactUrl(text: string): string {
-	return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1***@');
+	return text.replace(/^((?:https?:[\\/]*)|(?:[a-z][a-z0-9+.-]*:[\\/]{2}))?[^/\\?#]*@/i, (_match, scheme: string | undefined) => `${scheme ?? ''}***@`);
 }
 
 function isLoopback(hostname: string): boolean {

@@ -14,7 +14,7 @@ import {jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptio
 import {loadSchemaInput, readStdin, writeOutput, writeStdout} from './output.js';
 import {openSession} from './session.js';
 import {readWriteCaseSettings} from './test-expressions.js';
-import {fetchLiveJob, readWriteSettings, runWriteFlow} from './write-flow.js';
+import {fetchLiveJob, readWriteSettings, runWriteFlow, sessionAuthor} from './write-flow.js';
 
 export const patchHelp = `Usage: provisioning-explorer patch --sp APP [--job JOB] --patch FILE [--dry-run] [--yes] [--backup-dir DIR]
        provisioning-explorer patch --file SCHEMA --patch FILE [--out FILE] [--normalize]
@@ -147,6 +147,7 @@ export async function runPatch(args: string[]): Promise<number> {
 				afterName: `patched by ${patch.name}`,
 				unchanged: `after ${patch.name}, the schema means the same as before.`,
 				changedPointers: [...new Set(working.edits.map((edit) => edit.pointer))],
+				author: await sessionAuthor(session),
 			},
 			{...settings, expressionCases, noPromptReason: values.patch === '-' ? 'the patch came from standard input' : undefined},
 		);

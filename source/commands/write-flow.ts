@@ -18,6 +18,7 @@ import {
 	writeSchema,
 } from '../edit/index.js';
 import {describeError, UsageError, UserError} from '../errors.js';
+import type {Connection} from '../explorer/connect.js';
 import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
 import {downloadSchema} from '../explorer/tenant-services.js';
 import type {GraphClient} from '../graph/client.js';
@@ -136,7 +137,15 @@ export type WriteRequest = {
 	changedPointers?: readonly string[];
 	/** Lines printed after the heading, e.g. directory ids remapped. */
 	notes?: readonly string[];
+	/** Who is signed in, for the note beside the backup (sessionAuthor). */
+	author?: {account: string; tenantId?: string};
 };
+
+/** The signed-in account for a backup's note; undefined when it cannot be told (the write goes on). */
+export async function sessionAuthor(connection: Pick<Connection, 'auth'>): Promise<{account: string; tenantId?: string} | undefined> {
+	const account = await connection.auth.describe().catch(() => undefined);
+	return account ? {account: account.account, tenantId: account.tenantId} : undefined;
+}
 
 const stepWords: Record<WriteStep, string> = {
 	'checking-drift': 'Checking that nobody changed the live schema meanwhile…',
@@ -188,23 +197,24 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	}
 	process.stderr.write(`${out.join('\n')}\n`);
 
-	// The shared review step: local checks, then Graph's own parser for the expressions that are new; what is sent
-	// carries Graph's own parse trees for those expressions, not hand-built ones. Under --read-only the parser is not
-	// asked (it needs Synchronization.ReadWrite.All), and the reason is printed.
-	if (settings.readOnly && changedExpressions(live, document).length > 0) process.stderr.write(`${expressionCheckSkippedReason}\n`);
+	// The shared review step: checks against the live schema and the local checks (a case file's silences applied),
+	// then Graph's own parser for the expressions that are new; what is sent carries Graph's own parse trees for those
+	// expressions, not hand-built ones, and the plan shows (and the JSON diff prints) exactly that body. Under
+	// --read-only the parser is not asked (it needs Synchronization.ReadWrite.All), and the reason is printed.
+	if (settings.readOnly && changedExpressions(live, document).length > 0) process.stderr.write(`${expressionCheckSkippedReason}
+`);
 	const reviewed = await review(
 		{live, document, changedPointers: request.changedPointers, silence: settings.expressionCases?.file.silence, ...planOptions},
 		settings.readOnly ? undefined : (expressions, parsed) => validateWithServer(graph, servicePrincipal.id, job.id, expressions, undefined, parsed),
 	);
-	const {problems, body: toSend} = reviewed;
-	// The plan shows (and the JSON diff prints) exactly the body that is sent.
 	plan = reviewed.plan;
+	const {problems, body: toSend} = reviewed;
 	const caseReport = settings.expressionCases ? await runWriteCases(toSend, settings.expressionCases, {graph, servicePrincipalId: servicePrincipal.id, jobId: job.id}, color) : undefined;
 	expressionTests = caseReport?.json;
 	const errors = [...blockingProblems(reviewed), ...(caseReport?.failures ?? [])];
 
 	process.stderr.write(
-		formatPlanText(plan, {color, problems, expressionsChecked: reviewed.expressionsChecked, counts: true}) + (caseReport?.text ?? ''),
+		formatPlanText(plan, {color, problems, expressionsChecked: reviewed.expressionsChecked, counts: true, beforeDiff: caseReport?.text}),
 	);
 
 	if (errors.length > 0) {
@@ -251,6 +261,9 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 			document: toSend,
 			backupDirectory: settings.backupDirectory,
 			onStep: (step) => progress.update(stepWords[step]),
+			author: request.author,
+			operation: request.what,
+			plan,
 		});
 		progress.clear();
 		const version = result.newVersion ? ` (new version ${clean(result.newVersion)})` : '';

@@ -25,11 +25,14 @@ export function describeSource(source: AttributeMappingSource | null | undefined
 	return sourceSummary({targetAttributeName: '', source: source ?? null} as AttributeMapping, maxLength);
 }
 
-/** `sAMAccountName NOT EQUALS "SUPPORT_388945a0"`, `isCriticalSystemObject IS FALSE`. */
+/**
+ * `sAMAccountName NOT EQUALS "SUPPORT_388945a0"`, `isCriticalSystemObject IS FALSE`. Values are quoted as in JSON
+ * (as the JSON diff shows them), so a value holding `", "` never reads as two values.
+ */
 export function describeClause(clause: FilterClause | JsonObject | undefined): string {
 	if (!clause) return '(clause)';
 	const values = isPlainObject(clause.targetOperand) && Array.isArray(clause.targetOperand.values) ? clause.targetOperand.values : [];
-	const operands = values.map((value) => (typeof value === 'string' ? `"${value}"` : compactJson(value, 30))).join(', ');
+	const operands = values.map((value) => (typeof value === 'string' ? JSON.stringify(value) : compactJson(value, 30))).join(', ');
 	return `${textOf(clause.sourceOperandName ?? '?')} ${textOf(clause.operatorName ?? '?')}${operands ? ` ${operands}` : ''}`;
 }
 

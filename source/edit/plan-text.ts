@@ -146,7 +146,7 @@ export function formatProblems(problems: readonly Problem[], color: boolean): st
  */
 export function formatPlanText(
 	plan: Plan,
-	options: {color: boolean; problems?: readonly Problem[]; expressionsChecked?: number; counts?: boolean},
+	options: {color: boolean; problems?: readonly Problem[]; expressionsChecked?: number; counts?: boolean; beforeDiff?: string},
 ): string {
 	const {color, problems} = options;
 	const checked = options.expressionsChecked ?? 0;
@@ -159,6 +159,7 @@ export function formatPlanText(
 			: problems.length > 0
 				? `${paint('Checks:', 'bold', color)}\n${formatProblems(problems, color)}`
 				: `${paint('Checks:', 'bold', color)} no problems found${checked > 0 ? ` (${pluralize(checked, 'new expression')} checked by Graph's parser)` : ''}.\n`,
+		options.beforeDiff ?? '',
 		formatDiff(plan, color),
 	].join('');
 }

@@ -5,8 +5,8 @@
  */
 import {buildSchemaIndex} from '../schema/navigation.js';
 import type {AttributeMappingSource, SynchronizationSchema} from '../schema/types.js';
-import {checkAgainstLive} from './live-checks.js';
 import {objectMappingLabel} from './labels.js';
+import {checkAgainstLive} from './live-checks.js';
 import {buildPlan, type Plan} from './plan.js';
 import {type Problem, type ValidateOptions, validateSchema, withParsedSources} from './validate.js';
 
@@ -21,10 +21,10 @@ export type ReviewRequest = {
 	document: SynchronizationSchema;
 	/** Pointers the change touched (edits, a patch): only problems there are reported. Undefined: the whole document. */
 	changedPointers?: readonly string[];
-	/** A case file's silences: lint rules turned off per mapping. */
-	silence?: ValidateOptions['silence'];
 	/** The job's function names (…/schema/functions), when known. */
 	functions?: readonly string[];
+	/** A case file's silences: lint rules turned off per mapping. */
+	silence?: ValidateOptions['silence'];
 	beforeName?: string;
 	afterName?: string;
 };
@@ -37,6 +37,8 @@ export type Review = {
 	expressionsChecked: number;
 	/** Exactly what to send: the document with Graph's own parse trees for the new expressions. */
 	body: SynchronizationSchema;
+	/** Graph's parse trees by pointer (the explorer puts them into the pending edits, so `P` saves the same body). */
+	parsed: ReadonlyMap<string, AttributeMappingSource>;
 };
 
 /** Expressions in `after` that `before` does not have for the same target: the ones Graph's parser should see. */
@@ -76,7 +78,7 @@ export function withoutLiveErrors(problems: Problem[], live: SynchronizationSche
 /** The plan, the local checks, then Graph's parser for the new expressions (when a parser is given). */
 export async function review(request: ReviewRequest, parseWithGraph?: ExpressionParser): Promise<Review> {
 	const {live, document} = request;
-	const planOptions = {beforeName: request.beforeName, afterName: request.afterName};
+	const plan = buildPlan(live, document, {beforeName: request.beforeName, afterName: request.afterName});
 	const problems = [
 		...checkAgainstLive(live, document),
 		...withoutLiveErrors(
@@ -93,7 +95,8 @@ export async function review(request: ReviewRequest, parseWithGraph?: Expression
 	if (parseWithGraph && expressions.length > 0) problems.push(...(await parseWithGraph(expressions, parsed)));
 	const body = withParsedSources(document, parsed);
 	// The plan shows (and its JSON diff prints) exactly the body that is sent.
-	return {plan: buildPlan(live, body, planOptions), problems, expressionsChecked: expressions.length, body};
+	const shown = parsed.size > 0 ? buildPlan(live, body, {beforeName: request.beforeName, afterName: request.afterName}) : plan;
+	return {plan: shown, problems, expressionsChecked: expressions.length, body, parsed};
 }
 
 /** Whether the review lets the write go ahead. */

@@ -3,32 +3,42 @@
  * new one, and have the service parse an expression. The Graph client implements it; the editing core does not
  * depend on the client.
  */
-import type {AttributeMappingSource} from '../schema/types.js';
+import type {ExpressionParserClient} from '../expressions/parse-client.js';
 
-/** The answer of …/schema/parseExpression. */
-export type ParseExpressionResult = {
-	error?: {code?: string; message?: string} | null;
-	evaluationResult?: string[] | null;
-	evaluationSucceeded?: boolean;
-	parsedExpression?: AttributeMappingSource | null;
-	parsingSucceeded?: boolean;
-};
+export type {ParseExpressionResult} from '../expressions/parse-client.js';
 
-export interface SchemaStore {
-	/** The Graph version the store reads and writes through (beta or v1.0). */
-	readonly apiVersion?: 'beta' | 'v1.0';
-	/** `version` reads through another Graph version than the store's own (beta, to see what v1.0 does not show). */
-	getSchemaBytes(servicePrincipalId: string, jobId: string, signal?: AbortSignal, version?: 'beta' | 'v1.0'): Promise<Uint8Array>;
+/** Graph's versions: `beta` models everything the schema holds, `v1.0` not all of it (cloud sync's scoping). */
+export type StoreApiVersion = 'beta' | 'v1.0';
+
+export interface SchemaStore extends ExpressionParserClient {
+	/** The version the store reads and writes through. */
+	readonly apiVersion: StoreApiVersion;
+	/** The schema's bytes as sent; `apiVersion` reads it through another version than the store's. */
+	getSchemaBytes(servicePrincipalId: string, jobId: string, signal?: AbortSignal, apiVersion?: StoreApiVersion): Promise<Uint8Array>;
 	putSchema(servicePrincipalId: string, jobId: string, body: string, signal?: AbortSignal): Promise<void>;
-	parseExpression(
-		servicePrincipalId: string,
-		jobId: string,
-		request: {expression: string; testInputObject?: unknown; targetAttributeDefinition?: unknown},
-		signal?: AbortSignal,
-	): Promise<ParseExpressionResult>;
 }
 
 /** Whether the store answered the request (an HTTP status came back), as opposed to no answer at all. */
 export function storeAnswered(error: unknown): boolean {
 	return typeof (error as {status?: unknown} | null)?.status === 'number';
+}
+
+/** The status, code and message of a store's error answer (a GraphError carries them in `details`). */
+export type StoreErrorDetails = {status: number; code?: string; message?: string; requestId?: string; clientRequestId?: string; date?: string};
+
+export function storeErrorDetails(error: unknown): StoreErrorDetails | undefined {
+	const details = (error as {details?: Record<string, unknown>} | null)?.details;
+	if (typeof details?.status !== 'number') return undefined;
+	const text = (key: string) => (typeof details[key] === 'string' ? (details[key] as string) : undefined);
+	return {status: details.status, code: text('code'), message: text('message'), requestId: text('requestId'), clientRequestId: text('clientRequestId'), date: text('date')};
+}
+
+/** ` [request-id …, client-request-id …, date …]`: the ids support asks for, as the Graph client's errors print them. */
+export function storeSupportIds(details: Pick<StoreErrorDetails, 'requestId' | 'clientRequestId' | 'date'>): string {
+	const parts = [
+		details.requestId ? `request-id ${details.requestId}` : '',
+		details.clientRequestId ? `client-request-id ${details.clientRequestId}` : '',
+		details.date ? `date ${details.date}` : '',
+	].filter(Boolean);
+	return parts.length > 0 ? ` [${parts.join(', ')}]` : '';
 }

@@ -9,7 +9,7 @@
  */
 import {storedTreeMismatch} from '../schema/stored-tree.js';
 import {resolvePointer} from '../schema/pointer.js';
-import type {SchemaStore} from './store.js';
+import {type ParseExpressionResult, type SchemaStore, storeErrorDetails, storeSupportIds} from './store.js';
 import {functionNames, parseExpression, referencedAttributes, sourceAttributeNames} from '../schema/expression.js';
 import {buildSchemaIndex, type ObjectDefinitionNode, type RuleNode} from '../schema/navigation.js';
 import {
@@ -428,17 +428,16 @@ export async function validateWithServer(
 		while (next < expressions.length) {
 			const position = next++;
 			const item = expressions[position]!;
-			let response: Awaited<ReturnType<SchemaStore['parseExpression']>>;
+			let response: ParseExpressionResult;
 			try {
 				response = await graph.parseExpression(servicePrincipalId, jobId, {expression: item.expression}, signal);
 			} catch (error) {
 				// Graph may answer a malformed expression with HTTP 400 instead of parsingSucceeded: false. That is a
 				// problem on this expression, shown beside its mapping, not a failure of the whole plan.
-				// The store's error carries the HTTP status and Graph's error details (GraphError does).
-				if ((error as {status?: unknown} | null)?.status !== 400) throw error;
-				const details = (error as {details?: {message?: string; code?: string}}).details ?? {};
+				const details = storeErrorDetails(error);
+				if (details?.status !== 400) throw error;
 				const reason = (details.message || details.code || 'Bad Request').replace(/\s+/g, ' ').trim();
-				results[position] = {severity: 'error', pointer: item.pointer, message: `${item.label ? `${item.label}: ` : ''}Graph rejects the expression (HTTP 400): ${reason}`};
+				results[position] = {severity: 'error', pointer: item.pointer, message: `${item.label ? `${item.label}: ` : ''}Graph rejects the expression (HTTP 400): ${reason}${storeSupportIds(details)}`};
 				continue;
 			}
 			if (response.parsingSucceeded !== false && response.parsedExpression && parsed) parsed.set(item.pointer, response.parsedExpression);

@@ -8,9 +8,12 @@
 import type {Operation} from 'fast-json-patch';
 import {UserError} from '../errors.js';
 import {checkNesting, decodeSchemaBytes, lineAndColumn, locateJsonSyntaxError} from '../schema/load.js';
-import type {SynchronizationSchema} from '../schema/types.js';
+import {resolvePointer} from '../schema/pointer.js';
+import {escapeJsonControls} from '../terminal/sanitize.js';
+import {storedTreeMismatch} from '../schema/stored-tree.js';
+import type {AttributeMappingSource, SynchronizationSchema} from '../schema/types.js';
 import {type Edit, type EditDraft, summarizeOperation} from './builders.js';
-import {isPlainObject} from './json.js';
+import {cloneJson, isPlainObject, jsonEqual} from './json.js';
 import {applyCopying} from './patch.js';
 import {resolveOperationSelectors} from './selectors.js';
 
@@ -144,6 +147,48 @@ export class WorkingCopy {
 	}
 
 	/**
+	 * Puts Graph's own parse trees (from parseExpression, by the pointer of the mapping, its source or its source
+	 * expression) into the pending edits that wrote those sources, keeping the text as typed. The pending patch
+	 * (`P`), the plan and the PUT then carry one and the same body. A source no single edit wrote as a whole (e.g.
+	 * edited as JSON field by field) keeps its tree. Answers the new working copy and the mapping pointers whose
+	 * source changed (none, and this working copy, when the edits would no longer apply).
+	 */
+	adoptParsedSources(parsed: ReadonlyMap<string, AttributeMappingSource>): {working: WorkingCopy; adopted: string[]} {
+		// New edit objects (with their own operation lists): the edits of this version stay as they were.
+		const edits: Edit[] = this.fields.entries.map((entry) => ({...entry.edit, operations: [...entry.edit.operations]}));
+		const adopted: string[] = [];
+		for (const [pointer, tree] of parsed) {
+			const mappingPointer = pointer.replace(/\/source(\/expression)?$/, '');
+			const current = resolvePointer(this.document, `${mappingPointer}/source`);
+			if (!isPlainObject(current) || typeof current.expression !== 'string') continue;
+			// A tree that holds more than its text (edited as JSON to keep it) stays as the admin left it.
+			if (storedTreeMismatch(current as AttributeMappingSource)) continue;
+			const next = {...cloneJson(tree), expression: current.expression};
+			if (jsonEqual(current, next)) continue;
+			if (!replaceLastSourceWriter(edits, this.document, mappingPointer, current, next)) continue;
+			// A later edit's guard pins the source as the earlier edit left it.
+			for (const edit of edits) {
+				edit.operations = edit.operations.map((operation) =>
+					operation.op === 'test' && operation.path === `${mappingPointer}/source` && jsonEqual(operation.value, current) ? {...operation, value: cloneJson(next)} : operation,
+				);
+			}
+			adopted.push(mappingPointer);
+		}
+		if (adopted.length === 0) return {working: this, adopted: []};
+		let document = this.fields.live;
+		const entries: Entry[] = [];
+		for (const edit of edits) {
+			try {
+				document = applyCopying(document, edit.operations);
+			} catch {
+				return {working: this, adopted: []};
+			}
+			entries.push({edit, document});
+		}
+		return {working: this.with({entries}), adopted};
+	}
+
+	/**
 	 * The pending edits re-applied, in order, on a newer live schema (after someone else changed it). Each edit
 	 * applies if its guards still hold; those that do not are dropped and reported. The result stands on `newLive`
 	 * with `newVersion` (default: its `version`).
@@ -166,9 +211,32 @@ export class WorkingCopy {
 	}
 }
 
-/** A JSON Patch file's text: pretty JSON (2-space indent) with a final newline. */
+/** Replaces, in `edits`, the last operation that wrote the mapping's source as a whole (its `source` or the whole mapping). */
+function replaceLastSourceWriter(edits: Edit[], document: SynchronizationSchema, mappingPointer: string, current: unknown, next: unknown): boolean {
+	const appendPath = mappingPointer.replace(/\d+$/, '-');
+	const target = resolvePointer(document, `${mappingPointer}/targetAttributeName`);
+	for (let index = edits.length - 1; index >= 0; index--) {
+		const operations = edits[index]!.operations;
+		for (let position = operations.length - 1; position >= 0; position--) {
+			const operation = operations[position]!;
+			if (operation.op !== 'add' && operation.op !== 'replace') continue;
+			if (operation.path === `${mappingPointer}/source` && jsonEqual(operation.value, current)) {
+				operations[position] = {...operation, value: next};
+				return true;
+			}
+			const sameMapping = operation.path === mappingPointer || (operation.path === appendPath && isPlainObject(operation.value) && operation.value.targetAttributeName === target);
+			if (sameMapping && isPlainObject(operation.value) && jsonEqual(operation.value.source, current)) {
+				operations[position] = {...operation, value: {...operation.value, source: next}};
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/** A JSON Patch file's text: pretty JSON (2-space indent), C1 and BiDi controls as \\u escapes, a final newline. */
 export function toPatchFile(operations: Operation[]): string {
-	return `${JSON.stringify(operations, null, 2)}\n`;
+	return `${escapeJsonControls(JSON.stringify(operations, null, 2))}\n`;
 }
 
 /**

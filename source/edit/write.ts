@@ -13,6 +13,7 @@ import {describeError, UserError} from '../errors.js';
 import {decodeSchemaBytes, parseSchemaText} from '../schema/load.js';
 import {escapePointerSegment} from '../schema/pointer.js';
 import type {SynchronizationSchema} from '../schema/types.js';
+import {type BackupNoteResult, saveBackupNote, settleBackupNote, summarizePlan} from './backup-notes.js';
 import {saveBackup} from './backups.js';
 import {type SchemaStore, storeAnswered} from './store.js';
 import {compactJson, isPlainObject, type JsonObject, jsonEqual, withoutServerFields} from './json.js';
@@ -156,6 +157,12 @@ export type WriteOptions = {
 	backupDirectory?: string;
 	onStep?: (step: WriteStep) => void;
 	signal?: AbortSignal;
+	/** For the backup's note: who is signed in (never a token). */
+	author?: {account: string; tenantId?: string};
+	/** For the backup's note: what this write is, e.g. `import of prod.schema.json`. */
+	operation?: string;
+	/** For the backup's note: the plan the user confirmed (live → document); computed when left out. */
+	plan?: Plan;
 };
 
 /** Without server-maintained fields, for comparing what was sent with what is stored. */
@@ -203,6 +210,42 @@ export function putBody(document: SynchronizationSchema, live?: SynchronizationS
 }
 
 export async function writeSchema(options: WriteOptions): Promise<WriteResult> {
+	try {
+		const result = await writeSchemaSteps(options);
+		await settleBackupNote(result.backupPath, {result: 'written', newVersion: result.newVersion});
+		return result;
+	} catch (error) {
+		const settled = noteOutcome(error);
+		if (settled) await settleBackupNote(settled.backupPath, settled.outcome);
+		throw error;
+	}
+}
+
+/** How a failed write ends in the backup's note (no backup, no note: the error came before it). */
+function noteOutcome(error: unknown): {backupPath: string; outcome: {result: BackupNoteResult; newVersion?: string | null}} | undefined {
+	if (error instanceof VerifyMismatchError) return {backupPath: error.backupPath, outcome: {result: 'written-with-differences', newVersion: error.newVersion}};
+	if (error instanceof VerifyUnavailableError) return {backupPath: error.backupPath, outcome: {result: 'written'}};
+	if (error instanceof WriteFailedError) return {backupPath: error.backupPath, outcome: {result: error.applied === 'yes' ? 'written' : error.applied === 'no' ? 'failed' : 'unknown'}};
+	return undefined;
+}
+
+function backupNoteFor(options: WriteOptions, live: SynchronizationSchema): Parameters<typeof saveBackupNote>[1] {
+	const plan = options.plan ?? buildPlan(live, options.document);
+	return {
+		takenAt: new Date().toISOString(),
+		account: options.author?.account ?? null,
+		tenantId: options.author?.tenantId ?? null,
+		app: {id: options.servicePrincipalId, displayName: options.appName},
+		job: {id: options.jobId, templateId: options.templateId ?? null},
+		schemaVersion: versionOf(live),
+		operation: options.operation ?? null,
+		change: summarizePlan(plan),
+		counts: plan.counts,
+		result: 'pending',
+	};
+}
+
+async function writeSchemaSteps(options: WriteOptions): Promise<WriteResult> {
 	const {graph, servicePrincipalId, jobId, signal} = options;
 	const step = (name: WriteStep) => options.onStep?.(name);
 
@@ -237,6 +280,11 @@ export async function writeSchema(options: WriteOptions): Promise<WriteResult> {
 		});
 	} catch (error) {
 		throw new UserError(`Could not save a backup of the live schema (${describeError(error)}); nothing was written. Check the backup directory, or choose another one with --backup-dir.`);
+	}
+	try {
+		await saveBackupNote(backupPath, backupNoteFor(options, live));
+	} catch (error) {
+		throw new UserError(`Could not save the note beside the backup ${backupPath} (${describeError(error)}); nothing was written. Check the backup directory, or choose another one with --backup-dir.`);
 	}
 
 	step('writing');

@@ -51,7 +51,8 @@ export function pathSlug(text: string, maxLength = 60): string {
 		.replace(/-{2,}/g, '-')
 		.replace(/^[-.]+|[-.]+$/g, '');
 	const short = Array.from(slug).slice(0, maxLength).join('').replace(/[-.]+$/, '');
-	return windowsReservedName.test(short) ? `${short}_` : short;
+	// Windows reads "NUL.txt" as NUL too, so the mark goes right after the reserved stem.
+	return windowsReservedName.test(short) ? short.replace(/^(con|prn|aux|nul|com\d|lpt\d)/i, '$1_') : short;
 }
 
 export type ExportTarget = {

@@ -33,7 +33,7 @@ export class ThrottleGate {
 
 /**
  * Runs `work` over items with at most `limit` in flight, each start waiting for the gate; results keep
- * the input order.
+ * the input order. A failing `work` rejects the whole run and no further item is started.
  */
 export async function mapGated<T, R>(
 	items: readonly T[],
@@ -44,12 +44,19 @@ export async function mapGated<T, R>(
 ): Promise<R[]> {
 	const results = new Array<R>(items.length);
 	let next = 0;
+	// Once one item fails, the others in flight finish but no new item starts: the caller has its answer.
+	let failed = false;
 	const worker = async () => {
-		while (next < items.length) {
+		while (next < items.length && !failed) {
 			await gate?.ready(signal);
-			if (next >= items.length) return;
+			if (next >= items.length || failed) return;
 			const index = next++;
-			results[index] = await work(items[index]!, index);
+			try {
+				results[index] = await work(items[index]!, index);
+			} catch (error) {
+				failed = true;
+				throw error;
+			}
 		}
 	};
 	await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
@@ -103,6 +110,8 @@ export async function scanAppsWithJobs(
 				return jobs.length > 0 ? {servicePrincipal, jobs} : undefined;
 			} catch (error) {
 				if (options.signal?.aborted) throw error;
+				// A token Graph still calls invalid after the one refresh fails every other app too: stop with it.
+				if (error instanceof GraphError && error.status === 401 && !isMissingAccess(error.details)) throw error;
 				if (error instanceof GraphError && isMissingAccess(error.details)) {
 					noAccess.push({servicePrincipal, message: describeError(error)});
 					return undefined;

@@ -17,7 +17,13 @@ export type ClosableServices = ExplorerServices & {
 	readonly requestLogPath?: string;
 };
 
-export function createLazyTenantServices(options: SharedOptions, exportDirectory: string, backupDirectory?: string): ClosableServices {
+export function createLazyTenantServices(
+	options: SharedOptions,
+	exportDirectory: string,
+	backupDirectory?: string,
+	/** --history-dir: a folder (or git tree) of exports for a job's history. */
+	historyDirectory?: string,
+): ClosableServices {
 	let connecting: Promise<{connection: Connection; services: ExplorerServices}> | undefined;
 	const requestLog = options.verbose ? RequestLog.create() : undefined;
 	// The UI may subscribe before the connection exists.
@@ -41,6 +47,7 @@ export function createLazyTenantServices(options: SharedOptions, exportDirectory
 				exportDirectory,
 				readOnly: options.readOnly,
 				backupDirectory,
+				historyDirectory,
 			});
 			return {connection, services};
 		})();
@@ -50,7 +57,7 @@ export function createLazyTenantServices(options: SharedOptions, exportDirectory
 	const tenant = async () => (await ready()).services.tenant!;
 	const loop = async () => (await tenant()).loop!;
 	return {
-		...localFiles({backupDirectory}),
+		...localFiles({backupDirectory, historyDirectory}),
 		readOnly: options.readOnly,
 		tenant: {
 			validateExpressions: async (...args) => (await tenant()).validateExpressions(...args),
@@ -74,6 +81,11 @@ export function createLazyTenantServices(options: SharedOptions, exportDirectory
 		saveExport: async (bytes, path) => (await ready()).services.saveExport(bytes, path),
 		signOut: async () => (await ready()).services.signOut?.(),
 		describeAccount: async () => (connecting ? (await connecting).services.describeAccount?.() : undefined),
+		recentApps: async () => (connecting ? ((await (await connecting).services.recentApps?.()) ?? []) : []),
+		resolveLocation: async (request, signal) => (await ready()).services.resolveLocation!(request, signal),
+		rememberApp: async (app) => {
+			if (connecting) await (await connecting).services.rememberApp?.(app);
+		},
 		watchRetries(listener) {
 			retryListeners.add(listener);
 			return () => retryListeners.delete(listener);

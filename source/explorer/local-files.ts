@@ -7,9 +7,9 @@ import {writeFileAtomic} from '../fs/atomic-write.js';
 import {formatMegabytes, loadSchemaFile, maxSchemaFileBytes} from '../schema/load.js';
 import type {ExplorerServices} from './services.js';
 
-type LocalFiles = Pick<ExplorerServices, 'readSchemaFile' | 'readPatchFile' | 'saveTextFile' | 'listBackups' | 'fileExists'>;
+type LocalFiles = Pick<ExplorerServices, 'readSchemaFile' | 'readPatchFile' | 'saveTextFile' | 'listBackups' | 'fileExists' | 'listHistory' | 'readHistoryVersion'>;
 
-export function localFiles(options: {backupDirectory?: string} = {}): LocalFiles {
+export function localFiles(options: {backupDirectory?: string; /** --history-dir: a folder (or git tree) of exports. */ historyDirectory?: string} = {}): LocalFiles {
 	return {
 		async readSchemaFile(path) {
 			const loaded = await loadSchemaFile(path);
@@ -44,5 +44,9 @@ export function localFiles(options: {backupDirectory?: string} = {}): LocalFiles
 			}
 		},
 		listBackups: (appName, templateId, jobId) => listBackups({appName, templateId, jobId, directory: options.backupDirectory}),
+		// Loaded on first use: git and history code stay out of the explorer's start-up.
+		listHistory: async (job) =>
+			(await import('../history/versions.js')).listHistory({...job, backupDirectory: options.backupDirectory, historyDirectory: options.historyDirectory}),
+		readHistoryVersion: async (version) => (await import('../history/versions.js')).loadVersion(version),
 	};
 }

@@ -1,5 +1,8 @@
 import type {AccountDescription, SignedIn, SignInPrompt} from '../auth/types.js';
 import type {Problem, WriteOptions, WriteResult} from '../edit/index.js';
+import type {HistoryListing, HistoryVersion} from '../history/versions.js';
+import type {DeepLinkRequest, InitialLocation} from './deep-link.js';
+import type {RecentApp} from './recent-apps.js';
 import type {RetryNotice} from '../graph/client.js';
 import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 
@@ -70,6 +73,16 @@ export interface ExplorerServices {
 	listBackups(appName: string, templateId: string | undefined, jobId: string | undefined): Promise<BackupEntry[]>;
 	/** Operations on the tenant; undefined when browsing a file offline. */
 	readonly tenant?: TenantOperations;
+	/** The versions known for a job, newest first: backups with their notes, and exports in --history-dir (issue 13). */
+	listHistory?(job: {appName: string; templateId?: string; jobId: string}): Promise<HistoryListing>;
+	/** The schema of one listed version, to compare (buildPlan) or restore through the usual plan and write. */
+	readHistoryVersion?(version: HistoryVersion): Promise<SynchronizationSchema>;
+	/** The signed-in tenant's recently opened apps, most recent first (tenant sessions; empty before sign-in). */
+	recentApps?(): Promise<RecentApp[]>;
+	/** Remembers an app as opened in the signed-in tenant; never fails (a missing state directory is not the user's problem). */
+	rememberApp?(app: {id: string; displayName: string}): Promise<void>;
+	/** Finds an app/job/object mapping/attribute mapping by the deep-link names (`:open`); UsageError listing the choices when none or several match. */
+	resolveLocation?(request: DeepLinkRequest, signal?: AbortSignal): Promise<InitialLocation>;
 }
 
 import type {LoopOperations} from './loop-operations.js';

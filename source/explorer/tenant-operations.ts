@@ -3,9 +3,23 @@ import {validateWithServer, writeSchema} from '../edit/index.js';
 import type {GraphClient} from '../graph/client.js';
 import {expressionCheckSkipper} from './expression-check.js';
 import {createLoopOperations} from './loop-operations.js';
-import type {TenantOperations} from './services.js';
+import type {AccountDescription, TenantOperations} from './services.js';
 
-export function createTenantOperations(graph: GraphClient, options: {backupDirectory?: string; readOnly?: boolean} = {}): TenantOperations {
+export function createTenantOperations(
+	graph: GraphClient,
+	options: {backupDirectory?: string; readOnly?: boolean; /** Who is signed in, for the backup's note. */ describeAccount?: () => Promise<AccountDescription | undefined>} = {},
+): TenantOperations {
+	const write: TenantOperations['writeSchema'] = async (request) => {
+		// The note beside the backup names who wrote; a failure to tell must not stop the write.
+		const account = await options.describeAccount?.().catch(() => undefined);
+		return writeSchema({
+			graph,
+			operation: 'write from the explorer',
+			...(account ? {author: {account: account.account, tenantId: account.tenantId}} : {}),
+			...request,
+			backupDirectory: options.backupDirectory,
+		});
+	};
 	if (options.readOnly) {
 		// Nothing is edited or written read-only; the lists would need Synchronization.ReadWrite.All (expression-check.ts).
 		const skipped = expressionCheckSkipper();
@@ -13,7 +27,7 @@ export function createTenantOperations(graph: GraphClient, options: {backupDirec
 			validateExpressions: () => Promise.reject(skipped()),
 			listFunctions: () => Promise.reject(skipped()),
 			listFilterOperators: () => Promise.reject(skipped()),
-			writeSchema: (write) => writeSchema({graph, ...write, backupDirectory: options.backupDirectory}),
+			writeSchema: write,
 			loop: createLoopOperations(graph, {readOnly: true}),
 		};
 	}
@@ -22,7 +36,7 @@ export function createTenantOperations(graph: GraphClient, options: {backupDirec
 			validateWithServer(graph, servicePrincipalId, jobId, expressions, signal, parsed),
 		listFunctions: async (servicePrincipalId, jobId) => (await graph.listFunctions(servicePrincipalId, jobId)).map((entry) => entry.name),
 		listFilterOperators: async (servicePrincipalId, jobId) => (await graph.listFilterOperators(servicePrincipalId, jobId)).map((entry) => entry.name),
-		writeSchema: (write) => writeSchema({graph, ...write, backupDirectory: options.backupDirectory}),
+		writeSchema: write,
 		loop: createLoopOperations(graph),
 	};
 }

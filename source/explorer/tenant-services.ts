@@ -81,20 +81,31 @@ export function createTenantServices(options: {
 	exportDirectory: string;
 	readOnly?: boolean;
 	backupDirectory?: string;
+	/** --history-dir: a folder (or git tree) of exports for a job's history. */
+	historyDirectory?: string;
 	/** The connection's retry announcements (Connection.watchRetries). */
 	watchRetries?: (listener: (notice: RetryNotice) => void) => () => void;
 }): ExplorerServices {
 	const {auth, graph} = options;
 	return {
-		...localFiles({backupDirectory: options.backupDirectory}),
+		...localFiles({backupDirectory: options.backupDirectory, historyDirectory: options.historyDirectory}),
 		readOnly: Boolean(options.readOnly),
-		tenant: createTenantOperations(graph, {backupDirectory: options.backupDirectory, readOnly: options.readOnly}),
+		tenant: createTenantOperations(graph, {backupDirectory: options.backupDirectory, readOnly: options.readOnly, describeAccount: () => auth.describe()}),
 		source: {kind: 'tenant', label: options.label},
 		signIn: (request) => auth.signIn(request),
 		async signOut() {
 			await auth.signOut();
 		},
 		describeAccount: () => auth.describe(),
+		async recentApps() {
+			const account = await auth.describe().catch(() => undefined);
+			return account ? (await import('./recent-apps.js')).readRecentApps(account.tenantId) : [];
+		},
+		async rememberApp(app) {
+			const account = await auth.describe().catch(() => undefined);
+			if (account) await (await import('./recent-apps.js')).recordRecentApp(account.tenantId, app).catch(() => undefined);
+		},
+		resolveLocation: async (request, signal) => (await import('./deep-link.js')).resolveDeepLink(graph, request, signal),
 		watchRetries: options.watchRetries,
 		listApps: ({onProgress, signal}) => listAppsWithJobs(graph, {onProgress, signal}),
 		listJobs: (servicePrincipalId, signal) => jobsOrNone(graph, servicePrincipalId, signal),

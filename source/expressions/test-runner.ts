@@ -5,24 +5,12 @@
  * evaluator or through Graph's parseExpression with a testInputObject, and describe the result in words.
  */
 
+import type {ExpressionParserClient, ParseExpressionResult} from './parse-client.js';
 import {sourceAttributeNames} from '../schema/expression.js';
 import {buildSchemaIndex, type AttributeMappingNode, type ObjectDefinitionNode, type ObjectMappingNode} from '../schema/navigation.js';
 import type {AttributeMapping, AttributeMappingSource, SynchronizationSchema} from '../schema/types.js';
 import {evaluableSource, sourceText} from './evaluable.js';
 import {type ExpressionFlavor, type ExpressionValue, evaluateExpression} from './evaluate.js';
-
-/** What Graph's parseExpression answers, as far as a test reads it (the Graph client's answer fits). */
-export type ParseExpressionResult = {
-	error?: {code?: string; message?: string} | null;
-	evaluationResult?: string[] | null;
-	evaluationSucceeded?: boolean;
-	parsingSucceeded?: boolean;
-};
-
-/** Whatever asks Graph's parseExpression (the Graph client): the schema layer names no client. */
-export type ExpressionParser = {
-	parseExpression(servicePrincipalId: string, jobId: string, request: {expression: string; testInputObject?: unknown}, signal?: AbortSignal): Promise<ParseExpressionResult>;
-};
 
 /** Which mapping: its target attribute and, when the target is mapped in several object mappings, which one. */
 export type MappingReference = {
@@ -188,7 +176,7 @@ export function graphTestResult(response: ParseExpressionResult, mapping: Attrib
  * thrown as GraphError for the caller to show). A mapping without a source gives null without a request.
  */
 export async function runGraphTest(
-	graph: ExpressionParser,
+	graph: ExpressionParserClient,
 	job: {servicePrincipalId: string; jobId: string},
 	mapping: {model: AttributeMapping},
 	input: TestInput,

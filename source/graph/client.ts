@@ -9,7 +9,7 @@ import {randomUUID} from 'node:crypto';
 import got, {type Got, HTTPError, RequestError, type Response} from 'got';
 import {UserError} from '../errors.js';
 import type {ServicePrincipal, SynchronizationJob} from '../schema/types.js';
-import {GraphError, pathTemplate} from './errors.js';
+import {GraphError, pathTemplate, supportIds} from './errors.js';
 import {httpTimeouts} from './transport.js';
 
 export type ApiVersion = 'beta' | 'v1.0';
@@ -105,6 +105,7 @@ function toGraphError(error: unknown, method: string, url: string): unknown {
 			date: graph?.innerError?.date ?? header('date'),
 			method,
 			path: pathOf(url),
+			tokenRejected: response.statusCode === 401 && tokenRejected(response),
 		});
 	}
 	if (error instanceof RequestError) {
@@ -118,8 +119,14 @@ function toGraphError(error: unknown, method: string, url: string): unknown {
 					? // got's message ends with the URL, query included: keep only the parser's words.
 						`answered HTTP ${error.response?.statusCode} with a body that is not valid JSON (${error.message.split('\n')[0]!.replace(/ in "[^"]*"$/, '')})`
 					: `${error.code ?? 'network error'}: ${error.message.split('\n')[0]}`;
-		// Expected on bad networks, so a UserError: one line, no "Unexpected error".
-		return Object.assign(new UserError(`Graph ${method} ${pathTemplate(pathOf(url))} ${reason}. Check the network or proxy and try again.`), {
+		// Expected on bad networks, so a UserError: one line, no "Unexpected error". The ids support asks for are
+		// shown as on every Graph error: ours always, Graph's when its headers arrived before the failure.
+		const header = (name: string) => {
+			const value = error.response?.headers[name];
+			return Array.isArray(value) ? value[0] : value;
+		};
+		const ids = supportIds({requestId: header('request-id'), clientRequestId: header('client-request-id') ?? sentClientRequestId(error), date: header('date')});
+		return Object.assign(new UserError(`Graph ${method} ${pathTemplate(pathOf(url))} ${reason}. Check the network or proxy and try again.${ids}`), {
 			code: error.code,
 		});
 	}

@@ -12,6 +12,8 @@ export type GraphErrorDetails = {
 	method: string;
 	/** Path without the query string (queries can carry names: keep them out of messages). */
 	path: string;
+	/** A 401 whose code or WWW-Authenticate challenge says the token itself is invalid or expired. */
+	tokenRejected?: boolean;
 };
 
 /** The ids in a Graph path, by the collection they belong to. */
@@ -61,8 +63,8 @@ export function permissionFor(method: string, path: string): string {
  * A 401 that a new token does not fix: the synchronization backend's answer to a missing permission or
  * directory role (UnknownError, often with no message), not an expired sign-in.
  */
-export function isMissingAccess(details: Pick<GraphErrorDetails, 'status' | 'code' | 'path'>): boolean {
-	return details.status === 401 && details.code !== 'InvalidAuthenticationToken' && isSynchronizationPath(details.path);
+export function isMissingAccess(details: Pick<GraphErrorDetails, 'status' | 'code' | 'path' | 'tokenRejected'>): boolean {
+	return details.status === 401 && details.code !== 'InvalidAuthenticationToken' && !details.tokenRejected && isSynchronizationPath(details.path);
 }
 
 /** What the user should do about a Graph error, by status. */

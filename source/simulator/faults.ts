@@ -22,6 +22,8 @@ export type FaultRule = {
 	status?: number;
 	/** Sent as the Retry-After header: seconds, or an HTTP date. */
 	retryAfter?: number | string;
+	/** Sent as the WWW-Authenticate header (a 401's challenge, e.g. `Bearer error="invalid_token"`). */
+	wwwAuthenticate?: string;
 	/** Raw response body (e.g. malformed JSON); without `status` it is sent with 200. */
 	body?: string;
 	/** Wait this long first; on its own, the request is then handled normally. */

@@ -356,6 +356,7 @@ function redactAuthorization(value: string): string {
 function faultResponse(context: RequestContext, fault: ActiveFault, identityRoute: boolean): SimulatorResponse {
 	const headers: Record<string, string> = {};
 	if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+	if (fault.wwwAuthenticate !== undefined) headers['www-authenticate'] = fault.wwwAuthenticate;
 	const status = fault.status ?? 200;
 	if (fault.body !== undefined) return {status, headers: {'content-type': jsonContentType, ...headers}, body: fault.body};
 	// The sign-in service answers errors in OAuth's shape, Graph in its own.

@@ -17,8 +17,8 @@ import {
 	type SourceInput,
 	setListValue,
 	setObjectMappingEnabled,
-	valueListEntries,
 	type WorkingCopy,
+	valueListEntries,
 } from '../edit/index.js';
 import {describeError} from '../errors.js';
 import {exportFileName} from '../explorer/services.js';

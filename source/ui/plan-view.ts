@@ -81,10 +81,10 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 		return lines;
 	}
 	if (frame.status === 'blocked') {
-		add('Not writable: fix the problems listed under Checks (Esc goes back).');
+		add('Problems — fix these before writing: they are listed under Checks (Esc goes back).');
 		lines.push('');
 	}
-	add(`Plan (${origin}): ${planCounts(plan)}.`);
+	add(`Plan: ${planCounts(plan)} (${origin}).`);
 	lines.push('');
 	// The same text the import and patch commands print: the changes by meaning, warnings, checks, the JSON diff.
 	for (const line of formatPlanText(plan, {color: false, problems, counts: false}).replace(/\n$/, '').split('\n')) {

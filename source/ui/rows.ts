@@ -20,7 +20,7 @@ import {storedTreeAdvice} from '../schema/stored-tree.js';
 import type {FilterClause, SynchronizationJob} from '../schema/types.js';
 import type {SchemaContext} from './context.js';
 import type {Row} from './list.js';
-import type {Frame, } from './state.js';
+import type {Frame} from './state.js';
 import {cellWidth, wrap} from './text.js';
 
 export function row(key: string, index: number, cells: string[]): Row {
@@ -56,7 +56,9 @@ function shortTime(value: unknown): string {
 }
 
 export function appRows(apps: readonly AppSummary[]): Row[] {
-	return apps.map(({servicePrincipal: sp, jobs}, index) => {
+	return apps.map(({servicePrincipal: sp, jobs, noAccess}, index) => {
+		// Graph refused to list this app's jobs (401 UnknownError: a missing permission or role): unknown, not zero.
+		if (noAccess !== undefined) return row(sp.id, index, [sp.displayName ?? '(no name)', '?', 'no access', sp.appId ?? '']);
 		const worst = jobs.map((job) => job.status?.code ?? 'Unknown');
 		return row(sp.id, index, [sp.displayName ?? '(no name)', String(jobs.length), worstOf(worst), sp.appId ?? '']);
 	});

@@ -10,6 +10,7 @@ import {describeError} from '../errors.js';
 import {mayHaveBeenApplied, unsureOutcome} from '../loop/actions.js';
 import {skippedCheckNotice} from '../explorer/expression-check.js';
 import {type ExplorerServices, exportFileName} from '../explorer/services.js';
+import type {AttributeMappingSource} from '../schema/types.js';
 import type {Action, Message, Task, WriteOutcome} from './state.js';
 import type {Effect} from './update.js';
 
@@ -185,8 +186,9 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 				const {job} = task;
 				if (!services.tenant) return done();
 				try {
-					const problems = await services.tenant.validateExpressions(job.servicePrincipalId, job.jobId, task.expressions);
-					send({type: 'serverChecked', jobKey: job.jobKey, expressions: task.expressions, problems});
+					const parsed = new Map<string, AttributeMappingSource>();
+					const problems = await services.tenant.validateExpressions(job.servicePrincipalId, job.jobId, task.expressions, undefined, parsed);
+					send({type: 'serverChecked', jobKey: job.jobKey, expressions: task.expressions, problems, parsed});
 				} catch (error) {
 					done({kind: 'error', text: `Could not check the expression with Graph: ${describeError(error)}`});
 				}
@@ -216,7 +218,7 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 						request,
 						tenant && job ? (expressions, parsed) => tenant.validateExpressions(job.servicePrincipalId, job.jobId, expressions, undefined, parsed) : undefined,
 					);
-					send({type: 'planReady', frameId, attempt, plan: reviewed.plan, problems: reviewed.problems, document: reviewed.body});
+					send({type: 'planReady', frameId, attempt, plan: reviewed.plan, problems: reviewed.problems, document: reviewed.body, parsed: reviewed.parsed});
 				} catch (error) {
 					send({type: 'writeFinished', frameId, attempt, outcome: {kind: 'failed', error: describeError(error)}});
 				}

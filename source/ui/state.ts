@@ -16,13 +16,14 @@ import type {
 	RuleNode,
 	SchemaNode,
 } from '../schema/navigation.js';
-import type {SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
+import type {AttributeMappingSource, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 import type {SchemaContext} from './context.js';
 import type {LogsOutcome, ProvisionOutcome} from '../explorer/loop-operations.js';
 import type {JobAction, RestartChoice} from '../loop/actions.js';
 import type {LogEventView} from '../loop/logs.js';
 import {handleLoopCommand, isLoopCommand, loopStep, loopWriteCommands, openLogEvent} from './loop.js';
 import {describeError} from '../errors.js';
+import {resolvePointer} from '../schema/pointer.js';
 import {createContext, refreshContext} from './context.js';
 import {handleEditCommand, isEditCommand, submitModal, writeCommands} from './editing.js';
 import {exportChecked, exportRequest} from './export.js';
@@ -218,11 +219,12 @@ export type Action =
 	| {type: 'schemaLoaded'; frameId: number; download: SchemaDownload}
 	| {type: 'loadFailed'; frameId: number; error: string}
 	| {type: 'taskDone'; taskId: number; message?: Message}
-	| {type: 'serverChecked'; jobKey: number; expressions: Array<{pointer: string; expression: string}>; problems: Problem[]}
+	| {type: 'serverChecked'; jobKey: number; expressions: Array<{pointer: string; expression: string}>; problems: Problem[]; parsed?: ReadonlyMap<string, AttributeMappingSource>}
 	| {type: 'metadataLoaded'; jobKey: number; functions: string[]; filterOperators: string[]}
 	| {type: 'patchRead'; jobKey: number; path: string; operations: unknown}
 	| {type: 'exportChecked'; taskId: number; bytes: Uint8Array; path: string; exists: boolean}
-	| {type: 'planReady'; frameId: number; attempt: number; plan: Plan; problems: Problem[]; document: SynchronizationSchema}
+	/** `parsed`: Graph's parse trees by pointer; pending edits take them in, so the plan, `P` and the PUT are one body. */
+	| {type: 'planReady'; frameId: number; attempt: number; plan: Plan; problems: Problem[]; document: SynchronizationSchema; parsed?: ReadonlyMap<string, AttributeMappingSource>}
 	| {type: 'writeStep'; frameId: number; attempt: number; step: WriteStep}
 	| {type: 'writeFinished'; frameId: number; attempt: number; outcome: WriteOutcome}
 	| {type: 'schemaRead'; taskId: number; purpose: 'import' | 'restore'; jobKey: number; download: SchemaDownload; label: string}
@@ -698,7 +700,7 @@ function stepAction(state: AppState, action: Action): AppState {
 		case 'taskDone':
 			return action.message ? {...state, message: action.message} : state;
 		case 'serverChecked':
-			return serverChecked(state, action.jobKey, action.expressions, action.problems);
+			return serverChecked(state, action.jobKey, action.expressions, action.problems, action.parsed);
 		case 'metadataLoaded': {
 			const current = latestContext(state, action.jobKey);
 			return current ? replaceContext(state, {...current, functions: action.functions, filterOperators: action.filterOperators}) : state;
@@ -708,12 +710,7 @@ function stepAction(state: AppState, action: Action): AppState {
 		case 'exportChecked':
 			return exportChecked(state, action.bytes, action.path, action.exists);
 		case 'planReady':
-			return planFrameUpdate(state, action.frameId, (frame) => {
-				// An answer for an earlier attempt (the plan was re-made meanwhile) is not this plan's.
-				if (frame.attempt !== action.attempt || frame.status !== 'checking') return frame;
-				const blocked = action.problems.some((problem) => problem.severity === 'error');
-				return {...frame, plan: action.plan, problems: action.problems, document: action.document, status: blocked ? 'blocked' : 'confirm', typed: ''};
-			});
+			return planReady(state, action);
 		case 'writeStep':
 			return planFrameUpdate(state, action.frameId, (frame) => (frame.attempt === action.attempt ? {...frame, step: action.step} : frame));
 		case 'writeFinished':
@@ -762,10 +759,20 @@ function stepAction(state: AppState, action: Action): AppState {
 
 
 /** Graph's parser answered for some expressions: its findings stand beside them while they are unchanged. */
-function serverChecked(state: AppState, jobKey: number, expressions: Array<{pointer: string; expression: string}>, problems: Problem[]): AppState {
-	const current = latestContext(state, jobKey);
+function serverChecked(
+	state: AppState,
+	jobKey: number,
+	expressions: Array<{pointer: string; expression: string}>,
+	problems: Problem[],
+	parsed: ReadonlyMap<string, AttributeMappingSource> = new Map(),
+): AppState {
+	let current = latestContext(state, jobKey);
 	if (!current) return state; // the job was closed before the answer came
 	const byPointer = new Map(expressions.map((entry) => [entry.pointer, entry.expression]));
+	// The edit now carries Graph's own tree (for expressions still as they were checked), so a patch saved next (P)
+	// is the body the plan will show.
+	const unchanged = new Map([...parsed].filter(([pointer]) => resolvePointer(current!.working.document, `${pointer.replace(/\/source(\/expression)?$/, '')}/source/expression`) === byPointer.get(pointer)));
+	if (unchanged.size > 0) current = {...current, working: current.working.adoptParsedSources(unchanged).working};
 	const serverProblems = [
 		...current.serverProblems.filter((problem) => !byPointer.has(problem.pointer)),
 		...problems.map((problem) => ({...problem, expression: byPointer.get(problem.pointer) ?? ''})),
@@ -811,4 +818,22 @@ function reopenFrames(state: AppState, context: SchemaContext, frames: NonNullab
 		next = {...next, stack: [...next.stack, frame], nextId: next.nextId + 1};
 	}
 	return withFittedWindow(next);
+}
+
+/** The review answered: the plan screen shows it; pending edits take Graph's parse trees in, so `P` saves what is sent. */
+function planReady(state: AppState, action: Extract<Action, {type: 'planReady'}>): AppState {
+	const frame = state.stack.find((candidate) => candidate.id === action.frameId);
+	// An answer for an earlier attempt (the plan was re-made meanwhile), or for a closed plan, is not this plan's.
+	if (frame?.kind !== 'plan' || frame.attempt !== action.attempt || frame.status !== 'checking') return state;
+	let next = state;
+	let document = action.document;
+	if (frame.origin.kind === 'edits' && action.parsed && action.parsed.size > 0) {
+		const {working, adopted} = frame.context.working.adoptParsedSources(action.parsed);
+		if (adopted.length > 0) {
+			next = replaceContext(state, refreshContext({...frame.context, working}));
+			document = working.document;
+		}
+	}
+	const blocked = action.problems.some((problem) => problem.severity === 'error');
+	return planFrameUpdate(next, action.frameId, (plan) => ({...plan, plan: action.plan, problems: action.problems, document, status: blocked ? 'blocked' : 'confirm', typed: ''}));
 }

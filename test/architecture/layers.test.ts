@@ -1,7 +1,7 @@
 /**
  * The layers of the source, checked on every import (static, dynamic and re-exports):
  * base (terminal, fs, errors, paths) ← schema (and expressions) ← edit ← (graph, auth) ← core services
- * (explorer) ← ui / commands; the simulator is loaded only by the demo entry points. An import that crosses a
+ * (explorer, loop, history) ← ui / commands; the simulator is loaded only by the demo entry points. An import that crosses a
  * layer the wrong way fails this test, naming the file and the import.
  */
 import {readdirSync, readFileSync, statSync} from 'node:fs';
@@ -11,7 +11,7 @@ import {describe, expect, it} from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../source');
 
-type Layer = 'base' | 'schema' | 'edit' | 'loop' | 'graph' | 'auth' | 'explorer' | 'ui' | 'commands' | 'simulator' | 'entry';
+type Layer = 'base' | 'schema' | 'edit' | 'graph' | 'auth' | 'explorer' | 'ui' | 'commands' | 'simulator' | 'entry';
 
 function layerOf(file: string): Layer {
 	const path = relative(root, file).replace(/\\/g, '/');
@@ -19,7 +19,9 @@ function layerOf(file: string): Layer {
 	if (path === 'errors.ts' || path === 'paths.ts' || path.startsWith('terminal/') || path.startsWith('fs/')) return 'base';
 	const top = path.split('/')[0]!;
 	if (top === 'schema' || top === 'expressions') return 'schema';
-	if (['edit', 'loop', 'graph', 'auth', 'explorer', 'ui', 'commands', 'simulator'].includes(top)) return top as Layer;
+	// The provisioning loop's decoding (job status, actions, logs) is a core service like explorer.
+	if (top === 'loop' || top === 'history') return 'explorer';
+	if (['edit', 'graph', 'auth', 'explorer', 'ui', 'commands', 'simulator'].includes(top)) return top as Layer;
 	throw new Error(`${path}: no layer; add it to test/architecture/layers.test.ts`);
 }
 
@@ -28,17 +30,15 @@ const allowed: Record<Layer, readonly Layer[]> = {
 	base: [],
 	schema: ['base'],
 	edit: ['schema', 'base'],
-	// Closing the loop (job status, actions, provision on demand, logs): pure decoding over the schema model.
-	loop: ['schema', 'base'],
 	// Sign-in shares the HTTP transport (timeouts, proxy, request log) with the Graph client.
 	auth: ['graph', 'schema', 'base'],
 	graph: ['edit', 'schema', 'base'],
-	explorer: ['auth', 'graph', 'edit', 'loop', 'schema', 'base'],
-	ui: ['explorer', 'auth', 'graph', 'edit', 'loop', 'schema', 'base'],
-	commands: ['explorer', 'auth', 'graph', 'edit', 'loop', 'schema', 'base'],
+	explorer: ['auth', 'graph', 'edit', 'schema', 'base'],
+	ui: ['explorer', 'auth', 'graph', 'edit', 'schema', 'base'],
+	commands: ['explorer', 'auth', 'graph', 'edit', 'schema', 'base'],
 	// The simulator is Graph's other side: it may use the schema model and the core's shapes, never the UI.
-	simulator: ['explorer', 'edit', 'loop', 'schema', 'base'],
-	entry: ['explorer', 'ui', 'commands', 'simulator', 'auth', 'graph', 'edit', 'loop', 'schema', 'base'],
+	simulator: ['explorer', 'edit', 'schema', 'base'],
+	entry: ['explorer', 'ui', 'commands', 'simulator', 'auth', 'graph', 'edit', 'schema', 'base'],
 };
 
 /** Files that may load the simulator: the demo entry points. */

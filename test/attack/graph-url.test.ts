@@ -26,6 +26,22 @@ describe('--graph-url outside --demo', () => {
 		}
 	});
 
+	it('never prints credentials written without "//", with an unescaped "@" in the password, or with backslashes', () => {
+		// WHATWG URL parsing takes the last "@" of the authority and accepts "https:user:pw@host" and "https:\\\\user:pw@host".
+		for (const url of ['admin:s3cret-pw@graph.microsoft.com', 'https:admin:s3cret-pw@graph.microsoft.com', 'http://admin:s3cret@pw@127.0.0.1:1', 'https:\\\\admin:s3cret-pw@graph.microsoft.com', 'https://admin:s3cret-pw@graph.microsoft.com:99999']) {
+			for (const demo of [false, true]) {
+				let message = '';
+				try {
+					checkGraphUrl(url, {demo, cloud: 'global'}, () => {});
+				} catch (error) {
+					message = (error as Error).message;
+				}
+				expect(message, url).toMatch(/\*\*\*@/);
+				expect(message, url).not.toMatch(/s3cret|pw@|admin/);
+			}
+		}
+	});
+
 	it('says once that a host is not Microsoft Graph of the chosen cloud', async () => {
 		const result = await runCli(['whoami', '--graph-url', 'https://graph.example.invalid']);
 		const notes = result.stderr.split('\n').filter((line) => line.includes('is not Microsoft Graph'));

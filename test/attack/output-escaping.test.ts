@@ -72,4 +72,20 @@ describe('JSON output escapes C1 and BiDi controls', () => {
 		const parsed = JSON.parse(result.stdout);
 		expect(parsed.synchronizationRules[0].objectMappings[0].attributeMappings[0].defaultValue).toBe(hostile);
 	});
+
+	it('diff --format json-patch: the patch carries \\u escapes and still applies the same value', async () => {
+		const hostile = 'a\u202Eevil\u0085b\u009Bc\u2066d\u200Fe\u2028f';
+		const directory = mkdtempSync(join(tmpdir(), 'pvx-json-'));
+		const before = join(directory, 'before.schema.json');
+		const after = join(directory, 'after.schema.json');
+		writeFileSync(before, JSON.stringify(schemaWithDefaults({x: 'plain'})));
+		writeFileSync(after, JSON.stringify(schemaWithDefaults({x: hostile})));
+		const result = await runCli(['diff', before, after, '--format', 'json-patch']);
+		rmSync(directory, {recursive: true, force: true});
+		expect(result.code, result.stderr).toBe(1);
+		expect(result.stdout).not.toMatch(/[\u0080-\u009F\u202A-\u202E\u2066-\u2069\u200E\u200F\u2028\u2029]/);
+		expect(result.stdout).toContain('\\u202e');
+		const operations = JSON.parse(result.stdout) as Array<{op: string; value?: unknown}>;
+		expect(operations.filter((operation) => operation.op === 'replace').map((operation) => operation.value)).toEqual([hostile]);
+	});
 });

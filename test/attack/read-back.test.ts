@@ -59,9 +59,8 @@ describe('a store that normalises', () => {
 
 	it('a change that is not there is still a failure', async () => {
 		const graph = graphFor(simulator);
-		const loaded = new WorkingCopy(JSON.parse((await graph.getSchemaBytes(servicePrincipalId, jobId)).toString('utf8')) as SynchronizationSchema);
-		// The working copy is a value: apply answers the edited copy.
-		const working = loaded.apply(editAttributeMappingField(loaded.document, pointerOf(loaded.document, 'Department'), 'flowType', 'ObjectAddOnly'));
+		let working = new WorkingCopy(JSON.parse((await graph.getSchemaBytes(servicePrincipalId, jobId)).toString('utf8')) as SynchronizationSchema);
+		working = working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
 		const error = await writeSchema({
 			graph,
 			servicePrincipalId,
@@ -110,6 +109,8 @@ describe('parseExpression answering HTTP 400', () => {
 		const result = await runCli(['patch', ...target(), '--patch', path, '--yes']);
 		expect(result.stderr).toMatch(/Checks:/);
 		expect(result.stderr).toMatch(/Mail.*Graph rejects the expression \(HTTP 400\)/);
+		// A Graph error shown anywhere carries what Microsoft support asks for.
+		expect(result.stderr).toMatch(/Graph rejects the expression \(HTTP 400\): .*\[request-id [\da-f-]{36}, client-request-id [\da-f-]{36}, date [\dT:-]+\]/);
 		expect(result.code).toBe(1);
 		expect(puts(simulator)).toEqual([]);
 	});

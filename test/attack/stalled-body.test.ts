@@ -54,13 +54,16 @@ describe('a body that stalls after its headers', () => {
 		const error = await settle(client().getSchemaBytes(servicePrincipalId, jobId));
 		expect(error).toBeInstanceOf(Error);
 		expect((error as Error).message).toMatch(/Graph GET .*schema timed out/);
+		// The headers arrived: the ids support asks for are known, and are shown like on every other Graph error.
+		const last = simulator.requests.filter((request) => request.path.endsWith('/schema')).at(-1)!;
+		expect((error as Error).message).toMatch(/\[request-id [\da-f-]{36}, client-request-id [\da-f-]{36}, date .+\]$/);
+		expect((error as Error).message).toContain(`client-request-id ${last.clientRequestId}`);
 	}, 30_000);
 
 	it('ends the drift check of a write: nothing is written', async () => {
 		const graph = client();
-		const loaded = new WorkingCopy(JSON.parse((await graph.getSchemaBytes(servicePrincipalId, jobId)).toString('utf8')) as SynchronizationSchema);
-		// The working copy is a value: apply answers the edited copy.
-		const working = loaded.apply(editAttributeMappingField(loaded.document, pointerOf(loaded.document, 'Department'), 'flowType', 'ObjectAddOnly'));
+		let working = new WorkingCopy(JSON.parse((await graph.getSchemaBytes(servicePrincipalId, jobId)).toString('utf8')) as SynchronizationSchema);
+		working = working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
 		simulator.faults.add({method: 'GET', path: schemaPath, drop: 'stall'});
 		const error = await settle(
 			writeSchema({graph, servicePrincipalId, jobId, appName: 'contoso.com', baseVersion: working.baseVersion, base: working.live, document: working.document, backupDirectory: directory}),
@@ -71,9 +74,8 @@ describe('a body that stalls after its headers', () => {
 
 	it('ends the read-back of a write with "saved, but could not verify"', async () => {
 		const graph = client();
-		const loaded = new WorkingCopy(JSON.parse((await graph.getSchemaBytes(servicePrincipalId, jobId)).toString('utf8')) as SynchronizationSchema);
-		// The working copy is a value: apply answers the edited copy.
-		const working = loaded.apply(editAttributeMappingField(loaded.document, pointerOf(loaded.document, 'Department'), 'flowType', 'ObjectAddOnly'));
+		let working = new WorkingCopy(JSON.parse((await graph.getSchemaBytes(servicePrincipalId, jobId)).toString('utf8')) as SynchronizationSchema);
+		working = working.apply(editAttributeMappingField(working.document, pointerOf(working.document, 'Department'), 'flowType', 'ObjectAddOnly'));
 		// The drift check passes; the read-back after the PUT stalls.
 		simulator.faults.add({method: 'GET', path: schemaPath, skip: 1, drop: 'stall'});
 		const error = await settle(

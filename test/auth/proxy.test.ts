@@ -281,7 +281,7 @@ describe('choosing the proxy per request (in-process)', () => {
 			setProxyEnvironment({HTTP_PROXY: proxy.url});
 			const failure = await connection.graph.listJobs(cloudSyncServicePrincipalId).catch((error: unknown) => error);
 			expect((failure as Error).message).toMatch(
-				/^Graph GET \S+ EPROXY: The proxy http:\/\/127\.0\.0\.1:\d+ asks for credentials \(HTTP 407\): give them in the proxy variable, as http:\/\/user:password@host:port\. Check the network or proxy and try again\.$/,
+				/^Graph GET \S+ EPROXY: The proxy http:\/\/127\.0\.0\.1:\d+ asks for credentials \(HTTP 407\): give them in the proxy variable, as http:\/\/user:password@host:port\. Check the network or proxy and try again\. \[client-request-id [\da-f-]{36}\]$/,
 			);
 			expect(proxy.connects).toEqual([simulatorHost]);
 		} finally {

@@ -105,6 +105,33 @@ describe('apps', () => {
 		}
 	});
 
+	it('stops at the first job list Graph still refuses for an invalid token after the one refresh: one line, not one per app', async () => {
+		const invalidToken = JSON.stringify({error: {code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.', innerError: {}}});
+		simulator.faults.add({path: /\/synchronization\/jobs$/, status: 401, body: invalidToken});
+		simulator.requests.length = 0;
+		const result = await runCli(['apps', ...demo()]);
+		expect(result.code).toBe(2);
+		expect(expectOneLineError(result)).toMatch(/401 \(InvalidAuthenticationToken\).*Sign in again/);
+		expect(result.stderr).not.toMatch(/Could not list the jobs of/);
+		expect(simulator.requests.filter((request) => request.body?.includes('grant_type=refresh_token'))).toHaveLength(1);
+		// Each worker in flight may see it once, and once more after the refresh; none starts another app.
+		const jobRequests = simulator.requests.filter((request) => request.path.endsWith('/synchronization/jobs'));
+		expect(jobRequests.length).toBeLessThanOrEqual(16);
+	});
+
+	it('a 401 UnknownError whose challenge says invalid_token is a sign-in problem, not a missing role', async () => {
+		simulator.faults.add({
+			path: /\/synchronization\/jobs$/,
+			status: 401,
+			body: JSON.stringify({error: {code: 'UnknownError', message: '', innerError: {}}}),
+			wwwAuthenticate: 'Bearer realm="", error="invalid_token", error_description="The access token has expired"',
+		});
+		const result = await runCli(['apps', ...demo()]);
+		expect(result.code).toBe(2);
+		expect(expectOneLineError(result)).toMatch(/401 \(UnknownError\).*Sign in again/);
+		expect(result.stderr).not.toMatch(/no access|lacks the permission/);
+	});
+
 	it('colours statuses on a terminal, and not with NO_COLOR', async () => {
 		const coloured = runInTerminal(['apps', ...demo()], {columns: 200, env: {...isolatedState(), NO_COLOR: undefined, FORCE_COLOR: undefined}});
 		expect(await coloured.waitForExit()).toBe(0);

@@ -53,6 +53,32 @@ describe('demo-server', () => {
 		}
 	});
 
+	it('--role signs the demo admin in with that directory role, as a Global Reader or Hybrid Identity Administrator', async () => {
+		const reader = await startDemoServer(['--role', 'Global Reader']);
+		const hybrid = await startDemoServer(['--role', 'Hybrid Identity Administrator']);
+		try {
+			const asReader = await runCli(['apps', '--json', '--demo', '--graph-url', reader.url]);
+			expect(asReader.code, asReader.stderr).toBe(0);
+			const readerApps = JSON.parse(asReader.stdout) as Array<{displayName: string; access?: string}>;
+			expect(readerApps.find((app) => app.displayName === 'contoso.com')?.access).toBe('none');
+			expect(asReader.stderr).toMatch(/401 \(UnknownError\).*Global Reader is not enough/);
+			const asHybrid = await runCli(['apps', '--json', '--demo', '--graph-url', hybrid.url]);
+			const hybridApps = JSON.parse(asHybrid.stdout) as Array<{displayName: string; access?: string}>;
+			// Cloud sync (contoso.com) is a Hybrid Identity Administrator's; Salesforce is not.
+			expect(hybridApps.find((app) => app.displayName === 'contoso.com')?.access).not.toBe('none');
+			expect(hybridApps.find((app) => app.displayName === 'Salesforce')?.access).toBe('none');
+		} finally {
+			expect(await reader.stop()).toBe(0);
+			expect(await hybrid.stop()).toBe(0);
+		}
+	});
+
+	it('refuses an unknown --role, naming the ones it knows', async () => {
+		const result = await runCli(['demo-server', '--role', 'Global Admin']);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toMatch(/--role must be one of .*"Hybrid Identity Administrator".*not "Global Admin"/);
+	});
+
 	it('says what is wrong with a --schema that cannot be read, and exits 2', async () => {
 		const result = await runCli(['demo-server', '--schema', '/nonexistent/schema.json']);
 		expect(result.code).toBe(2);

@@ -42,6 +42,15 @@ describe('patch prints the plan by meaning', () => {
 		expect(puts(simulator)).toHaveLength(0);
 	});
 
+	it('shows each scoping value unambiguously: a value holding quotes or a comma is not read as several values', async () => {
+		const path = await workspace.file('values.patch.json', [{op: 'replace', path: `${group}/11/targetOperand/values`, value: ['OU=A", "OU=B', 'back\\slash', '']}]);
+		const result = await runCli([...live(), '--patch', path]);
+		expect(result.code).toBe(0);
+		expect(result.stderr).toContain('Summary: 0 attribute mappings to add, 0 to change, 0 to remove; 1 scoping-filter change.');
+		// Each value is written as in JSON (the diff below uses the same form), so one value never looks like two.
+		expect(result.stderr).toContain('→ distinguishedName ENDS_WITH "OU=A\\", \\"OU=B", "back\\\\slash", ""\n');
+	});
+
 	it('says what a new text drops from a stored parse tree, and diffs the body Graph will get', async () => {
 		const source = attributeMapping(liveSchema(provisioning()), 'onPremisesUserPrincipalName')!.source!;
 		const text = source.expression!.replace('AccountName is not present', 'sAMAccountName is missing');

@@ -53,9 +53,9 @@ export async function createWorkspace(prefix: string): Promise<Workspace> {
 	};
 }
 
-/** The backups under a state directory, with their file modes. */
+/** The backups under a state directory (not the notes beside them), with their file modes. */
 export async function backupsIn(stateDirectory: string): Promise<{name: string; mode: number}[]> {
 	const folder = join(stateDirectory, 'backups');
-	const names = await readdir(folder).catch(() => [] as string[]);
+	const names = (await readdir(folder).catch(() => [] as string[])).filter((name) => name.endsWith('.schema.json'));
 	return Promise.all(names.map(async (name) => ({name, mode: (await stat(join(folder, name))).mode & 0o777})));
 }

@@ -20,6 +20,7 @@ import {
 	type WriteStep,
 	writeSchema,
 } from '../../source/edit/index.js';
+import {backupNotePath} from '../../source/edit/backup-notes.js';
 import {GraphClient} from '../../source/graph/client.js';
 import type {SynchronizationSchema} from '../../source/schema/types.js';
 import {cloudSyncProvisioningJobId as jobId, cloudSyncServicePrincipalId as servicePrincipalId, type Simulator, startSimulator} from '../../source/simulator/index.js';
@@ -97,7 +98,8 @@ describe('writeSchema', () => {
 		expect(await readFile(result.backupPath, 'utf8')).toBe(before);
 		expect((await stat(result.backupPath)).mode & 0o777).toBe(0o600);
 		expect((await stat(backups)).mode & 0o777).toBe(0o700);
-		expect(await readdir(backups)).toHaveLength(1);
+		// Beside the backup, only its note (who wrote what; test/history/backup-notes.test.ts).
+		expect((await readdir(backups)).sort()).toEqual([path.basename(backupNotePath(result.backupPath)), path.basename(result.backupPath)].sort());
 
 		// The request: JSON, the whole document as GET returned it with the change applied (Microsoft's procedure),
 		// the server-maintained top-level fields included as the live GET had them.

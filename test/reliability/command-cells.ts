@@ -157,7 +157,8 @@ export async function runCommandCell(operation: Operation, fault: Fault, expecte
 
 		const hits = simulator.requests.filter((request) => request.method === operation.request.method && operation.request.path.test(request.path));
 		const backupFolder = join(state, 'backups');
-		const backupNames = existsSync(backupFolder) ? await readdir(backupFolder) : [];
+		// Backups only: the note beside each is not a backup.
+		const backupNames = existsSync(backupFolder) ? (await readdir(backupFolder)).filter((name) => name.endsWith('.schema.json')) : [];
 		const backupModes = await Promise.all(backupNames.map(async (name) => (await stat(join(backupFolder, name))).mode & 0o777));
 		const after = provisioning(simulator).schema.text;
 		let live: Observation['live'];

@@ -248,7 +248,7 @@ export async function runExplorerCell(cell: ExplorerCell, expect: ExpectStatic):
 
 		const hits = simulator.requests.filter((request) => request.method === operation.request.method && operation.request.path.test(request.path));
 		const puts = simulator.requests.filter((request) => request.method === 'PUT').length;
-		const names = await readdir(backups);
+		const names = (await readdir(backups)).filter((name) => name.endsWith('.schema.json'));
 		const modes = await Promise.all(names.map(async (name) => (await stat(join(backups, name))).mode & 0o777));
 		const after = demoJob(simulator, 'contoso.com', 'AD2AADProvisioning').schema.text;
 		const writes = operation.id === 'put-schema' || operation.id === 'put-schema-applied';

@@ -94,7 +94,7 @@ const readRetries = {
 } satisfies Partial<Record<FaultId, Expected>>;
 
 const notJson = (method: string, path: string) =>
-	new RegExp(`^Graph ${method} ${path} answered HTTP 200 with a body that is not valid JSON \\(Unexpected end of JSON input\\)\\. Check the network or proxy and try again\\.$`);
+	new RegExp(`^Graph ${method} ${path} answered HTTP 200 with a body that is not valid JSON \\(Unexpected end of JSON input\\)\\. Check the network or proxy and try again\\. \\[request-id [\\da-f-]{36}, client-request-id [\\da-f-]{36}, date [^\\]]+\\]$`);
 const readPermission = /This needs the Synchronization\.Read\.All \(or Synchronization\.ReadWrite\.All\) permission.*Ask an admin, then sign in again\./;
 /** parseExpression, functions and filterOperators document only Synchronization.ReadWrite.All. */
 const expressionCheckPermission = /This needs the Synchronization\.ReadWrite\.All permission.*Ask an admin, then sign in again\./;

@@ -223,7 +223,8 @@ describe('nothing the program writes holds a credential', () => {
 
 	it('wrote backups and request logs only its user can read', async () => {
 		const backups = await filesUnder(join(world.state, 'backups'));
-		expect(backups.length).toBe(3); // import, patch, the explorer's write
+		expect(backups.filter((file) => file.endsWith('.schema.json')).length).toBe(3); // import, patch, the explorer's write
+		expect(backups.filter((file) => file.endsWith('.note.json')).length).toBe(3); // and the note beside each
 		const logs = await filesUnder(join(world.state, 'logs'));
 		expect(logs.length).toBeGreaterThan(20);
 		for (const file of [...backups, ...logs]) expect((await stat(file)).mode & 0o777, relative(world.state, file)).toBe(0o600);
@@ -234,7 +235,7 @@ describe('nothing the program writes holds a credential', () => {
 		const files = [...(await filesUnder(world.work))].filter((file) => file !== world.cache);
 		const kinds = files.map((file) => relative(world.work, file));
 		// Everything a user keeps was written, so the scan covers it.
-		for (const expected of [/^state\/backups\//, /^state\/logs\/requests-/, /^backup\/contoso\.com\//, /^backup\/Contoso-SCIM-App\//, /^contoso\.md$/, /^explorer\.patch\.json$/, /^contoso\.com\.AD2AADProvisioning\..*\.schema\.json$/]) {
+		for (const expected of [/^state\/backups\/.*\.schema\.json$/, /^state\/backups\/.*\.note\.json$/, /^state\/logs\/requests-/, /^backup\/contoso\.com\//, /^backup\/Contoso-SCIM-App\//, /^contoso\.md$/, /^explorer\.patch\.json$/, /^contoso\.com\.AD2AADProvisioning\..*\.schema\.json$/]) {
 			expect(kinds.some((kind) => expected.test(kind)), `${expected} among ${kinds.join(', ')}`).toBe(true);
 		}
 		const contents = await Promise.all(files.map(async (file) => ({name: relative(world.work, file), text: await readFile(file, 'utf8')})));

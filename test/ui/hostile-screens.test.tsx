@@ -96,7 +96,7 @@ describe('hostile names on every screen kind', () => {
 			type: 'planReady',
 			frameId: plan.id,
 			attempt: plan.attempt,
-			plan: {counts: {added: 0, changed: 1, removed: 0}, changes: [], scopeChanges: [], objectMappingChanges: [], definitionChanges: [], otherChanges: [], warnings: [`warn${controlSequences.title}`], hasChanges: true, diff: `+ "x${controlSequences.clipboard}"`} as never,
+			plan: {counts: {added: 0, changed: 1, removed: 0}, changes: [], objectMappingChanges: [], scopeChanges: [], definitionChanges: [], otherChanges: [], warnings: [`warn${controlSequences.title}`], hasChanges: true, diff: `+ "x${controlSequences.clipboard}"`} as never,
 			problems: [{severity: 'error', pointer: `/p${controlSequences.hyperlink}`, message: `bad${controlSequences.title}`}],
 			document: plan.document,
 		});
@@ -132,7 +132,7 @@ describe('long views at 80×24', () => {
 			type: 'planReady',
 			frameId: plan.id,
 			attempt: plan.attempt,
-			plan: {counts: {added: 0, changed: 1, removed: 0}, changes: [], scopeChanges: [], objectMappingChanges: [], definitionChanges: [], otherChanges: [], warnings: ['w'], hasChanges: true, diff: Array.from({length: 60}, (_, index) => `+ line ${index}`).join('\n')} as never,
+			plan: {counts: {added: 0, changed: 1, removed: 0}, changes: [], objectMappingChanges: [], scopeChanges: [], definitionChanges: [], otherChanges: [], warnings: ['w'], hasChanges: true, diff: Array.from({length: 60}, (_, index) => `+ line ${index}`).join('\n')} as never,
 			problems: [],
 			document: plan.document,
 		});

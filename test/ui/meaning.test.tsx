@@ -117,7 +117,7 @@ describe('the JSON edit keeps a stored tree the text does not show', () => {
 		await waitForFrame(app, '1 pending');
 		await press(app, 'w');
 		const plan = flat(await waitForFrame(app, 'Type "contoso.com"'));
-		expect(plan).toContain('Plan (your pending edits): 0 attribute mappings to add, 1 to change, 0 to remove');
+		expect(plan).toContain('Plan: 0 attribute mappings to add, 1 to change, 0 to remove');
 		expect(plan).not.toContain('drops it');
 		await press(app, ...'contoso.com'.split(''), KEY.enter);
 		await waitForFrame(app, 'Written and verified');
@@ -180,8 +180,9 @@ describe('a scoping-filter change in the plan', () => {
 		await waitForFrame(app, '1 pending');
 		await press(app, 'w');
 		const plan = flat(await waitForFrame(app, 'Type "contoso.com"'));
-		expect(plan).toContain('Plan (your pending edits): 0 attribute mappings to add, 0 to change, 0 to remove; 1 scoping-filter change.');
+		expect(plan).toContain('Plan: 0 attribute mappings to add, 0 to change, 0 to remove; 1 scoping-filter change (your pending edits).');
 		expect(plan).toContain(
+			// The shared plan text (as import and patch print it): under its object mapping, clause by clause.
 			`Object mapping User ← user - scope inputFilterGroups 'DefaultUserExclusions.0.UX-OrganizationalGroup-Scope': distinguishedName ENDS_WITH "OU=Cloud,DC=mydomain,DC=tld"`,
 		);
 		expect(plan).not.toContain('isCriticalSystemObject');

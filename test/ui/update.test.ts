@@ -210,7 +210,7 @@ describe('type-ahead and paste', () => {
 		// Typed while the checks run: scrolls at most, never part of the confirmation.
 		state = run(state, ...keys('contoso.com')).state;
 		const checking = topFrame(state) as PlanFrame;
-		const {plan: built} = {plan: {counts: {added: 0, changed: 1, removed: 0}, changes: [], scopeChanges: [], objectMappingChanges: [], definitionChanges: [], otherChanges: [], warnings: [], hasChanges: true, diff: ''}};
+		const {plan: built} = {plan: {counts: {added: 0, changed: 1, removed: 0}, changes: [], objectMappingChanges: [], scopeChanges: [], definitionChanges: [], otherChanges: [], warnings: [], hasChanges: true, diff: ''}};
 		state = run(state, {type: 'planReady', frameId: plan.id, attempt: checking.attempt, plan: built as never, problems: [], document: checking.document}).state;
 		expect(topFrame(state)).toMatchObject({status: 'confirm', typed: ''});
 		const written = run(state, ...keys(enter));
@@ -238,7 +238,7 @@ describe('late and stale answers', () => {
 	it('ignores a write answer from an earlier attempt', () => {
 		let state = run(onMappings(), ...keys('f', down, enter, 'w')).state;
 		const plan = topFrame(state) as PlanFrame;
-		state = run(state, {type: 'planReady', frameId: plan.id, attempt: plan.attempt, plan: {counts: {added: 0, changed: 1, removed: 0}, changes: [], scopeChanges: [], objectMappingChanges: [], definitionChanges: [], otherChanges: [], warnings: [], hasChanges: true, diff: ''} as never, problems: [], document: plan.document}).state;
+		state = run(state, {type: 'planReady', frameId: plan.id, attempt: plan.attempt, plan: {counts: {added: 0, changed: 1, removed: 0}, changes: [], objectMappingChanges: [], scopeChanges: [], definitionChanges: [], otherChanges: [], warnings: [], hasChanges: true, diff: ''} as never, problems: [], document: plan.document}).state;
 		state = run(state, ...keys('contoso.com', enter)).state;
 		const writing = topFrame(state) as PlanFrame;
 		expect(writing.status).toBe('writing');
@@ -300,7 +300,7 @@ describe('help, export and writes', () => {
 	it('after a write, returns to the list and row the admin was on', () => {
 		let state = run(onMappings(), ...keys(down, down, down, 'f', down, enter, 'w')).state;
 		const plan = topFrame(state) as PlanFrame;
-		state = run(state, {type: 'planReady', frameId: plan.id, attempt: plan.attempt, plan: {counts: {added: 0, changed: 1, removed: 0}, changes: [], scopeChanges: [], objectMappingChanges: [], definitionChanges: [], otherChanges: [], warnings: [], hasChanges: true, diff: ''} as never, problems: [], document: plan.document}).state;
+		state = run(state, {type: 'planReady', frameId: plan.id, attempt: plan.attempt, plan: {counts: {added: 0, changed: 1, removed: 0}, changes: [], objectMappingChanges: [], scopeChanges: [], definitionChanges: [], otherChanges: [], warnings: [], hasChanges: true, diff: ''} as never, problems: [], document: plan.document}).state;
 		state = run(state, ...keys('contoso.com', enter)).state;
 		state = run(state, {type: 'writeFinished', frameId: plan.id, attempt: (topFrame(state) as PlanFrame).attempt, outcome: {kind: 'done', backupPath: '/b/backup.json', newVersion: 'v2'}}).state;
 		const reread = run(state, ...keys(enter));
