@@ -39,6 +39,8 @@ Explorer options:
   --object-mapping NAME  an object mapping (name, target or source object, or a selector)
   --mapping TARGET       an attribute mapping (target attribute, a selector or a JSON Pointer)
   --patch FILE           load a JSON Patch file into the pending changes of the first job opened
+  --cases FILE           the job's expression test cases: t saves runs there (without it, t asks
+                         where), w runs them before the confirmation and a failing case blocks
   --backup-dir DIR       where backups go before every write (default: the state directory)
   --no-alt-screen        draw in the normal screen instead of the alternate screen
   --version              print the version
@@ -56,6 +58,7 @@ async function runExplorerCommand(args: string[]): Promise<number> {
 				...sharedOptions,
 				file: {type: 'string'},
 				patch: {type: 'string'},
+				cases: {type: 'string'},
 				'backup-dir': {type: 'string'},
 				'no-alt-screen': {type: 'boolean'},
 				version: {type: 'boolean', short: 'v'},
@@ -92,7 +95,7 @@ async function runExplorerCommand(args: string[]): Promise<number> {
 		const services = createFileServices(values.file, process.cwd(), {readOnly: shared.readOnly});
 		// A deep link into a file is checked against it before the first frame.
 		const initialLocation = deepLink ? {...(await import('./explorer/deep-link.js')).resolveSchemaLocation((await services.openFile()).schema, deepLink)} : undefined;
-		const runOptions = {altScreen, initialPatch: values.patch, initialLocation};
+		const runOptions = {altScreen, initialPatch: values.patch, casesPath: values.cases, initialLocation};
 		return runExplorer(services, runOptions);
 	}
 	// Sign-in and HTTP code loads while the first frame is already on screen.
@@ -104,7 +107,7 @@ async function runExplorerCommand(args: string[]): Promise<number> {
 		const initialLocation = deepLink?.app !== undefined ? await resolveDeepLinkBeforeDrawing(services, {...deepLink, app: deepLink.app}) : undefined;
 		// `initialLocation` is where the explorer should open (InitialLocation in source/explorer/deep-link.ts);
 		// the UI's RunOptions takes it when the explorer learns to open there.
-		const runOptions = {altScreen, initialPatch: values.patch, initialLocation};
+		const runOptions = {altScreen, initialPatch: values.patch, casesPath: values.cases, initialLocation};
 		return await runExplorer(services, runOptions);
 	} finally {
 		await services.close();

@@ -10,6 +10,8 @@ import {
 	confirms,
 	confirmationWord,
 	DriftError,
+	UnmodelledPropertiesError,
+	unmodelledThroughV1,
 	validateWithServer,
 	VerifyMismatchError,
 	VerifyUnavailableError,
@@ -211,10 +213,13 @@ export async function runWriteFlow(request: WriteRequest, settings: WriteFlowSet
 	const {problems, body: toSend} = reviewed;
 	const caseReport = settings.expressionCases ? await runWriteCases(toSend, settings.expressionCases, {graph, servicePrincipalId: servicePrincipal.id, jobId: job.id}, color) : undefined;
 	expressionTests = caseReport?.json;
-	const errors = [...blockingProblems(reviewed), ...(caseReport?.failures ?? [])];
+	// Under v1.0 the refusal comes with the plan (and in a dry run), not after the admin has typed the confirmation.
+	const unmodelled = await unmodelledThroughV1(graph, servicePrincipal.id, job.id, live);
+	const versionProblems = unmodelled.length > 0 ? [{severity: 'error' as const, pointer: '', message: new UnmodelledPropertiesError(unmodelled).message}] : [];
+	const errors = [...versionProblems, ...blockingProblems(reviewed), ...(caseReport?.failures ?? [])];
 
 	process.stderr.write(
-		formatPlanText(plan, {color, problems, expressionsChecked: reviewed.expressionsChecked, counts: true, beforeDiff: caseReport?.text}),
+		formatPlanText(plan, {color, problems: [...versionProblems, ...problems], expressionsChecked: reviewed.expressionsChecked, counts: true, beforeDiff: caseReport?.text}),
 	);
 
 	if (errors.length > 0) {

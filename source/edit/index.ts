@@ -67,6 +67,8 @@ export {
 	listDifferences,
 	putBody,
 	stripServerFields,
+	UnmodelledPropertiesError,
+	unmodelledThroughV1,
 	VerifyMismatchError,
 	VerifyUnavailableError,
 	WriteFailedError,

@@ -63,6 +63,16 @@ export class UnmodelledPropertiesError extends UserError {
 }
 
 /**
+ * Under v1.0, the pointers of what the schema holds when read through beta and `live` (read through v1.0) lacks;
+ * empty under beta. Checked before the plan is confirmed and again just before the PUT.
+ */
+export async function unmodelledThroughV1(store: SchemaStore, servicePrincipalId: string, jobId: string, live: unknown, signal?: AbortSignal): Promise<string[]> {
+	if (store.apiVersion !== 'v1.0') return [];
+	const throughBeta = parseLive(new Uint8Array(await store.getSchemaBytes(servicePrincipalId, jobId, signal, 'beta')), 'the schema read through beta');
+	return propertiesOnlyIn(throughBeta, live);
+}
+
+/**
  * Pointers of what `wider` has and `narrower` lacks: object keys (not `@odata.*` annotations) missing at the same
  * place, arrays compared by position. Both are the same schema read through two API versions.
  */
@@ -261,11 +271,8 @@ async function writeSchemaSteps(options: WriteOptions): Promise<WriteResult> {
 
 	// v1.0 does not model everything beta does (cloud sync's OU and group scoping): a PUT replaces the whole
 	// schema, so writing through v1.0 would silently remove what v1.0 did not show. Look through beta first.
-	if (graph.apiVersion === 'v1.0') {
-		const throughBeta = parseLive(new Uint8Array(await graph.getSchemaBytes(servicePrincipalId, jobId, signal, 'beta')), 'the schema read through beta');
-		const unmodelled = propertiesOnlyIn(throughBeta, live);
-		if (unmodelled.length > 0) throw new UnmodelledPropertiesError(unmodelled);
-	}
+	const unmodelled = await unmodelledThroughV1(graph, servicePrincipalId, jobId, live, signal);
+	if (unmodelled.length > 0) throw new UnmodelledPropertiesError(unmodelled);
 
 	step('backing-up');
 	let backupPath: string;

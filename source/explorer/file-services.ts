@@ -11,7 +11,7 @@ export function createFileServices(path: string, exportDirectory: string, option
 	return {
 		...localFiles(),
 		readOnly: Boolean(options.readOnly),
-		source: {kind: 'file', path: basename(path)},
+		source: {kind: 'file', path: basename(path), location: resolve(path)},
 		signIn: offline,
 		listApps: offline,
 		listJobs: offline,

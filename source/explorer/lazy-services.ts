@@ -61,6 +61,7 @@ export function createLazyTenantServices(
 		readOnly: options.readOnly,
 		tenant: {
 			validateExpressions: async (...args) => (await tenant()).validateExpressions(...args),
+			testExpression: async (...args) => (await tenant()).testExpression(...args),
 			listFunctions: async (...args) => (await tenant()).listFunctions(...args),
 			listFilterOperators: async (...args) => (await tenant()).listFilterOperators(...args),
 			writeSchema: async (...args) => (await tenant()).writeSchema(...args),

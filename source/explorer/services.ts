@@ -4,7 +4,8 @@ import type {HistoryListing, HistoryVersion} from '../history/versions.js';
 import type {DeepLinkRequest, InitialLocation} from './deep-link.js';
 import type {RecentApp} from './recent-apps.js';
 import type {RetryNotice} from '../graph/client.js';
-import type {AttributeMappingSource, ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
+import type {TestInput, TestResult} from '../expressions/test-runner.js';
+import type {AttributeMapping, AttributeMappingSource, ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 
 export type {
 	AccountDescription,
@@ -31,7 +32,8 @@ export type SchemaDownload = {
 	schema: SynchronizationSchema;
 };
 
-export type ExplorerSource = {kind: 'tenant'; label: string} | {kind: 'file'; path: string};
+/** `path` is what the screens show; `location`, where a file session's schema is (absolute), for files kept beside it. */
+export type ExplorerSource = {kind: 'tenant'; label: string} | {kind: 'file'; path: string; location?: string};
 
 /**
  * Everything the explorer does outside itself (sign-in, Graph, files), behind one interface so that
@@ -101,6 +103,8 @@ export interface TenantOperations {
 	): Promise<Problem[]>;
 	listFunctions(servicePrincipalId: string, jobId: string): Promise<string[]>;
 	listFilterOperators(servicePrincipalId: string, jobId: string): Promise<string[]>;
+	/** Evaluates a mapping's source on test input through the job's parseExpression (testInputObject). */
+	testExpression(servicePrincipalId: string, jobId: string, mapping: {model: AttributeMapping}, input: TestInput, signal?: AbortSignal): Promise<TestResult>;
 	/** The safe write path of source/edit (drift check, backup, PUT, verify) on this tenant. */
 	writeSchema(options: Omit<WriteOptions, 'graph' | 'backupDirectory'>): Promise<WriteResult>;
 	/** Job status and actions, provision on demand, provisioning logs (issue 11). */

@@ -1,5 +1,6 @@
 /** The editor's tenant side: parseExpression checks, function and operator lists, the safe write. */
 import {validateWithServer, writeSchema} from '../edit/index.js';
+import {runGraphTest} from '../expressions/test-runner.js';
 import type {GraphClient} from '../graph/client.js';
 import {expressionCheckSkipper} from './expression-check.js';
 import {createLoopOperations} from './loop-operations.js';
@@ -25,6 +26,7 @@ export function createTenantOperations(
 		const skipped = expressionCheckSkipper();
 		return {
 			validateExpressions: () => Promise.reject(skipped()),
+			testExpression: () => Promise.reject(skipped()),
 			listFunctions: () => Promise.reject(skipped()),
 			listFilterOperators: () => Promise.reject(skipped()),
 			writeSchema: write,
@@ -34,6 +36,7 @@ export function createTenantOperations(
 	return {
 		validateExpressions: (servicePrincipalId, jobId, expressions, signal, parsed) =>
 			validateWithServer(graph, servicePrincipalId, jobId, expressions, signal, parsed),
+		testExpression: (servicePrincipalId, jobId, mapping, input, signal) => runGraphTest(graph, {servicePrincipalId, jobId}, mapping, input, signal),
 		listFunctions: async (servicePrincipalId, jobId) => (await graph.listFunctions(servicePrincipalId, jobId)).map((entry) => entry.name),
 		listFilterOperators: async (servicePrincipalId, jobId) => (await graph.listFilterOperators(servicePrincipalId, jobId)).map((entry) => entry.name),
 		writeSchema: write,

@@ -22,6 +22,8 @@ export type ExplorerProps = {
 	editor?: ExternalEditor;
 	/** A JSON Patch file to load into the pending changes of the first schema opened. */
 	initialPatch?: string;
+	/** The case file (--cases): where `t` saves cases, and what a write runs before its confirmation. */
+	casesPath?: string;
 };
 
 /**
@@ -55,11 +57,11 @@ function useExplorer(services: ExplorerServices, initial: () => AppState, editor
 	return [state, dispatch];
 }
 
-export function Explorer({services, onExit, editor, initialPatch}: ExplorerProps) {
+export function Explorer({services, onExit, editor, initialPatch, casesPath}: ExplorerProps) {
 	const {stdout} = useStdout();
 	const [state, dispatch] = useExplorer(
 		services,
-		() => initialState(services.source, {rows: stdout.rows || 24, columns: stdout.columns || 80}, {readOnly: services.readOnly, initialPatch}),
+		() => initialState(services.source, {rows: stdout.rows || 24, columns: stdout.columns || 80}, {readOnly: services.readOnly, initialPatch, casesPath}),
 		editor,
 	);
 

@@ -3,6 +3,7 @@
  * pending edits, a navigation index over the working document, and the problems found so far.
  */
 import {type Problem, validateSchema, WorkingCopy} from '../edit/index.js';
+import {lintSchema} from '../expressions/lint.js';
 import type {SchemaDownload} from '../explorer/services.js';
 import {buildSchemaIndex, type SchemaIndex} from '../schema/navigation.js';
 import {resolvePointer} from '../schema/pointer.js';
@@ -48,8 +49,7 @@ export function createContext(options: {
 		working,
 		index: buildSchemaIndex(working.document),
 		revision: 0,
-		problems: new Map(),
-		serverProblems: [],
+		...collectProblems({working, serverProblems: []}),
 	};
 }
 
@@ -75,8 +75,13 @@ export function collectProblems(context: Pick<SchemaContext, 'working' | 'functi
 	const edited = [...new Set(context.working.edits.map((edit) => edit.pointer))];
 	const local = edited.length > 0 ? validateSchema(document, {only: edited, functions: context.functions ? [...context.functions] : undefined}) : [];
 	const serverProblems = context.serverProblems.filter((problem) => expressionAt(document, problem.pointer) === problem.expression);
+	// The documented traps (lint rules) stand beside every mapping, edited or not; the checks above lint edited ones too.
+	const seen = new Set(local.map((problem) => `${problem.pointer}\u0000${problem.rule ?? ''}\u0000${problem.message}`));
+	const lint: Problem[] = lintSchema(document).findings
+		.filter((finding) => !seen.has(`${finding.pointer}\u0000${finding.rule}\u0000${finding.message}`))
+		.map((finding) => ({severity: finding.severity, pointer: finding.pointer, message: finding.message, rule: finding.rule, link: finding.link}));
 	const problems = new Map<string, Problem[]>();
-	for (const problem of [...local, ...serverProblems]) {
+	for (const problem of [...local, ...lint, ...serverProblems]) {
 		const owner = ownerPointer(problem.pointer);
 		problems.set(owner, [...(problems.get(owner) ?? []), problem]);
 	}

@@ -29,6 +29,7 @@ import {storedTreeAdvice} from '../schema/stored-tree.js';
 import {flowBehaviors, flowTypes, type FilterClause, type SynchronizationSchema} from '../schema/types.js';
 import {refreshContext, type SchemaContext} from './context.js';
 import {reviewTask} from './plan-view.js';
+import {submitCaseFile, submitTestValue} from './expression-test.js';
 import type {Command} from './keymap.js';
 import {filterRows, initialList} from './list.js';
 import {isLoopPurpose, submitLoopModal} from './loop.js';
@@ -103,7 +104,7 @@ function selectedIndex(frame: Frame): number | undefined {
 	return filterRows(frameRows(frame), frame.list.filter)[frame.list.cursor]?.index;
 }
 
-function selectedAttributeMapping(frame: Frame): AttributeMappingNode | undefined {
+export function selectedAttributeMapping(frame: Frame): AttributeMappingNode | undefined {
 	if (frame.kind === 'attributeMapping') return frame.node;
 	if (frame.kind === 'objectMapping') {
 		const index = selectedIndex(frame);
@@ -190,7 +191,7 @@ function sourcePrompt(context: SchemaContext, target: SourceTarget, sourceKindCh
 	return {
 		kind: 'prompt',
 		title: 'Expression',
-		hint: advice ? `${advice.replace(/ e edits/, ' Esc, then e, edits')}` : 'e.g. Join("@", [mailNickname], "contoso.com") · Tab completes functions and attributes',
+		hint: advice ? `${advice.replace(/ e edits/, ' Esc, then e, edits')}` : 'e.g. Join("@", [mailNickname], "contoso.com") · Tab completes functions and attributes · Ctrl+T tests it',
 		value: current?.expression ?? '',
 		suggestions: [...functions, ...attributes.map((name) => `[${name}]`), ...attributes],
 		purpose,
@@ -386,6 +387,7 @@ function openPlan(state: AppState, context: SchemaContext): AppState {
 		context,
 		origin: {kind: 'edits'},
 		document: context.working.document,
+		cases: state.casesPath,
 		status: 'checking',
 		typed: '',
 		attempt: 0,
@@ -473,6 +475,8 @@ export function submitModal(state: AppState, modal: Modal, value: string, contex
 	if (isLoopPurpose(purpose)) return submitLoopModal(state, modal, value);
 	const context = contextOverride ?? frameContext(topFrame(state));
 	if (purpose.kind === 'command') return runCommandLine(state, value);
+	if (purpose.kind === 'test-value') return submitTestValue(state, purpose.frameId, purpose.field, purpose.value, value);
+	if (purpose.kind === 'case-file') return submitCaseFile(state, purpose.frameId, value);
 	if (purpose.kind === 'discard-and-quit') return {...state, exit: {code: 0}};
 	if (purpose.kind === 'discard-and-leave') return {...state, stack: state.stack.slice(0, -1)};
 	if (purpose.kind === 'replace-export') {

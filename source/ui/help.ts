@@ -17,8 +17,9 @@ export function helpLines(state: Pick<AppState, 'stack' | 'readOnly'>): HelpLine
 	if (cached && cached.readOnly === state.readOnly) return cached.lines;
 	const lines: HelpLine[] = [{text: `Keys on this screen (${frameTitle(frame)})`, bold: true}];
 	const commands = availableCommands(frame, state.readOnly);
-	for (const binding of helpBindings(commands)) lines.push({text: `  ${binding.label.padEnd(10)} ${binding.help}`});
+	// First, so it is seen without scrolling: why keys the admin expects are missing.
 	if (state.readOnly) lines.push({text: '  Read-only session: editing and writing keys are off.', dim: true});
+	for (const binding of helpBindings(commands)) lines.push({text: `  ${binding.label.padEnd(10)} ${binding.help}`});
 	if (commands.has('filter')) {
 		lines.push({text: 'In a filter:', bold: true});
 		for (const binding of helpBindings(new Set(commands).add('submit').add('cancel').add('deleteBack').add('up').add('down'), 'filter')) {
@@ -27,7 +28,7 @@ export function helpLines(state: Pick<AppState, 'stack' | 'readOnly'>): HelpLine
 	}
 	if (frame.kind === 'objectMapping' || frame.kind === 'attributeMapping' || frame.kind === 'scope') {
 		lines.push({text: 'In a text field:', bold: true});
-		for (const binding of helpBindings(new Set(['submit', 'cancel', 'complete', 'cursorLeft', 'cursorRight', 'lineStart', 'lineEnd', 'deleteBack', 'deleteWord', 'deleteLine']), 'text')) {
+		for (const binding of helpBindings(new Set(['submit', 'cancel', 'complete', 'cursorLeft', 'cursorRight', 'lineStart', 'lineEnd', 'deleteBack', 'deleteWord', 'deleteLine', 'testExpression']), 'text')) {
 			lines.push({text: `  ${binding.label.padEnd(12)} ${binding.help}`, dim: true});
 		}
 	}

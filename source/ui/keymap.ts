@@ -52,6 +52,10 @@ export type Command =
 	| 'savePatch'
 	| 'plan'
 	| 'import'
+	| 'testExpression'
+	| 'editTestValue'
+	| 'runTest'
+	| 'saveCase'
 	| 'commandLine'
 	// A job's status, actions, provision on demand and provisioning logs (issue 11):
 	| 'jobStatus'
@@ -112,6 +116,10 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'open', keys: [{key: 'return'}, {key: 'rightArrow'}, {input: 'l'}], label: '⏎/→', help: 'open', footer: true},
 	{command: 'back', keys: [{key: 'escape'}, {key: 'leftArrow'}, {input: 'h'}], label: 'Esc/←', help: 'back', footer: true},
 	{command: 'filter', keys: [{input: '/'}], label: '/', help: 'filter this list', footer: true},
+	// The expression test (t): Enter edits the selected value, r runs again, s keeps the run as a case.
+	{command: 'editTestValue', keys: [{key: 'return'}], label: '⏎', help: 'edit', footer: true},
+	{command: 'runTest', keys: [{input: 'r'}], label: 'r', help: 'run', footer: true},
+	{command: 'saveCase', keys: [{input: 's'}], label: 's', help: 'save case', footer: true},
 	{command: 'editSource', keys: [{input: 's'}], label: 's', help: 'change the source', footer: true},
 	{command: 'editDefault', keys: [{input: 'd'}], label: 'd', help: 'change the default value'},
 	{command: 'editFlowType', keys: [{input: 'f'}], label: 'f', help: 'change flowType'},
@@ -119,6 +127,7 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'editMatching', keys: [{input: 'm'}], label: 'm', help: 'change the matching priority'},
 	{command: 'addItem', keys: [{input: 'a'}], label: 'a', help: 'add', footer: true},
 	{command: 'removeItem', keys: [{input: 'D'}], label: 'D', help: 'remove'},
+	{command: 'testExpression', keys: [{input: 't'}], label: 't', help: 'test the expression', footer: true},
 	{command: 'toggleEnabled', keys: [{input: 't'}], label: 't', help: 'enable or disable the object mapping', footer: true},
 	{command: 'scope', keys: [{input: 'S'}], label: 'S', help: 'scoping filter of the object mapping', footer: true},
 	{command: 'externalEdit', keys: [{input: 'e'}], label: 'e', help: 'edit as JSON in $VISUAL/$EDITOR'},
@@ -158,6 +167,7 @@ export const keyBindings: readonly KeyBinding[] = [
 	{context: 'text', command: 'deleteBack', keys: [{key: 'backspace'}, {key: 'delete'}], label: '⌫', help: 'delete before the cursor'},
 	{context: 'text', command: 'deleteWord', keys: [{input: 'w', ctrl: true}], label: 'Ctrl+W', help: 'delete the word before the cursor', footer: true},
 	{context: 'text', command: 'deleteLine', keys: [{input: 'u', ctrl: true}], label: 'Ctrl+U', help: 'delete to the start of the line'},
+	{context: 'text', command: 'testExpression', keys: [{input: 't', ctrl: true}], label: 'Ctrl+T', help: 'test the expression being typed on sample values (Esc comes back)'},
 
 	{context: 'choice', command: 'submit', keys: [{key: 'return'}], label: 'Enter', help: 'accept', footer: true},
 	{context: 'choice', command: 'up', keys: [{key: 'upArrow'}], label: '↑', help: 'move up'},

@@ -33,7 +33,9 @@ export type ModalPurpose =
 	| {kind: 'discard-and-leave'}
 	| {kind: 'editor-result'; pointer: string}
 	| {kind: 'replace-export'; path: string; bytes: Uint8Array}
-	| LoopPurpose;
+	| LoopPurpose
+	| {kind: 'test-value'; frameId: number; field: string; value: number | 'add'}
+	| {kind: 'case-file'; frameId: number};
 
 export type ClauseDraft = {
 	objectMappingPointer: string;

@@ -87,7 +87,8 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 	add(`Plan: ${planCounts(plan)} (${origin}).`);
 	lines.push('');
 	// The same text the import and patch commands print: the changes by meaning, warnings, checks, the JSON diff.
-	for (const line of formatPlanText(plan, {color: false, problems, counts: false}).replace(/\n$/, '').split('\n')) {
+	const tests = frame.tests && frame.tests.length > 0 ? `${frame.tests.join('\n')}\n` : undefined;
+	for (const line of formatPlanText(plan, {color: false, problems, counts: false, beforeDiff: tests}).replace(/\n$/, '').split('\n')) {
 		const indent = /^ */.exec(line)![0];
 		if (line.trim() === '') lines.push('');
 		else for (const part of wrap(line.slice(indent.length), width - indent.length)) lines.push(indent + part);
@@ -135,6 +136,7 @@ export function reviewTask(frame: PlanFrame): Omit<Extract<Task, {kind: 'plan'}>
 		attempt: frame.attempt,
 		request: {live: context.download.schema, document: frame.document, changedPointers, functions: context.functions},
 		job: jobTarget(context),
+		cases: frame.cases,
 	};
 }
 
@@ -240,6 +242,7 @@ export function openImportPlan(state: AppState, context: SchemaContext, download
 		context,
 		origin: {kind: purpose, label},
 		document,
+		cases: state.casesPath,
 		status: 'checking',
 		typed: '',
 		attempt: 0,

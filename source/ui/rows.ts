@@ -247,7 +247,15 @@ function truncateJson(value: unknown): string {
 
 function problemLines(problems: readonly Problem[] | undefined): string[] {
 	if (!problems || problems.length === 0) return [];
-	return ['Problems', ...problems.map((problem) => `  ${problem.severity === 'error' ? '✗' : '!'} ${clean(problem.message)}`), ''];
+	return [
+		'Problems',
+		...problems.flatMap((problem) => [
+			`  ${problem.severity === 'error' ? '✗' : '!'} ${clean(problem.message)}${problem.rule ? `  [${clean(problem.rule)}]` : ''}`,
+			// The documentation the rule comes from, whole, so it can be copied.
+			...(problem.link ? [`    ${clean(problem.link)}`] : []),
+		]),
+		'',
+	];
 }
 
 export function attributeMappingLines(node: AttributeMappingNode, context: SchemaContext, columns: number): string[] {

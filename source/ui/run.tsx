@@ -18,7 +18,7 @@ const showCursor = '\x1b[?25h';
 const pasteOn = '\x1b[?2004h';
 const pasteOff = '\x1b[?2004l';
 
-export type RunOptions = {altScreen: boolean; initialPatch?: string};
+export type RunOptions = {altScreen: boolean; initialPatch?: string; casesPath?: string};
 
 function shellQuote(text: string): string {
 	return `'${text.replace(/'/g, `'\\''`)}'`;
@@ -83,7 +83,7 @@ export async function runExplorer(services: ExplorerServices, options: RunOption
 	let exitCode = 0;
 	let instance: Instance | undefined;
 	const editor = terminalEditor(() => instance, options.altScreen);
-	instance = render(<Explorer services={services} onExit={(code) => (exitCode = code)} editor={editor} initialPatch={options.initialPatch} />, {
+	instance = render(<Explorer services={services} onExit={(code) => (exitCode = code)} editor={editor} initialPatch={options.initialPatch} casesPath={options.casesPath} />, {
 		exitOnCtrlC: false,
 		patchConsole: false,
 		incrementalRendering: true,

@@ -10,6 +10,9 @@ import {describeError} from '../errors.js';
 import {mayHaveBeenApplied, unsureOutcome} from '../loop/actions.js';
 import {skippedCheckNotice} from '../explorer/expression-check.js';
 import {type ExplorerServices, exportFileName} from '../explorer/services.js';
+import {runExpressionTest, runJobCases} from '../explorer/expression-tests.js';
+import {loadCaseFile, saveCase} from '../expressions/case-file.js';
+import {loadLastValues, saveLastValues} from '../expressions/last-values.js';
 import type {AttributeMappingSource} from '../schema/types.js';
 import type {Action, Message, Task, WriteOutcome} from './state.js';
 import type {Effect} from './update.js';
@@ -214,11 +217,18 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 				const {job, request, frameId, attempt} = task;
 				const tenant = services.tenant;
 				try {
+					// The case file's silences apply to the lint rules of this review.
+					const silence = task.cases ? await loadCaseFile(resolve(task.cases)).then((file) => file.silence, () => undefined) : undefined;
 					const reviewed = await review(
-						request,
+						{...request, silence},
 						tenant && job ? (expressions, parsed) => tenant.validateExpressions(job.servicePrincipalId, job.jobId, expressions, undefined, parsed) : undefined,
 					);
-					send({type: 'planReady', frameId, attempt, plan: reviewed.plan, problems: reviewed.problems, document: reviewed.body, parsed: reviewed.parsed});
+					// The job's expression tests run on the body that would be sent; a failing case blocks like a failed check.
+					const cases = task.cases
+						? await runJobCases({path: resolve(task.cases), document: reviewed.body, tenant, job, readOnly: services.readOnly})
+						: undefined;
+					const problems = [...reviewed.problems, ...(cases?.problems ?? [])];
+					send({type: 'planReady', frameId, attempt, plan: reviewed.plan, problems, document: reviewed.body, parsed: reviewed.parsed, tests: cases?.lines});
 				} catch (error) {
 					send({type: 'writeFinished', frameId, attempt, outcome: {kind: 'failed', error: describeError(error)}});
 				}
@@ -287,6 +297,39 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 				}
 				return;
 			}
+			case 'prepareTest': {
+				let input = {};
+				try {
+					input = await loadLastValues(task.valuesKey, task.fields);
+				} catch {
+					// No last values (or an unreadable file) only means nothing is prefilled.
+				}
+				send({type: 'testPrefilled', frameId: task.frameId, input});
+				return;
+			}
+			case 'runTest': {
+				const run = await runExpressionTest({
+					mapping: {model: task.mapping},
+					input: task.input,
+					schema: task.schema,
+					tenant: services.tenant,
+					job: task.job,
+					readOnly: services.readOnly,
+				});
+				send({type: 'testFinished', frameId: task.frameId, attempt: task.attempt, run});
+				// Kept for the next test of this job (the values are directory data: the file is private, 0600).
+				await saveLastValues(task.valuesKey, task.input).catch(() => undefined);
+				return;
+			}
+			case 'saveCase':
+				try {
+					const path = resolve(task.path);
+					const file = await saveCase(path, task.testCase);
+					done({kind: 'info', text: `Saved the case (${file.cases.length} in the file) to`, path});
+				} catch (error) {
+					done({kind: 'error', text: `Case not saved: ${describeError(error)}`});
+				}
+				return;
 			case 'signOut':
 				try {
 					await services.signOut?.();

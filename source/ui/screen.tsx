@@ -174,7 +174,7 @@ function bodyLines(state: AppState, height: number, width: number): {header?: st
 		const top = frame.list.offset;
 		const shown = all.slice(top, top + height).map((text, index) => ({key: String(top + index), text}));
 		const last = Math.min(all.length, top + height);
-		const header = frame.kind === 'plan' || frame.kind === 'job' || frame.kind === 'provision' || frame.kind === 'logEvent' ? '' : 'Field               Value';
+		const header = frame.kind === 'plan' || frame.kind === 'expressionTest' || frame.kind === 'job' || frame.kind === 'provision' || frame.kind === 'logEvent' ? '' : 'Field               Value';
 		return {header, lines: shown, position: all.length > height ? `lines ${top + 1}–${last}/${all.length}` : ''};
 	}
 	const specs = fitColumnsToContent(frameColumns(frame), frameRows(frame));

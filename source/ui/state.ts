@@ -16,7 +16,7 @@ import type {
 	RuleNode,
 	SchemaNode,
 } from '../schema/navigation.js';
-import type {AttributeMappingSource, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
+import type {AttributeMapping, AttributeMappingSource, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 import type {SchemaContext} from './context.js';
 import type {LogsOutcome, ProvisionOutcome} from '../explorer/loop-operations.js';
 import type {JobAction, RestartChoice} from '../loop/actions.js';
@@ -25,12 +25,16 @@ import {handleLoopCommand, isLoopCommand, loopStep, loopWriteCommands, openLogEv
 import {describeError} from '../errors.js';
 import {resolvePointer} from '../schema/pointer.js';
 import {createContext, refreshContext} from './context.js';
-import {handleEditCommand, isEditCommand, submitModal, writeCommands} from './editing.js';
+import {handleEditCommand, isEditCommand, selectedAttributeMapping, submitModal, writeCommands} from './editing.js';
 import {exportChecked, exportRequest} from './export.js';
 import {helpLines} from './help.js';
-import {type Command, filterCommands, helpCommands, type KeyPress, matchCommand} from './keymap.js';
+import {type Command, filterCommands, helpCommands, type KeyPress, matchCommand, textFieldCommands} from './keymap.js';
+import {handleTestKey, testDraftExpression, testFinished, testPrefilled, testSelectedMapping} from './expression-test.js';
+import type {ExpressionCase} from '../expressions/case-file.js';
+import type {TestField, TestInput} from '../expressions/test-runner.js';
+import type {TestRun} from '../explorer/expression-tests.js';
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
-import {insertText, type Modal, modalKey} from './modal.js';
+import {insertText, type Modal, modalKey, type PromptModal} from './modal.js';
 import {handlePlanKey, openImportPlan, retryPlan} from './plan-view.js';
 import {frameRows, isTextFrame, openRow, screenOf, textLines} from './screens/index.js';
 
@@ -127,6 +131,9 @@ export type PlanFrame = FrameBase & {
 	attempt: number;
 	/** What to know about where the document came from (e.g. remapped directory ids). */
 	note?: string;
+	/** The case file whose expression tests run before the confirmation; their report, once run. */
+	cases?: string;
+	tests?: readonly string[];
 };
 /** A tenant job the loop screens act on: the app's id and name, and the job as last read. */
 export type JobRef = {servicePrincipalId: string; appName: string; job: SynchronizationJob};
@@ -151,7 +158,34 @@ export type ProvisionFrame = FrameBase & {
 export type LogsFrame = FrameBase & {kind: 'logs'; target: JobRef; status: LoadStatus; logs?: LogsOutcome; error?: string};
 export type LogEventFrame = FrameBase & {kind: 'logEvent'; event: LogEventView};
 export type LoopFrame = JobFrame | ProvisionFrame | LogsFrame | LogEventFrame;
-export type Frame = SignInFrame | AppsFrame | JobsFrame | SchemaFrame | NodeFrame | ChangesFrame | BackupsFrame | PlanFrame | LoopFrame;
+/** A place in the expression test: a value of a field (its position), or where a multi-valued field takes one more. */
+export type TestSlot = {field: number; value: number | 'add'};
+/** The expression test (`t`): input fields, the run, the result. */
+export type ExpressionTestFrame = FrameBase & {
+	kind: 'expressionTest';
+	context: SchemaContext;
+	/** The attribute mapping tested (the object mapping's, for a mapping still being added). */
+	pointer: string;
+	objectMappingPointer: string;
+	label: string;
+	/** The mapping with the source under test (an expression being typed, when `draft` is set). */
+	mapping: AttributeMapping;
+	fields: readonly TestField[];
+	values: Readonly<Record<string, readonly string[]>>;
+	/** Fields the admin typed in: the last values arriving late do not overwrite them. */
+	touched: readonly string[];
+	selected: number;
+	status: 'preparing' | 'running' | 'done';
+	run?: TestRun;
+	/** Which run this is, so an answer from an earlier run is ignored. */
+	attempt: number;
+	/** Under which key the job's last values are kept. */
+	valuesKey: string;
+	prefill?: string;
+	/** Opened from the expression prompt: Esc returns to it, with the text as typed. */
+	draft?: PromptModal;
+};
+export type Frame = SignInFrame | AppsFrame | JobsFrame | SchemaFrame | NodeFrame | ChangesFrame | BackupsFrame | PlanFrame | ExpressionTestFrame | LoopFrame;
 
 /** A tenant job a task talks to; `jobKey` says which loaded schema the answer belongs to. */
 export type JobTarget = {jobKey: number; servicePrincipalId: string; jobId: string};
@@ -165,7 +199,7 @@ export type Task =
 	| {id: number; kind: 'checkExport'; bytes: Uint8Array; appName: string; job: Pick<SynchronizationJob, 'id' | 'templateId'>}
 	| {id: number; kind: 'savePatch'; path: string; operations: Operation[]}
 	| {id: number; kind: 'serverValidate'; job: JobTarget; expressions: Array<{pointer: string; expression: string}>}
-	| {id: number; kind: 'plan'; frameId: number; attempt: number; request: ReviewRequest; job?: JobTarget}
+	| {id: number; kind: 'plan'; frameId: number; attempt: number; request: ReviewRequest; job?: JobTarget; cases?: string}
 	| {id: number; kind: 'write'; frameId: number; attempt: number; request: Omit<WriteOptions, 'graph' | 'backupDirectory' | 'onStep'>}
 	| {id: number; kind: 'readSchema'; path: string; purpose: 'import' | 'restore'; jobKey: number}
 	| {id: number; kind: 'listBackups'; frameId: number; appName: string; templateId?: string; jobId?: string}
@@ -174,6 +208,9 @@ export type Task =
 	| {id: number; kind: 'loadPatch'; jobKey: number; path: string}
 	| {id: number; kind: 'jobAction'; target: JobRef; action: JobAction; restart?: RestartChoice; jobFrameId?: number}
 	| {id: number; kind: 'provision'; frameId: number; attempt: number; target: JobRef; subject: string}
+	| {id: number; kind: 'prepareTest'; frameId: number; valuesKey: string; fields: readonly TestField[]}
+	| {id: number; kind: 'runTest'; frameId: number; attempt: number; mapping: AttributeMapping; input: TestInput; valuesKey: string; schema: SynchronizationSchema; job?: JobTarget}
+	| {id: number; kind: 'saveCase'; path: string; testCase: ExpressionCase}
 	| {id: number; kind: 'signOut'}
 	| {id: number; kind: 'whoami'};
 
@@ -199,6 +236,8 @@ export type AppState = {
 	readOnly: boolean;
 	/** A JSON Patch file to load into the first schema opened (--patch). */
 	initialPatch?: string;
+	/** The case file (--cases, or the one chosen when saving a case): cases are saved there and run before a write. */
+	casesPath?: string;
 	/** Keys typed while the screen on top was loading: applied, in order, once it is ready (SSH type-ahead). */
 	typeAhead: readonly KeyPress[];
 	/** The last subject provisioned on demand: offered again (the canary runs before and after a restore). */
@@ -223,13 +262,18 @@ export type Action =
 	| {type: 'metadataLoaded'; jobKey: number; functions: string[]; filterOperators: string[]}
 	| {type: 'patchRead'; jobKey: number; path: string; operations: unknown}
 	| {type: 'exportChecked'; taskId: number; bytes: Uint8Array; path: string; exists: boolean}
-	/** `parsed`: Graph's parse trees by pointer; pending edits take them in, so the plan, `P` and the PUT are one body. */
-	| {type: 'planReady'; frameId: number; attempt: number; plan: Plan; problems: Problem[]; document: SynchronizationSchema; parsed?: ReadonlyMap<string, AttributeMappingSource>}
+	/**
+	 * `parsed`: Graph's parse trees by pointer; pending edits take them in, so the plan, `P` and the PUT are one body.
+	 * `tests`: the report of the job's expression tests (a case file), when they ran.
+	 */
+	| {type: 'planReady'; frameId: number; attempt: number; plan: Plan; problems: Problem[]; document: SynchronizationSchema; parsed?: ReadonlyMap<string, AttributeMappingSource>; tests?: readonly string[]}
 	| {type: 'writeStep'; frameId: number; attempt: number; step: WriteStep}
 	| {type: 'writeFinished'; frameId: number; attempt: number; outcome: WriteOutcome}
 	| {type: 'schemaRead'; taskId: number; purpose: 'import' | 'restore'; jobKey: number; download: SchemaDownload; label: string}
 	| {type: 'backupsListed'; frameId: number; backups?: BackupEntry[]; error?: string}
 	| {type: 'editorDone'; jobKey: number; pointer: string; text: string}
+	| {type: 'testPrefilled'; frameId: number; input: TestInput}
+	| {type: 'testFinished'; frameId: number; attempt: number; run: TestRun}
 	| {type: 'signedOut'; taskId: number}
 	| {type: 'jobLoaded'; frameId: number; job: SynchronizationJob}
 	| {type: 'jobLoadFailed'; frameId: number; error: string}
@@ -256,7 +300,7 @@ export function listViewportRows(viewport: {rows: number}): number {
 export function initialState(
 	source: ExplorerSource,
 	viewport: {rows: number; columns: number},
-	options: {readOnly?: boolean; initialPatch?: string} = {},
+	options: {readOnly?: boolean; initialPatch?: string; casesPath?: string} = {},
 ): AppState {
 	const first: Frame =
 		source.kind === 'file'
@@ -272,6 +316,7 @@ export function initialState(
 		nextId: 2,
 		readOnly: Boolean(options.readOnly),
 		initialPatch: options.initialPatch,
+		casesPath: options.casesPath,
 	};
 }
 
@@ -339,7 +384,7 @@ export function replaceContext(state: AppState, to: SchemaContext): AppState {
 			stack.push(next);
 		} else if (frame.kind === 'schema') {
 			stack.push({...frame, context: to});
-		} else if (frame.kind === 'changes' || frame.kind === 'backups' || frame.kind === 'plan') {
+		} else if (frame.kind === 'changes' || frame.kind === 'backups' || frame.kind === 'plan' || frame.kind === 'expressionTest') {
 			stack.push({...frame, context: to});
 		} else {
 			stack.push(frame);
@@ -457,7 +502,10 @@ function openSelected(state: AppState, frame: Frame): AppState {
 	if (!row) return state;
 	if (frame.kind === 'apps') {
 		const app = frame.apps?.[row.index];
-		return app ? push(state, (id) => ({id, kind: 'jobs', app, list: initialList})) : state;
+		if (!app) return state;
+		// Graph refused this app's jobs (401 UnknownError): an empty job list would hide why, so say it.
+		if (app.noAccess !== undefined) return {...state, message: {kind: 'error', text: app.noAccess}};
+		return push(state, (id) => ({id, kind: 'jobs', app, list: initialList}));
 	}
 	if (frame.kind === 'jobs') {
 		const job = frame.app.jobs[row.index];
@@ -517,6 +565,10 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 			return {...state, modal: {kind: 'prompt', title: 'Command', hint: ':restore  :login  :logout  :whoami  :apps  :quit', value: '', purpose: {kind: 'command'}}};
 		case 'export':
 			return exportRequest(state, frame);
+		case 'testExpression': {
+			const context = frameContext(frame);
+			return context ? testSelectedMapping(state, context, selectedAttributeMapping(frame)) : state;
+		}
 		default:
 			if (isLoopCommand(command)) return handleLoopCommand(state, frame, command);
 			if (isEditCommand(command)) return handleEditCommand(state, frame, command);
@@ -541,6 +593,10 @@ function handleKey(current: AppState, press: KeyPress): AppState {
 	}
 	// A message is news for one look: the next key clears it.
 	const state = current.message ? {...current, message: undefined} : current;
+	if (state.modal?.kind === 'prompt' && matchCommand(press, textFieldCommands, 'text') === 'testExpression') {
+		const context = frameContext(topFrame(state));
+		return context ? testDraftExpression(state, context, state.modal) : state;
+	}
 	if (state.modal) {
 		const outcome = modalKey(state.modal, press, listViewportRows(state.viewport) - 3);
 		switch (outcome.type) {
@@ -565,6 +621,10 @@ function handleKey(current: AppState, press: KeyPress): AppState {
 	const frame = topFrame(state);
 	if (frame.kind === 'plan') {
 		const handled = handlePlanKey(state, frame, press);
+		if (handled !== undefined) return handled;
+	}
+	if (frame.kind === 'expressionTest') {
+		const handled = handleTestKey(state, frame, press);
 		if (handled !== undefined) return handled;
 	}
 	if (frame.list.filtering) return handleFilterKey(state, frame, press);
@@ -738,6 +798,10 @@ function stepAction(state: AppState, action: Action): AppState {
 					? {...frame, status: action.error ? 'error' : 'ready', backups: action.backups, error: action.error}
 					: frame,
 			);
+		case 'testPrefilled':
+			return testPrefilled(state, action.frameId, action.input);
+		case 'testFinished':
+			return testFinished(state, action.frameId, action.attempt, action.run);
 		case 'signedOut':
 			return {
 				...state,
@@ -835,5 +899,5 @@ function planReady(state: AppState, action: Extract<Action, {type: 'planReady'}>
 		}
 	}
 	const blocked = action.problems.some((problem) => problem.severity === 'error');
-	return planFrameUpdate(next, action.frameId, (plan) => ({...plan, plan: action.plan, problems: action.problems, document, status: blocked ? 'blocked' : 'confirm', typed: ''}));
+	return planFrameUpdate(next, action.frameId, (plan) => ({...plan, plan: action.plan, problems: action.problems, document, tests: action.tests, status: blocked ? 'blocked' : 'confirm', typed: ''}));
 }

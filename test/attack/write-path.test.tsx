@@ -84,7 +84,8 @@ describe('a write under --api-version v1.0', () => {
 			{op: 'replace', path: '/synchronizationRules/0/objectMappings/[sourceObjectName=user,targetObjectName=User]/attributeMappings/[targetAttributeName=Mail]/flowType', value: 'ObjectAddOnly'},
 		]);
 		const result = await runCli(['patch', ...target(), '--api-version', 'v1.0', '--patch', path, '--yes']);
-		expect(result.code).toBe(2);
+		// Refused with the plan's checks (exit 1), before any confirmation would be asked.
+		expect(result.code).toBe(1);
 		expect(result.stderr).toMatch(refusal);
 		expect(puts(simulator)).toEqual([]);
 		expect(storedRule()).toMatchObject(scoping);
@@ -98,10 +99,21 @@ describe('a write under --api-version v1.0', () => {
 		attributeMapping(schema, 'Mail')!.flowType = 'ObjectAddOnly';
 		const path = await workspace.file('v1.schema.json', schema);
 		const result = await runCli(['import', ...target(), '--api-version', 'v1.0', '--in', path, '--yes']);
-		expect(result.code).toBe(2);
+		expect(result.code).toBe(1);
 		expect(result.stderr).toMatch(refusal);
 		expect(puts(simulator)).toEqual([]);
 		expect(storedRule()).toMatchObject(scoping);
+	});
+
+	it('a dry run under v1.0 already says the write would be refused', async () => {
+		const path = await workspace.file('mail-dry.patch.json', [
+			{op: 'replace', path: '/synchronizationRules/0/objectMappings/[sourceObjectName=user,targetObjectName=User]/attributeMappings/[targetAttributeName=Mail]/flowType', value: 'ObjectAddOnly'},
+		]);
+		const result = await runCli(['patch', ...target(), '--api-version', 'v1.0', '--patch', path, '--dry-run']);
+		expect(result.code).toBe(1);
+		expect(result.stderr).toMatch(refusal);
+		expect(result.stderr).not.toMatch(/Dry run: nothing was sent/);
+		expect(puts(simulator)).toEqual([]);
 	});
 
 	it('the same patch through beta keeps the scoping', async () => {

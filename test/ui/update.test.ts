@@ -170,6 +170,22 @@ describe('Esc and filters', () => {
 	});
 });
 
+describe('an app Graph refused', () => {
+	it('says why on Enter instead of opening an empty job list', () => {
+		const refused = 'Graph GET /servicePrincipals/sp-9/synchronization/jobs failed: 401 (UnknownError): the account lacks the permission or the directory role for this app';
+		const apps = [{servicePrincipal: {id: 'sp-9', appId: 'app-9', displayName: 'Salesforce'}, jobs: [], noAccess: refused}] as unknown as AppSummary[];
+		let state: AppState = {
+			...initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}),
+			stack: [{id: 1, kind: 'apps', status: 'ready', apps, list: {cursor: 0, offset: 0, filter: '', filtering: false}}],
+			nextId: 2,
+		} as AppState;
+		state = run(state, ...keys(enter)).state;
+		expect(topFrame(state).kind).toBe('apps');
+		const shown = state.message?.text ?? (state.modal?.kind === 'notice' ? state.modal.lines.join(' ') : '');
+		expect(shown).toContain('lacks the permission or the directory role');
+	});
+});
+
 describe('type-ahead and paste', () => {
 	it('keeps keys typed while a screen loads and applies them when it is ready', () => {
 		let state: AppState = {...initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}), stack: [{id: 1, kind: 'jobs', app, list: {cursor: 0, offset: 0, filter: '', filtering: false}}], nextId: 2};

@@ -6,6 +6,6 @@ import {mappingEdits, navigation, type ScreenKind, schemaWide, withPending} from
 export const attributeMappingScreen: ScreenKind<AttributeMappingFrame> = {
 	title: (frame) => withPending('Attribute mapping', frame),
 	crumb: (frame) => frame.node.label,
-	commands: () => [...navigation, ...mappingEdits, ...schemaWide],
+	commands: () => [...navigation, ...mappingEdits, 'testExpression', ...schemaWide],
 	text: (frame, columns) => detailText(frame.node, () => attributeMappingLines(frame.node, frame.context, columns), columns),
 };

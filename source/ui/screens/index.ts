@@ -9,6 +9,7 @@ import {backupsScreen} from './backups.js';
 import {changesScreen} from './changes.js';
 import {directoryScreen} from './directory.js';
 import {jobScreen} from './job.js';
+import {expressionTestScreen} from './expression-test.js';
 import {jobsScreen} from './jobs.js';
 import {logEventScreen, logsScreen} from './logs.js';
 import {objectScreen} from './object.js';
@@ -40,6 +41,7 @@ export const screens: ScreenRegistry = {
 	provision: provisionScreen,
 	logs: logsScreen,
 	logEvent: logEventScreen,
+	expressionTest: expressionTestScreen,
 };
 
 /** The kind of a frame. The registry is keyed by `frame.kind`, so the entry always matches the frame's type. */

@@ -8,7 +8,7 @@ export const objectMappingScreen: ScreenKind<ObjectMappingFrame> = {
 	title: (frame) =>
 		withPending(`Attribute mappings  ${clean(frame.node.mapping.sourceObjectName || '(none)')} → ${clean(frame.node.mapping.targetObjectName ?? '?')}`, frame),
 	crumb: (frame) => frame.node.label,
-	commands: () => [...listCommands, ...mappingEdits, 'addItem', 'scope', ...schemaWide],
+	commands: () => [...listCommands, ...mappingEdits, 'testExpression', 'addItem', 'scope', ...schemaWide],
 	columns: () => [
 		// Source, the long free text, goes last: rows end where their text ends instead of carrying
 		// padding, which is what a moving cursor re-sends over SSH.
