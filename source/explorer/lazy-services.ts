@@ -55,6 +55,7 @@ export function createLazyTenantServices(
 	};
 	const label = options.demo ? 'contoso.com (demo)' : (options.tenant ?? 'your tenant');
 	const tenant = async () => (await ready()).services.tenant!;
+	const loop = async () => (await tenant()).loop!;
 	return {
 		...localFiles({backupDirectory, historyDirectory}),
 		readOnly: options.readOnly,
@@ -64,6 +65,12 @@ export function createLazyTenantServices(
 			listFunctions: async (...args) => (await tenant()).listFunctions(...args),
 			listFilterOperators: async (...args) => (await tenant()).listFilterOperators(...args),
 			writeSchema: async (...args) => (await tenant()).writeSchema(...args),
+			loop: {
+				getJob: async (...args) => (await loop()).getJob(...args),
+				runJobAction: async (...args) => (await loop()).runJobAction(...args),
+				provision: async (...args) => (await loop()).provision(...args),
+				listLogs: async (...args) => (await loop()).listLogs(...args),
+			},
 		},
 		source: {kind: 'tenant', label},
 		signIn: async (request) => (await ready()).services.signIn(request),

@@ -87,6 +87,8 @@ export interface ExplorerServices {
 	resolveLocation?(request: DeepLinkRequest, signal?: AbortSignal): Promise<InitialLocation>;
 }
 
+import type {LoopOperations} from './loop-operations.js';
+
 export type BackupEntry = {path: string; createdAt: Date; version?: string};
 
 /** What the editor needs from the tenant: server-side checks and the safe write path. */
@@ -105,6 +107,8 @@ export interface TenantOperations {
 	testExpression(servicePrincipalId: string, jobId: string, mapping: {model: AttributeMapping}, input: TestInput, signal?: AbortSignal): Promise<TestResult>;
 	/** The safe write path of source/edit (drift check, backup, PUT, verify) on this tenant. */
 	writeSchema(options: Omit<WriteOptions, 'graph' | 'backupDirectory'>): Promise<WriteResult>;
+	/** Job status and actions, provision on demand, provisioning logs (issue 11). */
+	readonly loop?: LoopOperations;
 }
 
 const statusSeverity: Record<string, number> = {Quarantine: 4, Paused: 3, NotRun: 2, NotConfigured: 2, Active: 1};

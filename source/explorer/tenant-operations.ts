@@ -3,6 +3,7 @@ import {validateWithServer, writeSchema} from '../edit/index.js';
 import {runGraphTest} from '../expressions/test-runner.js';
 import type {GraphClient} from '../graph/client.js';
 import {expressionCheckSkipper} from './expression-check.js';
+import {createLoopOperations} from './loop-operations.js';
 import type {AccountDescription, TenantOperations} from './services.js';
 
 export function createTenantOperations(
@@ -29,6 +30,7 @@ export function createTenantOperations(
 			listFunctions: () => Promise.reject(skipped()),
 			listFilterOperators: () => Promise.reject(skipped()),
 			writeSchema: write,
+			loop: createLoopOperations(graph, {readOnly: true}),
 		};
 	}
 	return {
@@ -38,5 +40,6 @@ export function createTenantOperations(
 		listFunctions: async (servicePrincipalId, jobId) => (await graph.listFunctions(servicePrincipalId, jobId)).map((entry) => entry.name),
 		listFilterOperators: async (servicePrincipalId, jobId) => (await graph.listFilterOperators(servicePrincipalId, jobId)).map((entry) => entry.name),
 		writeSchema: write,
+		loop: createLoopOperations(graph),
 	};
 }

@@ -228,7 +228,9 @@ export class ProvisioningService {
 	/** What earlier cycles provisioned: every object marked provisioned, as the initial schema maps it. */
 	private seedTargets(job: DemoJob, runtime: Runtime): void {
 		const kind = sourceKindOf(job.job.templateId);
-		const schema = this.schemaOf(job);
+		// The schema the job started with, not the current one: a change written before the first provisioning
+		// must show as a change (runtimes are made lazily, possibly after a PUT).
+		const schema = this.schemaOf({...job, schema: {...job.schema, text: job.schema.templateDefaultText}});
 		if (!kind || !schema) return;
 		for (const source of sourceObjectsOf(kind)) {
 			if (!source.provisioned) continue;

@@ -32,6 +32,7 @@ import {reviewTask} from './plan-view.js';
 import {submitCaseFile, submitTestValue} from './expression-test.js';
 import type {Command} from './keymap.js';
 import {filterRows, initialList} from './list.js';
+import {isLoopPurpose, submitLoopModal} from './loop.js';
 import {type ChoiceModal, type ClauseDraft, choiceModal, type Modal, type ModalPurpose, type SourceTarget} from './modal.js';
 import {scopeEntries} from './rows.js';
 import {frameRows} from './screens/index.js';
@@ -482,6 +483,7 @@ function valuePrompt(draft: ClauseDraft, values: readonly string[], index: numbe
 
 export function submitModal(state: AppState, modal: Modal, value: string, contextOverride?: SchemaContext): AppState {
 	const purpose = modal.purpose;
+	if (isLoopPurpose(purpose)) return submitLoopModal(state, modal, value);
 	const context = contextOverride ?? frameContext(topFrame(state));
 	if (purpose.kind === 'command') return runCommandLine(state, value);
 	if (purpose.kind === 'test-value') return submitTestValue(state, purpose.frameId, purpose.field, purpose.value, value);

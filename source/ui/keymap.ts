@@ -60,6 +60,15 @@ export type Command =
 	| 'history'
 	| 'markVersion'
 	| 'restoreVersion'
+	// A job's status, actions, provision on demand and provisioning logs (issue 11):
+	| 'jobStatus'
+	| 'watch'
+	| 'startJob'
+	| 'pauseJob'
+	| 'restartJob'
+	| 'provision'
+	| 'logs'
+	| 'restoreBackup'
 	| 'quit'
 	| 'forceQuit'
 	// Text fields, filters, choices, confirmations, the plan's typed confirmation, help:
@@ -136,6 +145,14 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'markVersion', keys: [{input: ' '}], label: 'Space', help: 'mark to compare with another (Enter on it)', footer: true},
 	{command: 'restoreVersion', keys: [{input: 'R'}], label: 'R', help: 'restore (plan, confirm)', footer: true},
 	{command: 'retry', keys: [{input: 'r'}], label: 'r', help: 'reload / retry'},
+	{command: 'jobStatus', keys: [{input: 'J'}], label: 'J', help: 'job status, actions, provision on demand, logs', footer: true},
+	{command: 'watch', keys: [{input: 'W'}], label: 'W', help: 'watch: refresh the status every 3 s (again stops)', footer: true},
+	{command: 'startJob', keys: [{input: 's'}], label: 's', help: 'start the job', footer: true},
+	{command: 'pauseJob', keys: [{input: 'z'}], label: 'z', help: 'pause the job'},
+	{command: 'restartJob', keys: [{input: 'R'}], label: 'R', help: 'restart provisioning: choose a documented scope', footer: true},
+	{command: 'provision', keys: [{input: 'p'}], label: 'p', help: 'provision a test user on demand', footer: true},
+	{command: 'logs', keys: [{input: 'L'}], label: 'L', help: 'provisioning logs of the job', footer: true},
+	{command: 'restoreBackup', keys: [{input: 'B'}], label: 'B', help: 'restore the backup taken before the write (through the plan)', footer: true},
 	{command: 'commandLine', keys: [{input: ':'}], label: ':', help: 'command: :open APP/JOB/TARGET :restore :login :logout :whoami :apps :quit'},
 	{command: 'help', keys: [{input: '?'}], label: '?', help: 'help for this screen', footer: true},
 	{command: 'quit', keys: [{input: 'q'}], label: 'q', help: 'quit', footer: true},

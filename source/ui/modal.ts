@@ -4,6 +4,7 @@
  */
 import {choiceCommands, confirmCommands, type KeyPress, matchCommand, textFieldCommands} from './keymap.js';
 import {filterRows, initialList, type ListState, moveList, type Row} from './list.js';
+import type {LoopPurpose} from './loop.js';
 
 /** What submitting a modal means; interpreted by the explorer reducer. */
 /** The mapping a source is being chosen for: an existing one, or one being added. */
@@ -32,6 +33,7 @@ export type ModalPurpose =
 	| {kind: 'discard-and-leave'}
 	| {kind: 'editor-result'; pointer: string}
 	| {kind: 'replace-export'; path: string; bytes: Uint8Array}
+	| LoopPurpose
 	| {kind: 'test-value'; frameId: number; field: string; value: number | 'add'}
 	| {kind: 'case-file'; frameId: number};
 

@@ -12,6 +12,7 @@ import {type Command, type KeyPress, matchCommand} from './keymap.js';
 import {initialList, type ListMove} from './list.js';
 import {type AppState, addTask, applyMove, jobTarget, type PlanFrame, push, replaceContext, replaceTop, type Task, topFrame} from './state.js';
 import {wrap} from './text.js';
+import {afterWriteLines} from './loop.js';
 
 const stepWords = {
 	'checking-drift': 'checking that nobody changed the schema meanwhile',
@@ -47,6 +48,7 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 		add('✓ Written and verified: the schema read back from Graph equals what was sent.');
 		add(`Backup of the previous schema: ${frame.backupPath ?? ''}`, '  ');
 		add(afterSaveAdvice, '  ');
+		for (const line of afterWriteLines(frame)) add(line.trimStart(), line.startsWith('  ') ? '  ' : '');
 		add('Enter or Esc reads the job again and returns to where you were.', '  ');
 		lines.push('');
 	}

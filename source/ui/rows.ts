@@ -3,6 +3,7 @@
  * key press never rebuilds a 20,000-row list), plus the detail lines of the leaf screens.
  */
 import {filterSetEffects, type Problem} from '../edit/index.js';
+import {decodeJobStatus, jobStatusSummary} from '../loop/job-status.js';
 import type {AppSummary, BackupEntry} from '../explorer/services.js';
 import {formatExpression, sourceKind, sourceSummary} from '../schema/expression.js';
 import type {
@@ -15,12 +16,12 @@ import type {
 	SchemaIndex,
 } from '../schema/navigation.js';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
+import {storedTreeAdvice} from '../schema/stored-tree.js';
 import type {FilterClause, SynchronizationJob} from '../schema/types.js';
 import type {SchemaContext} from './context.js';
 import type {Row} from './list.js';
 import type {Frame} from './state.js';
 import {cellWidth, wrap} from './text.js';
-import {storedTreeAdvice} from '../schema/stored-tree.js';
 
 export function row(key: string, index: number, cells: string[]): Row {
 	const safe = cells.map((cell) => clean(cell));
@@ -68,16 +69,22 @@ function worstOf(codes: string[]): string {
 	return codes.reduce((worst, code) => (severity.indexOf(code) > severity.indexOf(worst) || !severity.includes(code) ? code : worst), codes[0] ?? '');
 }
 
+/** Per job: state, status in words (quarantine, a running cycle's progress), the last run with its counts, steady state, successive failures. */
 export function jobRows(jobs: readonly SynchronizationJob[]): Row[] {
-	return jobs.map((job, index) =>
-		row(job.id, index, [
+	return jobs.map((job, index) => {
+		const view = decodeJobStatus(job);
+		const last = view.lastRun;
+		return row(job.id, index, [
 			job.templateId ?? '',
-			job.status?.code ?? 'Unknown',
-			shortTime(job.status?.lastExecution?.timeEnded ?? job.status?.lastExecution?.timeBegan),
-			job.schedule?.state ?? '',
+			view.state,
+			jobStatusSummary(view),
+			last ? `${last.state} ${shortTime(last.ended ?? last.began)}` : 'never run',
+			last ? `${last.imported}/${last.exported}/${last.escrowed}` : '',
+			view.steadyStateSince ? 'yes' : 'no',
+			String(view.successiveFailures),
 			job.id,
-		]),
-	);
+		]);
+	});
 }
 
 export function schemaRootRows(index: SchemaIndex): Row[] {

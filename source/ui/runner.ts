@@ -7,6 +7,7 @@ import {resolve} from 'node:path';
 import {DriftError, VerifyMismatchError, WriteFailedError} from '../edit/index.js';
 import {review} from '../edit/review.js';
 import {describeError} from '../errors.js';
+import {mayHaveBeenApplied, unsureOutcome} from '../loop/actions.js';
 import {skippedCheckNotice} from '../explorer/expression-check.js';
 import {type ExplorerServices, exportFileName} from '../explorer/services.js';
 import {runExpressionTest, runJobCases} from '../explorer/expression-tests.js';
@@ -49,8 +50,70 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 			});
 	}
 
+	const watches = new Map<number, ReturnType<typeof setInterval>>();
+	const stopWatch = (frameId: number) => {
+		clearInterval(watches.get(frameId));
+		watches.delete(frameId);
+	};
+
 	function run(effect: Effect): void {
 		switch (effect.kind) {
+			case 'loadJob': {
+				const {frameId, servicePrincipalId, jobId} = effect;
+				const loop = services.tenant?.loop;
+				if (!loop) {
+					send({type: 'jobLoadFailed', frameId, error: 'Job status needs a tenant (not a schema file).'});
+					return;
+				}
+				const controller = new AbortController();
+				loads.set(frameId, controller);
+				loop
+					.getJob(servicePrincipalId, jobId, controller.signal)
+					.then((job) => !controller.signal.aborted && send({type: 'jobLoaded', frameId, job}))
+					.catch((error: unknown) => !controller.signal.aborted && send({type: 'jobLoadFailed', frameId, error: describeError(error)}));
+				return;
+			}
+			case 'watchJob': {
+				const {frameId, servicePrincipalId, jobId} = effect;
+				const loop = services.tenant?.loop;
+				if (!loop) return;
+				stopWatch(frameId);
+				let busy = false;
+				watches.set(
+					frameId,
+					setInterval(() => {
+						// One read at a time: a slow answer is not overtaken by the next tick.
+						if (busy || !watches.has(frameId)) return;
+						busy = true;
+						loop
+							.getJob(servicePrincipalId, jobId)
+							.then((job) => watches.has(frameId) && send({type: 'jobLoaded', frameId, job}))
+							.catch((error: unknown) => watches.has(frameId) && send({type: 'jobLoadFailed', frameId, error: describeError(error)}))
+							.finally(() => {
+								busy = false;
+							});
+					}, effect.everyMs),
+				);
+				return;
+			}
+			case 'stopWatch':
+				stopWatch(effect.frameId);
+				return;
+			case 'loadLogs': {
+				const {frameId, jobId} = effect;
+				const loop = services.tenant?.loop;
+				if (!loop) {
+					send({type: 'logsLoaded', frameId, error: 'Provisioning logs need a tenant (not a schema file).'});
+					return;
+				}
+				const controller = new AbortController();
+				loads.set(frameId, controller);
+				loop
+					.listLogs(jobId, {signal: controller.signal})
+					.then((logs) => !controller.signal.aborted && send({type: 'logsLoaded', frameId, logs}))
+					.catch((error: unknown) => !controller.signal.aborted && send({type: 'logsLoaded', frameId, error: describeError(error)}));
+				return;
+			}
 			case 'cancel':
 				loads.get(effect.frameId)?.abort();
 				loads.delete(effect.frameId);
@@ -208,6 +271,35 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 					done({kind: 'error', text: `Patch ${task.path} not loaded: ${describeError(error)}`});
 				}
 				return;
+			case 'jobAction': {
+				const loop = services.tenant?.loop;
+				if (!loop) return done();
+				const {target, action, restart} = task;
+				const words = action === 'restart' ? `Restart (${restart?.resetScope})` : action === 'start' ? 'Start' : 'Pause';
+				try {
+					await loop.runJobAction(target.servicePrincipalId, target.job.id, action, restart);
+					send({type: 'jobActionDone', taskId: task.id, jobFrameId: task.jobFrameId, message: {kind: 'info', text: `${words} sent to ${target.appName}; the status below is read again.`}});
+				} catch (error) {
+					const cause = describeError(error);
+					const text = mayHaveBeenApplied(error) ? unsureOutcome(cause, action, 'the job status (r)') : `${words} not done: ${cause}`;
+					send({type: 'jobActionDone', taskId: task.id, jobFrameId: task.jobFrameId, message: {kind: 'error', text}});
+				}
+				return;
+			}
+			case 'provision': {
+				const loop = services.tenant?.loop;
+				const {frameId, attempt, target, subject} = task;
+				if (!loop) return send({type: 'provisioned', frameId, attempt, error: 'Provisioning on demand needs a tenant (not a schema file).'});
+				try {
+					const outcome = await loop.provision(target.servicePrincipalId, target.job, subject, {appName: target.appName, onWait: (waitMs) => send({type: 'provisionWaiting', frameId, attempt, waitMs})});
+					send({type: 'provisioned', frameId, attempt, outcome});
+				} catch (error) {
+					const cause = describeError(error);
+					const text = mayHaveBeenApplied(error) ? unsureOutcome(cause, `provisioning of ${subject}`, 'the provisioning logs (L)') : cause;
+					send({type: 'provisioned', frameId, attempt, error: text});
+				}
+				return;
+			}
 			case 'prepareTest': {
 				let input = {};
 				try {
@@ -327,6 +419,7 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 		run,
 		dispose() {
 			disposed = true;
+			for (const frameId of [...watches.keys()]) stopWatch(frameId);
 			for (const controller of loads.values()) controller.abort();
 			loads.clear();
 		},

@@ -6,6 +6,7 @@ import {Box, Text} from 'ink';
 import {memo, useEffect, useState} from 'react';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {helpLines} from './help.js';
+import {logsCommandHint} from './loop.js';
 import {
 	bindingFor,
 	choiceCommands,
@@ -164,6 +165,10 @@ function bodyLines(state: AppState, height: number, width: number): {header?: st
 		const text = frame.status === 'error' ? (frame.error ?? 'No history.') : frame.status === 'loading' ? 'Looking for versions…' : 'No versions of this job yet: a backup is saved before every write (--history-dir adds exports).';
 		return {lines: wrapped('empty', text, width, {dim: true})};
 	}
+	if (frame.kind === 'logs' && frameRows(frame).length === 0) {
+		const text = frame.status === 'error' ? `✗ ${frame.error ?? 'Could not read the provisioning logs.'} ${logsCommandHint(frame.target)}` : frame.status === 'loading' ? 'Reading the provisioning logs…' : 'No provisioning events of this job in the last 30 days (r reads again).';
+		return {lines: wrapped('empty', text, width, {dim: frame.status !== 'error', color: frame.status === 'error' ? 'red' : undefined})};
+	}
 	if ((frame.kind === 'changes' || frame.kind === 'backups') && frameRows(frame).length === 0) {
 		const text = frame.kind === 'changes' ? 'No pending changes.' : frame.status === 'error' ? (frame.error ?? 'No backups.') : frame.status === 'loading' ? 'Looking for backups…' : 'No backups of this job yet: one is saved before every write.';
 		return {lines: wrapped('empty', text, width, {dim: true})};
@@ -173,7 +178,7 @@ function bodyLines(state: AppState, height: number, width: number): {header?: st
 		const top = frame.list.offset;
 		const shown = all.slice(top, top + height).map((text, index) => ({key: String(top + index), text}));
 		const last = Math.min(all.length, top + height);
-		const header = frame.kind === 'plan' || frame.kind === 'expressionTest' || frame.kind === 'compare' ? '' : 'Field               Value';
+		const header = frame.kind === 'plan' || frame.kind === 'expressionTest' || frame.kind === 'compare' || frame.kind === 'job' || frame.kind === 'provision' || frame.kind === 'logEvent' ? '' : 'Field               Value';
 		return {header, lines: shown, position: all.length > height ? `lines ${top + 1}–${last}/${all.length}` : ''};
 	}
 	const specs = fitColumnsToContent(frameColumns(frame), frameRows(frame));

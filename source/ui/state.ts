@@ -20,6 +20,10 @@ import type {
 } from '../schema/navigation.js';
 import type {AttributeMapping, AttributeMappingSource, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 import type {SchemaContext} from './context.js';
+import type {LogsOutcome, ProvisionOutcome} from '../explorer/loop-operations.js';
+import type {JobAction, RestartChoice} from '../loop/actions.js';
+import type {LogEventView} from '../loop/logs.js';
+import {handleLoopCommand, isLoopCommand, loopStep, loopWriteCommands, openLogEvent} from './loop.js';
 import {describeError} from '../errors.js';
 import {resolvePointer} from '../schema/pointer.js';
 import {createContext, refreshContext} from './context.js';
@@ -70,6 +74,8 @@ export type SchemaFrame = FrameBase & {
 	locate?: SchemaLocation;
 	/** `h` on the jobs list: the job's history opens once the job is read. */
 	thenHistory?: boolean;
+	/** After the job is read again: open the restore plan of this backup (the canary's undo). */
+	afterReload?: {restore: string};
 };
 /** A screen inside a loaded schema, showing one node of `context.index`. */
 type NodeFrameOf<Kind extends string, Node> = FrameBase & {kind: Kind; context: SchemaContext; node: Node};
@@ -151,6 +157,29 @@ export type PlanFrame = FrameBase & {
 	cases?: string;
 	tests?: readonly string[];
 };
+/** A tenant job the loop screens act on: the app's id and name, and the job as last read. */
+export type JobRef = {servicePrincipalId: string; appName: string; job: SynchronizationJob};
+/** A job's status in words and its actions; `watching` refreshes it every few seconds while the screen is open. */
+export type JobFrame = FrameBase & {kind: 'job'; target: JobRef; status: LoadStatus; refreshing?: boolean; watching: boolean; error?: string; readOnly?: boolean};
+/** After a write: what the canary needs to highlight the change and offer its undo. */
+export type AfterWrite = {backupPath: string; touched: readonly string[]; planFrameId: number};
+/** Provision on demand of one subject, and its result. */
+export type ProvisionFrame = FrameBase & {
+	kind: 'provision';
+	target: JobRef;
+	subject: string;
+	status: 'waiting' | 'running' | 'done' | 'error';
+	/** While waiting for Microsoft's 5-per-10-s limit. */
+	waitMs?: number;
+	outcome?: ProvisionOutcome;
+	error?: string;
+	attempt: number;
+	afterWrite?: AfterWrite;
+};
+/** A job's provisioning events, newest first. */
+export type LogsFrame = FrameBase & {kind: 'logs'; target: JobRef; status: LoadStatus; logs?: LogsOutcome; error?: string};
+export type LogEventFrame = FrameBase & {kind: 'logEvent'; event: LogEventView};
+export type LoopFrame = JobFrame | ProvisionFrame | LogsFrame | LogEventFrame;
 /** A place in the expression test: a value of a field (its position), or where a multi-valued field takes one more. */
 export type TestSlot = {field: number; value: number | 'add'};
 /** The expression test (`t`): input fields, the run, the result. */
@@ -178,7 +207,7 @@ export type ExpressionTestFrame = FrameBase & {
 	/** Opened from the expression prompt: Esc returns to it, with the text as typed. */
 	draft?: PromptModal;
 };
-export type Frame = SignInFrame | AppsFrame | JobsFrame | SchemaFrame | NodeFrame | ChangesFrame | BackupsFrame | PlanFrame | ExpressionTestFrame | HistoryFrame | CompareFrame;
+export type Frame = SignInFrame | AppsFrame | JobsFrame | SchemaFrame | NodeFrame | ChangesFrame | BackupsFrame | PlanFrame | ExpressionTestFrame | HistoryFrame | CompareFrame | LoopFrame;
 
 /** A tenant job a task talks to; `jobKey` says which loaded schema the answer belongs to. */
 export type JobTarget = {jobKey: number; servicePrincipalId: string; jobId: string};
@@ -199,6 +228,8 @@ export type Task =
 	| {id: number; kind: 'editor'; jobKey: number; pointer: string; text: string}
 	| {id: number; kind: 'metadata'; job: JobTarget}
 	| {id: number; kind: 'loadPatch'; jobKey: number; path: string}
+	| {id: number; kind: 'jobAction'; target: JobRef; action: JobAction; restart?: RestartChoice; jobFrameId?: number}
+	| {id: number; kind: 'provision'; frameId: number; attempt: number; target: JobRef; subject: string}
 	| {id: number; kind: 'prepareTest'; frameId: number; valuesKey: string; fields: readonly TestField[]}
 	| {id: number; kind: 'runTest'; frameId: number; attempt: number; mapping: AttributeMapping; input: TestInput; valuesKey: string; schema: SynchronizationSchema; job?: JobTarget}
 	| {id: number; kind: 'saveCase'; path: string; testCase: ExpressionCase}
@@ -238,6 +269,8 @@ export type AppState = {
 	initialLocation?: InitialLocation | SchemaLocation;
 	/** Keys typed while the screen on top was loading: applied, in order, once it is ready (SSH type-ahead). */
 	typeAhead: readonly KeyPress[];
+	/** The last subject provisioned on demand: offered again (the canary runs before and after a restore). */
+	lastSubject?: {jobId: string; subject: string};
 	exit?: {code: number};
 };
 
@@ -274,6 +307,12 @@ export type Action =
 	| {type: 'comparisonReady'; frameId: number; text?: string; error?: string}
 	| {type: 'locationResolved'; location: InitialLocation}
 	| {type: 'signedOut'; taskId: number}
+	| {type: 'jobLoaded'; frameId: number; job: SynchronizationJob}
+	| {type: 'jobLoadFailed'; frameId: number; error: string}
+	| {type: 'jobActionDone'; taskId: number; jobFrameId?: number; message: Message}
+	| {type: 'provisionWaiting'; frameId: number; attempt: number; waitMs: number}
+	| {type: 'provisioned'; frameId: number; attempt: number; outcome?: ProvisionOutcome; error?: string}
+	| {type: 'logsLoaded'; frameId: number; logs?: LogsOutcome; error?: string}
 	| {type: 'notice'; message: Message};
 
 export type WriteOutcome =
@@ -327,7 +366,7 @@ const everywhere: Command[] = ['help', 'quit', 'forceQuit', 'back', 'commandLine
 /** The commands a screen offers: drives key matching, the footer and `?` help alike. */
 export function availableCommands(frame: Frame, readOnly = false): ReadonlySet<Command> {
 	const commands = new Set<Command>([...everywhere, ...screenOf(frame).commands(frame)]);
-	if (readOnly) for (const command of writeCommands) commands.delete(command);
+	if (readOnly) for (const command of [...writeCommands, ...loopWriteCommands]) commands.delete(command);
 	return commands;
 }
 
@@ -458,7 +497,7 @@ function goBack(state: AppState, frame: Frame): AppState {
 }
 
 /** Leaving the plan: after a successful write the job is read again, so the screens show what is live now. */
-export function leavePlan(state: AppState, frame: PlanFrame): AppState {
+export function leavePlan(state: AppState, frame: PlanFrame, afterReload?: SchemaFrame['afterReload']): AppState {
 	if (frame.status === 'writing') return {...state, message: {kind: 'info', text: 'Writing… wait for the result.'}};
 	const popped = {...state, stack: state.stack.slice(0, -1)};
 	if (frame.status !== 'done') return popped;
@@ -470,9 +509,10 @@ export function leavePlan(state: AppState, frame: PlanFrame): AppState {
 	const reopen = popped.stack.slice(schemaIndex + 1).flatMap((above) => ('node' in above ? [{kind: above.kind, pointer: above.node.pointer, list: above.list}] : []));
 	return {
 		...popped,
-		stack: [...popped.stack.slice(0, schemaIndex), {...schema, id: popped.nextId, status: 'loading', context: undefined, list: schema.list, reopen}],
+		stack: [...popped.stack.slice(0, schemaIndex), {...schema, id: popped.nextId, status: 'loading', context: undefined, list: schema.list, reopen, afterReload}],
 		nextId: popped.nextId + 1,
-		message: {kind: 'info', text: 'Written and verified. Backup of the previous schema:', path: frame.backupPath ?? ''},
+		// Restoring next (B after a canary): the backup's plan comes up at once, so no notice stands in its way.
+		message: afterReload ? {kind: 'info', text: 'Reading the job again, then the backup…'} : {kind: 'info', text: 'Written and verified. Backup of the previous schema:', path: frame.backupPath ?? ''},
 	};
 }
 
@@ -521,6 +561,7 @@ function openSelected(state: AppState, frame: Frame): AppState {
 	}
 	if (frame.kind === 'history') return compareSelected(state, frame);
 	if (frame.kind === 'scope') return handleEditCommand(state, frame, 'open');
+	if (frame.kind === 'logs') return openLogEvent(state, frame, row.index);
 	const target = openRow(frame, row.index);
 	if (!target) return state;
 	const opened = nodeFrame(state.nextId, target.kind, target.context, target.node, initialList);
@@ -553,6 +594,7 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 			return goBack(state, frame);
 		case 'retry':
 			if (frame.kind === 'plan') return retryPlan(state, frame);
+			if (frame.kind === 'job' || frame.kind === 'logs') return handleLoopCommand(state, frame, 'retry');
 			return retry(state, frame);
 		case 'filter':
 			return replaceTop(state, {...frame, list: {...frame.list, filtering: true}});
@@ -571,6 +613,7 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 		}
 		default:
 			if (isHistoryCommand(command)) return handleHistoryCommand(state, frame, command);
+			if (isLoopCommand(command)) return handleLoopCommand(state, frame, command);
 			if (isEditCommand(command)) return handleEditCommand(state, frame, command);
 			return applyMove(state, frame, command as ListMove);
 	}
@@ -578,7 +621,7 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 
 /** Whether the screen on top is waiting for its data (keys typed now are kept for it). */
 function isLoading(frame: Frame): boolean {
-	return (frame.kind === 'apps' || frame.kind === 'schema' || frame.kind === 'backups' || frame.kind === 'history' || frame.kind === 'compare') && frame.status === 'loading';
+	return (frame.kind === 'apps' || frame.kind === 'schema' || frame.kind === 'backups' || frame.kind === 'history' || frame.kind === 'compare' || frame.kind === 'job' || frame.kind === 'logs') && frame.status === 'loading';
 }
 
 const maxTypeAhead = 200;
@@ -664,9 +707,12 @@ function schemaLoaded(state: AppState, frameId: number, download: SchemaDownload
 		job,
 		servicePrincipalId: app?.servicePrincipal.id,
 	});
-	let next = updateFrame(state, frameId, () => ({...frame, status: 'ready', context, reopen: undefined, locate: undefined, thenHistory: undefined}));
+	let next = updateFrame(state, frameId, () => ({...frame, status: 'ready', context, reopen: undefined, locate: undefined, thenHistory: undefined, afterReload: undefined}));
 	if (frame.reopen && topFrame(next).id === frameId) next = reopenFrames(next, context, frame.reopen);
 	if ((frame.locate || frame.thenHistory) && topFrame(next).id === frameId) next = locateOnLoad(next, context, frame);
+	if (frame.afterReload?.restore) {
+		next = addTask({...next, message: {kind: 'info', text: 'Reading the backup…'}}, {kind: 'readSchema', path: frame.afterReload.restore, purpose: 'restore', jobKey: context.jobKey});
+	}
 	const target = jobTarget(context);
 	if (target) next = addTask(next, {kind: 'metadata', job: target});
 	if (next.initialPatch) {
@@ -711,7 +757,7 @@ function replayTypeAhead(after: AppState): AppState {
 
 function step(state: AppState, action: Action): AppState {
 	const next = stepAction(state, action);
-	const loads: ReadonlySet<Action['type']> = new Set(['appsLoaded', 'schemaLoaded', 'backupsListed', 'historyListed', 'comparisonReady', 'loadFailed']);
+	const loads: ReadonlySet<Action['type']> = new Set(['appsLoaded', 'schemaLoaded', 'backupsListed', 'historyListed', 'comparisonReady', 'loadFailed', 'jobLoaded', 'jobLoadFailed', 'logsLoaded']);
 	return loads.has(action.type) ? replayTypeAhead(next) : next;
 }
 
@@ -827,7 +873,7 @@ function stepAction(state: AppState, action: Action): AppState {
 			return submitModal(state, {kind: 'confirm', title: '', lines: [], purpose: {kind: 'editor-result', pointer: action.pointer}}, action.text, context);
 		}
 		default:
-			return state;
+			return loopStep(state, action) ?? state;
 	}
 }
 

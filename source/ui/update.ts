@@ -13,7 +13,15 @@ export type LoadEffect =
 	| {kind: 'signIn'; frameId: number; forcePrompt: boolean}
 	| {kind: 'listApps'; frameId: number}
 	| {kind: 'loadSchema'; frameId: number; app?: AppSummary; job?: SynchronizationJob}
+	| {kind: 'loadJob'; frameId: number; servicePrincipalId: string; jobId: string}
+	| {kind: 'loadLogs'; frameId: number; jobId: string}
+	/** Reads the job every few seconds until stopped (the screen closed or W again). */
+	| {kind: 'watchJob'; frameId: number; servicePrincipalId: string; jobId: string; everyMs: number}
+	| {kind: 'stopWatch'; frameId: number}
 	| {kind: 'cancel'; frameId: number};
+
+/** How often a watched job is read. */
+export const watchEveryMs = 3000;
 
 export type Effect = Task | LoadEffect;
 
@@ -22,7 +30,15 @@ function loadOf(frame: Frame): LoadEffect | undefined {
 	if (frame.kind === 'signIn' && frame.phase === 'starting') return {kind: 'signIn', frameId: frame.id, forcePrompt: Boolean(frame.forcePrompt)};
 	if (frame.kind === 'apps' && frame.status === 'loading') return {kind: 'listApps', frameId: frame.id};
 	if (frame.kind === 'schema' && frame.status === 'loading') return {kind: 'loadSchema', frameId: frame.id, app: frame.app, job: frame.job};
+	if (frame.kind === 'job' && (frame.status === 'loading' || frame.refreshing)) {
+		return {kind: 'loadJob', frameId: frame.id, servicePrincipalId: frame.target.servicePrincipalId, jobId: frame.target.job.id};
+	}
+	if (frame.kind === 'logs' && frame.status === 'loading') return {kind: 'loadLogs', frameId: frame.id, jobId: frame.target.job.id};
 	return undefined;
+}
+
+function watching(frame: Frame | undefined): boolean {
+	return frame?.kind === 'job' && frame.watching;
 }
 
 /** Whether a frame's load (if it had one) is still wanted: on the stack and not cancelled. */
@@ -49,6 +65,15 @@ export function update(state: AppState, action: Action): {state: AppState; effec
 		}
 		for (const frame of state.stack) {
 			if (!stillWanted(after.get(frame.id)) && stillWanted(frame)) effects.push({kind: 'cancel', frameId: frame.id});
+		}
+		// A watch is a timer as a value: started when a job screen starts watching, stopped when it stops or closes.
+		for (const frame of next.stack) {
+			if (frame.kind === 'job' && watching(frame) && !watching(before.get(frame.id))) {
+				effects.push({kind: 'watchJob', frameId: frame.id, servicePrincipalId: frame.target.servicePrincipalId, jobId: frame.target.job.id, everyMs: watchEveryMs});
+			}
+		}
+		for (const frame of state.stack) {
+			if (watching(frame) && !watching(after.get(frame.id))) effects.push({kind: 'stopWatch', frameId: frame.id});
 		}
 	}
 	return {state: next, effects};

@@ -155,7 +155,7 @@ describe('the explorer and a change that removes a live directory (issue 9 §7c)
 		const app = render(<Explorer services={services} />);
 		await openContosoUserMappings(app);
 		await press(app, 'i', file, KEY.enter);
-		const frame = (await waitForFrame(app, /Problems/)).replace(/\s+/g, ' ');
+		const frame = (await waitForFrame(app, /Not writable/)).replace(/\s+/g, ' ');
 		expect(frame).toMatch(/removes the directory 'Azure Active Directory' that the live job has/);
 		expect(frame).not.toMatch(/Type "contoso\.com"/);
 		expect(puts(simulator)).toEqual([]);

@@ -9,12 +9,15 @@ import {backupsScreen} from './backups.js';
 import {changesScreen} from './changes.js';
 import {compareScreen} from './compare.js';
 import {directoryScreen} from './directory.js';
+import {jobScreen} from './job.js';
 import {expressionTestScreen} from './expression-test.js';
 import {historyScreen} from './history.js';
 import {jobsScreen} from './jobs.js';
+import {logEventScreen, logsScreen} from './logs.js';
 import {objectScreen} from './object.js';
 import {objectMappingScreen} from './object-mapping.js';
 import {planScreen} from './plan.js';
+import {provisionScreen} from './provision.js';
 import {ruleScreen} from './rule.js';
 import {schemaScreen} from './schema.js';
 import {scopeScreen} from './scope.js';
@@ -36,6 +39,10 @@ export const screens: ScreenRegistry = {
 	changes: changesScreen,
 	backups: backupsScreen,
 	plan: planScreen,
+	job: jobScreen,
+	provision: provisionScreen,
+	logs: logsScreen,
+	logEvent: logEventScreen,
 	expressionTest: expressionTestScreen,
 	history: historyScreen,
 	compare: compareScreen,

@@ -6,13 +6,16 @@ import {listCommands, type ScreenKind} from './types.js';
 export const jobsScreen: ScreenKind<JobsFrame> = {
 	title: () => 'Provisioning jobs',
 	crumb: (frame) => frame.app.servicePrincipal.displayName ?? frame.app.servicePrincipal.id,
-	commands: () => [...listCommands, 'export', 'history'],
+	commands: () => [...listCommands, 'export', 'history', 'jobStatus'],
 	columns: () => [
 		{title: 'Template', weight: 2, min: 14, cut: 'middle'},
-		{title: 'Status', weight: 0, min: 10, max: 10},
-		{title: 'Last run', weight: 0, min: 17, max: 17},
-		{title: 'Schedule', weight: 0, min: 8, max: 8},
-		{title: 'Job id', weight: 3, min: 12, cut: 'middle'},
+		{title: 'State', weight: 0, min: 6, max: 8},
+		{title: 'Status', weight: 3, min: 12},
+		{title: 'Last run', weight: 2, min: 9, max: 27},
+		{title: 'In/out/esc', weight: 0, min: 10, max: 12},
+		{title: 'Steady', weight: 0, min: 6, max: 6},
+		{title: 'Fails', weight: 0, min: 5, max: 5},
+		{title: 'Job id', weight: 1, min: 8, cut: 'middle'},
 	],
 	rows: (frame) => memo(frame.kind, frame.app.jobs, () => jobRows(frame.app.jobs)),
 };

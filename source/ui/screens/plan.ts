@@ -10,7 +10,11 @@ export const planScreen: ScreenKind<PlanFrame> = {
 		return `Plan: write ${origin} to ${clean(frame.context.appName)}`;
 	},
 	crumb: () => 'plan',
-	// After the write, Enter (open) reads the job again and returns to where the admin was.
-	commands: (frame) => (frame.status === 'done' ? [...navigation, 'open', 'retry'] : [...navigation, 'retry']),
+	// After the write, Enter (open) reads the job again and returns to where the admin was; Microsoft's next steps
+	// are offered as keys (the canary, the restart, the job's status).
+	commands: (frame) =>
+		frame.status === 'done'
+			? [...navigation, 'open', 'retry', ...(frame.context.job && frame.context.servicePrincipalId ? (['provision', 'restartJob', 'jobStatus'] as const) : [])]
+			: [...navigation, 'retry'],
 	text: (frame, columns) => cachedPlanLines(frame, columns),
 };

@@ -6,7 +6,7 @@ import {listCommands, type ScreenKind, schemaWide, withPending} from './types.js
 export const schemaScreen: ScreenKind<SchemaFrame> = {
 	title: (frame) => withPending('Schema', frame),
 	crumb: (frame, sourceLabel) => (frame.job ? (frame.job.templateId ?? frame.job.id) : sourceLabel),
-	commands: (frame) => (frame.status === 'error' ? ['retry'] : frame.status === 'ready' ? [...listCommands, ...schemaWide, 'history'] : []),
+	commands: (frame) => (frame.status === 'error' ? ['retry'] : frame.status === 'ready' ? [...listCommands, ...schemaWide, 'history', ...(frame.context?.job ? (['jobStatus'] as const) : [])] : []),
 	columns: () => [
 		{title: 'Kind', weight: 0, min: 9, max: 9},
 		{title: 'Name', weight: 3, min: 12, cut: 'middle'},

@@ -1,0 +1,125 @@
+/**
+ * Closing the loop from the explorer: a job's status, its actions (start, pause, restart with a documented
+ * scope), provision on demand of one subject and the job's provisioning logs, on one Graph client. The decoding
+ * and the rules are source/loop's (the same as the `job`, `provision` and `logs` commands); this only runs them.
+ */
+import {UserError} from '../errors.js';
+import type {GraphClient} from '../graph/client.js';
+import {GraphError} from '../graph/errors.js';
+import {type JobAction, type RestartChoice, shellWord} from '../loop/actions.js';
+import {buildLogQuery, decodeLogEvent, explainLogAccessError, type LogEventView, matchesUser} from '../loop/logs.js';
+import {checkSubject, decodeProvisionOnDemand, onDemandBody, onDemandNotes, onDemandTarget, type OnDemandResult, type SubjectKind, subjectWords} from '../loop/on-demand.js';
+import {SlidingWindowLimiter} from '../loop/rate-limit.js';
+import {decodeSchemaBytes, parseSchemaText} from '../schema/load.js';
+import type {SynchronizationJob} from '../schema/types.js';
+
+export type ProvisionOutcome = {
+	subject: string;
+	objectId: string;
+	objectTypeName: string;
+	ruleId: string;
+	subjectKind: SubjectKind;
+	result: OnDemandResult;
+	/** Where on-demand behaves differently from a cycle (cloud sync ignores scoping filters). */
+	notes: string[];
+};
+
+export type LogsOutcome = {events: LogEventView[]; notes: string[]; more: boolean};
+
+export interface LoopOperations {
+	getJob(servicePrincipalId: string, jobId: string, signal?: AbortSignal): Promise<SynchronizationJob>;
+	/** Start, pause, or restart with one of Microsoft's documented scopes. */
+	runJobAction(servicePrincipalId: string, jobId: string, action: JobAction, restart?: RestartChoice): Promise<void>;
+	/** Provisions one subject on demand; `onWait` is told before waiting for Microsoft's 5-per-10-s limit. */
+	provision(
+		servicePrincipalId: string,
+		job: Pick<SynchronizationJob, 'id' | 'templateId'>,
+		subject: string,
+		options?: {onWait?: (waitMs: number) => void; signal?: AbortSignal; appName?: string},
+	): Promise<ProvisionOutcome>;
+	/** The job's newest provisioning events (up to `max`), newest first; licence and permission refusals in plain words. */
+	listLogs(jobId: string, options?: {status?: string; action?: string; user?: string; since?: number; max?: number; signal?: AbortSignal}): Promise<LogsOutcome>;
+}
+
+/**
+ * What a job provisions on demand by, from its template alone (before its schema is read): cloud sync by AD
+ * distinguished name, Workday by worker id, the rest by Entra object id. The schema's rule decides in the end.
+ */
+export function expectedSubjectKind(templateId: string | undefined): SubjectKind {
+	if (templateId === 'AD2AADProvisioning') return 'distinguishedName';
+	if (/^workday/i.test(templateId ?? '')) return 'workerId';
+	return 'objectId';
+}
+
+/** Graph's answer to a change is lost or refused: --read-only never gets this far (the caller refuses first). */
+export function createLoopOperations(graph: GraphClient, options: {readOnly?: boolean} = {}): LoopOperations {
+	// Shared across calls: the limit is per app, so every provisioning from this session counts.
+	const limiter = new SlidingWindowLimiter();
+	const refuseReadOnly = (what: string) => {
+		if (options.readOnly) throw new UserError(`--read-only: ${what} was not sent.`);
+	};
+	return {
+		getJob: (servicePrincipalId, jobId, signal) => graph.getJob(servicePrincipalId, jobId, signal),
+		async runJobAction(servicePrincipalId, jobId, action, restart) {
+			refuseReadOnly(`the job ${action}`);
+			if (action === 'start') await graph.startJob(servicePrincipalId, jobId);
+			else if (action === 'pause') await graph.pauseJob(servicePrincipalId, jobId);
+			else {
+				if (!restart) throw new UserError('Choose a restart scope first.');
+				await graph.restartJob(servicePrincipalId, jobId, restart.resetScope);
+			}
+		},
+		async provision(servicePrincipalId, job, subject, {onWait, signal, appName = servicePrincipalId} = {}) {
+			refuseReadOnly('provisioning on demand');
+			const schema = parseSchemaText(decodeSchemaBytes(await graph.getSchemaBytes(servicePrincipalId, job.id, signal)).text, 'the live schema');
+			const target = onDemandTarget(schema, job.templateId);
+			const checked = checkSubject(target.subjectKind, subject);
+			let objectId: string;
+			if ('lookupUpn' in checked) {
+				try {
+					objectId = (await graph.getUser(checked.lookupUpn, signal)).id;
+				} catch (error) {
+					if (error instanceof GraphError && error.status === 404) throw new UserError(`No user has the UPN ${checked.lookupUpn}: give ${subjectWords.objectId}.`);
+					// The explorer signs in without User.ReadBasic.All (least privilege); the provision command asks for it.
+					if (error instanceof GraphError && error.status === 403) {
+						throw new UserError(
+							`Looking up the UPN ${checked.lookupUpn} needs User.ReadBasic.All, which this sign-in does not have: give the user's Entra object id instead, or run provisioning-explorer provision --sp ${shellWord(appName)} --job ${shellWord(job.templateId ?? job.id)} --subject ${shellWord(checked.lookupUpn)}, which asks for it.`,
+							{cause: error},
+						);
+					}
+					throw error;
+				}
+			} else {
+				objectId = checked.objectId;
+			}
+			await limiter.take(onWait);
+			const objectTypeName = target.mapping.sourceObjectName ?? '';
+			const ruleId = target.rule.id ?? '';
+			const answer = await graph.provisionOnDemand(servicePrincipalId, job.id, onDemandBody({ruleId, objectId, objectTypeName}), signal);
+			return {subject, objectId, objectTypeName, ruleId, subjectKind: target.subjectKind, result: decodeProvisionOnDemand(answer), notes: onDemandNotes(target, job.templateId)};
+		},
+		async listLogs(jobId, {status, action, user, since, max = 100, signal} = {}) {
+			const query = buildLogQuery({jobId, since, status, action, user, pageSize: Math.min(max, 100)});
+			const events: LogEventView[] = [];
+			let read = 0;
+			let next: string | undefined = graph.url(`/auditLogs/provisioning?${query.parameters.toString().replace(/\+/g, '%20')}`);
+			try {
+				while (next && read < max) {
+					const page: {value: Record<string, unknown>[]; next?: string} = await graph.getPage<Record<string, unknown>>(next, signal);
+					for (const raw of page.value) {
+						if (read >= max) break;
+						read++;
+						const event = decodeLogEvent(raw);
+						if (!query.localUser || matchesUser(event, query.localUser)) events.push(event);
+					}
+					next = page.next;
+				}
+			} catch (error) {
+				const explained = error instanceof GraphError ? explainLogAccessError(error.status, error.details.code) : undefined;
+				if (explained) throw new UserError(explained, {cause: error});
+				throw error;
+			}
+			return {events, notes: query.notes, more: Boolean(next)};
+		},
+	};
+}

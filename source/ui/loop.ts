@@ -1,0 +1,281 @@
+/**
+ * Closing the loop after a change (issue 11), as part of the one update: a job's status and its actions, provision
+ * on demand (the canary after a write, with the undo of that write one key away) and the provisioning logs. The
+ * rules and the words are source/loop's, the same as the `job`, `provision` and `logs` commands.
+ */
+import {confirmationWord, confirms} from '../edit/index.js';
+import {expectedSubjectKind} from '../explorer/loop-operations.js';
+import {checkAction, type JobAction, nextStepsAfterSchemaWrite, type RestartChoice, restartChoices, restartChoicesFor, shellWord} from '../loop/actions.js';
+import {decodeJobStatus, sameStatus} from '../loop/job-status.js';
+import {subjectWords} from '../loop/on-demand.js';
+import type {Command} from './keymap.js';
+import {filterRows, initialList} from './list.js';
+import {frameRows} from './screens/index.js';
+import {choiceModal, type Modal} from './modal.js';
+import {
+	type Action,
+	type AppState,
+	addTask,
+	type Frame,
+	type JobFrame,
+	type JobRef,
+	jobTarget,
+	type LogsFrame,
+	leavePlan,
+	type PlanFrame,
+	type ProvisionFrame,
+	push,
+	replaceTop,
+	topFrame,
+	withFittedWindow,
+} from './state.js';
+
+/** Keys that act on the tenant's job (they send something): none of them exists under --read-only. */
+export const loopWriteCommands: ReadonlySet<Command> = new Set<Command>(['startJob', 'pauseJob', 'restartJob', 'provision', 'restoreBackup']);
+
+const loopCommands = new Set<Command>([...loopWriteCommands, 'jobStatus', 'watch', 'logs']);
+
+export function isLoopCommand(command: Command): boolean {
+	return loopCommands.has(command);
+}
+
+export type LoopPurpose =
+	| {kind: 'restart-scope'; target: JobRef; jobFrameId?: number}
+	/** y/n for an action that does not reprocess everything; the typed app name (a prompt) for one that does. */
+	| {kind: 'job-action'; target: JobRef; action: JobAction; restart?: RestartChoice; jobFrameId?: number}
+	| {kind: 'provision-subject'; target: JobRef; afterWrite?: ProvisionFrame['afterWrite']};
+
+export function isLoopPurpose(purpose: {kind: string}): purpose is LoopPurpose {
+	return purpose.kind === 'restart-scope' || purpose.kind === 'job-action' || purpose.kind === 'provision-subject';
+}
+
+/** The job a screen is about, when it is a tenant job. */
+function jobOf(state: AppState, frame: Frame): JobRef | undefined {
+	if (frame.kind === 'job' || frame.kind === 'provision' || frame.kind === 'logs') return frame.target;
+	if (frame.kind === 'jobs') {
+		const job = frame.app.jobs[selectedIndex(frame)];
+		return job ? {servicePrincipalId: frame.app.servicePrincipal.id, appName: frame.app.servicePrincipal.displayName ?? frame.app.servicePrincipal.id, job} : undefined;
+	}
+	const context = 'context' in frame ? frame.context : undefined;
+	if (context?.servicePrincipalId && context.job && state.source.kind === 'tenant') return {servicePrincipalId: context.servicePrincipalId, appName: context.appName, job: context.job};
+	return undefined;
+}
+
+/** The row under the cursor of the jobs list (the list may be filtered). */
+function selectedIndex(frame: Extract<Frame, {kind: 'jobs'}>): number {
+	return filterRows(frameRows(frame), frame.list.filter)[frame.list.cursor]?.index ?? -1;
+}
+
+function openJob(state: AppState, target: JobRef): AppState {
+	return push(state, (id) => ({id, kind: 'job', target, status: 'loading', watching: false, readOnly: state.readOnly, list: initialList}));
+}
+
+function confirmAction(state: AppState, target: JobRef, action: JobAction, restart: RestartChoice | undefined, jobFrameId: number | undefined): AppState {
+	const view = decodeJobStatus(target.job);
+	const check = checkAction(action, view, restart);
+	if (!check.allowed) return {...state, message: {kind: 'error', text: check.reason}};
+	const purpose: LoopPurpose = {kind: 'job-action', target, action, restart, jobFrameId};
+	const what = action === 'restart' ? `Restart: ${restart?.label}` : action === 'start' ? 'Start the job' : 'Pause the job';
+	const does =
+		action === 'restart'
+			? (restart?.does ?? '')
+			: action === 'start'
+				? 'The job runs its next cycle now and then on its schedule.'
+				: 'The job stops after the current step; nothing is provisioned until it is started again.';
+	const lines = [does, ...(check.warning ? [check.warning] : [])];
+	if (check.needsTypedName) {
+		const expected = confirmationWord({displayName: target.appName, id: target.servicePrincipalId});
+		return {
+			...state,
+			modal: {kind: 'prompt', title: `${what} of ${target.appName}?`, hint: `${lines.join(' ')} Type the app's ${expected.what} (${expected.word}) and Enter to send it · Esc cancels.`, value: '', purpose},
+		};
+	}
+	return {...state, modal: {kind: 'confirm', title: `${what} of ${target.appName}?`, lines: [...lines, 'y sends it, n cancels.'], purpose}};
+}
+
+function subjectPrompt(target: JobRef, afterWrite: ProvisionFrame['afterWrite'], value = ''): Modal {
+	const kind = expectedSubjectKind(target.job.templateId);
+	return {
+		kind: 'prompt',
+		title: `Provision on demand (${target.job.templateId ?? target.job.id}): who?`,
+		hint: `Give ${subjectWords[kind]}. This really provisions that one object in the target.`,
+		value,
+		purpose: {kind: 'provision-subject', target, afterWrite},
+	};
+}
+
+/** What the plan's write touched, for the canary's highlight: the target attributes added or changed. */
+function touchedBy(plan: PlanFrame): string[] {
+	return (plan.plan?.changes ?? []).filter((change) => change.kind !== 'removed').map((change) => change.target);
+}
+
+export function handleLoopCommand(state: AppState, frame: Frame, command: Command): AppState {
+	const target = jobOf(state, frame);
+	if (!target) return state;
+	const jobFrameId = frame.kind === 'job' ? frame.id : undefined;
+	switch (command) {
+		case 'jobStatus':
+			return openJob(state, target);
+		case 'retry':
+			if (frame.kind === 'job') return replaceTop(state, {...frame, refreshing: true, error: undefined});
+			if (frame.kind === 'logs') return replaceTop(state, {...frame, status: 'loading', error: undefined});
+			return state;
+		case 'watch':
+			if (frame.kind !== 'job') return state;
+			return {
+				...replaceTop(state, {...frame, watching: !frame.watching}),
+				message: {kind: 'info', text: frame.watching ? 'Stopped watching.' : 'Watching: the status is read every 3 s while this screen is open (W stops).'},
+			};
+		case 'startJob':
+			return confirmAction(state, target, 'start', undefined, jobFrameId);
+		case 'pauseJob':
+			return confirmAction(state, target, 'pause', undefined, jobFrameId);
+		case 'restartJob': {
+			const choices = restartChoicesFor(decodeJobStatus(target.job));
+			const notes = new Map(choices.map((choice) => [choice.label, choice.needsTypedName ? 'reprocesses or deletes: asks for the app name' : 'asks y/n']));
+			return {
+				...state,
+				modal: {
+					...choiceModal(
+						'Restart provisioning: which scope? (what each does is shown before it is sent)',
+						choices.map((choice) => choice.label),
+						{kind: 'restart-scope', target, jobFrameId},
+						undefined,
+						notes,
+					),
+				},
+			};
+		}
+		case 'provision': {
+			const afterWrite =
+				frame.kind === 'plan' && frame.status === 'done' && frame.backupPath
+					? {backupPath: frame.backupPath, touched: touchedBy(frame), planFrameId: frame.id}
+					: frame.kind === 'provision'
+						? frame.afterWrite
+						: undefined;
+			return {...state, modal: subjectPrompt(target, afterWrite, state.lastSubject?.jobId === target.job.id ? state.lastSubject.subject : '')};
+		}
+		case 'restoreBackup': {
+			if (frame.kind !== 'provision' || !frame.afterWrite) return state;
+			const {backupPath, planFrameId} = frame.afterWrite;
+			const withoutResult = {...state, stack: state.stack.slice(0, -1)};
+			const plan = topFrame(withoutResult);
+			if (plan.kind !== 'plan' || plan.id !== planFrameId) return {...state, message: {kind: 'error', text: `Restore it with :restore (the backup is ${backupPath}).`}};
+			// The job is read again first (the write changed it), then the backup's plan opens, as :restore does.
+			return leavePlan(withoutResult, plan, {restore: backupPath});
+		}
+		case 'logs':
+			return push(state, (id) => ({id, kind: 'logs', target, status: 'loading', list: initialList}));
+		default:
+			return state;
+	}
+}
+
+export function openLogEvent(state: AppState, frame: LogsFrame, index: number): AppState {
+	const event = frame.logs?.events[index];
+	return event ? push(state, (id) => ({id, kind: 'logEvent', event, list: initialList})) : state;
+}
+
+export function submitLoopModal(state: AppState, modal: Modal, value: string): AppState {
+	const purpose = modal.purpose;
+	if (!isLoopPurpose(purpose)) return state;
+	switch (purpose.kind) {
+		case 'restart-scope': {
+			const choice = restartChoices.find((each) => each.label === value);
+			return choice ? confirmAction(state, purpose.target, 'restart', choice, purpose.jobFrameId) : state;
+		}
+		case 'job-action': {
+			if (modal.kind === 'prompt') {
+				const expected = confirmationWord({displayName: purpose.target.appName, id: purpose.target.servicePrincipalId});
+				if (!confirms(value, expected)) return {...state, modal: {...modal, value, error: `Type the app's ${expected.what} exactly ("${expected.word}"), or Esc to cancel.`}};
+			}
+			const words = purpose.action === 'restart' ? `Restart (${purpose.restart?.resetScope})` : purpose.action === 'start' ? 'Start' : 'Pause';
+			return addTask(
+				{...state, message: {kind: 'info', text: `${words}: sending…`}},
+				{kind: 'jobAction', target: purpose.target, action: purpose.action, restart: purpose.restart, jobFrameId: purpose.jobFrameId},
+			);
+		}
+		case 'provision-subject': {
+			const subject = value.trim();
+			if (!subject) return {...state, modal: {...(modal as Extract<Modal, {kind: 'prompt'}>), value, error: `Give ${subjectWords[expectedSubjectKind(purpose.target.job.templateId)]}.`}};
+			const top = topFrame(state);
+			// Provisioning again from a result replaces it; else the result opens over the screen it was asked from.
+			const base = {...(top.kind === 'provision' ? {...state, stack: state.stack.slice(0, -1)} : state), lastSubject: {jobId: purpose.target.job.id, subject}};
+			const opened = push(base, (id) => ({id, kind: 'provision', target: purpose.target, subject, status: 'running', attempt: 1, afterWrite: purpose.afterWrite, list: initialList}));
+			const frame = topFrame(opened);
+			return addTask(opened, {kind: 'provision', frameId: frame.id, attempt: 1, target: purpose.target, subject});
+		}
+	}
+}
+
+function updateFrame<F extends Frame>(state: AppState, frameId: number, kind: F['kind'], change: (frame: F) => F): AppState {
+	const index = state.stack.findIndex((frame) => frame.id === frameId);
+	const frame = state.stack[index];
+	if (!frame || frame.kind !== kind) return state;
+	const next = change(frame as F);
+	if (next === frame) return state;
+	const stack = [...state.stack];
+	stack[index] = next;
+	return withFittedWindow({...state, stack});
+}
+
+/** The loop's answers; undefined for actions that are not the loop's. */
+export function loopStep(state: AppState, action: Action): AppState | undefined {
+	switch (action.type) {
+		case 'jobLoaded': {
+			const loaded = updateFrame<JobFrame>(state, action.frameId, 'job', (frame) => {
+				// A watched job whose status did not change keeps its state object: nothing is drawn, no byte is written.
+				if (frame.status === 'ready' && !frame.refreshing && sameStatus(decodeJobStatus(frame.target.job), decodeJobStatus(action.job))) return frame;
+				return {...frame, status: 'ready', refreshing: false, error: undefined, target: {...frame.target, job: action.job}};
+			});
+			return loaded === state ? state : withJobInLists(loaded, action.job);
+		}
+		case 'jobLoadFailed':
+			return updateFrame<JobFrame>(state, action.frameId, 'job', (frame) => ({...frame, status: frame.status === 'loading' ? 'error' : frame.status, refreshing: false, error: action.error}));
+		case 'jobActionDone': {
+			const next = {...state, message: action.message};
+			return action.jobFrameId === undefined ? next : updateFrame<JobFrame>(next, action.jobFrameId, 'job', (frame) => ({...frame, refreshing: true}));
+		}
+		case 'provisionWaiting':
+			return updateFrame<ProvisionFrame>(state, action.frameId, 'provision', (frame) => (frame.attempt === action.attempt ? {...frame, status: 'waiting', waitMs: action.waitMs} : frame));
+		case 'provisioned':
+			return updateFrame<ProvisionFrame>(state, action.frameId, 'provision', (frame) =>
+				frame.attempt === action.attempt
+					? {...frame, status: action.outcome ? 'done' : 'error', outcome: action.outcome, error: action.error, waitMs: undefined}
+					: frame,
+			);
+		case 'logsLoaded':
+			return updateFrame<LogsFrame>(state, action.frameId, 'logs', (frame) => ({...frame, status: action.logs ? 'ready' : 'error', logs: action.logs, error: action.error}));
+		default:
+			return undefined;
+	}
+}
+
+/** A job read again also updates the app's job list under it, so going back shows the same status. */
+function withJobInLists(state: AppState, job: JobRef['job']): AppState {
+	const stack = state.stack.map((frame) =>
+		frame.kind === 'jobs' && frame.app.jobs.some((each) => each.id === job.id)
+			? {...frame, app: {...frame.app, jobs: frame.app.jobs.map((each) => (each.id === job.id ? job : each))}}
+			: frame,
+	);
+	return {...state, stack};
+}
+
+/** The next steps Microsoft documents after a schema write, and the keys that take them on the plan's result. */
+export function afterWriteLines(frame: PlanFrame): string[] {
+	if (!jobTarget(frame.context)) return [];
+	return [
+		'Next steps:',
+		...nextStepsAfterSchemaWrite(frame.context.job?.templateId).map((step) => `  ${step}`),
+		'  p provisions a test user on demand now (the attributes your change touched are marked *; B then offers the restore of the backup).',
+		'  R restarts provisioning (choose the scope); J opens the job status.',
+	];
+}
+
+/**
+ * The explorer signs in without the audit-log permissions (least privilege); the `logs` command asks for them.
+ * Said next to a refused read, with the command for this job.
+ */
+export function logsCommandHint(target: JobRef): string {
+	return `The explorer's sign-in does not ask for AuditLog.Read.All; the logs command does: provisioning-explorer logs --sp ${shellWord(target.appName)} --job ${shellWord(target.job.templateId ?? target.job.id)} --since 24h. r tries again.`;
+}
