@@ -53,6 +53,8 @@ async function openMappings(options: {readOnly?: boolean; casesPath?: string} = 
 
 async function select(app: App, target: string): Promise<void> {
 	await press(app, '/', target, KEY.enter);
+	// Enter opens the mapping when the filter leaves only it; Esc comes back to the list, filtered, with its row selected.
+	if (/^Attribute mapping(?!s)/.test(app.lastFrame()!.split('\n')[1] ?? '')) await press(app, KEY.esc);
 	expect(selectedRow(app.lastFrame()!)).toMatch(new RegExp(`^(~ |✗ |! )?${target}\\b`));
 }
 
