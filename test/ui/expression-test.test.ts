@@ -3,40 +3,19 @@
  * effects, prefill that never overwrites what was typed, answers from an earlier run ignored, paste, saving a case,
  * Ctrl+T from the expression prompt and Esc back to it, --read-only, and the write running the job's cases.
  */
-import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {buildPlan} from '../../source/edit/index.js';
 import type {AppSummary} from '../../source/explorer/services.js';
 import type {TestRun} from '../../source/explorer/expression-tests.js';
-import type {SynchronizationJob, SynchronizationSchema} from '../../source/schema/types.js';
-import type {KeyPress} from '../../source/ui/keymap.js';
-import {type Action, type AppState, type ExpressionTestFrame, initialState, type PlanFrame, topFrame} from '../../source/ui/state.js';
+import type {SynchronizationJob, } from '../../source/schema/types.js';
+import {type AppState, type ExpressionTestFrame, initialState, type PlanFrame, topFrame} from '../../source/ui/state.js';
 import {textLines} from '../../source/ui/screens/index.js';
 import {type Effect, update} from '../../source/ui/update.js';
+import {download, down, enter, esc, keys, run} from '../helpers/update.js';
 
-const fixtureBytes = readFileSync(new URL('../../source/simulator/data/cloud-sync-ad2aad.schema.json', import.meta.url));
-const download = () => ({bytes: fixtureBytes, schema: JSON.parse(fixtureBytes.toString('utf8')) as SynchronizationSchema});
 const job: SynchronizationJob = {id: 'AD2AADProvisioning.abc', templateId: 'AD2AADProvisioning'} as SynchronizationJob;
 const app: AppSummary = {servicePrincipal: {id: 'sp-1', displayName: 'contoso.com'}, jobs: [job], status: 'Active'} as unknown as AppSummary;
 
-function run(state: AppState, ...actions: Action[]): {state: AppState; effects: Effect[]} {
-	let current = state;
-	const effects: Effect[] = [];
-	for (const action of actions) {
-		const result = update(current, action);
-		current = result.state;
-		effects.push(...result.effects);
-	}
-	return {state: current, effects};
-}
-
-function keys(...presses: Array<string | Partial<KeyPress>>): Action[] {
-	return presses.flatMap((press) => (typeof press === 'string' ? [...press].map((input) => ({type: 'key' as const, press: {input}})) : [{type: 'key' as const, press: {input: '', ...press}}]));
-}
-
-const enter = {return: true};
-const esc = {escape: true};
-const down = {downArrow: true};
 const ctrl = (input: string) => ({ctrl: true, input});
 
 function onMappings(options: {readOnly?: boolean; casesPath?: string} = {}): AppState {

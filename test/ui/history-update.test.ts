@@ -3,18 +3,14 @@
  * names, `h` lists a job's versions, Space and Enter compare two of them older → newer, R restores only outside
  * --read-only, and a filter that leaves one row opens it on Enter.
  */
-import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import type {InitialLocation} from '../../source/explorer/deep-link.js';
 import type {AppSummary} from '../../source/explorer/services.js';
 import type {HistoryVersion} from '../../source/history/versions.js';
-import type {SynchronizationJob, SynchronizationSchema} from '../../source/schema/types.js';
-import type {KeyPress} from '../../source/ui/keymap.js';
-import {type Action, type AppState, initialState, topFrame} from '../../source/ui/state.js';
-import {type Effect, update} from '../../source/ui/update.js';
-
-const fixtureBytes = readFileSync(new URL('../../source/simulator/data/cloud-sync-ad2aad.schema.json', import.meta.url));
-const download = () => ({bytes: fixtureBytes, schema: JSON.parse(fixtureBytes.toString('utf8')) as SynchronizationSchema});
+import type {SynchronizationJob, } from '../../source/schema/types.js';
+import {type AppState, initialState, topFrame} from '../../source/ui/state.js';
+import type {Effect, } from '../../source/ui/update.js';
+import {download, down, enter, esc, keys, run} from '../helpers/update.js';
 
 const jobs: SynchronizationJob[] = [
 	{id: 'AD2AADPasswordHash.xyz', templateId: 'AD2AADPasswordHash'},
@@ -22,25 +18,6 @@ const jobs: SynchronizationJob[] = [
 ];
 const contoso: AppSummary = {servicePrincipal: {id: 'sp-1', displayName: 'contoso.com'}, jobs};
 const other: AppSummary = {servicePrincipal: {id: 'sp-2', displayName: 'Salesforce'}, jobs: [{id: 'sf.1', templateId: 'salesforce'}]};
-
-function run(state: AppState, ...actions: Action[]): {state: AppState; effects: Effect[]} {
-	let current = state;
-	const effects: Effect[] = [];
-	for (const action of actions) {
-		const result = update(current, action);
-		current = result.state;
-		effects.push(...result.effects);
-	}
-	return {state: current, effects};
-}
-
-function keys(...presses: Array<string | Partial<KeyPress>>): Action[] {
-	return presses.flatMap((press) => (typeof press === 'string' ? [...press].map((input) => ({type: 'key' as const, press: {input}})) : [{type: 'key' as const, press: {input: '', ...press}}]));
-}
-
-const enter = {return: true};
-const esc = {escape: true};
-const down = {downArrow: true};
 
 /** contoso.com's first object mapping, Mail (the 43rd attribute mapping). */
 const mailLink: InitialLocation = {

@@ -4,21 +4,16 @@
  * restart scopes and the typed name, --read-only, provision on demand after a write with the restore one key away,
  * and the provisioning logs.
  */
-import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import type {AppSummary} from '../../source/explorer/services.js';
 import type {ProvisionOutcome} from '../../source/explorer/loop-operations.js';
 import {decodeLogEvent} from '../../source/loop/logs.js';
 import {decodeProvisionOnDemand} from '../../source/loop/on-demand.js';
-import type {SynchronizationJob, SynchronizationSchema} from '../../source/schema/types.js';
+import type {SynchronizationJob, } from '../../source/schema/types.js';
 import {helpLines} from '../../source/ui/help.js';
-import type {KeyPress} from '../../source/ui/keymap.js';
 import {frameRows, textLines} from '../../source/ui/screens/index.js';
-import {type Action, type AppState, availableCommands, initialState, type PlanFrame, topFrame} from '../../source/ui/state.js';
-import {type Effect, update} from '../../source/ui/update.js';
-
-const fixtureBytes = readFileSync(new URL('../../source/simulator/data/cloud-sync-ad2aad.schema.json', import.meta.url));
-const download = () => ({bytes: fixtureBytes, schema: JSON.parse(fixtureBytes.toString('utf8')) as SynchronizationSchema});
+import {type AppState, availableCommands, initialState, type PlanFrame, topFrame} from '../../source/ui/state.js';
+import {download, down, enter, esc, keys, run} from '../helpers/update.js';
 
 const active: SynchronizationJob = {
 	id: 'AD2AADProvisioning.abc',
@@ -45,25 +40,6 @@ const running: SynchronizationJob = {...active, status: {...active.status, progr
 
 const appOf = (job: SynchronizationJob, displayName = 'contoso.com'): AppSummary =>
 	({servicePrincipal: {id: 'sp-1', displayName}, jobs: [job], status: 'Active'}) as unknown as AppSummary;
-
-function run(state: AppState, ...actions: Action[]): {state: AppState; effects: Effect[]} {
-	let current = state;
-	const effects: Effect[] = [];
-	for (const action of actions) {
-		const result = update(current, action);
-		current = result.state;
-		effects.push(...result.effects);
-	}
-	return {state: current, effects};
-}
-
-function keys(...presses: Array<string | Partial<KeyPress>>): Action[] {
-	return presses.flatMap((press) => (typeof press === 'string' ? [...press].map((input) => ({type: 'key' as const, press: {input}})) : [{type: 'key' as const, press: {input: '', ...press}}]));
-}
-
-const enter = {return: true};
-const esc = {escape: true};
-const down = {downArrow: true};
 
 function onJobs(job: SynchronizationJob, options: {readOnly?: boolean; displayName?: string} = {}): AppState {
 	const state = initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}, options);

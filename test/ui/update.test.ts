@@ -2,43 +2,18 @@
  * The explorer's update function on its own, without Ink: commands per screen kind (with and without
  * --read-only), Esc and filters, type-ahead, paste, text fields, late and stale answers, and purity.
  */
-import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import type {AppSummary} from '../../source/explorer/services.js';
 import type {SynchronizationJob, SynchronizationSchema} from '../../source/schema/types.js';
 import {review} from '../../source/edit/review.js';
 import {helpLines} from '../../source/ui/help.js';
 import {cachedPlanLines} from '../../source/ui/plan-view.js';
-import type {KeyPress} from '../../source/ui/keymap.js';
 import {type Action, type AppState, initialState, type PlanFrame, topFrame} from '../../source/ui/state.js';
 import {type Effect, update} from '../../source/ui/update.js';
-
-const fixtureBytes = readFileSync(new URL('../../source/simulator/data/cloud-sync-ad2aad.schema.json', import.meta.url));
-const download = () => ({bytes: fixtureBytes, schema: JSON.parse(fixtureBytes.toString('utf8')) as SynchronizationSchema});
+import {download, down, enter, esc, keys, run} from '../helpers/update.js';
 
 const job: SynchronizationJob = {id: 'AD2AADProvisioning.abc', templateId: 'AD2AADProvisioning'} as SynchronizationJob;
 const app: AppSummary = {servicePrincipal: {id: 'sp-1', displayName: 'contoso.com'}, jobs: [job], status: 'Active'} as unknown as AppSummary;
-
-/** Applies actions in order, collecting the effects. */
-function run(state: AppState, ...actions: Action[]): {state: AppState; effects: Effect[]} {
-	let current = state;
-	const effects: Effect[] = [];
-	for (const action of actions) {
-		const result = update(current, action);
-		current = result.state;
-		effects.push(...result.effects);
-	}
-	return {state: current, effects};
-}
-
-/** Key presses as the decoder hands them on: text is one press per character. */
-function keys(...presses: Array<string | Partial<KeyPress>>): Action[] {
-	return presses.flatMap((press) => (typeof press === 'string' ? [...press].map((input) => ({type: 'key' as const, press: {input}})) : [{type: 'key' as const, press: {input: '', ...press}}]));
-}
-
-const enter = {return: true};
-const esc = {escape: true};
-const down = {downArrow: true};
 
 /** A tenant session on contoso's job, the schema loaded, on the schema's root screen. */
 function tenantJob(options: {readOnly?: boolean} = {}): AppState {
