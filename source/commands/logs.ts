@@ -1,9 +1,9 @@
 /** `logs --sp APP --job JOB`: the job's recent provisioning events, newest first. */
 import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
-import {UsageError, UserError} from '../errors.js';
-import {GraphError} from '../graph/errors.js';
-import {buildLogQuery, decodeLogEvent, explainLogAccessError, type LogEventView, logActions, logEventLines, logEventRow, logStatuses, matchesUser, parseSince} from '../loop/logs.js';
+import {UsageError} from '../errors.js';
+import {buildLogQuery, logActions, logEventLines, logEventRow, logStatuses, parseSince} from '../loop/logs.js';
 import {SlidingWindowLimiter} from '../loop/rate-limit.js';
+import {readLogEvents} from '../loop/read-logs.js';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {jsonHelp, jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './options.js';
 import {colorEnabled, formatTable, writeJson, writeStdout} from './output.js';
@@ -74,27 +74,8 @@ export async function runLogs(args: string[]): Promise<number> {
 		const query = buildLogQuery({jobId: job.id, since, status: values.status, action: values.action, user: values.user, pageSize: Math.min(max, 100)});
 		for (const note of query.notes) process.stderr.write(`${note}\n`);
 		const limiter = new SlidingWindowLimiter();
-		const events: LogEventView[] = [];
-		let read = 0;
-		let next: string | undefined = graph.url(`/auditLogs/provisioning?${query.parameters.toString().replace(/\+/g, '%20')}`);
-		try {
-			while (next && read < max) {
-				await limiter.take();
-				const page: {value: Record<string, unknown>[]; next?: string} = await graph.getPage<Record<string, unknown>>(next);
-				for (const raw of page.value) {
-					if (read >= max) break;
-					read++;
-					const event = decodeLogEvent(raw);
-					if (!query.localUser || matchesUser(event, query.localUser)) events.push(event);
-				}
-				next = page.next;
-			}
-		} catch (error) {
-			const explained = error instanceof GraphError ? explainLogAccessError(error.status, error.details.code) : undefined;
-			if (explained) throw new UserError(explained, {cause: error});
-			throw error;
-		}
-		if (next && read >= max) process.stderr.write(`Showing the ${max} newest events read; more exist (raise --max or narrow with --since, --status, --action).\n`);
+		const {events, more} = await readLogEvents(graph, query, {max, beforePage: () => limiter.take()});
+		if (more) process.stderr.write(`Showing the ${max} newest events read; more exist (raise --max or narrow with --since, --status, --action).\n`);
 		if (values.json) {
 			await writeJson(events);
 		} else if (events.length === 0) {

@@ -7,9 +7,10 @@ import {UserError} from '../errors.js';
 import type {GraphClient} from '../graph/client.js';
 import {GraphError} from '../graph/errors.js';
 import {type JobAction, type RestartChoice, shellWord} from '../loop/actions.js';
-import {buildLogQuery, decodeLogEvent, explainLogAccessError, type LogEventView, matchesUser} from '../loop/logs.js';
+import {buildLogQuery, type LogEventView} from '../loop/logs.js';
 import {checkSubject, decodeProvisionOnDemand, onDemandBody, onDemandNotes, onDemandTarget, type OnDemandResult, type SubjectKind, subjectWords} from '../loop/on-demand.js';
 import {SlidingWindowLimiter} from '../loop/rate-limit.js';
+import {readLogEvents} from '../loop/read-logs.js';
 import {decodeSchemaBytes, parseSchemaText} from '../schema/load.js';
 import type {SynchronizationJob} from '../schema/types.js';
 
@@ -100,26 +101,8 @@ export function createLoopOperations(graph: GraphClient, options: {readOnly?: bo
 		},
 		async listLogs(jobId, {status, action, user, since, max = 100, signal} = {}) {
 			const query = buildLogQuery({jobId, since, status, action, user, pageSize: Math.min(max, 100)});
-			const events: LogEventView[] = [];
-			let read = 0;
-			let next: string | undefined = graph.url(`/auditLogs/provisioning?${query.parameters.toString().replace(/\+/g, '%20')}`);
-			try {
-				while (next && read < max) {
-					const page: {value: Record<string, unknown>[]; next?: string} = await graph.getPage<Record<string, unknown>>(next, signal);
-					for (const raw of page.value) {
-						if (read >= max) break;
-						read++;
-						const event = decodeLogEvent(raw);
-						if (!query.localUser || matchesUser(event, query.localUser)) events.push(event);
-					}
-					next = page.next;
-				}
-			} catch (error) {
-				const explained = error instanceof GraphError ? explainLogAccessError(error.status, error.details.code) : undefined;
-				if (explained) throw new UserError(explained, {cause: error});
-				throw error;
-			}
-			return {events, notes: query.notes, more: Boolean(next)};
+			const {events, more} = await readLogEvents(graph, query, {max, signal});
+			return {events, notes: query.notes, more};
 		},
 	};
 }
