@@ -8,8 +8,8 @@ import type {SchemaDownload} from '../explorer/services.js';
 import {formatPlanText, planCounts} from '../edit/plan-text.js';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {refreshContext, type SchemaContext} from './context.js';
-import {type Command, type KeyPress, matchCommand} from './keymap.js';
-import {initialList, type ListMove} from './list.js';
+import {type KeyPress, matchCommand, planConfirmCommands} from './keymap.js';
+import {initialList} from './list.js';
 import {type AppState, addTask, applyMove, jobTarget, type PlanFrame, push, replaceContext, replaceTop, type Task, topFrame} from './state.js';
 import {wrap} from './text.js';
 import {afterWriteLines} from './loop.js';
@@ -193,8 +193,6 @@ function rebase(state: AppState, frame: PlanFrame): AppState {
 	return addTask(replaceTop(result, checking), reviewTask(checking));
 }
 
-export const planConfirmCommands: ReadonlySet<Command> = new Set(['submit', 'cancel', 'deleteBack', 'up', 'down', 'pageUp', 'pageDown']);
-
 /** Keys the plan screen takes itself; undefined lets the usual handling (scrolling, Esc) apply. */
 export function handlePlanKey(state: AppState, frame: PlanFrame, press: KeyPress): AppState | undefined {
 	if (frame.status === 'confirm') {
@@ -207,10 +205,8 @@ export function handlePlanKey(state: AppState, frame: PlanFrame, press: KeyPress
 		}
 		if (command === 'deleteBack') return replaceTop(state, {...frame, typed: frame.typed.slice(0, -1)});
 		if (command === 'cancel') return undefined;
-		if (command) return applyMove(state, frame, command as ListMove);
-		if (press.input && !press.ctrl && !press.meta) {
-			return replaceTop(state, {...frame, typed: frame.typed + press.input.replace(/[\x00-\x1f\x7f-\x9f]/g, '')});
-		}
+		if (command === 'typeText') return replaceTop(state, {...frame, typed: frame.typed + press.input});
+		if (command === 'up' || command === 'down' || command === 'pageUp' || command === 'pageDown') return applyMove(state, frame, command);
 		return state;
 	}
 	return undefined;
