@@ -10,7 +10,7 @@ import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {refreshContext, type SchemaContext} from './context.js';
 import {type KeyPress, matchCommand, planConfirmCommands} from './keymap.js';
 import {initialList} from './list.js';
-import {type AppState, addTask, applyMove, jobTarget, type PlanFrame, push, replaceContext, replaceTop, type Task, topFrame} from './state.js';
+import {type AppState, addTask, applyMove, jobTarget, type PlanFrame, push, replaceContext, replaceTop, type Task, } from './state.js';
 import {wrap} from './text.js';
 import {afterWriteLines} from './loop.js';
 
@@ -175,9 +175,9 @@ function rebase(state: AppState, frame: PlanFrame): AppState {
 	} else {
 		next = {...context, download};
 	}
+	// The plan on top takes the new context with every other screen of the job.
+	const planFrame: PlanFrame = {...frame, context: next};
 	const result = replaceContext(state, next);
-	const planFrame = topFrame(result);
-	if (planFrame.kind !== 'plan') return result;
 	if (failed.length > 0) {
 		return replaceTop(result, {
 			...planFrame,
@@ -232,8 +232,9 @@ export function openImportPlan(state: AppState, context: SchemaContext, download
 		return {...state, message: {kind: 'error', text: `Cannot ${purpose} ${label}: ${describeError(error)}`}};
 	}
 	const pending = context.working.edits.length;
-	const planned = push(state, (id) => ({
-		id,
+	const note = pending > 0 ? ` Your ${pending} pending edit${pending === 1 ? ' is' : 's are'} not part of it.` : '';
+	const plan: PlanFrame = {
+		id: state.nextId,
 		kind: 'plan',
 		context,
 		origin: {kind: purpose, label},
@@ -243,10 +244,7 @@ export function openImportPlan(state: AppState, context: SchemaContext, download
 		typed: '',
 		attempt: 0,
 		list: initialList,
-	}));
-	const note = pending > 0 ? ` Your ${pending} pending edit${pending === 1 ? ' is' : 's are'} not part of it.` : '';
-	const frame = topFrame(planned);
-	if (frame.kind !== 'plan') return planned;
-	const noted: PlanFrame = {...frame, note: `Read ${label}.${remappedNote}${note}`};
-	return addTask(replaceTop(planned, noted), reviewTask(noted));
+		note: `Read ${label}.${remappedNote}${note}`,
+	};
+	return addTask(push(state, () => plan), reviewTask(plan));
 }

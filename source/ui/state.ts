@@ -37,7 +37,7 @@ import type {TestField, TestInput} from '../expressions/test-runner.js';
 import type {TestRun} from '../explorer/expression-tests.js';
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
 import {insertText, type Modal, modalKey, type PromptModal} from './modal.js';
-import {adoptLoadedApps, commandSuggestions, filterOpensSingleRow, handleHistoryCommand, historyListed, isHistoryCommand, locateOnLoad, openAtLocation} from './history.js';
+import {adoptLoadedApps, commandSuggestions, filterOpensSingleRow, historyListed, locateOnLoad, openAtLocation} from './history.js';
 import {openImportPlan} from './plan-view.js';
 import {frameRows, isLoading, isTextFrame, openRow, screenOf, selectedIndex, textLines} from './screens/index.js';
 
@@ -552,6 +552,8 @@ function quit(state: AppState): AppState {
 }
 
 function handleCommand(state: AppState, frame: Frame, command: Command): AppState {
+	const own = screenOf(frame).command?.(state, frame, command, selectedIndex(frame));
+	if (own) return own;
 	switch (command) {
 		case 'forceQuit':
 			return {...state, exit: {code: 0}};
@@ -579,7 +581,6 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 			return context ? testSelectedMapping(state, context, selectedAttributeMapping(frame)) : state;
 		}
 		default:
-			if (isHistoryCommand(command)) return handleHistoryCommand(state, frame, command);
 			if (isLoopCommand(command)) return handleLoopCommand(state, frame, command);
 			if (isEditCommand(command)) return handleEditCommand(state, frame, command);
 			return applyMove(state, frame, command as ListMove);

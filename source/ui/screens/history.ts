@@ -2,7 +2,7 @@
 import type {HistoryVersion} from '../../history/versions.js';
 import {memo, row} from '../rows.js';
 import type {HistoryFrame} from '../state.js';
-import {compareSelected} from '../history.js';
+import {compareSelected, markVersion, restoreVersion} from '../history.js';
 import {navigation, type ScreenKind, takeContext} from './types.js';
 
 function versionRow(version: HistoryVersion, index: number) {
@@ -39,4 +39,5 @@ export const historyScreen: ScreenKind<HistoryFrame> = {
 	withContext: takeContext,
 	// Enter compares the selected version with the marked one (or with live).
 	enter: (state, frame) => compareSelected(state, frame),
+	command: (state, frame, command) => (command === 'markVersion' ? markVersion(state, frame) : command === 'restoreVersion' ? restoreVersion(state, frame) : undefined),
 };

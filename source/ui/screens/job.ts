@@ -59,4 +59,14 @@ export const jobScreen: ScreenKind<JobFrame> = {
 			: undefined,
 	watching: (frame) => (frame.watching ? {servicePrincipalId: frame.target.servicePrincipalId, jobId: frame.target.job.id} : undefined),
 	retry: (state, frame) => replaceTop(state, {...frame, refreshing: true, error: undefined}),
+	job: (frame) => frame.target,
+	showsJobStatus: true,
+	// W: the status is read every few seconds while the screen is open (again: stops).
+	command: (state, frame, command) =>
+		command === 'watch'
+			? {
+					...replaceTop(state, {...frame, watching: !frame.watching}),
+					message: {kind: 'info', text: frame.watching ? 'Stopped watching.' : 'Watching: the status is read every 3 s while this screen is open (W stops).'},
+				}
+			: undefined,
 };

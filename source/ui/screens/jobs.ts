@@ -1,5 +1,6 @@
 /** One app's provisioning jobs. */
 import {initialList} from '../list.js';
+import {historyOfJob} from '../history.js';
 import {jobRows, memo} from '../rows.js';
 import {type JobsFrame, push} from '../state.js';
 import {listCommands, type ScreenKind} from './types.js';
@@ -24,5 +25,11 @@ export const jobsScreen: ScreenKind<JobsFrame> = {
 		const job = index === undefined ? undefined : frame.app.jobs[index];
 		return job ? push(state, (id) => ({id, kind: 'schema', status: 'loading', app: frame.app, job, list: initialList})) : state;
 	},
+	job(frame, index) {
+		const job = index === undefined ? undefined : frame.app.jobs[index];
+		const {servicePrincipal} = frame.app;
+		return job ? {servicePrincipalId: servicePrincipal.id, appName: servicePrincipal.displayName ?? servicePrincipal.id, job} : undefined;
+	},
+	command: (state, frame, command, index) => (command === 'history' ? historyOfJob(state, frame, index) : undefined),
 	exportHint: 'Open the job first (Enter), then press x to export its schema.',
 };

@@ -28,6 +28,7 @@ export const logsScreen: ScreenKind<LogsFrame> = {
 	loadStatus: (frame) => frame.status,
 	load: (frame) => (frame.status === 'loading' ? {kind: 'loadLogs', frameId: frame.id, jobId: frame.target.job.id} : undefined),
 	retry: (state, frame) => replaceTop(state, {...frame, status: 'loading', error: undefined}),
+	job: (frame) => frame.target,
 	enter: (state, frame, index) => (index === undefined ? state : openLogEvent(state, frame, index)),
 };
 

@@ -1,5 +1,6 @@
 /** The plan, then the write: a text screen. */
 import {sanitizeForTerminal as clean} from '../../terminal/sanitize.js';
+import {touchedBy} from '../loop.js';
 import {cachedPlanLines, handlePlanKey, planStatus, retryPlan} from '../plan-view.js';
 import {leavePlan, type PlanFrame} from '../state.js';
 import {navigation, type ScreenKind, takeContext} from './types.js';
@@ -26,5 +27,7 @@ export const planScreen: ScreenKind<PlanFrame> = {
 	back: (state, frame) => leavePlan(state, frame),
 	enter: (state, frame) => (frame.status === 'done' ? leavePlan(state, frame) : state),
 	withContext: takeContext,
+	// Provisioning on demand after the write is the canary: it highlights what the write touched and offers its undo.
+	afterWrite: (frame) => (frame.status === 'done' && frame.backupPath ? {backupPath: frame.backupPath, touched: touchedBy(frame), planFrameId: frame.id} : undefined),
 	pasteHint: (frame) => (frame.status === 'confirm' ? 'The confirmation must be typed.' : undefined),
 };

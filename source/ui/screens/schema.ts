@@ -1,4 +1,5 @@
 /** A job's schema: its synchronization rules and directories. */
+import {openHistory} from '../history.js';
 import {memo, schemaRootRows} from '../rows.js';
 import {replaceTop, type SchemaFrame} from '../state.js';
 import {listCommands, loadPlaceholder, type ScreenKind, schemaWide, takeContext, withPending} from './types.js';
@@ -42,4 +43,5 @@ export const schemaScreen: ScreenKind<SchemaFrame> = {
 		};
 	},
 	withContext: takeContext,
+	command: (state, frame, command) => (command === 'history' && frame.context ? openHistory(state, frame.context) : undefined),
 };

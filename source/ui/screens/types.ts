@@ -11,7 +11,7 @@ import {sanitizeForTerminal as clean} from '../../terminal/sanitize.js';
 import type {SchemaContext} from '../context.js';
 import type {Command, KeyContext, KeyPress} from '../keymap.js';
 import type {Row} from '../list.js';
-import type {AppState, Frame, LoadStatus, NodeFrame} from '../state.js';
+import type {AfterWrite, AppState, Frame, JobRef, LoadStatus, NodeFrame} from '../state.js';
 import {type ColumnSpec, wrap} from '../text.js';
 import type {LoadEffect} from '../update.js';
 
@@ -72,6 +72,17 @@ export type ScreenKind<F extends Frame> = {
 	cancelled?(frame: F): boolean;
 	/** The job the screen reads every few seconds while open (W on the job screen). */
 	watching?(frame: F): {servicePrincipalId: string; jobId: string} | undefined;
+	/**
+	 * A command this screen gives its own meaning (W on the job, Space and R on the history, h on the jobs list),
+	 * with the selected row's index; undefined: the command's generic meaning.
+	 */
+	command?(state: AppState, frame: F, command: Command, index: number | undefined): AppState | undefined;
+	/** The tenant job this screen is about, with row `index` selected (job actions, provision, logs). Default: its loaded job. */
+	job?(frame: F, index: number | undefined): JobRef | undefined;
+	/** The screen shows the job's status: it reads the job again once an action sent from it is done. */
+	showsJobStatus?: boolean;
+	/** After a write: what provisioning on demand from here highlights and offers to undo (the canary). */
+	afterWrite?(frame: F): AfterWrite | undefined;
 	/** `r`: what reloading or retrying means here. Default: nothing. */
 	retry?(state: AppState, frame: F): AppState;
 	/** Esc: leaving this screen, when it is more than closing it (undefined: close it as usual). */
