@@ -583,8 +583,14 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 		default:
 			if (isLoopCommand(command)) return handleLoopCommand(state, frame, command);
 			if (isEditCommand(command)) return handleEditCommand(state, frame, command);
-			return applyMove(state, frame, command as ListMove);
+			return isListMove(command) ? applyMove(state, frame, command) : state;
 	}
+}
+
+const listMoves: readonly ListMove[] = ['up', 'down', 'pageUp', 'pageDown', 'home', 'end'];
+
+function isListMove(command: Command): command is ListMove {
+	return listMoves.some((move) => move === command);
 }
 
 const maxTypeAhead = 200;
@@ -603,8 +609,8 @@ function handleKey(current: AppState, press: KeyPress): AppState {
 		// Help is over the screen: its keys scroll or close it, other keys are ignored.
 		const command = matchCommand(press, helpCommands, 'help');
 		if (command === 'close') return {...state, help: false};
-		if (!command) return state;
-		const scrolled = scrollText({...initialList, offset: state.help.offset}, command as ListMove, helpLines(state).length, listViewportRows(state.viewport));
+		if (!command || !isListMove(command)) return state;
+		const scrolled = scrollText({...initialList, offset: state.help.offset}, command, helpLines(state).length, listViewportRows(state.viewport));
 		return {...state, help: {offset: scrolled.offset}};
 	}
 	// `?` over a question or a notice: the help says what its keys do (it closes back to the dialog).
