@@ -3,6 +3,7 @@ import {type ExportAllSamples, type ExportCommandRun, type InProcessRun, throttl
 import type {LoadIndexSamples} from './load-index.js';
 import {columns, downPresses, filterWords, type LargeFileSession, type ListSession, rows} from './sessions.js';
 import {type StartupSamples, startupDetailsMarkdown, startupMethodMarkdown, startupTriedMarkdown, startupVerdictRows} from './startup.js';
+import {type ViewsSamples, viewsMethodMarkdown, viewsVerdictRows} from './views.js';
 import {formatBytes, formatMs, formatRatio, formatSeconds, mean, median, percentile} from './stats.js';
 import type {Response} from './terminal.js';
 
@@ -17,6 +18,7 @@ export type BenchReport = {
 	demoList: ListSession;
 	largeFile: LargeFileSession;
 	exportAll: ExportAllSamples;
+	views: ViewsSamples;
 };
 
 const issue2 = 'issue 2 §6';
@@ -171,6 +173,7 @@ function verdictRows(report: BenchReport): VerdictRow[] {
 		notMeasured: peak === undefined,
 	});
 	rowsOut.push(...exportRows(report.exportAll));
+	rowsOut.push(...viewsVerdictRows(report.views));
 	return rowsOut;
 }
 
@@ -389,6 +392,7 @@ ${exportDetails(report.exportAll)}
   \`\\r\\n\`, as over SSH). The explorer is the bundle in \`dist/\` started through
   \`bin/provisioning-explorer.js\`, as users run it (\`npm run bench\` builds it first).
 ${startupMethodMarkdown(startup, report.startupWarmups)}
+${viewsMethodMarkdown(report.views)}
 - **Bytes per ↓.** At ${columns}×${rows} the list shows ${inPagePresses + 1} rows. From the first row, ${downPresses} presses of ↓ one
   at a time: each waits until the position counter shows the next row and the output has been quiet
   for 60 ms, and counts every byte written after the key. The first ${inPagePresses} presses move the cursor
