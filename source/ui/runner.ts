@@ -324,6 +324,14 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 				await saveLastValues(task.valuesKey, task.input).catch(() => undefined);
 				return;
 			}
+			case 'loadSilences':
+				try {
+					const file = await loadCaseFile(resolve(task.path));
+					if (file.silence.length > 0) send({type: 'silencesLoaded', jobKey: task.jobKey, silence: file.silence});
+				} catch {
+					// A missing or broken case file is reported where it matters: the write's checks run it and say why.
+				}
+				return;
 			case 'saveCase':
 				try {
 					const path = resolve(task.path);
