@@ -6,7 +6,7 @@
 import {resolve} from 'node:path';
 import {DriftError, VerifyMismatchError, WriteFailedError} from '../edit/index.js';
 import {review} from '../edit/review.js';
-import {describeError} from '../errors.js';
+import {describeError, UserError} from '../errors.js';
 import {mayHaveBeenApplied, unsureOutcome} from '../loop/actions.js';
 import {skippedCheckNotice} from '../explorer/expression-check.js';
 import {type ExplorerServices, exportFileName} from '../explorer/services.js';
@@ -322,6 +322,17 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 				send({type: 'testFinished', frameId: task.frameId, attempt: task.attempt, run});
 				// Kept for the next test of this job (the values are directory data: the file is private, 0600).
 				await saveLastValues(task.valuesKey, task.input).catch(() => undefined);
+				return;
+			}
+			case 'readSourceObject': {
+				const subject = task.request.subject;
+				try {
+					if (!services.tenant?.readSourceObject) throw new UserError('A schema file has no tenant to read a source object from: type the values (⏎).');
+					const read = await services.tenant.readSourceObject(task.request);
+					send({type: 'sourceObjectRead', frameId: task.frameId, subject, read});
+				} catch (error) {
+					send({type: 'sourceObjectRead', frameId: task.frameId, subject, error: describeError(error)});
+				}
 				return;
 			}
 			case 'loadSilences':

@@ -31,7 +31,8 @@ import {handleEditCommand, isEditCommand, selectedAttributeMapping, submitModal,
 import {exportChecked, exportRequest} from './export.js';
 import {helpLines} from './help.js';
 import {type Command, filterCommands, helpCommands, type KeyPress, matchCommand, textFieldCommands} from './keymap.js';
-import {handleTestKey, testDraftExpression, testFinished, testPrefilled, testSelectedMapping} from './expression-test.js';
+import {handleTestKey, sourceObjectRead, testDraftExpression, testFinished, testPrefilled, testSelectedMapping} from './expression-test.js';
+import type {SourceObjectRequest, SourceObjectValues} from '../explorer/source-object.js';
 import type {ExpressionCase, Silence} from '../expressions/case-file.js';
 import type {TestField, TestInput} from '../expressions/test-runner.js';
 import type {TestRun} from '../explorer/expression-tests.js';
@@ -204,6 +205,10 @@ export type ExpressionTestFrame = FrameBase & {
 	/** Under which key the job's last values are kept. */
 	valuesKey: string;
 	prefill?: string;
+	/** Reading a source object's values (`o`): whom, and what came of it. */
+	sourceRead?: {subject: string; status: 'reading' | 'done' | 'error'; error?: string; notes?: readonly string[]};
+	/** The last subject read, offered again by `o`. */
+	lastSubject?: string;
 	/** Opened from the expression prompt: Esc returns to it, with the text as typed. */
 	draft?: PromptModal;
 };
@@ -234,6 +239,7 @@ export type Task =
 	| {id: number; kind: 'runTest'; frameId: number; attempt: number; mapping: AttributeMapping; input: TestInput; valuesKey: string; schema: SynchronizationSchema; job?: JobTarget}
 	| {id: number; kind: 'saveCase'; path: string; testCase: ExpressionCase}
 	| {id: number; kind: 'loadSilences'; jobKey: number; path: string}
+	| {id: number; kind: 'readSourceObject'; frameId: number; request: SourceObjectRequest}
 	| {id: number; kind: 'listHistory'; frameId: number; job: {appName: string; templateId?: string; jobId: string}}
 	| {id: number; kind: 'compareVersions'; frameId: number; before: CompareSide; after: CompareSide}
 	| {id: number; kind: 'readVersion'; jobKey: number; version: HistoryVersion; label: string}
@@ -305,6 +311,7 @@ export type Action =
 	| {type: 'testPrefilled'; frameId: number; input: TestInput}
 	| {type: 'testFinished'; frameId: number; attempt: number; run: TestRun}
 	| {type: 'silencesLoaded'; jobKey: number; silence: readonly Silence[]}
+	| {type: 'sourceObjectRead'; frameId: number; subject: string; read?: SourceObjectValues; error?: string}
 	| {type: 'historyListed'; frameId: number; listing?: HistoryListing; error?: string}
 	| {type: 'comparisonReady'; frameId: number; text?: string; error?: string}
 	| {type: 'locationResolved'; location: InitialLocation}
@@ -854,6 +861,8 @@ function stepAction(state: AppState, action: Action): AppState {
 			return testPrefilled(state, action.frameId, action.input);
 		case 'testFinished':
 			return testFinished(state, action.frameId, action.attempt, action.run);
+		case 'sourceObjectRead':
+			return sourceObjectRead(state, action.frameId, action.subject, action.read, action.error);
 		case 'silencesLoaded': {
 			const context = latestContext(state, action.jobKey);
 			return context ? replaceContext(state, refreshContext(context, {silence: action.silence})) : state;
