@@ -81,7 +81,7 @@ export function valuesFromGraphUser(user: Record<string, unknown>, fields: Sourc
 	const unread: string[] = [];
 	for (const field of fields) {
 		if (notGraphProperties[field.name]) {
-			unread.push(`${field.name} (${notGraphProperties[field.name]})`);
+			unread.push(field.name);
 			continue;
 		}
 		const property = graphNames[field.name] ?? field.name;
@@ -127,6 +127,34 @@ export function valuesFromLogEvent(event: LogEventView, fields: SourceObjectRequ
 	return values;
 }
 
+/**
+ * Attributes Graph has no property for (IsSoftDeleted, appRoleAssignments…): the service's own import of the user
+ * in the newest log event has them. Best effort: without the logs' permissions they stay unfilled, and say why.
+ */
+async function unreadFromLogs(
+	loop: Pick<LoopOperations, 'listLogs'> | undefined,
+	request: SourceObjectRequest,
+	upn: string,
+	unread: string[],
+	values: SourceObjectValues['values'],
+	signal?: AbortSignal,
+): Promise<string[]> {
+	const unreadWhy = unread.map((name) => `${name} (${notGraphProperties[name]})`).join('; ');
+	const fields = request.fields.filter((field) => unread.includes(field.name));
+	try {
+		const events = loop ? (await loop.listLogs(request.jobId, {user: upn, max: 200, signal})).events : [];
+		for (const event of events) {
+			const logged = valuesFromLogEvent(event, fields);
+			if (!logged || Object.values(logged).every((value) => value === null)) continue;
+			Object.assign(values, logged);
+			return [`Not Graph properties, taken from the import step of the provisioning log event at ${event.time}: ${unreadWhy}.`];
+		}
+		return [`Not read (not Graph properties, and no provisioning log event of ${upn} has them): ${unreadWhy}.`];
+	} catch {
+		return [`Not read (not Graph properties; the provisioning logs could not be read): ${unreadWhy}.`];
+	}
+}
+
 const userReadRefusal = (subject: string) =>
 	`Graph refused to read the Entra user ${subject}: reading a user's full profile needs User.Read.All (or Directory.Read.All), which this sign-in does not have`;
 
@@ -143,8 +171,9 @@ export async function readSourceObject(
 		try {
 			const user = await access.graph.getUserProperties(subject, graphSelect(request.fields), signal);
 			const {values, unread} = valuesFromGraphUser(user, request.fields);
-			if (unread.length > 0) notes.push(`Not read from Graph: ${unread.join('; ')}.`);
-			return {values, from: `Entra user ${typeof user.userPrincipalName === 'string' ? user.userPrincipalName : subject} (GET /users/{id}, as it is now)`, notes};
+			const upn = typeof user.userPrincipalName === 'string' ? user.userPrincipalName : subject;
+			if (unread.length > 0) notes.push(...(await unreadFromLogs(access.loop, request, upn, unread, values, signal)));
+			return {values, from: `Entra user ${upn} (GET /users/{id}, as it is now)`, notes};
 		} catch (error) {
 			if (!(error instanceof GraphError)) throw error;
 			if (error.status === 404) throw new UserError(`No Entra user has the id or UPN ${subject}.`, {cause: error});

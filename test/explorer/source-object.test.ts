@@ -62,11 +62,32 @@ describe('reading a source object for the expression test', () => {
 		});
 		expect(read.values).toEqual({objectId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8', jobTitle: 'Buyer', accountEnabled: 'True', extensionAttribute1: null});
 		expect(read.from).toBe('Entra user BillBob@contoso.com (GET /users/{id}, as it is now)');
-		expect(read.notes.join(' ')).toMatch(/Not read from Graph: IsSoftDeleted \(computed by the provisioning service/);
+		// Without the logs' permissions, what Graph has no property for stays unfilled, and says why.
+		expect(read.notes.join(' ')).toMatch(/Not read \(not Graph properties; the provisioning logs could not be read\): IsSoftDeleted \(computed by the provisioning service/);
 		const request = simulator.requests.find((each) => each.path.includes('/users/'));
 		expect(request?.path).toMatch(/\/users\/BillBob(%40|@)contoso\.com$/);
 		// Graph's names for the schema's (objectId → id, extensionAttribute1 → onPremisesExtensionAttributes); IsSoftDeleted is not asked for.
 		expect(request?.query.$select).toBe('id,userPrincipalName,jobTitle,accountEnabled,onPremisesExtensionAttributes');
+	});
+
+	it("takes what Graph has no property for (IsSoftDeleted) from the user's newest log event, when the logs may be read", async () => {
+		const session = await appWith(['User.Read.All', 'AuditLog.Read.All', 'Directory.Read.All']);
+		const {servicePrincipalId, job} = await jobOf(session, /^customappssoOutDelta$/);
+		const operations = createTenantOperations(session.graph);
+		await operations.loop!.provision(servicePrincipalId, job, '9bb0f679-a883-4a6f-8260-35b491b8b8c8');
+		const read = await operations.readSourceObject!({
+			jobId: job.id,
+			templateId: job.templateId ?? undefined,
+			sourceDirectoryName: 'Azure Active Directory',
+			subject: 'BillBob@contoso.com',
+			fields: [
+				{name: 'IsSoftDeleted', multiValued: false},
+				{name: 'displayName', multiValued: false},
+			],
+		});
+		expect(read.values).toEqual({IsSoftDeleted: 'False', displayName: 'Bill Bob'});
+		expect(read.from).toBe('Entra user BillBob@contoso.com (GET /users/{id}, as it is now)');
+		expect(read.notes.join(' ')).toMatch(/^Not Graph properties, taken from the import step of the provisioning log event at \d{4}-.*: IsSoftDeleted/);
 	});
 
 	it('reads what a cloud sync job imported from its newest provisioning log event of the user', async () => {
