@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {cellWidth, fitTrail} from '../../source/ui/text.js';
+import {jobsScreen} from '../../source/ui/screens/jobs.js';
+import {cellWidth, fitTrail, layoutColumns} from '../../source/ui/text.js';
 
 describe('fitTrail (the breadcrumb)', () => {
 	const parts = ['contoso.com (demo)', 'contoso.com', 'AD2AADProvisioning', 'Synchronize Active Directory users to Azure Active Directory', 'AccountEnabled'];
@@ -28,5 +29,16 @@ describe('fitTrail (the breadcrumb)', () => {
 		const trail = fitTrail(['contoso.com (demo)', 'msExchExtensionCustomAttribute15'], 24);
 		expect(cellWidth(trail)).toBeLessThanOrEqual(24);
 		expect(trail).toMatch(/^msExch.*….*ute15$/);
+	});
+});
+
+describe('the jobs list at 80 columns', () => {
+	it('keeps template ids and every job state (Active, Paused, Disabled) whole', () => {
+		const columns = jobsScreen.columns!({} as never);
+		const widths = layoutColumns(columns, 80);
+		const width = (title: string) => widths[columns.findIndex((column) => column.title === title)]!;
+		expect(width('Template')).toBeGreaterThanOrEqual('AD2AADPasswordHash'.length);
+		expect(width('State')).toBeGreaterThanOrEqual('Disabled'.length);
+		expect(widths.reduce((sum, each) => sum + each, 0) + widths.length - 1).toBeLessThanOrEqual(80);
 	});
 });
