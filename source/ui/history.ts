@@ -9,7 +9,7 @@ import type {HistoryListing, HistoryVersion} from '../history/versions.js';
 import type {SynchronizationJob} from '../schema/types.js';
 import type {SchemaContext} from './context.js';
 import type {Command} from './keymap.js';
-import {filterRows, fitWindow, initialList, type ListState} from './list.js';
+import {filterRows, fitWindow, initialList, type ListState, namedRow} from './list.js';
 import {frameRows, isTextFrame} from './screens/index.js';
 import {
 	type AppState,
@@ -32,10 +32,16 @@ export function isHistoryCommand(command: Command): boolean {
 	return historyCommands.has(command);
 }
 
-/** Enter in a filter opens the row when the filter leaves exactly one (lists only, not text screens). */
+/**
+ * Enter in a filter opens the highlighted row when the filter leaves only it, or names it exactly (`/Mail` with
+ * `mailNickname` also listed: the row named Mail ranks first, where the cursor starts). Lists only, not text screens.
+ */
 export function filterOpensSingleRow(frame: Frame): boolean {
 	if (isTextFrame(frame) || !frame.list.filter) return false;
-	return filterRows(frameRows(frame), frame.list.filter).length === 1;
+	const rows = filterRows(frameRows(frame), frame.list.filter);
+	if (rows.length === 1) return true;
+	const named = namedRow(frameRows(frame), frame.list.filter);
+	return named !== undefined && rows[frame.list.cursor] === named;
 }
 
 function info(state: AppState, text: string): AppState {

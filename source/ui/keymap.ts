@@ -158,7 +158,7 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'quit', keys: [{input: 'q'}], label: 'q', help: 'quit', footer: true},
 	{command: 'forceQuit', keys: [{input: 'c', ctrl: true}], label: 'Ctrl+C', help: 'quit at once'},
 
-	{context: 'filter', command: 'submit', keys: [{key: 'return'}], label: 'Enter', help: 'open the one row left, else keep the filter', footer: true},
+	{context: 'filter', command: 'submit', keys: [{key: 'return'}], label: 'Enter', help: 'open the row named so or the one row left, else keep the filter', footer: true},
 	{context: 'filter', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'clear the filter', footer: true},
 	{context: 'filter', command: 'deleteBack', keys: [{key: 'backspace'}, {key: 'delete'}], label: '⌫', help: 'delete a character'},
 	{context: 'filter', command: 'up', keys: [{key: 'upArrow'}], label: '↑', help: 'move up'},
