@@ -603,7 +603,7 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 		case 'commandLine':
 			return {
 				...state,
-				modal: {kind: 'prompt', title: 'Command', hint: ':open APP/JOB/TARGET  :restore  :login  :logout  :whoami  :apps  :quit · Tab completes', value: '', suggestions: commandSuggestions(state), purpose: {kind: 'command'}},
+				modal: {kind: 'prompt', title: 'Command', hint: ':open APP/JOB/[OBJECTMAPPING/]TARGET  :restore  :login  :logout  :whoami  :apps  :quit · Tab completes', value: '', suggestions: commandSuggestions(state), purpose: {kind: 'command'}},
 			};
 		case 'export':
 			return exportRequest(state, frame);

@@ -101,7 +101,7 @@ describe(':open inside the explorer', () => {
 		await typeKeys(session, 'open contoso.com/AD2AADProvisioning/Emial');
 		await typeKeys(session, KEY.enter);
 		await session.waitForText('Problem', 20_000);
-		expect(session.screen().replace(/\s+/g, ' ')).toContain('No attribute mapping targets "Emial" (did you mean Mail?). The job maps: AccountEnabled,');
+		expect(session.screen().replace(/\s+/g, ' ')).toContain('No attribute mapping or object mapping is named "Emial" (did you mean Mail?). Object mappings: Synchronize');
 		await typeKeys(session, KEY.enter);
 		await session.waitForText(/Apps with provisioning\s+1\/4/);
 	});
