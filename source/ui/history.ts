@@ -9,6 +9,7 @@ import type {HistoryListing, HistoryVersion} from '../history/versions.js';
 import type {SynchronizationJob} from '../schema/types.js';
 import type {SchemaContext} from './context.js';
 import type {Command} from './keymap.js';
+import type {PlaceName} from './open-completion.js';
 import {filterRows, fitWindow, initialList, type ListState, namedRow} from './list.js';
 import {frameRows, isTextFrame} from './screens/index.js';
 import {
@@ -207,24 +208,39 @@ export function adoptLoadedApps(state: AppState, appsFrameId: number): AppState 
 	return {...state, stack};
 }
 
-const commandWords = ['open', 'restore', 'login', 'logout', 'whoami', 'apps', 'quit', 'help'];
+/** Tab on the command line: the command words (`open` with the space its place follows). */
+const commandWords = ['open ', 'restore', 'login', 'logout', 'whoami', 'apps', 'quit', 'help'];
+
+export function commandSuggestions(): string[] {
+	return [...commandWords];
+}
+
+/** What follows a job in `:open`: its object mappings (each with its targets), then every target it maps. */
+function schemaPlaces(context: SchemaContext): PlaceName[] {
+	const objectMappings = context.index.rules.flatMap((rule) => rule.objectMappings);
+	const targets = (nodes: Iterable<{mapping: {targetAttributeName?: string | null}}>): PlaceName[] =>
+		[...nodes].flatMap((node) => (node.mapping.targetAttributeName ? [{name: node.mapping.targetAttributeName}] : []));
+	return [
+		// Names :open resolves (as --object-mapping does): the object mapping's name, else its target object.
+		...objectMappings.map((node) => ({name: node.mapping.name || node.mapping.targetObjectName || node.label, children: targets(node.attributeMappings)})),
+		...targets(context.index.attributeMappings()),
+	];
+}
 
 /**
- * What Tab offers on the command line: the commands, then for `:open APP/JOB/TARGET` the names the session knows —
- * apps of the list, their jobs' templates, and the target attributes and objects of the jobs loaded.
+ * The names `:open APP/JOB/OBJECTMAPPING/TARGET` completes, from what the session holds: the apps of the list
+ * (recent first) and their jobs, and the object mappings and targets of the jobs whose schema is loaded.
  */
-export function commandSuggestions(state: AppState): string[] {
-	const names = new Set<string>(commandWords);
-	for (const frame of state.stack) {
-		if (frame.kind === 'apps') {
-			for (const app of frame.apps ?? []) {
-				if (app.servicePrincipal.displayName) names.add(app.servicePrincipal.displayName);
-				for (const job of app.jobs) names.add(job.templateId ?? job.id);
-			}
-		}
-		if (frame.kind === 'schema' && frame.context) {
-			for (const node of frame.context.index.attributeMappings()) if (node.mapping.targetAttributeName) names.add(node.mapping.targetAttributeName);
-		}
-	}
-	return [...names];
+export function openPlaces(state: AppState): PlaceName[] {
+	const loaded = new Map<string, SchemaContext>();
+	for (const frame of state.stack) if (frame.kind === 'schema' && frame.context?.job) loaded.set(frame.context.job.id, frame.context);
+	const apps = state.stack.find((frame) => frame.kind === 'apps');
+	return (apps?.kind === 'apps' ? (apps.apps ?? []) : []).flatMap((app) => {
+		if (!app.servicePrincipal.displayName) return [];
+		const jobs = app.jobs.map((job) => {
+			const context = loaded.get(job.id);
+			return {name: job.templateId ?? job.id, children: context ? schemaPlaces(context) : []};
+		});
+		return [{name: app.servicePrincipal.displayName, children: jobs}];
+	});
 }

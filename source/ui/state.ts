@@ -37,7 +37,7 @@ import type {TestField, TestInput} from '../expressions/test-runner.js';
 import type {TestRun} from '../explorer/expression-tests.js';
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
 import {insertText, type Modal, modalKey, type PromptModal} from './modal.js';
-import {adoptLoadedApps, commandSuggestions, compareSelected, filterOpensSingleRow, handleHistoryCommand, historyListed, isHistoryCommand, locateOnLoad, openAtLocation} from './history.js';
+import {adoptLoadedApps, commandSuggestions, compareSelected, filterOpensSingleRow, handleHistoryCommand, historyListed, isHistoryCommand, locateOnLoad, openAtLocation, openPlaces} from './history.js';
 import {handlePlanKey, openImportPlan, retryPlan} from './plan-view.js';
 import {frameRows, isTextFrame, openRow, screenOf, textLines} from './screens/index.js';
 
@@ -603,7 +603,7 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 		case 'commandLine':
 			return {
 				...state,
-				modal: {kind: 'prompt', title: 'Command', hint: ':open APP/JOB/[OBJECTMAPPING/]TARGET  :restore  :login  :logout  :whoami  :apps  :quit · Tab completes', value: '', suggestions: commandSuggestions(state), purpose: {kind: 'command'}},
+				modal: {kind: 'prompt', title: 'Command', hint: ':open APP/JOB/[OBJECTMAPPING/]TARGET  :restore  :login  :logout  :whoami  :apps  :quit · Tab completes', value: '', suggestions: commandSuggestions(), places: openPlaces(state), purpose: {kind: 'command'}},
 			};
 		case 'export':
 			return exportRequest(state, frame);

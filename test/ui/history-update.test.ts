@@ -8,6 +8,8 @@ import type {InitialLocation} from '../../source/explorer/deep-link.js';
 import type {AppSummary} from '../../source/explorer/services.js';
 import type {HistoryVersion} from '../../source/history/versions.js';
 import type {SynchronizationJob, } from '../../source/schema/types.js';
+import type {KeyPress} from '../../source/ui/keymap.js';
+import {matchingSuggestions} from '../../source/ui/modal.js';
 import {type AppState, initialState, topFrame} from '../../source/ui/state.js';
 import type {Effect, } from '../../source/ui/update.js';
 import {download, down, enter, esc, keys, run} from '../helpers/update.js';
@@ -91,6 +93,56 @@ describe('a filter that leaves one row', () => {
 		const {state} = run(appList(), ...keys('/', 'o', enter));
 		expect(topFrame(state).kind).toBe('apps');
 		expect(topFrame(state).list.filter).toBe('o');
+	});
+});
+
+describe(':open completes one part at a time', () => {
+	const tab = {tab: true};
+	/** The command line's text after the keys, from the app list (contoso.com's job loaded when `onJob`). */
+	function commandLine(from: AppState, ...presses: Array<string | Partial<KeyPress>>): {value: string; suggestions: string[]; state: AppState} {
+		const {state} = run(from, ...keys(':', ...presses));
+		const modal = state.modal;
+		if (modal?.kind !== 'prompt') throw new Error('no command line');
+		return {value: modal.value, suggestions: matchingSuggestions(modal, 50), state};
+	}
+	const apps = (): AppState => ({
+		...initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}),
+		stack: [{id: 1, kind: 'apps', status: 'ready', apps: [contoso, other, {servicePrincipal: {id: 'sp-3', displayName: 'Contoso SCIM App'}, jobs: [{id: 'scim.1', templateId: 'scim'}]}], list: {cursor: 0, offset: 0, filter: '', filtering: false}}],
+		nextId: 2,
+	});
+	function onJob(): AppState {
+		let state = run(apps(), ...keys(enter, down, enter)).state;
+		state = run(state, {type: 'schemaLoaded', frameId: topFrame(state).id, download: download()}).state;
+		return state;
+	}
+
+	it('the command word, then the app (names with spaces whole), then the jobs of that app only', () => {
+		expect(commandLine(apps(), 'o', tab).value).toBe('open ');
+		// Two apps start with "contoso": the first Tab puts in the first, the next one the other.
+		const both = commandLine(apps(), 'open c', tab);
+		expect(both.value).toBe('open contoso.com/');
+		expect(both.suggestions).toEqual(['contoso.com/', 'Contoso SCIM App/']);
+		expect(commandLine(apps(), 'open c', tab, tab).value).toBe('open Contoso SCIM App/');
+		expect(commandLine(apps(), 'open Contoso S', tab).value).toBe('open Contoso SCIM App/');
+		// After the app, its jobs and no other app's.
+		const jobNames = commandLine(apps(), 'open contoso.com/', tab);
+		expect(jobNames.suggestions).toEqual(['AD2AADPasswordHash', 'AD2AADProvisioning']);
+		expect(commandLine(apps(), 'open contoso.com/AD2AADPr', tab).value).toBe('open contoso.com/AD2AADProvisioning');
+		expect(commandLine(apps(), 'open Salesforce/', tab).value).toBe('open Salesforce/salesforce');
+		expect(commandLine(apps(), 'open Nope/', tab).suggestions).toEqual([]);
+	});
+
+	it('completes the object mappings and targets of a loaded job, and a target inside an object mapping', () => {
+		const state = onJob();
+		const job = commandLine(state, 'open contoso.com/AD2AADProvisioning/', tab);
+		expect(job.suggestions.slice(0, 2)).toEqual(['Synchronize Active Directory users to Azure Active Directory/', 'SyncCredentialsChangeItem']);
+		expect(job.suggestions).toContain('Mail');
+		expect(commandLine(state, 'open contoso.com/AD2AADProvisioning/Mai', tab).value).toBe('open contoso.com/AD2AADProvisioning/Mail');
+		const inside = commandLine(state, 'open contoso.com/AD2AADProvisioning/Synch', tab, 'Mai', tab);
+		expect(inside.value).toBe('open contoso.com/AD2AADProvisioning/Synchronize Active Directory users to Azure Active Directory/Mail');
+		// Enter resolves what was completed (against the tenant, in the runner).
+		const opened = run(inside.state, ...keys(enter));
+		expect(opened.effects).toContainEqual(expect.objectContaining({kind: 'resolveLocation', text: 'contoso.com/AD2AADProvisioning/Synchronize Active Directory users to Azure Active Directory/Mail'}));
 	});
 });
 
