@@ -17,6 +17,7 @@ import {
 	addTask,
 	type CompareSide,
 	type Frame,
+	frameContext,
 	type HistoryFrame,
 	listViewportRows,
 	nodeFrame,
@@ -27,7 +28,7 @@ import {
 	updateFrame,
 } from './state.js';
 
-const historyCommands: ReadonlySet<Command> = new Set<Command>(['history', 'markVersion', 'restoreVersion']);
+const historyCommands: ReadonlySet<Command> = new Set<Command>(['history', 'jobHistory', 'markVersion', 'restoreVersion']);
 
 export function isHistoryCommand(command: Command): boolean {
 	return historyCommands.has(command);
@@ -47,6 +48,14 @@ export function filterOpensSingleRow(frame: Frame): boolean {
 
 function info(state: AppState, text: string): AppState {
 	return {...state, message: {kind: 'info', text}};
+}
+
+/**
+ * A write left from the history (R restores a version): once the job is read again the history opens again, listed
+ * anew with the backup that write left, so the admin lands where they were instead of on the job.
+ */
+export function historyAfterWrite(above: readonly Frame[]): {thenHistory: true} | Record<string, never> {
+	return above.some((frame) => frame.kind === 'history') ? {thenHistory: true} : {};
 }
 
 /** The history screen of a loaded job, listing its versions. */
@@ -98,6 +107,7 @@ export function compareSelected(state: AppState, frame: HistoryFrame): AppState 
 export function handleHistoryCommand(state: AppState, frame: Frame, command: Command): AppState {
 	switch (command) {
 		case 'history':
+		case 'jobHistory': {
 			if (frame.kind === 'jobs') {
 				const row = filterRows(frameRows(frame), frame.list.filter)[frame.list.cursor];
 				const job = row ? frame.app.jobs[row.index] : undefined;
@@ -106,7 +116,10 @@ export function handleHistoryCommand(state: AppState, frame: Frame, command: Com
 				return push(state, (id) => ({id, kind: 'schema', status: 'loading', app: frame.app, job, list: initialList, thenHistory: true}));
 			}
 			if (frame.kind === 'schema' && frame.context) return openHistory(state, frame.context);
-			return state;
+			// H inside the job (a rule, a mapping, a directory…): the history opens above the screen the admin is on.
+			const context = command === 'jobHistory' && frame.kind !== 'history' && frame.kind !== 'compare' ? frameContext(frame) : undefined;
+			return context ? openHistory(state, context) : state;
+		}
 		case 'markVersion': {
 			if (frame.kind !== 'history') return state;
 			const version = selectedVersion(frame);
@@ -239,7 +252,7 @@ export function openPlaces(state: AppState): PlaceName[] {
 		if (!app.servicePrincipal.displayName) return [];
 		const jobs = app.jobs.map((job) => {
 			const context = loaded.get(job.id);
-			return {name: job.templateId ?? job.id, children: context ? schemaPlaces(context) : []};
+			return {name: job.templateId ?? job.id, children: context ? schemaPlaces(context) : [], more: true};
 		});
 		return [{name: app.servicePrincipal.displayName, children: jobs}];
 	});

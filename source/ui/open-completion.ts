@@ -6,7 +6,12 @@
  */
 
 /** A name `:open` can complete, with what may follow it after a "/". */
-export type PlaceName = {name: string; children?: readonly PlaceName[]};
+export type PlaceName = {
+	name: string;
+	children?: readonly PlaceName[];
+	/** A part may follow although none is known yet (a job whose schema is not read: its mappings). */
+	more?: boolean;
+};
 
 /** The part being typed: where it starts in the value, what is typed of it, and the completions in list order. */
 export type OpenCompletion = {start: number; word: string; candidates: string[]};
@@ -40,7 +45,7 @@ function childNamed(names: readonly PlaceName[], wanted: string): PlaceName | un
 /** How a name is written as a part: in quotes when it holds "/", then "/" when a deeper part may follow. */
 function written(place: PlaceName): string {
 	const name = place.name.includes('/') ? `"${place.name}"` : place.name;
-	return place.children && place.children.length > 0 ? `${name}/` : name;
+	return place.more || (place.children && place.children.length > 0) ? `${name}/` : name;
 }
 
 /**

@@ -10,7 +10,8 @@ import type {HistoryVersion} from '../../source/history/versions.js';
 import type {SynchronizationJob, } from '../../source/schema/types.js';
 import type {KeyPress} from '../../source/ui/keymap.js';
 import {matchingSuggestions} from '../../source/ui/modal.js';
-import {type AppState, initialState, topFrame} from '../../source/ui/state.js';
+import {initialList} from '../../source/ui/list.js';
+import {type AppState, initialState, type PlanFrame, topFrame} from '../../source/ui/state.js';
 import type {Effect, } from '../../source/ui/update.js';
 import {download, down, enter, esc, keys, run} from '../helpers/update.js';
 
@@ -126,9 +127,9 @@ describe(':open completes one part at a time', () => {
 		expect(commandLine(apps(), 'open Contoso S', tab).value).toBe('open Contoso SCIM App/');
 		// After the app, its jobs and no other app's.
 		const jobNames = commandLine(apps(), 'open contoso.com/', tab);
-		expect(jobNames.suggestions).toEqual(['AD2AADPasswordHash', 'AD2AADProvisioning']);
-		expect(commandLine(apps(), 'open contoso.com/AD2AADPr', tab).value).toBe('open contoso.com/AD2AADProvisioning');
-		expect(commandLine(apps(), 'open Salesforce/', tab).value).toBe('open Salesforce/salesforce');
+		expect(jobNames.suggestions).toEqual(['AD2AADPasswordHash/', 'AD2AADProvisioning/']);
+		expect(commandLine(apps(), 'open contoso.com/AD2AADPr', tab).value).toBe('open contoso.com/AD2AADProvisioning/');
+		expect(commandLine(apps(), 'open Salesforce/', tab).value).toBe('open Salesforce/salesforce/');
 		expect(commandLine(apps(), 'open Nope/', tab).suggestions).toEqual([]);
 	});
 
@@ -180,6 +181,39 @@ describe('h: the history of a job', () => {
 		expect(task).toMatchObject({before: {kind: 'version', version: {ref: '3'}}, after: {kind: 'version', version: {ref: '1'}}});
 		const frame = topFrame(state);
 		expect(frame.kind === 'compare' && frame.title).toMatch(/^version 3 \(backup of 2026-12-04 19:10:00 UTC\) → version 1 \(backup of 2026-12-04 19:30:00 UTC\)$/);
+	});
+
+	it('lands back on the history, listed anew, once a restore from it is written', () => {
+		const history = onHistory();
+		const frame = topFrame(history);
+		if (frame.kind !== 'history') throw new Error('not on the history');
+		// The plan R opened, written and verified (the write itself is the pty test's).
+		const written: PlanFrame = {id: history.nextId, kind: 'plan', context: frame.context, origin: {kind: 'restore', label: 'version 2'}, document: frame.context.download.schema, status: 'done', typed: '', attempt: 1, backupPath: '/backups/4.schema.json', list: initialList};
+		const planned: AppState = {...history, stack: [...history.stack, written], nextId: history.nextId + 1};
+		const left = run(planned, ...keys(enter));
+		// The job is read again (what is live now), and the history is to open above it.
+		expect(left.state.stack.map((each) => each.kind)).toEqual(['apps', 'jobs', 'schema']);
+		expect(left.effects.map((effect) => effect.kind)).toContain('loadSchema');
+		const reloaded = run(left.state, {type: 'schemaLoaded', frameId: schemaFrameId(left.state), download: download()});
+		expect(reloaded.state.stack.map((each) => each.kind)).toEqual(['apps', 'jobs', 'schema', 'history']);
+		expect(reloaded.effects).toContainEqual(expect.objectContaining({kind: 'listHistory', job: expect.objectContaining({jobId: 'AD2AADProvisioning.abc'})}));
+		expect(reloaded.state.message?.text).toMatch(/^Written and verified/);
+
+		// A write that did not start from the history lands on the job, as before.
+		const schemaOnly: AppState = {...history, stack: [...history.stack.slice(0, -1), {...written, id: history.nextId}], nextId: history.nextId + 1};
+		const plain = run(run(schemaOnly, ...keys(enter)).state, {type: 'schemaLoaded', frameId: schemaFrameId(run(schemaOnly, ...keys(enter)).state), download: download()});
+		expect(plain.state.stack.map((each) => each.kind)).toEqual(['apps', 'jobs', 'schema']);
+	});
+
+	it('opens with H from inside the job (a mapping), above the screen the admin is on; h there still goes back', () => {
+		const signed = signedInAt(mailLink);
+		const loaded = run(signed.state, {type: 'schemaLoaded', frameId: schemaFrameId(signed.state), download: download()}).state;
+		expect(topFrame(loaded).kind).toBe('attributeMapping');
+		const opened = run(loaded, ...keys('H'));
+		expect(topFrame(opened.state).kind).toBe('history');
+		expect(opened.effects).toContainEqual(expect.objectContaining({kind: 'listHistory'}));
+		expect(topFrame(run(opened.state, ...keys(esc)).state).kind).toBe('attributeMapping');
+		expect(topFrame(run(loaded, ...keys('h')).state).kind).toBe('objectMapping');
 	});
 
 	it('restores a version through the plan with R, and not under --read-only', () => {

@@ -6,7 +6,7 @@ import {listCommands, type ScreenKind} from './types.js';
 export const jobsScreen: ScreenKind<JobsFrame> = {
 	title: () => 'Provisioning jobs',
 	crumb: (frame) => frame.app.servicePrincipal.displayName ?? frame.app.servicePrincipal.id,
-	commands: () => [...listCommands, 'export', 'history', 'jobStatus'],
+	commands: () => [...listCommands, 'export', 'history', 'jobHistory', 'jobStatus'],
 	columns: () => [
 		// Templates are short ids (AD2AADProvisioning, WorkdayToAD): they stay whole at 80 columns.
 		{title: 'Template', weight: 2, min: 18, cut: 'middle'},
