@@ -74,7 +74,7 @@ try {
 		log,
 	});
 
-	log('keystrokes for daily work: reach a mapping, change and write it, restore it, deep link (issue 13 §3)');
+	log('keystrokes for daily work: reach a mapping (walks, :open), change and write it, the canary and its undo, restore it, deep link (issue 13 §3)');
 	const keystrokes = keystrokesMarkdown(await measureKeystrokes({binPath, env}), new Date());
 
 	const report: BenchReport = {

@@ -204,8 +204,18 @@ export function openAtLocation(state: AppState, location: InitialLocation): AppS
 	return push(next, (id) => ({id, kind: 'schema', status: 'loading', app, job, list: initialList, ...(locate ? {locate} : {})}));
 }
 
-/** The app list arrived under a deep link: the jobs screen above it gets the app's full job list, rows selected. */
+/**
+ * The app list arrived: a command line opened while it loaded completes its names now, and under a deep link the
+ * jobs screen above it gets the app's full job list.
+ */
 export function adoptLoadedApps(state: AppState, appsFrameId: number): AppState {
+	const next = adoptJobs(state, appsFrameId);
+	const modal = next.modal;
+	return modal?.kind === 'prompt' && modal.purpose.kind === 'command' ? {...next, modal: {...modal, places: openPlaces(next)}} : next;
+}
+
+/** Under a deep link: the jobs screen above the app list gets the app's full job list, rows selected. */
+function adoptJobs(state: AppState, appsFrameId: number): AppState {
 	const appsIndex = state.stack.findIndex((frame) => frame.id === appsFrameId);
 	const apps = state.stack[appsIndex];
 	const jobs = state.stack[appsIndex + 1];

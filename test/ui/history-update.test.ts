@@ -133,6 +133,14 @@ describe(':open completes one part at a time', () => {
 		expect(commandLine(apps(), 'open Nope/', tab).suggestions).toEqual([]);
 	});
 
+	it('completes the apps of a list that arrives while the command line is open', () => {
+		const loading: AppState = {...initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}), stack: [{id: 1, kind: 'apps', status: 'loading', list: {cursor: 0, offset: 0, filter: '', filtering: false}}], nextId: 2};
+		// The command line opened as the list was still being read (the sign-in screen passes keys on): no names yet.
+		const typing: AppState = {...loading, modal: {kind: 'prompt', title: 'Command', value: 'open Sal', places: [], purpose: {kind: 'command'}}};
+		const loaded = run(typing, {type: 'appsLoaded', frameId: 1, apps: [contoso, other]}, ...keys(tab)).state;
+		expect(loaded.modal?.kind === 'prompt' && loaded.modal.value).toBe('open Salesforce/');
+	});
+
 	it('completes the object mappings and targets of a loaded job, and a target inside an object mapping', () => {
 		const state = onJob();
 		const job = commandLine(state, 'open contoso.com/AD2AADProvisioning/', tab);
