@@ -437,7 +437,7 @@ function runCommandLine(state: AppState, text: string): AppState {
 /** `:open APP/JOB/TARGET`: resolved against the tenant (runner), then opened as if walked to (history.ts). */
 function openCommand(state: AppState, reference: string): AppState {
 	if (state.source.kind === 'file') return info(state, 'Offline: :open opens a job of a tenant; this session browses a file.');
-	if (reference.trim() === '') return info(state, 'Name the place: :open APP/JOB/TARGET (JOB and TARGET may be left out; Tab completes).');
+	if (reference.trim() === '') return info(state, 'Name the place: :open APP/JOB/TARGET or APP/JOB/OBJECTMAPPING[/TARGET] (the parts after APP may be left out; Tab completes).');
 	if (state.stack.some((frame) => frameContext(frame)?.working.hasChanges)) return info(state, 'You have pending edits: write them (w) or save them (P) before opening another place.');
 	return addTask(info(state, `Opening ${reference.trim()}…`), {kind: 'resolveLocation', text: reference});
 }

@@ -146,7 +146,7 @@ function modalLines(state: AppState, height: number, width: number): Line[] {
 		const suggestions = matchingSuggestions(modal, 12);
 		if (suggestions.length > 0) {
 			const chosen = modal.completion?.index;
-			const shown = suggestions.map((suggestion, index) => (index === chosen ? `[${suggestion}]` : suggestion)).join('  ');
+			const shown = suggestions.map((suggestion, index) => (index === chosen ? `[${suggestion}]` : suggestion)).join(' · ');
 			const more = modal.completion && modal.completion.candidates.length > suggestions.length ? `  (+${modal.completion.candidates.length - suggestions.length})` : '';
 			lines.push(...wrapped('modal-suggest', `Tab: ${shown}${more}`, width, {dim: true}).slice(0, 3));
 		}

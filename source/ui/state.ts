@@ -38,7 +38,7 @@ import type {TestField, TestInput} from '../expressions/test-runner.js';
 import type {TestRun} from '../explorer/expression-tests.js';
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
 import {insertText, type Modal, modalKey, type PromptModal} from './modal.js';
-import {adoptLoadedApps, commandSuggestions, filterOpensSingleRow, historyListed, locateOnLoad, openAtLocation} from './history.js';
+import {adoptLoadedApps, commandSuggestions, filterOpensSingleRow, historyAfterWrite, historyListed, jobHistory, locateOnLoad, openAtLocation, openPlaces} from './history.js';
 import {openImportPlan} from './plan-view.js';
 import {frameRows, isLoading, isTextFrame, openRow, screenOf, selectedIndex, textLines} from './screens/index.js';
 
@@ -527,7 +527,7 @@ export function leavePlan(state: AppState, frame: PlanFrame, afterReload?: Schem
 	const reopen = popped.stack.slice(schemaIndex + 1).flatMap((above) => ('node' in above ? [{kind: above.kind, pointer: above.node.pointer, list: above.list}] : []));
 	return {
 		...popped,
-		stack: [...popped.stack.slice(0, schemaIndex), {...schema, id: popped.nextId, status: 'loading', context: undefined, list: schema.list, reopen, afterReload}],
+		stack: [...popped.stack.slice(0, schemaIndex), {...schema, id: popped.nextId, status: 'loading', context: undefined, list: schema.list, reopen, afterReload, ...historyAfterWrite(popped.stack.slice(schemaIndex + 1))}],
 		nextId: popped.nextId + 1,
 		// Restoring next (B after a canary): the backup's plan comes up at once, so no notice stands in its way.
 		message: afterReload ? {kind: 'info', text: 'Reading the job again, then the backup…'} : {kind: 'info', text: 'Written and verified. Backup of the previous schema:', path: frame.backupPath ?? ''},
@@ -581,10 +581,12 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 		case 'commandLine':
 			return {
 				...state,
-				modal: {kind: 'prompt', title: 'Command', hint: ':open APP/JOB/TARGET  :restore  :login  :logout  :whoami  :apps  :quit · Tab completes', value: '', suggestions: commandSuggestions(state), purpose: {kind: 'command'}},
+				modal: {kind: 'prompt', title: 'Command', hint: ':open APP/JOB/[OBJECTMAPPING/]TARGET  :restore  :login  :logout  :whoami  :apps  :quit · Tab completes', value: '', suggestions: commandSuggestions(), places: openPlaces(state), purpose: {kind: 'command'}},
 			};
 		case 'export':
 			return exportRequest(state, frame);
+		case 'jobHistory':
+			return jobHistory(state, frame);
 		case 'testExpression': {
 			const context = frameContext(frame);
 			return context ? testSelectedMapping(state, context, selectedAttributeMapping(frame)) : state;
@@ -685,8 +687,9 @@ function schemaLoaded(state: AppState, frameId: number, download: SchemaDownload
 		servicePrincipalId: app?.servicePrincipal.id,
 	});
 	let next = updateFrame(state, frameId, () => ({...frame, status: 'ready', context, reopen: undefined, locate: undefined, thenHistory: undefined, afterReload: undefined}));
-	if (frame.reopen && topFrame(next).id === frameId) next = reopenFrames(next, context, frame.reopen);
-	if ((frame.locate || frame.thenHistory) && topFrame(next).id === frameId) next = locateOnLoad(next, context, frame);
+	const onTop = topFrame(next).id === frameId;
+	if (frame.reopen && onTop) next = reopenFrames(next, context, frame.reopen);
+	if ((frame.locate || frame.thenHistory) && onTop) next = locateOnLoad(next, context, frame);
 	if (frame.afterReload?.restore) {
 		next = addTask({...next, message: {kind: 'info', text: 'Reading the backup…'}}, {kind: 'readSchema', path: frame.afterReload.restore, purpose: 'restore', jobKey: context.jobKey});
 	}
