@@ -25,7 +25,8 @@ import {
 } from '../schema/types.js';
 import type {Silence} from '../expressions/case-file.js';
 import {filterOperators} from '../expressions/filter-operators.js';
-import {findFunction, findFunctionIgnoringCase, functionCatalog} from '../expressions/function-catalog.js';
+import {findFunction, findFunctionIgnoringCase, functionCatalog, functionsFor} from '../expressions/function-catalog.js';
+import {schemaFlavor} from '../expressions/test-runner.js';
 import {lintRule, lintSchema, silenceFor} from '../expressions/lint.js';
 import {maxExpressionLength} from './builders.js';
 import {compactJson, isPlainObject, type JsonObject, textOf} from './json.js';
@@ -34,7 +35,7 @@ import {describeClause, filterGroupSets, objectMappingLabel} from './labels.js';
 /** `rule` and `link`: the lint rule (source/expressions/lint.ts) the problem comes from, and its documentation. */
 export type Problem = {severity: 'error' | 'warning'; pointer: string; message: string; rule?: string; link?: string};
 
-/** Functions in Microsoft's expression reference, plus those seen in real schemas (research §5.2): the shared catalog. */
+/** Functions in either of Microsoft's expression references, plus those seen in real schemas (research §5.2): the shared catalog. */
 export const documentedFunctions: readonly string[] = functionCatalog.map((spec) => spec.name);
 
 /** Scoping-filter operators as the Entra docs spell them (research §1.10); unary ones take no value. */
@@ -42,7 +43,7 @@ export const documentedFilterOperators: readonly string[] = filterOperators.map(
 const unaryOperators = new Set(['IS FALSE', 'IS NOT NULL', 'IS NULL', 'IS TRUE']);
 
 export type ValidateOptions = {
-	/** Known function names (e.g. from …/schema/functions); default: the documented list. Unknown names warn. */
+	/** Known function names (e.g. from …/schema/functions); default: the job kind's documented list. Unknown names warn. */
 	functions?: readonly string[];
 	/** Known filter operators (e.g. from …/schema/filterOperators); default: the documented list. Unknown names warn. */
 	filterOperators?: readonly string[];
@@ -109,7 +110,8 @@ function checkType(out: Collector, pointer: string, label: string, field: string
 
 export function validateSchema(document: SynchronizationSchema, options: ValidateOptions = {}): Problem[] {
 	const out = new Collector();
-	const knownFunctions = new Set(options.functions ?? documentedFunctions);
+	// Offline, the reference of this kind of job: Contains is fine in cloud sync, unknown to app provisioning.
+	const knownFunctions = new Set(options.functions ?? functionsFor(schemaFlavor(document)).map((spec) => spec.name));
 	const knownOperators = new Set(options.filterOperators ?? documentedFilterOperators);
 	const only = options.only ? [...new Set(options.only)] : undefined;
 	const scope = only ? scopeOf(only) : undefined;

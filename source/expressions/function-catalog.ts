@@ -5,6 +5,8 @@
  * are the documented parameter names, because the engine-internal ones are not public.
  */
 
+import type {ExpressionFlavor} from './evaluate.js';
+
 export type FunctionParameterSchema = {
 	allowMultipleOccurrences: boolean;
 	name: string;
@@ -31,6 +33,11 @@ export type FunctionSpec = {
 	topLevelOnly?: boolean;
 	/** Overrides argumentKeys for a given argument count (FormatDateTime's legacy 3-argument form). */
 	argumentKeysByCount?: Record<number, string[]>;
+	/**
+	 * The one job kind whose reference lists it (cloud sync's "Writing expressions…" page or the app-provisioning
+	 * "Reference for writing expressions…"); absent: both list it. Decides the offline list FN-1 checks against.
+	 */
+	only?: ExpressionFlavor;
 };
 
 const parameter = (
@@ -59,7 +66,7 @@ function simple(
 
 const source = parameter('source');
 
-export const functionCatalog: readonly FunctionSpec[] = [
+const referenceFunctions: FunctionSpec[] = [
 	simple('Append', [source, parameter('suffix')]),
 	simple('AppRoleAssignments', [source]),
 	simple('AppRoleAssignmentsComplex', [source]),
@@ -181,7 +188,36 @@ export const functionCatalog: readonly FunctionSpec[] = [
 	simple('Word', [parameter('String'), parameter('WordNumber', true, 'Integer'), parameter('Delimiters')], {
 		argumentKeys: ['source', 'WordNumber', 'Delimiters'],
 	}),
+	// Cloud sync only, keyed by their documented parameter names (no stored tree shows them yet).
+	simple('ConvertFromBase64', [source, parameter('Encoding', false)], {only: 'cloudSync'}),
+	simple('DNComponent', [parameter('dn'), parameter('ComponentNumber', true, 'Integer')], {only: 'cloudSync'}),
+	// The page's heading says StringFromSID, its text StringFromSid (Connect sync's spelling): both, so neither is CASE-1.
+	simple('StringFromSID', [source], {only: 'cloudSync'}),
+	simple('StringFromSid', [source], {only: 'cloudSync'}),
+	// Not in the list, but in the page's own examples: DNComponent(CRef([dn]),1), Item([proxyAddresses],Contains(…)).
+	simple('CRef', [parameter('dn')], {only: 'cloudSync'}),
+	simple('Contains', [parameter('attribute'), parameter('search'), parameter('casetype', false)], {only: 'cloudSync'}),
 ];
+
+/**
+ * Absent from one of the two references (research loop-and-expressions.md, rule CS-1). AppRoleAssignments and
+ * DefaultDomain are in neither, but Graph's `…/schema/functions` example lists them (for a job it does not name) and
+ * API-driven provisioning examples use DefaultDomain(): both kinds know them.
+ */
+const appOnly = new Set(['AppRoleAssignmentsComplex', 'CDate', 'Coalesce', 'DateAdd', 'DateDiff', 'IgnoreFlowIfNullOrEmpty', 'Now', 'NumFromDate', 'PCase', 'RandomString', 'Redact']);
+const cloudSyncOnly = new Set(['Error', 'Trim']);
+
+/** Every function of either reference (parse-tree keys, case hints); functionsFor gives one job kind's list. */
+export const functionCatalog: readonly FunctionSpec[] = referenceFunctions.map((spec): FunctionSpec => {
+	if (appOnly.has(spec.name)) return {...spec, only: 'app'};
+	if (cloudSyncOnly.has(spec.name)) return {...spec, only: 'cloudSync'};
+	return spec;
+});
+
+/** The functions one kind of job documents: what an offline check (FN-1) and the demo's `…/schema/functions` use. */
+export function functionsFor(flavor: ExpressionFlavor): FunctionSpec[] {
+	return functionCatalog.filter((spec) => spec.only === undefined || spec.only === flavor);
+}
 
 const functionsByName = new Map(functionCatalog.map((spec) => [spec.name, spec]));
 
@@ -196,9 +232,9 @@ export function findFunctionIgnoringCase(name: string): FunctionSpec | undefined
 	return functionCatalog.find((spec) => spec.name.toLowerCase() === lower);
 }
 
-/** The body of `GET …/schema/functions`. */
-export function functionSchemas(): {name: string; parameters: FunctionParameterSchema[]}[] {
-	return functionCatalog.map((spec) => ({name: spec.name, parameters: spec.parameters.map((each) => ({...each}))}));
+/** The body of `GET …/schema/functions` for a job of this kind. */
+export function functionSchemas(flavor: ExpressionFlavor): {name: string; parameters: FunctionParameterSchema[]}[] {
+	return functionsFor(flavor).map((spec) => ({name: spec.name, parameters: spec.parameters.map((each) => ({...each}))}));
 }
 
 /** The parsed-tree key for argument `position` of `argumentCount` arguments. */

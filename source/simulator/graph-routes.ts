@@ -170,7 +170,14 @@ function resolveRoute(context: RequestContext, apiVersion: GraphApiVersion, segm
 	}
 	if (is(schemaChild, 'functions')) {
 		if (schemaGrandchild !== undefined) return segmentNotFound(context, schemaGrandchild);
-		return read('synchronization.write', withJob(() => jsonResponse(200, {'@odata.context': `${metadataUrl(apiVersion)}#functions`, value: functionSchemas()})));
+		return read(
+			'synchronization.write',
+			withJob((job) => {
+				// A cloud sync job lists the cloud sync reference's functions, any other job the app-provisioning ones.
+				const flavor = /^(AD2AAD|AAD2AD)/i.test(job.job.templateId ?? '') ? 'cloudSync' : 'app';
+				return jsonResponse(200, {'@odata.context': `${metadataUrl(apiVersion)}#functions`, value: functionSchemas(flavor)});
+			}),
+		);
 	}
 	if (is(schemaChild, 'filterOperators')) {
 		if (schemaGrandchild !== undefined) return segmentNotFound(context, schemaGrandchild);

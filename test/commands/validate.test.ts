@@ -153,6 +153,18 @@ describe('validate FILE --sp APP', () => {
 		expect((await runCli(['validate', fixturePath])).stdout).not.toContain("'Left'");
 	});
 
+	it("cloud sync's Contains: no warning offline (the cloud sync reference) or online (the cloud sync job's own list)", async () => {
+		const schema = parseFixture();
+		attributeMapping(schema, 'Department')!.source = {expression: 'Mid(Item([proxyAddresses], Contains([proxyAddresses], "SMTP:")), 6, 256)', name: 'Mid', type: 'Function', parameters: []};
+		const path = await workspace.file('contains.schema.json', schema);
+		const offline = await runCli(['validate', path]);
+		expect(offline.stdout).toBe('contains.schema.json: no problems found (136 attribute mappings).\n');
+		const online = await runCli(['validate', path, ...demoArgs(simulator), '--sp', 'contoso.com', '--job', 'AD2AADProvisioning']);
+		expect(online.code).toBe(0);
+		expect(online.stdout).toMatch(/^contains\.schema\.json: no problems found .*checked by Graph's parser/);
+		expect(simulator.requests.some((request) => request.path.endsWith('/schema/functions'))).toBe(true);
+	});
+
 	it("--read-only: parseExpression, functions and filterOperators are not called; one line says why; the documented lists are used", async () => {
 		const result = await runCli(['validate', fixturePath, ...demoArgs(simulator), '--read-only', '--sp', 'contoso.com', '--job', 'AD2AADProvisioning']);
 		expect(result.code).toBe(0);

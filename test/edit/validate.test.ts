@@ -146,6 +146,37 @@ describe('validateSchema', () => {
 		expect(withoutTrim.every((problem) => problem.severity === 'warning' && problem.message.includes("'Trim' is not a known function"))).toBe(true);
 	});
 
+	it("offline, knows the functions of the job's own reference: cloud sync's Contains is fine there and warns in an app job", async () => {
+		// Microsoft's cloud sync examples, on the real AD2AAD fixture: no FN-1.
+		const cloudSync = freshFixture();
+		const cloudSyncExpressions = {
+			Department: 'Mid(Item([proxyAddresses], Contains([proxyAddresses], "SMTP:")), 6, 256)',
+			City: 'DNComponent(CRef([distinguishedName]), 1)',
+			Description: 'Join(" ", ConvertFromBase64([department], "UTF8"), StringFromSID([objectSid]))',
+		};
+		for (const [target, expression] of Object.entries(cloudSyncExpressions)) mappingOf(cloudSync, target).source = {expression, name: '', type: 'Function', parameters: []};
+		expect(messages(validateSchema(cloudSync))).toEqual([]);
+		// An app-provisioning function is not in cloud sync's reference.
+		mappingOf(cloudSync, 'Department').source = {expression: 'Coalesce([department], "none")', name: 'Coalesce', type: 'Function', parameters: []};
+		expect(messages(validateSchema(cloudSync))).toEqual(["warning: User ← user · Department: 'Coalesce' is not a known function (check the spelling; names are case-sensitive)."]);
+
+		// A demo app job's schema (SCIM): Contains and Trim are not in the app reference; Coalesce is.
+		const simulator = await startSimulator();
+		try {
+			const job = simulator.tenant.jobs.find((each) => !/^AD2AAD/.test(each.job.templateId ?? ''))!;
+			const app: SynchronizationSchema = JSON.parse(job.schema.text);
+			const mapping = app.synchronizationRules![0]!.objectMappings![0]!.attributeMappings!.find((each) => each.source?.type === 'Attribute')!;
+			const attribute = mapping.source!.name;
+			mapping.source = {expression: `Item([${attribute}], Contains([${attribute}], "SMTP:"))`, name: 'Item', type: 'Function', parameters: []};
+			const warnings = validateSchema(app).filter((problem) => problem.rule === 'FN-1');
+			expect(warnings.map((problem) => problem.message)).toEqual([expect.stringContaining("'Contains' is not a known function")]);
+			mapping.source = {expression: `Coalesce(Trim([${attribute}]), "none")`, name: 'Coalesce', type: 'Function', parameters: []};
+			expect(validateSchema(app).filter((problem) => problem.rule === 'FN-1').map((problem) => problem.message)).toEqual([expect.stringContaining("'Trim' is not a known function")]);
+		} finally {
+			await simulator.close();
+		}
+	});
+
 	it('accepts empty positional arguments and attribute names with : - .', () => {
 		const document = freshFixture();
 		const directory = document.directories![0]!.objects![0]!.attributes!;
