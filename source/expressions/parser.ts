@@ -30,6 +30,18 @@ export const maximumExpressionLength = 10_000;
 /** Bare words the language accepts as values (InStr compare types, booleans). */
 const knownIdentifiers = new Set(['vbTextCompare', 'vbBinaryCompare', 'vbDatabaseCompare', 'True', 'False', 'Nothing']);
 
+/**
+ * `&` concatenation is not part of the language: both references define expressions as functions, [attributes] and
+ * "strings"; cloud sync's one `"t-" & [alias]` example is Connect sync syntax (docs/graph-notes.md, "& in expressions").
+ */
+export const ampersandIsNotAnOperator = 'is not an operator in provisioning expressions (the syntax has functions, [attributes] and "strings" only): concatenate with Join("", a, b) or Append(a, b)';
+
+/** "Unexpected X at position N: expected …", or for a lone `&` why it is not concatenation. */
+function unexpected(char: string, offset: number, expected: string): SyntaxFailure {
+	if (char === '&') return new SyntaxFailure(`'&' at position ${offset + 1} ${ampersandIsNotAnOperator}.`, offset);
+	return new SyntaxFailure(`Unexpected '${char}' at position ${offset + 1}: ${expected}.`, offset);
+}
+
 class SyntaxFailure extends Error {
 	constructor(
 		message: string,
@@ -56,9 +68,9 @@ class Parser {
 		const node = this.parseValue(true);
 		this.skipWhitespace();
 		if (this.offset < this.text.length) {
-			const char = this.text[this.offset];
+			const char = this.text[this.offset] as string;
 			if (char === ')') throw new SyntaxFailure(`Unexpected ')' at position ${this.offset + 1}: no matching '('.`, this.offset);
-			throw new SyntaxFailure(`Unexpected '${char}' at position ${this.offset + 1}: expected the end of the expression.`, this.offset);
+			throw unexpected(char, this.offset, 'expected the end of the expression');
 		}
 		return node;
 	}
@@ -106,7 +118,7 @@ class Parser {
 		if (char === '&' && (this.text[start + 1] === 'H' || this.text[start + 1] === 'h')) return this.parseHex();
 		if (isIdentifierStart(char)) return this.parseIdentifierOrCall();
 		if (char === ']') throw new SyntaxFailure(`Unexpected ']' at position ${start + 1}: no matching '['.`, start);
-		throw new SyntaxFailure(`Unexpected '${char}' at position ${start + 1}: expected a function, [attribute], "string" or number.`, start);
+		throw unexpected(char, start, 'expected a function, [attribute], "string" or number');
 	}
 
 	/** `[name]` where name may hold nested brackets and quoted text, e.g. `[emails[type eq "work"].value]`. */
@@ -233,7 +245,7 @@ class Parser {
 				return callArguments;
 			}
 			if (separator === undefined) throw new SyntaxFailure(`Missing ')': '(' at position ${openParen + 1} is never closed.`, openParen);
-			throw new SyntaxFailure(`Unexpected '${separator}' at position ${this.offset + 1}: expected ',' or ')'.`, this.offset);
+			throw unexpected(separator, this.offset, "expected ',' or ')'");
 		}
 	}
 }

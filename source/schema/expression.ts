@@ -1,4 +1,5 @@
 import type {AttributeMapping, AttributeMappingSource} from './types.js';
+import {ampersandIsNotAnOperator} from '../expressions/parser.js';
 
 /**
  * The attribute-mapping expression language (research §5): VBA-like nested calls, [attribute] references,
@@ -97,7 +98,7 @@ class Tokenizer {
 			case '&': {
 				const raw = this.match(hexPattern, start);
 				if (!raw) {
-					throw new ExpressionSyntaxError("unexpected '&': there is no & operator; use Join or Append to concatenate", start);
+					throw new ExpressionSyntaxError(`'&' ${ampersandIsNotAnOperator}`, start);
 				}
 				token = {kind: 'hex', value: Number.parseInt(raw.slice(2), 16), start, end: start + raw.length};
 				break;

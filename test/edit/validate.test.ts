@@ -1,5 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {allExpressions, documentedFunctions, type Problem, validateSchema, validateWithServer} from '../../source/edit/index.js';
+import {parseExpressionText} from '../../source/expressions/parser.js';
 import type {AttributeMapping, SynchronizationSchema} from '../../source/schema/types.js';
 import {cloudSyncProvisioningJobId, cloudSyncServicePrincipalId, type Simulator, startSimulator} from '../../source/simulator/index.js';
 import {credentialsMapping, freshFixture, graphFor, mappingOf, pointerOf, userMapping} from './helpers.js';
@@ -175,6 +176,19 @@ describe('validateSchema', () => {
 		} finally {
 			await simulator.close();
 		}
+	});
+
+	it("says in one line that & is not an operator, for cloud sync's own IIF example, in validate and in the editor's parser", () => {
+		const example = 'IIF([employeeType]="Intern","t-" & [alias],[alias])';
+		const {document} = withMapping((mapping) => {
+			mapping.source = {expression: example, name: 'IIF', type: 'Function', parameters: []};
+		});
+		expect(messages(validateSchema(document))).toEqual([
+			'error: User ← user · Department: the expression does not parse: \'&\' is not an operator in provisioning expressions (the syntax has functions, [attributes] and "strings" only): concatenate with Join("", a, b) or Append(a, b) (at character 34).',
+		]);
+		expect(parseExpressionText(example)).toMatchObject({ok: false, error: {position: 34, message: expect.stringMatching(/^'&' at position 34 is not an operator .*Join\("", a, b\) or Append\(a, b\)\.$/)}});
+		// &H hex numbers stay numbers.
+		expect(parseExpressionText('BitAnd(&HF, &HF7)').ok).toBe(true);
 	});
 
 	it('accepts empty positional arguments and attribute names with : - .', () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
+import {ampersandIsNotAnOperator} from '../../source/expressions/parser.js';
 import {
 	type ExpressionNode,
 	formatExpression,
@@ -189,7 +190,7 @@ describe('parseExpression', () => {
 		['Trim([mail', 5, "unclosed '[': missing ']' after the attribute name"],
 		['Trim("abc)', 5, 'unterminated string: missing closing "'],
 		['Left([a] 4)', 9, "expected ',' or ')' in the arguments of Left, found a number"],
-		['Join("a" & [b])', 9, "unexpected '&': there is no & operator; use Join or Append to concatenate"],
+		['Join("a" & [b])', 9, `'&' ${ampersandIsNotAnOperator}`],
 		["Trim('x')", 5, "unexpected ': strings use double quotes"],
 		['IIF([a]=[b]=[c], 1, 2)', 11, 'only one comparison is allowed here (there is no AND/OR; nest IIF calls instead)'],
 		['IIF([a]=, 1, 2)', 8, "expected a value, found ','"],
