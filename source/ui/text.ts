@@ -50,6 +50,20 @@ export function truncateMiddle(text: string, width: number): string {
 	return `${head}…${tail}`;
 }
 
+/** Splits text after its first `cells` terminal cells (a wide character that would straddle the split goes right). */
+export function splitAtCell(text: string, cells: number): [string, string] {
+	if (/^[\x20-\x7e]*$/.test(text)) return [text.slice(0, cells), text.slice(cells)];
+	let used = 0;
+	let end = 0;
+	for (const {segment} of new Intl.Segmenter().segment(text)) {
+		const width = cellWidth(segment);
+		if (used + width > cells) break;
+		used += width;
+		end += segment.length;
+	}
+	return [text.slice(0, end), text.slice(end)];
+}
+
 /** How many terminal cells text takes. */
 export function cellWidth(text: string): number {
 	return /^[\x20-\x7e]*$/.test(text) ? text.length : stringWidth(text);
