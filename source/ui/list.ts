@@ -29,16 +29,24 @@ export const initialList: ListState = {cursor: 0, offset: 0, filter: '', filteri
 
 export type ListMove = 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end';
 
-const filteredCache = new WeakMap<readonly Row[], {filter: string; rows: readonly Row[]}>();
+/** Per row list, the answers for the filter being typed and its prefixes, shortest first. */
+const filteredCache = new WeakMap<readonly Row[], Array<{needle: string; rows: readonly Row[]}>>();
 
-/** Rows matching a filter (case-insensitive substring); remembers the last answer per row list. */
+/**
+ * Rows matching a filter (case-insensitive substring). A filter typed one character at a time only
+ * narrows: each answer is searched within the answer for its longest cached prefix, so only the first
+ * character scans the whole list (a 20,000-row list takes a few ms once, not on every character).
+ */
 export function filterRows(rows: readonly Row[], filter: string): readonly Row[] {
 	if (!filter) return rows;
-	const cached = filteredCache.get(rows);
-	if (cached && cached.filter === filter) return cached.rows;
 	const needle = filter.toLowerCase();
-	const result = rows.filter((row) => row.search.includes(needle));
-	filteredCache.set(rows, {filter, rows: result});
+	const chain = (filteredCache.get(rows) ?? []).filter((entry) => needle.startsWith(entry.needle));
+	const nearest = chain.at(-1);
+	if (nearest?.needle === needle) return nearest.rows;
+	// Every row holding the needle holds its prefix too, so the prefix's answer is a superset.
+	const result = (nearest?.rows ?? rows).filter((row) => row.search.includes(needle));
+	chain.push({needle, rows: result});
+	filteredCache.set(rows, chain);
 	return result;
 }
 

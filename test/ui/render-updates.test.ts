@@ -172,7 +172,17 @@ describe("Ink's incremental renderer, patched to send only changed cells", () =>
 		const frame = (cursor: number) => `\u001B[1mMappings   ${cursor + 1}/5\u001B[22m\n${names.map((name, index) => rowText(name, index === cursor)).join('\n')}\nfooter\n`;
 		const terminal = newTerminal();
 		let written = '';
-		const render = logUpdate.create({isTTY: true, columns, rows, write: (text: string) => ((written += text), terminal.write(text), true)}, {incremental: true, showCursor: true});
+		const stream = {
+			isTTY: true,
+			columns,
+			rows,
+			write(text: string) {
+				written += text;
+				terminal.write(text);
+				return true;
+			},
+		};
+		const render = logUpdate.create(stream, {incremental: true, showCursor: true});
 		render(frame(0));
 		written = '';
 		render(frame(1));
