@@ -128,5 +128,27 @@ per row list, and a frame formats only the visible rows; Ink's Output reuses the
 frames (patches/ink+6.8.0.patch) and sends only changed cells. One key must look at every row: the
 first character of a filter, because a substring filter has to test each row once. Each further
 character searches only the previous answer (\`ui/list.ts\`), and deleting one returns a remembered
-answer. Opening the object mapping builds its 20,000 rows once.`;
+answer. Opening the object mapping builds its 20,000 rows once.
+
+${whatWasTried}`;
 }
+
+/**
+ * Measured while the work was done (December 2026, same 2-core machine under load 10–15 from other work, each
+ * pair of builds run back to back), so only the ratios within a row mean anything; the full run above is the
+ * verdict.
+ */
+const whatWasTried = `#### What was tried for bytes and latency (issue 14), kept or not
+
+| Change | Before → after (same run) | Kept |
+| --- | --- | --- |
+| Ink's Output reuses a row whose writes equal an earlier frame's, and a row of one unstyled write is its text (it re-tokenised all 45 rows on every key: ~80% of a ↓'s render) | 20,000 rows: ↓ p50 31.5 → 7.1 ms, filter character p50 41.9 → 9.0 ms; PgDn unchanged (every row new) | yes |
+| Screen lines keyed by their row on screen instead of by the list row they show (a page turn unmounted and mounted 39 components and their yoga nodes) | PgDn p50 36.6 → 6.3 ms, 23.7 → 5.6 ms in a second pair | yes |
+| Cell-level updates in Ink's log-update: a changed line sends only its differing cells, jumping runs of 8+ equal cells | ↓ within a page (136 rows) 262 → 201 B; page turn 3270 → 2396 B | yes |
+| Reverse video on the marker and first column instead of the whole row (whole-row reverse video changes every cell of both rows) | ↓ within a page 201 → 126 B; first 40 ↓ with their page turn 336 → 182 B | yes |
+| Widths measured once per text (Ink measured every line of every frame with string-width; our footer and breadcrumb too); Ink's measure cache bounded | string-width self time over 120 Enter/Esc/↓ keys 293 → 28 ms (profile) | yes |
+| A filter typed character by character searches the previous answer | first character still scans all rows; later ones only the matches | yes |
+| Synchronized-output markers in the frame's write instead of two writes of their own | 3 → 1 write per key | yes |
+| Page turns by scrolling (DECSTBM scroll region, insert/delete line) | not tried: a page turn keeps one row of 39 (one row of context), so scrolling could save one row (~60 B), against terminal-dependent behaviour over SSH, tmux and on resize | no |
+| DECCARA (change the attributes of a rectangle) to move a whole-row highlight without resending its text | not tried: xterm has it, xterm.js, tmux and most others do not | no |
+| Synchronized-output markers left out of small updates | 16 of ~125 B per ↓; kept because they keep multi-line updates from tearing | no |`;
