@@ -12,6 +12,8 @@ export type Row = {
 	search: string;
 	/** Index of the row in the unfiltered list (what `open` acts on). */
 	index: number;
+	/** Lower-cased name of what the row lists, when it has one: a filter equal to it or starting it ranks the row first. */
+	name?: string;
 };
 
 export type ListState = {
@@ -30,24 +32,43 @@ export const initialList: ListState = {cursor: 0, offset: 0, filter: '', filteri
 export type ListMove = 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end';
 
 /** Per row list, the answers for the filter being typed and its prefixes, shortest first. */
-const filteredCache = new WeakMap<readonly Row[], Array<{needle: string; rows: readonly Row[]}>>();
+/** Per row list, the answers for the filter being typed and its prefixes, shortest first (matches in list order, and ranked). */
+const filteredCache = new WeakMap<readonly Row[], Array<{needle: string; matches: readonly Row[]; ranked: readonly Row[]}>>();
 
 /**
- * Rows matching a filter (case-insensitive substring). A filter typed one character at a time only
- * narrows: each answer is searched within the answer for its longest cached prefix, so only the first
- * character scans the whole list (a 20,000-row list takes a few ms once, not on every character).
+ * Rows matching a filter (case-insensitive substring), the row named exactly so first, then the rows whose name
+ * starts so, then the rest, each in list order: `/mail` puts `mail` above `extensionAttribute1 ← mail`, so the
+ * cursor (on the first row) is on what the admin named. A filter typed one character at a time only narrows:
+ * each answer is searched within the matches of its longest cached prefix, so only the first character scans
+ * the whole list (a 20,000-row list takes a few ms once, not on every character).
  */
 export function filterRows(rows: readonly Row[], filter: string): readonly Row[] {
 	if (!filter) return rows;
 	const needle = filter.toLowerCase();
 	const chain = (filteredCache.get(rows) ?? []).filter((entry) => needle.startsWith(entry.needle));
 	const nearest = chain.at(-1);
-	if (nearest?.needle === needle) return nearest.rows;
-	// Every row holding the needle holds its prefix too, so the prefix's answer is a superset.
-	const result = (nearest?.rows ?? rows).filter((row) => row.search.includes(needle));
-	chain.push({needle, rows: result});
+	if (nearest?.needle === needle) return nearest.ranked;
+	// Every row holding the needle holds its prefix too, so the prefix's matches are a superset, in list order.
+	const matches = (nearest?.matches ?? rows).filter((row) => row.search.includes(needle));
+	const exact: Row[] = [];
+	const prefix: Row[] = [];
+	const rest: Row[] = [];
+	for (const row of matches) {
+		if (row.name === needle) exact.push(row);
+		else if (row.name?.startsWith(needle)) prefix.push(row);
+		else rest.push(row);
+	}
+	const ranked = exact.length + prefix.length === 0 ? matches : [...exact, ...prefix, ...rest];
+	chain.push({needle, matches, ranked});
 	filteredCache.set(rows, chain);
-	return result;
+	return ranked;
+}
+
+/** The row the filter names exactly (its name, ignoring case), when exactly one row has that name. */
+export function namedRow(rows: readonly Row[], filter: string): Row | undefined {
+	const needle = filter.toLowerCase();
+	const named = filterRows(rows, filter).filter((row) => row.name === needle);
+	return named.length === 1 ? named[0] : undefined;
 }
 
 function clamp(value: number, min: number, max: number): number {

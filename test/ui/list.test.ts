@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {filterRows, fitWindow, initialList, moveList, type Row, scrollText} from '../../source/ui/list.js';
+import {filterRows, fitWindow, initialList, moveList, namedRow, type Row, scrollText} from '../../source/ui/list.js';
 import {fitToWidth, formatRow, layoutColumns, truncate} from '../../source/ui/text.js';
 
 const rows: Row[] = Array.from({length: 136}, (_, index) => ({key: String(index), index, cells: [`attr${index}`], search: `attr${index}`}));
@@ -47,7 +47,14 @@ describe('windowed list', () => {
 
 	it('answers a filter typed, corrected and retyped character by character exactly as a fresh search would', () => {
 		const words = fc.array(fc.constantFrom('a', 'b', 'B', 'ab', 'ba', 'x'), {maxLength: 4}).map((parts) => parts.join(''));
-		const list = fc.array(words, {maxLength: 40}).map((texts) => texts.map((text, index) => ({key: String(index), index, cells: [text], search: text.toLowerCase()})));
+		// Half the rows have a name (ranked first when the filter names it or starts it), as attribute mappings do.
+		const list = fc.array(words, {maxLength: 40}).map((texts) =>
+			texts.map((text, index): Row => ({key: String(index), index, cells: [text], search: text.toLowerCase(), name: index % 2 === 0 ? text.toLowerCase() : undefined})),
+		);
+		const fresh = (rowsUnderTest: readonly Row[], needle: string) => {
+			const matches = rowsUnderTest.filter((row) => row.search.includes(needle));
+			return [...matches.filter((row) => row.name === needle), ...matches.filter((row) => row.name !== needle && row.name?.startsWith(needle)), ...matches.filter((row) => !row.name?.startsWith(needle))];
+		};
 		// Each step types a character or deletes the last one, as at the `/` prompt.
 		const steps = fc.array(fc.constantFrom('a', 'b', 'B', 'x', '⌫'), {maxLength: 12});
 		fc.assert(
@@ -55,12 +62,24 @@ describe('windowed list', () => {
 				let filter = '';
 				for (const key of keys) {
 					filter = key === '⌫' ? filter.slice(0, -1) : filter + key;
-					const expected = filter ? rowsUnderTest.filter((row) => row.search.includes(filter.toLowerCase())) : rowsUnderTest;
+					const expected = filter ? fresh(rowsUnderTest, filter.toLowerCase()) : rowsUnderTest;
 					expect(filterRows(rowsUnderTest, filter)).toEqual(expected);
 				}
 			}),
 			{numRuns: 300},
 		);
+	});
+
+	it('ranks the row named as the filter first, then names starting so, the rest in list order', () => {
+		const named = (index: number, name: string, other = ''): Row => ({key: String(index), index, cells: [name, other], search: `${name} ${other}`.toLowerCase(), name: name.toLowerCase()});
+		const list = [named(0, 'Alias', 'mailNickname'), named(1, 'extensionAttribute1', 'mail'), named(2, 'mailNickname'), named(3, 'Mail'), named(4, 'x')];
+		expect(filterRows(list, 'MAIL').map((row) => row.index)).toEqual([3, 2, 0, 1]);
+		expect(namedRow(list, 'mail')?.index).toBe(3);
+		expect(namedRow(list, 'mai')).toBeUndefined();
+		// Rows without a name (choice lists) keep their order.
+		expect(filterRows(rows, 'attr13').map((row) => row.index)).toEqual([13, 130, 131, 132, 133, 134, 135]);
+		// Two rows of one name: the filter names neither.
+		expect(namedRow([...list, named(5, 'mail')], 'mail')).toBeUndefined();
 	});
 
 	it('scrolls text views by lines without running past the end', () => {
