@@ -26,6 +26,7 @@ import {
 import type {Silence} from '../expressions/case-file.js';
 import {filterOperators} from '../expressions/filter-operators.js';
 import {findFunction, findFunctionIgnoringCase, functionCatalog, functionsFor} from '../expressions/function-catalog.js';
+import type {ExpressionFlavor} from '../expressions/evaluate.js';
 import {schemaFlavor} from '../expressions/test-runner.js';
 import {lintRule, lintSchema, silenceFor} from '../expressions/lint.js';
 import {maxExpressionLength} from './builders.js';
@@ -111,7 +112,8 @@ function checkType(out: Collector, pointer: string, label: string, field: string
 export function validateSchema(document: SynchronizationSchema, options: ValidateOptions = {}): Problem[] {
 	const out = new Collector();
 	// Offline, the reference of this kind of job: Contains is fine in cloud sync, unknown to app provisioning.
-	const knownFunctions = new Set(options.functions ?? functionsFor(schemaFlavor(document)).map((spec) => spec.name));
+	const flavor = schemaFlavor(document);
+	const knownFunctions = new Set(options.functions ?? functionsFor(flavor).map((spec) => spec.name));
 	const knownOperators = new Set(options.filterOperators ?? documentedFilterOperators);
 	const only = options.only ? [...new Set(options.only)] : undefined;
 	const scope = only ? scopeOf(only) : undefined;
@@ -137,6 +139,7 @@ export function validateSchema(document: SynchronizationSchema, options: Validat
 			if (scope && !scope.objectMappings.has(objectMapping.pointer)) continue;
 			checkObjectMapping(out, rule, objectMapping.pointer, objectMapping.model, objectMapping.sourceObject, objectMapping.targetObject, {
 				knownFunctions,
+				flavor,
 				knownOperators,
 				hasDirectories,
 				// With `only`, each mapping's own checks run for the changed mappings; uniqueness still looks at all.
@@ -193,6 +196,8 @@ function scopeOf(pointers: readonly string[]) {
 
 type Known = {
 	knownFunctions: ReadonlySet<string>;
+	/** The schema's job kind: a function only the other kind's reference lists is named as such. */
+	flavor: ExpressionFlavor;
 	knownOperators: ReadonlySet<string>;
 	hasDirectories: boolean;
 	checkMapping: (pointer: string) => boolean;
@@ -334,7 +339,15 @@ function checkSource(
 		for (const name of functionNames(parsed.ast)) {
 			// A known name in the wrong case is lint rule CASE-1 (an error), reported by lintSchema.
 			if (!known.knownFunctions.has(name) && (findFunction(name) || !findFunctionIgnoringCase(name))) {
-				out.warning(`${at}/source/expression`, `${label}: '${name}' is not a known function (check the spelling; names are case-sensitive).`, 'FN-1');
+				const onlyIn = findFunction(name)?.only;
+				const otherKind = onlyIn && onlyIn !== known.flavor ? onlyIn : undefined;
+				out.warning(
+					`${at}/source/expression`,
+					otherKind
+						? `${label}: '${name}' is in the ${otherKind === 'cloudSync' ? 'cloud sync' : 'app-provisioning'} function reference only; this ${known.flavor === 'cloudSync' ? 'cloud sync' : 'app-provisioning'} job may not know it.`
+						: `${label}: '${name}' is not a known function (check the spelling; names are case-sensitive).`,
+					'FN-1',
+				);
 			}
 		}
 		attributes = referencedAttributes(parsed.ast);

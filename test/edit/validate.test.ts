@@ -159,7 +159,7 @@ describe('validateSchema', () => {
 		expect(messages(validateSchema(cloudSync))).toEqual([]);
 		// An app-provisioning function is not in cloud sync's reference.
 		mappingOf(cloudSync, 'Department').source = {expression: 'Coalesce([department], "none")', name: 'Coalesce', type: 'Function', parameters: []};
-		expect(messages(validateSchema(cloudSync))).toEqual(["warning: User ← user · Department: 'Coalesce' is not a known function (check the spelling; names are case-sensitive)."]);
+		expect(messages(validateSchema(cloudSync))).toEqual(["warning: User ← user · Department: 'Coalesce' is in the app-provisioning function reference only; this cloud sync job may not know it."]);
 
 		// A demo app job's schema (SCIM): Contains and Trim are not in the app reference; Coalesce is.
 		const simulator = await startSimulator();
@@ -170,9 +170,9 @@ describe('validateSchema', () => {
 			const attribute = mapping.source!.name;
 			mapping.source = {expression: `Item([${attribute}], Contains([${attribute}], "SMTP:"))`, name: 'Item', type: 'Function', parameters: []};
 			const warnings = validateSchema(app).filter((problem) => problem.rule === 'FN-1');
-			expect(warnings.map((problem) => problem.message)).toEqual([expect.stringContaining("'Contains' is not a known function")]);
+			expect(warnings.map((problem) => problem.message)).toEqual([expect.stringContaining("'Contains' is in the cloud sync function reference only")]);
 			mapping.source = {expression: `Coalesce(Trim([${attribute}]), "none")`, name: 'Coalesce', type: 'Function', parameters: []};
-			expect(validateSchema(app).filter((problem) => problem.rule === 'FN-1').map((problem) => problem.message)).toEqual([expect.stringContaining("'Trim' is not a known function")]);
+			expect(validateSchema(app).filter((problem) => problem.rule === 'FN-1').map((problem) => problem.message)).toEqual([expect.stringContaining("'Trim' is in the cloud sync function reference only")]);
 		} finally {
 			await simulator.close();
 		}
