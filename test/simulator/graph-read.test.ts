@@ -236,10 +236,20 @@ describe('Graph reads', () => {
 				value: {name: string; parameters: {name: string; required: boolean; type: string; allowMultipleOccurrences: boolean}[]}[];
 			};
 			const names = functions.value.map((each) => each.name);
-			// The documented functions (research §5.2) plus those seen in real data.
+			// A cloud sync job lists the cloud sync reference's functions (and its examples' CRef and Contains), plus
+			// DefaultDomain and AppRoleAssignments from Graph's own example; not the app-provisioning-only ones.
+			const cloudSync =
+				'Append BitAnd CBool ConvertFromBase64 ConvertToBase64 ConvertToUTF8Hex Count CStr DateFromNum DNComponent Error FormatDateTime Guid IIF InStr IsNull IsNullOrEmpty IsPresent IsString Item Join Left Mid NormalizeDiacritics Not RemoveDuplicates Replace SelectUniqueValue SingleAppRoleAssignment Split StringFromSID StripSpaces Switch ToLower ToUpper Trim Word';
+			for (const name of [...cloudSync.split(' '), 'CRef', 'Contains', 'DefaultDomain', 'AppRoleAssignments']) expect(names).toContain(name);
+			for (const name of ['Coalesce', 'DateAdd', 'Now', 'PCase', 'RandomString']) expect(names).not.toContain(name);
+			// An app job: the app-provisioning reference (research §5.2), without cloud sync's own functions.
+			const app = simulator.tenant.jobs.find((each) => !/^AD2AAD/.test(each.job.templateId ?? ''))!;
+			const appFunctions = (await call(simulator, `${schemaPath(app.servicePrincipalId, app.job.id)}/functions`, {token})).json() as {value: {name: string}[]};
+			const appNames = appFunctions.value.map((each) => each.name);
 			const documented =
 				'Append AppRoleAssignmentsComplex BitAnd CBool CDate Coalesce ConvertToBase64 ConvertToUTF8Hex Count CStr DateAdd DateDiff DateFromNum FormatDateTime Guid IgnoreFlowIfNullOrEmpty IIF InStr IsNull IsNullOrEmpty IsPresent IsString Item Join Left Mid NormalizeDiacritics Not Now NumFromDate PCase RandomString Redact RemoveDuplicates Replace SelectUniqueValue SingleAppRoleAssignment Split StripSpaces Switch ToLower ToUpper Word';
-			for (const name of [...documented.split(' '), 'Trim', 'Error', 'DefaultDomain', 'AppRoleAssignments']) expect(names).toContain(name);
+			for (const name of [...documented.split(' '), 'DefaultDomain', 'AppRoleAssignments']) expect(appNames).toContain(name);
+			for (const name of ['Contains', 'Trim', 'Error', 'DNComponent']) expect(appNames).not.toContain(name);
 			const join = functions.value.find((each) => each.name === 'Join');
 			expect(join?.parameters).toEqual([
 				{allowMultipleOccurrences: false, name: 'separator', required: true, type: 'String'},
