@@ -56,6 +56,7 @@ export type Command =
 	| 'editTestValue'
 	| 'runTest'
 	| 'saveCase'
+	| 'readSourceObject'
 	| 'commandLine'
 	| 'history'
 	| 'jobHistory'
@@ -131,6 +132,7 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'editTestValue', keys: [{key: 'return'}], label: '⏎', help: 'edit', footer: true},
 	{command: 'runTest', keys: [{input: 'r'}], label: 'r', help: 'run', footer: true},
 	{command: 'saveCase', keys: [{input: 's'}], label: 's', help: 'save case', footer: true},
+	{command: 'readSourceObject', keys: [{input: 'o'}], label: 'o', help: 'values of a real source object', footer: true},
 	{command: 'editSource', keys: [{input: 's'}], label: 's', help: 'change the source', footer: true},
 	{command: 'editDefault', keys: [{input: 'd'}], label: 'd', help: 'change the default value'},
 	{command: 'editFlowType', keys: [{input: 'f'}], label: 'f', help: 'change flowType'},

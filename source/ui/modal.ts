@@ -36,7 +36,8 @@ export type ModalPurpose =
 	| {kind: 'replace-export'; path: string; bytes: Uint8Array}
 	| LoopPurpose
 	| {kind: 'test-value'; frameId: number; field: string; value: number | 'add'}
-	| {kind: 'case-file'; frameId: number};
+	| {kind: 'case-file'; frameId: number}
+	| {kind: 'test-subject'; frameId: number};
 
 export type ClauseDraft = {
 	objectMappingPointer: string;

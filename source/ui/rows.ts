@@ -18,7 +18,7 @@ import type {
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {storedTreeAdvice} from '../schema/stored-tree.js';
 import type {FilterClause, SynchronizationJob} from '../schema/types.js';
-import type {SchemaContext} from './context.js';
+import type {SchemaContext, SilencedProblem} from './context.js';
 import type {Row} from './list.js';
 import type {Frame} from './state.js';
 import {cellWidth, wrap} from './text.js';
@@ -247,6 +247,16 @@ function truncateJson(value: unknown): string {
 	return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }
 
+/** Rules a case file's `silence` turned off here: named with the file's reason, so a silenced trap is not invisible. */
+function silencedLines(silenced: readonly SilencedProblem[] | undefined): string[] {
+	if (!silenced || silenced.length === 0) return [];
+	return [
+		'Silenced by the case file (--cases)',
+		...silenced.map((problem) => `  – ${problem.rule ? `[${clean(problem.rule)}] ` : ''}${clean(problem.message)} — reason: ${clean(problem.reason)}`),
+		'',
+	];
+}
+
 function problemLines(problems: readonly Problem[] | undefined): string[] {
 	if (!problems || problems.length === 0) return [];
 	return [
@@ -267,6 +277,7 @@ export function attributeMappingLines(node: AttributeMappingNode, context: Schem
 	const edited = context.working.edits.filter((edit) => edit.pointer === node.pointer || edit.pointer.startsWith(`${node.pointer}/`));
 	const lines = [
 		...problemLines(context.problems.get(node.pointer)),
+		...silencedLines(context.silenced?.get(node.pointer)),
 		...(edited.length > 0 ? [`Edited (not written yet): ${edited.map((edit) => clean(edit.summary)).join('; ')}`, ''] : []),
 		field('Target attribute', mapping.targetAttributeName),
 		field('Target object', `${owner.mapping.targetObjectName ?? '?'} (${owner.rule.rule.targetDirectoryName ?? '?'})`),

@@ -188,7 +188,8 @@ function fitFooter(bindings: readonly KeyBinding[], width: number, last?: KeyBin
 	let used = 0;
 	for (const entry of entries) {
 		const cost = cellWidth(entry) + (shown.length > 0 ? 2 : 0);
-		if (used + cost > room) break;
+		// A long entry that does not fit leaves room for shorter ones after it (the table order stays).
+		if (used + cost > room) continue;
 		shown.push(entry);
 		used += cost;
 	}

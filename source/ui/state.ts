@@ -31,8 +31,9 @@ import {handleEditCommand, isEditCommand, selectedAttributeMapping, submitModal,
 import {exportChecked, exportRequest} from './export.js';
 import {helpLines} from './help.js';
 import {type Command, contextCommands, filterCommands, helpCommands, type KeyContext, type KeyPress, matchCommand, textFieldCommands} from './keymap.js';
-import {testDraftExpression, testFinished, testPrefilled, testSelectedMapping} from './expression-test.js';
-import type {ExpressionCase} from '../expressions/case-file.js';
+import {sourceObjectRead, testDraftExpression, testFinished, testPrefilled, testSelectedMapping} from './expression-test.js';
+import type {SourceObjectRequest, SourceObjectValues} from '../explorer/source-object.js';
+import type {ExpressionCase, Silence} from '../expressions/case-file.js';
 import type {TestField, TestInput} from '../expressions/test-runner.js';
 import type {TestRun} from '../explorer/expression-tests.js';
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
@@ -204,6 +205,10 @@ export type ExpressionTestFrame = FrameBase & {
 	/** Under which key the job's last values are kept. */
 	valuesKey: string;
 	prefill?: string;
+	/** Reading a source object's values (`o`): whom, and what came of it. */
+	sourceRead?: {subject: string; status: 'reading' | 'done' | 'error'; error?: string; notes?: readonly string[]};
+	/** The last subject read, offered again by `o`. */
+	lastSubject?: string;
 	/** Opened from the expression prompt: Esc returns to it, with the text as typed. */
 	draft?: PromptModal;
 };
@@ -233,6 +238,8 @@ export type Task =
 	| {id: number; kind: 'prepareTest'; frameId: number; valuesKey: string; fields: readonly TestField[]}
 	| {id: number; kind: 'runTest'; frameId: number; attempt: number; mapping: AttributeMapping; input: TestInput; valuesKey: string; schema: SynchronizationSchema; job?: JobTarget}
 	| {id: number; kind: 'saveCase'; path: string; testCase: ExpressionCase}
+	| {id: number; kind: 'loadSilences'; jobKey: number; path: string}
+	| {id: number; kind: 'readSourceObject'; frameId: number; request: SourceObjectRequest}
 	| {id: number; kind: 'listHistory'; frameId: number; job: {appName: string; templateId?: string; jobId: string}}
 	| {id: number; kind: 'compareVersions'; frameId: number; before: CompareSide; after: CompareSide}
 	| {id: number; kind: 'readVersion'; jobKey: number; version: HistoryVersion; label: string}
@@ -303,6 +310,8 @@ export type Action =
 	| {type: 'editorDone'; jobKey: number; pointer: string; text: string}
 	| {type: 'testPrefilled'; frameId: number; input: TestInput}
 	| {type: 'testFinished'; frameId: number; attempt: number; run: TestRun}
+	| {type: 'silencesLoaded'; jobKey: number; silence: readonly Silence[]}
+	| {type: 'sourceObjectRead'; frameId: number; subject: string; read?: SourceObjectValues; error?: string}
 	| {type: 'historyListed'; frameId: number; listing?: HistoryListing; error?: string}
 	| {type: 'comparisonReady'; frameId: number; text?: string; error?: string}
 	| {type: 'locationResolved'; location: InitialLocation}
@@ -684,6 +693,8 @@ function schemaLoaded(state: AppState, frameId: number, download: SchemaDownload
 	if (frame.afterReload?.restore) {
 		next = addTask({...next, message: {kind: 'info', text: 'Reading the backup…'}}, {kind: 'readSchema', path: frame.afterReload.restore, purpose: 'restore', jobKey: context.jobKey});
 	}
+	// The case file's silences take their rules off this job's markers, as they do in the plan's checks.
+	if (next.casesPath) next = addTask(next, {kind: 'loadSilences', jobKey: context.jobKey, path: next.casesPath});
 	const target = jobTarget(context);
 	if (target) next = addTask(next, {kind: 'metadata', job: target});
 	if (next.initialPatch) {
@@ -811,6 +822,12 @@ function stepAction(state: AppState, action: Action): AppState {
 			return testPrefilled(state, action.frameId, action.input);
 		case 'testFinished':
 			return testFinished(state, action.frameId, action.attempt, action.run);
+		case 'sourceObjectRead':
+			return sourceObjectRead(state, action.frameId, action.subject, action.read, action.error);
+		case 'silencesLoaded': {
+			const context = latestContext(state, action.jobKey);
+			return context ? replaceContext(state, refreshContext(context, {silence: action.silence})) : state;
+		}
 		case 'historyListed':
 			return historyListed(state, action.frameId, action.listing, action.error);
 		case 'comparisonReady':
