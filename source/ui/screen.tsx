@@ -6,7 +6,7 @@ import {Box, Text} from 'ink';
 import {memo, useEffect, useState} from 'react';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {helpLines} from './help.js';
-import {logsCommandHint} from './loop.js';
+import {logsEmptyText} from './screens/logs.js';
 import {
 	bindingFor,
 	choiceCommands,
@@ -166,7 +166,7 @@ function bodyLines(state: AppState, height: number, width: number): {header?: st
 		return {lines: wrapped('empty', text, width, {dim: true})};
 	}
 	if (frame.kind === 'logs' && frameRows(frame).length === 0) {
-		const text = frame.status === 'error' ? `✗ ${frame.error ?? 'Could not read the provisioning logs.'} ${logsCommandHint(frame.target)}` : frame.status === 'loading' ? 'Reading the provisioning logs…' : 'No provisioning events of this job in the last 30 days (r reads again).';
+		const text = logsEmptyText(frame);
 		return {lines: wrapped('empty', text, width, {dim: frame.status !== 'error', color: frame.status === 'error' ? 'red' : undefined})};
 	}
 	if ((frame.kind === 'changes' || frame.kind === 'backups') && frameRows(frame).length === 0) {

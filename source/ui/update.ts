@@ -4,6 +4,7 @@
  * StrictMode does), be unit-tested without Ink, and replay keys typed ahead. The runner (runner.ts) executes the
  * effects and answers with actions.
  */
+import type {LogFilter} from '../loop/logs.js';
 import type {AppSummary} from '../explorer/services.js';
 import type {SynchronizationJob} from '../schema/types.js';
 import {type Action, type AppState, type Frame, reducer, type Task} from './state.js';
@@ -14,7 +15,7 @@ export type LoadEffect =
 	| {kind: 'listApps'; frameId: number}
 	| {kind: 'loadSchema'; frameId: number; app?: AppSummary; job?: SynchronizationJob}
 	| {kind: 'loadJob'; frameId: number; servicePrincipalId: string; jobId: string}
-	| {kind: 'loadLogs'; frameId: number; jobId: string}
+	| {kind: 'loadLogs'; frameId: number; jobId: string; query?: LogFilter}
 	/** Reads the job every few seconds until stopped (the screen closed or W again). */
 	| {kind: 'watchJob'; frameId: number; servicePrincipalId: string; jobId: string; everyMs: number}
 	| {kind: 'stopWatch'; frameId: number}
@@ -33,7 +34,7 @@ function loadOf(frame: Frame): LoadEffect | undefined {
 	if (frame.kind === 'job' && (frame.status === 'loading' || frame.refreshing)) {
 		return {kind: 'loadJob', frameId: frame.id, servicePrincipalId: frame.target.servicePrincipalId, jobId: frame.target.job.id};
 	}
-	if (frame.kind === 'logs' && frame.status === 'loading') return {kind: 'loadLogs', frameId: frame.id, jobId: frame.target.job.id};
+	if (frame.kind === 'logs' && frame.status === 'loading') return {kind: 'loadLogs', frameId: frame.id, jobId: frame.target.job.id, query: frame.query};
 	return undefined;
 }
 

@@ -1,14 +1,21 @@
-/** A job's provisioning events, newest first; Enter opens one. */
-import {logEventLines, logEventRow} from '../../loop/logs.js';
+/** A job's provisioning events, newest first; Enter opens one. F filters at Graph, / among the events read. */
+import {logEventLines, logEventRow, logFilterText} from '../../loop/logs.js';
+import {shellWord} from '../../loop/actions.js';
 import {memo, row} from '../rows.js';
-import type {LogEventFrame, LogsFrame} from '../state.js';
+import type {JobRef, LogEventFrame, LogsFrame} from '../state.js';
 import {wrappedLines} from './job.js';
 import {listCommands, navigation, type ScreenKind} from './types.js';
 
+function scope(frame: LogsFrame): string {
+	const query = logFilterText(frame.query);
+	return query ? `Graph filter ${query}` : 'no Graph filter (F)';
+}
+
 export const logsScreen: ScreenKind<LogsFrame> = {
-	title: (frame) => `Provisioning logs, newest first${frame.logs ? ` (the ${frame.logs.events.length} newest${frame.logs.more ? '; more exist' : ''}; / filters by status, action or user)` : ''}`,
+	title: (frame) =>
+		`Provisioning logs, newest first${frame.logs ? ` (the ${frame.logs.events.length} newest${frame.logs.more ? '; more exist' : ''}; ${scope(frame)}; / filters these here)` : ''}`,
 	crumb: () => 'logs',
-	commands: (frame) => (frame.status === 'ready' ? [...listCommands, 'retry'] : ['retry']),
+	commands: (frame) => (frame.status === 'ready' ? [...listCommands, 'retry', 'logQuery'] : frame.status === 'error' ? ['retry', 'logQuery'] : []),
 	columns: () => [
 		{title: 'Time (UTC)', weight: 0, min: 19, max: 19},
 		{title: 'Status', weight: 0, min: 7, max: 7},
@@ -19,6 +26,29 @@ export const logsScreen: ScreenKind<LogsFrame> = {
 	],
 	rows: (frame) => memo(frame.kind, frame.logs, () => (frame.logs?.events ?? []).map((event, index) => row(event.id || String(index), index, logEventRow(event)))),
 };
+
+/** The `logs` command for this job, for an admin who wants more than the explorer reads. */
+export function logsCommandHint(target: JobRef): string {
+	return `r tries again. For more events or a script: provisioning-explorer logs --sp ${shellWord(target.appName)} --job ${shellWord(target.job.templateId ?? target.job.id)} --since 24h.`;
+}
+
+/** What the logs screen says while it has no rows: reading, the consent sign-in (first use), a refusal, or none found. */
+export function logsEmptyText(frame: LogsFrame): string {
+	if (frame.status === 'error') return `✗ ${frame.error ?? 'Could not read the provisioning logs.'} ${logsCommandHint(frame.target)}`;
+	const consent = frame.consent;
+	if (frame.status === 'loading' && consent) {
+		const how =
+			consent.kind === 'browser'
+				? `open ${consent.url} in a browser (it returns to http://localhost:${consent.redirectPort}; over SSH forward that port)`
+				: `open ${consent.verificationUri} and enter the code ${consent.userCode} (valid until ${new Date(consent.expiresAt).toISOString().slice(11, 16)} UTC)`;
+		return `${consent.reason ?? ''} To consent, ${how}. The logs are read as soon as you have signed in. Esc cancels.`;
+	}
+	if (frame.status === 'loading') return 'Reading the provisioning logs…';
+	const query = logFilterText(frame.query);
+	return query
+		? `No provisioning events of this job match ${query} (Graph keeps 30 days; F changes the filter, r reads again).`
+		: 'No provisioning events of this job in the last 30 days (r reads again).';
+}
 
 export const logEventScreen: ScreenKind<LogEventFrame> = {
 	title: (frame) => `Provisioning event: ${frame.event.status} ${frame.event.action}`,
