@@ -330,3 +330,49 @@ describe('documented shapes of provisionOnDemand and jobs', () => {
 		expect(shapeProblems(documented, answer)).toEqual([]);
 	});
 });
+
+describe('scheduled cycles', () => {
+	it('a started job runs its next cycle one schedule interval after the last ended (on the demo clock); pause stops it', async () => {
+		// PT2M at 600× is 200 ms between cycles of 150 ms: a few cycles within a second.
+		const scheduled = await startSimulator({provisioning: {cycleDurationMs: 150, scheduleScale: 600}});
+		try {
+			const scheduledToken = tokenFor(scheduled, logScopes);
+			const path = jobPath(cloudSyncServicePrincipalId, cloudSyncProvisioningJobId);
+			const read = async () =>
+				(await call(scheduled, path, {token: scheduledToken})).json() as {
+					schedule: {interval: string};
+					status: {code: string; lastExecution: {activityIdentifier: string; timeBegan: string; timeEnded: string; countImported: number}; lastSuccessfulExecution: {activityIdentifier: string}};
+				};
+			const untouched = await read();
+			expect(untouched.schedule.interval).toBe('PT2M');
+			// Never started in the demo: its status is what the tenant was created with, however long one waits.
+			await sleep(500);
+			expect((await read()).status.lastExecution.activityIdentifier).toBe(untouched.status.lastExecution.activityIdentifier);
+
+			expect((await call(scheduled, `${path}/start`, {method: 'POST', token: scheduledToken})).status).toBe(204);
+			await sleep(200);
+			const first = (await read()).status.lastExecution;
+			await sleep(450);
+			const later = await read();
+			const next = later.status.lastExecution;
+			expect(next.activityIdentifier).not.toBe(first.activityIdentifier);
+			// Not sooner than one interval (120 s / 600 = 200 ms) after the earlier cycle ended.
+			expect(Date.parse(next.timeBegan) - Date.parse(first.timeEnded)).toBeGreaterThanOrEqual(200);
+			expect(next.countImported).toBeGreaterThan(0);
+			expect(later.status.lastSuccessfulExecution.activityIdentifier).toBe(next.activityIdentifier);
+			// Each scheduled cycle wrote its events, initiated by the service.
+			const logs = (await call(scheduled, `/v1.0/auditLogs/provisioning?$filter=${encodeURIComponent(`cycleId eq '${next.activityIdentifier}'`)}`, {token: scheduledToken})).json() as {value: {initiatedBy: {initiatorType: string}}[]};
+			expect(logs.value.length).toBe(next.countImported);
+			expect(new Set(logs.value.map((event) => event.initiatedBy.initiatorType))).toEqual(new Set(['system']));
+
+			expect((await call(scheduled, `${path}/pause`, {method: 'POST', token: scheduledToken})).status).toBe(204);
+			const paused = (await read()).status.lastExecution.activityIdentifier;
+			await sleep(600);
+			const afterPause = await read();
+			expect(afterPause.status.code).toBe('Paused');
+			expect(afterPause.status.lastExecution.activityIdentifier).toBe(paused);
+		} finally {
+			await scheduled.close();
+		}
+	});
+});
