@@ -9,7 +9,19 @@ import type {GraphClient} from '../graph/client.js';
 import {GraphError} from '../graph/errors.js';
 import {type JobAction, type RestartChoice, shellWord} from '../loop/actions.js';
 import {buildLogQuery, type LogEventView, logConsentReason, logPermissions} from '../loop/logs.js';
-import {checkSubject, decodeProvisionOnDemand, onDemandBody, onDemandNotes, onDemandTarget, type OnDemandResult, type SubjectKind, subjectWords} from '../loop/on-demand.js';
+import {
+	checkGroupRequest,
+	checkSubject,
+	decodeProvisionOnDemand,
+	groupResultNote,
+	onDemandBody,
+	onDemandNotes,
+	onDemandTarget,
+	type OnDemandResult,
+	parseGroupSubject,
+	type SubjectKind,
+	subjectWords,
+} from '../loop/on-demand.js';
 import {SlidingWindowLimiter} from '../loop/rate-limit.js';
 import {readLogEvents} from '../loop/read-logs.js';
 import {decodeSchemaBytes, parseSchemaText} from '../schema/load.js';
@@ -95,12 +107,24 @@ export function createLoopOperations(graph: GraphClient, options: {readOnly?: bo
 		async provision(servicePrincipalId, job, subject, {onWait, signal, appName = servicePrincipalId} = {}) {
 			refuseReadOnly('provisioning on demand');
 			const schema = parseSchemaText(decodeSchemaBytes(await graph.getSchemaBytes(servicePrincipalId, job.id, signal)).text, 'the live schema');
-			const target = onDemandTarget(schema, job.templateId);
-			const checked = checkSubject(target.subjectKind, subject);
-			let objectId: string;
-			if ('lookupUpn' in checked) {
+			const group = parseGroupSubject(subject);
+			const target = onDemandTarget(schema, job.templateId, group ? 'Group' : undefined);
+			const groupMembers = checkGroupRequest(target, job.templateId, group?.members ?? []);
+			const idOf = (each: string) => resolveSubject(target.subjectKind, each);
+			const members = groupMembers ? await Promise.all(groupMembers.map(idOf)) : undefined;
+			const objectId = await idOf(group?.group ?? subject);
+			await limiter.take(onWait);
+			const objectTypeName = target.mapping.sourceObjectName ?? '';
+			const ruleId = target.rule.id ?? '';
+			const answer = await graph.provisionOnDemand(servicePrincipalId, job.id, onDemandBody({ruleId, objectId, objectTypeName, members}), signal);
+			const notes = [...onDemandNotes(target, job.templateId), ...(members ? [groupResultNote] : [])];
+			return {subject, objectId, objectTypeName, ruleId, subjectKind: target.subjectKind, result: decodeProvisionOnDemand(answer), notes};
+
+			async function resolveSubject(kind: SubjectKind, text: string): Promise<string> {
+				const checked = checkSubject(kind, text);
+				if (!('lookupUpn' in checked)) return checked.objectId;
 				try {
-					objectId = (await graph.getUser(checked.lookupUpn, signal)).id;
+					return (await graph.getUser(checked.lookupUpn, signal)).id;
 				} catch (error) {
 					if (error instanceof GraphError && error.status === 404) throw new UserError(`No user has the UPN ${checked.lookupUpn}: give ${subjectWords.objectId}.`);
 					// The explorer signs in without User.ReadBasic.All (least privilege); the provision command asks for it.
@@ -112,14 +136,7 @@ export function createLoopOperations(graph: GraphClient, options: {readOnly?: bo
 					}
 					throw error;
 				}
-			} else {
-				objectId = checked.objectId;
 			}
-			await limiter.take(onWait);
-			const objectTypeName = target.mapping.sourceObjectName ?? '';
-			const ruleId = target.rule.id ?? '';
-			const answer = await graph.provisionOnDemand(servicePrincipalId, job.id, onDemandBody({ruleId, objectId, objectTypeName}), signal);
-			return {subject, objectId, objectTypeName, ruleId, subjectKind: target.subjectKind, result: decodeProvisionOnDemand(answer), notes: onDemandNotes(target, job.templateId)};
 		},
 		async listLogs(jobId, {status, action, user, since, max = 100, signal, onConsentPrompt} = {}) {
 			const consent = options.logs?.consent;

@@ -10,7 +10,7 @@ import {randomUUID} from 'node:crypto';
 import {evaluateExpression, type ExpressionValue} from '../expressions/evaluate.js';
 import {parseExpressionText} from '../expressions/parser.js';
 import type {AttributeMapping, Filter, FilterClause, ObjectMapping, SynchronizationRule, SynchronizationSchema} from '../schema/types.js';
-import {findSourceObject, type SourceKind, type SourceObject, sourceKindOf, sourceObjectsOf, sourceSystemNames} from './source-directories.js';
+import {findEntraGroup, findSourceObject, type SourceKind, type SourceObject, sourceKindOf, sourceObjectsOf, sourceSystemNames} from './source-directories.js';
 import {parseIsoDuration} from '../loop/job-status.js';
 import type {DemoJob} from './tenant.js';
 
@@ -515,6 +515,40 @@ export class ProvisioningService {
 		return this.provision(job, runtime, schema, kind, source, {onDemand: true, cycleId: `OnDemand_${randomUUID()}`, now, mapping});
 	}
 
+	/**
+	 * provisionOnDemand of a group with the members named in `links` (documented for apps fed from Entra ID): each
+	 * member is provisioned as a user, then the group with those members. Undefined for a job that reads another
+	 * directory; `notFound` names the first unknown object.
+	 */
+	provisionGroupOnDemand(
+		job: DemoJob,
+		groupMapping: ObjectMapping,
+		userMapping: ObjectMapping | undefined,
+		groupId: string,
+		memberIds: string[],
+		now = Date.now(),
+	): {outcomes: ProvisioningOutcome[]; result: StepStatus} | {notFound: string} | undefined {
+		const schema = this.schemaOf(job);
+		if (sourceKindOf(job.job.templateId) !== 'entra' || !schema) return undefined;
+		const group = findEntraGroup(groupId);
+		if (!group) return {notFound: groupId};
+		const members = memberIds.map((id) => findSourceObject('entra', id));
+		const missing = memberIds.find((_id, index) => !members[index]);
+		if (missing) return {notFound: missing};
+		const runtime = this.runtimeOf(job);
+		const cycleId = `OnDemand_${randomUUID()}`;
+		const outcomes: ProvisioningOutcome[] = [];
+		for (const member of members as SourceObject[]) {
+			outcomes.push(this.provision(job, runtime, schema, 'entra', member, {onDemand: true, cycleId, now, mapping: userMapping}));
+		}
+		// The group's members, as the target knows them: the targets its members were provisioned to.
+		const memberTargets = outcomes.map((outcome) => outcome.targetId).filter((id): id is string => Boolean(id));
+		const withMembers: SourceObject = {...group, attributes: {...group.attributes, members: memberTargets.join(',')}};
+		outcomes.push(this.provision(job, runtime, schema, 'entra', withMembers, {onDemand: true, cycleId, now, mapping: groupMapping}));
+		const result: StepStatus = outcomes.some((outcome) => outcome.result === 'Failure') ? 'Failure' : outcomes.every((outcome) => outcome.result === 'Skipped') ? 'Skipped' : 'Success';
+		return {outcomes, result};
+	}
+
 	private provision(
 		job: DemoJob,
 		runtime: Runtime,
@@ -532,7 +566,7 @@ export class ProvisioningService {
 		const steps: ProvisioningOutcome['steps'] = [];
 		const sourceName = sourceSystemNames[kind];
 		const targetName = targetSystemName(job);
-		const typeName = objectTypeNameOf(kind);
+		const typeName = source.objectType ?? objectTypeNameOf(kind);
 		const mapping = context.mapping ?? this.mappingFor(schema, source, kind);
 		const changeId = randomUUID();
 		const finish = (result: StepStatus, action: ProvisioningOutcome['action'], modified: ModifiedProperty[], targetId: string | null, error?: {code: string; message: string}): ProvisioningOutcome => {
@@ -709,7 +743,7 @@ export class ProvisioningService {
 		},
 	): ProvisioningLogEvent {
 		const servicePrincipalName = this.tenant.servicePrincipalName(job.servicePrincipalId);
-		const typeName = objectTypeNameOf(event.kind);
+		const typeName = event.source.objectType ?? objectTypeNameOf(event.kind);
 		return {
 			id: randomUUID(),
 			activityDateTime: event.activityDateTime,
@@ -731,7 +765,7 @@ export class ProvisioningService {
 			},
 			initiatedBy: event.initiatedBy,
 			sourceIdentity: {id: event.source.id, displayName: event.source.displayName, identityType: typeName, details: {UserPrincipalName: event.source.reportable}},
-			targetIdentity: {id: event.targetId, displayName: event.source.displayName, identityType: targetObjectTypeOf(event.kind), details: {}},
+			targetIdentity: {id: event.targetId, displayName: event.source.displayName, identityType: event.source.objectType ?? targetObjectTypeOf(event.kind), details: {}},
 		};
 	}
 }

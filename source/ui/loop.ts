@@ -100,7 +100,10 @@ function subjectPrompt(target: JobRef, afterWrite: ProvisionFrame['afterWrite'],
 	return {
 		kind: 'prompt',
 		title: `Provision on demand (${target.job.templateId ?? target.job.id}): who?`,
-		hint: `Give ${subjectWords[kind]}. This really provisions that one object in the target.`,
+		hint:
+			kind === 'objectId'
+				? `Give ${subjectWords[kind]}, or a group with up to 5 members: group:<group id> member:<id or UPN> … This really provisions them in the target.`
+				: `Give ${subjectWords[kind]}. This really provisions that one object in the target.`,
 		value,
 		purpose: {kind: 'provision-subject', target, afterWrite},
 	};

@@ -75,6 +75,38 @@ describe('provision on demand', () => {
 		expect(restored.value.modifiedProperties).toEqual([{displayName: 'ExtensionAttribute3', oldValue: 'Contoso Chicago', newValue: 'CHI-RETAIL-07'}]);
 	});
 
+	it("provisions a group with its members from Microsoft's Group request (rule id from the schema), answering as documented", async () => {
+		const scim = findApp(simulator, 'Contoso SCIM App');
+		const schema = JSON.parse((await call(simulator, schemaPath(scim.servicePrincipalId, scim.jobId), {token})).text) as SynchronizationSchema;
+		const request = example('v1.0.provisionOnDemand.Group.request.json') as {parameters: {ruleId: string; subjects: {links: {members: {objectId: string}[]}}[]}[]};
+		request.parameters[0]!.ruleId = schema.synchronizationRules![0]!.id!;
+		// The example's members are not in the demo directory: two of its users stand in for them.
+		const members = request.parameters[0]!.subjects[0]!.links.members;
+		members[0]!.objectId = '9bb0f679-a883-4a6f-8260-35b491b8b8c8';
+		members[1]!.objectId = '4e1f2a3b-5c6d-4e7f-8a9b-0c1d2e3f4a5b';
+		const path = `${jobPath(scim.servicePrincipalId, scim.jobId, 'v1.0')}/provisionOnDemand`;
+		const answer = await post(path, JSON.stringify(request));
+		expect(answer.status).toBe(200);
+		const documented = example('v1.0.provisionOnDemand.Group.response.json');
+		expect((answer.json() as {key: string; value: string}).value).toBe(documented.value);
+		expect(JSON.parse((answer.json() as {key: string}).key)).toEqual({result: 'Success', details: {}});
+		// The steps are in the logs: the group, with its members' targets, and each member.
+		const logs = (await call(simulator, `/v1.0/auditLogs/provisioning?$filter=${encodeURIComponent(`jobId eq '${scim.jobId}' and sourceIdentity/identityType eq 'Group'`)}`, {token})).json() as {
+			value: {cycleId: string; provisioningAction: string; modifiedProperties: {displayName: string; newValue: string}[]}[];
+		};
+		const groupEvent = logs.value[0]!;
+		expect(groupEvent.provisioningAction).toBe('create');
+		expect(groupEvent.modifiedProperties.find((each) => each.displayName === 'members')?.newValue.split(',')).toHaveLength(2);
+		const sameRun = (await call(simulator, `/v1.0/auditLogs/provisioning?$filter=${encodeURIComponent(`cycleId eq '${groupEvent.cycleId}'`)}`, {token})).json() as {value: unknown[]};
+		expect(sameRun.value).toHaveLength(3);
+		// More than 5 members, or a nested group, is refused as a bad parameter.
+		const six = structuredClone(request);
+		six.parameters[0]!.subjects[0]!.links.members = Array.from({length: 6}, () => ({objectId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8', objectTypeName: 'User'}));
+		const refused = await post(path, JSON.stringify(six));
+		expect(refused.status).toBe(400);
+		expect(graphErrorOf(refused)).toMatchObject({code: 'RequestParameterInvalid', message: expect.stringMatching(/at most 5 members/)});
+	});
+
 	it('applies scoping filters for other apps: a Workday intern is skipped, a new hire is created', async () => {
 		const workday = findApp(simulator, 'Workday to Active Directory User Provisioning');
 		const schema = JSON.parse((await call(simulator, schemaPath(workday.servicePrincipalId, workday.jobId), {token})).text) as SynchronizationSchema;

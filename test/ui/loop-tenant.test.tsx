@@ -130,6 +130,17 @@ describe('the job screen against the demo tenant', () => {
 		expect(flat(app.lastFrame())).toMatch(/Reports Reader/);
 	}, 30_000);
 
+	it('provisions a group with its members from p (group:… member:…), and says where its steps are', async () => {
+		const app = await openJob('Contoso SCIM App');
+		await press(app, 'p');
+		await waitForFrame(app, /group:<group id> member:<id or UPN>/);
+		await press(app, 'group:8213fd99-d6b6-417b-8e13-af6334856215 member:9bb0f679-a883-4a6f-8260-35b491b8b8c8', KEY.enter);
+		await waitForFrame(app, /Success: provisioned/);
+		expect(flat(app.lastFrame())).toContain("Microsoft answers a group's provision on demand without its steps");
+		const sent = simulator.requests.filter((request) => request.path.endsWith('/provisionOnDemand'));
+		expect(JSON.parse(sent.at(-1)?.body ?? '{}').parameters[0].subjects[0]).toMatchObject({objectTypeName: 'Group', links: {members: [{objectId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8', objectTypeName: 'User'}]}});
+	}, 30_000);
+
 	it('shows a Workday intern skipped by the scoping filter as skipped, never as success', async () => {
 		const app = await openJob('Workday');
 		await press(app, 'p');
