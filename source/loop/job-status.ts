@@ -208,7 +208,6 @@ export function jobStatusRows(view: JobStatusView, now?: number): [string, strin
 		['Job', `${view.templateId} (${view.id})`],
 		['State', view.state],
 		['Status', view.code],
-		['Schedule', scheduleWords(view.interval)],
 	];
 	if (view.running) rows.push(['Running', `cycle ${view.running.percent} % done (${view.running.completed} of ${view.running.total} ${view.running.units.toLowerCase()})`]);
 	rows.push(['Last run', view.lastRun ? `${describeExecution(view.lastRun)}; ended ${describeTime(view.lastRun.ended ?? view.lastRun.began, now)}` : 'never run']);
@@ -225,6 +224,8 @@ export function jobStatusRows(view: JobStatusView, now?: number): [string, strin
 		if (quarantine.seriesCount !== undefined) rows.push(['Attempts in quarantine', String(quarantine.seriesCount)]);
 		rows.push(['What to do', quarantine.remediation]);
 	}
+	// Last: a quarantine's remediation matters more on a small screen.
+	rows.push(['Schedule', scheduleWords(view.interval)]);
 	return rows;
 }
 

@@ -28,6 +28,11 @@ export type LogQueryOptions = {
 
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** An object id, which Graph can filter on (a UPN or name it cannot). */
+export function isObjectId(text: string): boolean {
+	return guidPattern.test(text.trim());
+}
+
 /** `24h`, `90m`, `7d`, `2026-12-01` or a full ISO time → ms since the epoch. */
 export function parseSince(text: string, now = Date.now()): number {
 	const relative = /^(\d+)\s*(m|min|h|d)$/i.exec(text.trim());

@@ -277,7 +277,7 @@ describe('provisioning logs', () => {
 		const consenting = run(asked.state, {type: 'logsConsent', frameId: frame.id, prompt}).state;
 		expect(logsEmptyText(topFrame(consenting) as LogsFrame)).toMatch(/Provisioning logs need AuditLog\.Read\.All\. To consent, open https:\/\/microsoft\.com\/devicelogin and enter the code ABCD-EFGH \(valid until 08:15 UTC\)/);
 		const more = run(consenting, {type: 'logsLoaded', frameId: frame.id, logs: {events: [], notes: [], more: true}}).state;
-		expect(more.message?.text).toMatch(/Only the 0 newest events that Graph matched were read; F narrows at Graph/);
+		expect(more.message?.text).toMatch(/Only the 0 newest matching events were read: F narrows at Graph/);
 		expect(logsEmptyText(topFrame(more) as LogsFrame)).toContain('No provisioning events of this job match status:failure action:update since:24h');
 	});
 });

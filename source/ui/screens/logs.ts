@@ -1,19 +1,20 @@
 /** A job's provisioning events, newest first; Enter opens one. F filters at Graph, / among the events read. */
-import {logEventLines, logEventRow, logFilterText} from '../../loop/logs.js';
+import {isObjectId, logEventLines, logEventRow, logFilterText} from '../../loop/logs.js';
 import {shellWord} from '../../loop/actions.js';
 import {memo, row} from '../rows.js';
 import type {JobRef, LogEventFrame, LogsFrame} from '../state.js';
 import {wrappedLines} from './job.js';
 import {listCommands, navigation, type ScreenKind} from './types.js';
 
-function scope(frame: LogsFrame): string {
-	const query = logFilterText(frame.query);
-	return query ? `Graph filter ${query}` : 'no Graph filter (F)';
-}
-
+/** Short enough for 80 columns: how many were read, and what Graph filtered (F) before `/` narrows them here. */
 export const logsScreen: ScreenKind<LogsFrame> = {
-	title: (frame) =>
-		`Provisioning logs, newest first${frame.logs ? ` (the ${frame.logs.events.length} newest${frame.logs.more ? '; more exist' : ''}; ${scope(frame)}; / filters these here)` : ''}`,
+	title: (frame) => {
+		if (!frame.logs) return 'Provisioning logs, newest first';
+		// A UPN or name is not a Graph filter: it is matched here, and the title says so.
+		const local = frame.query?.user !== undefined && !isObjectId(frame.query.user) ? frame.query.user : undefined;
+		const query = logFilterText(local === undefined ? frame.query : {...frame.query, user: undefined});
+		return `Provisioning logs, newest first: ${frame.logs.events.length}${frame.logs.more ? '+' : ''} · Graph filter ${query || 'none'} (F)${local === undefined ? '' : ` · user ${local} matched here`}`;
+	},
 	crumb: () => 'logs',
 	commands: (frame) => (frame.status === 'ready' ? [...listCommands, 'retry', 'logQuery'] : frame.status === 'error' ? ['retry', 'logQuery'] : []),
 	columns: () => [
