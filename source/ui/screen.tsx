@@ -28,7 +28,7 @@ import {
 	type SignInFrame,
 	topFrame,
 } from './state.js';
-import {cellWidth, type ColumnSpec, formatRow, layoutColumns, truncate, wrap} from './text.js';
+import {cellWidth, type ColumnSpec, fitTrail, formatRow, layoutColumns, truncate, wrap} from './text.js';
 
 const contentWidthCache = new WeakMap<readonly Row[], number[]>();
 
@@ -82,9 +82,9 @@ function sourceLabel(state: AppState): string {
 	return state.source.kind === 'file' ? state.source.path : state.source.label;
 }
 
-function breadcrumb(state: AppState): string {
+function breadcrumb(state: AppState, width: number): string {
 	const parts = state.stack.map((frame) => crumb(frame, sourceLabel(state))).filter((part): part is string => Boolean(part));
-	return clean(parts.join(' › ') || 'provisioning-explorer');
+	return parts.length === 0 ? 'provisioning-explorer' : fitTrail(parts.map(clean), width);
 }
 
 
@@ -307,7 +307,7 @@ export function Screen({state}: {state: AppState}) {
 	const titleText = truncate(title, Math.max(1, width - position.length - 3));
 	const gap = position ? 3 : 0;
 	const lines: Line[] = [
-		{key: 'crumb', text: truncate(breadcrumb(state), width), dim: true},
+		{key: 'crumb', text: breadcrumb(state, width), dim: true},
 		{key: 'title', text: `${titleText}${' '.repeat(gap)}${position}`.trimEnd(), bold: true},
 		{key: 'header', text: truncate(body.header ?? '', width), dim: true},
 		...body.lines.slice(0, height),

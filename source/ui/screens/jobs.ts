@@ -10,7 +10,8 @@ export const jobsScreen: ScreenKind<JobsFrame> = {
 	columns: () => [
 		// Templates are short ids (AD2AADProvisioning, WorkdayToAD): they stay whole at 80 columns.
 		{title: 'Template', weight: 2, min: 18, cut: 'middle'},
-		{title: 'State', weight: 0, min: 6, max: 8},
+		// Active, Paused, Disabled: whole at 80 columns.
+		{title: 'State', weight: 0, min: 8, max: 8},
 		{title: 'Status', weight: 3, min: 10},
 		{title: 'Last run', weight: 2, min: 9, max: 27},
 		{title: 'In/out/esc', weight: 0, min: 10, max: 12},
