@@ -4,6 +4,7 @@ import {runGraphTest} from '../expressions/test-runner.js';
 import type {GraphClient} from '../graph/client.js';
 import {expressionCheckSkipper} from './expression-check.js';
 import {createLoopOperations, type LogsAccess} from './loop-operations.js';
+import {readSourceObject} from './source-object.js';
 import type {AccountDescription, TenantOperations} from './services.js';
 
 export function createTenantOperations(
@@ -31,7 +32,7 @@ export function createTenantOperations(
 	if (options.readOnly) {
 		// Nothing is edited or written read-only; the lists would need Synchronization.ReadWrite.All (expression-check.ts).
 		const skipped = expressionCheckSkipper();
-		return {
+		const readOnly: TenantOperations = {
 			validateExpressions: () => Promise.reject(skipped()),
 			testExpression: () => Promise.reject(skipped()),
 			listFunctions: () => Promise.reject(skipped()),
@@ -39,7 +40,10 @@ export function createTenantOperations(
 			writeSchema: write,
 			loop: createLoopOperations(graph, {readOnly: true, logs: options.logs}),
 		};
+		// Reading a source object writes nothing: it works under --read-only too.
+		return {...readOnly, readSourceObject: (request, signal) => readSourceObject({graph, loop: readOnly.loop}, request, signal)};
 	}
+	const loop = createLoopOperations(graph, {logs: options.logs});
 	return {
 		validateExpressions: (servicePrincipalId, jobId, expressions, signal, parsed) =>
 			validateWithServer(graph, servicePrincipalId, jobId, expressions, signal, parsed),
@@ -47,6 +51,7 @@ export function createTenantOperations(
 		listFunctions: async (servicePrincipalId, jobId) => (await graph.listFunctions(servicePrincipalId, jobId)).map((entry) => entry.name),
 		listFilterOperators: async (servicePrincipalId, jobId) => (await graph.listFilterOperators(servicePrincipalId, jobId)).map((entry) => entry.name),
 		writeSchema: write,
-		loop: createLoopOperations(graph, {logs: options.logs}),
+		loop,
+		readSourceObject: (request, signal) => readSourceObject({graph, loop}, request, signal),
 	};
 }

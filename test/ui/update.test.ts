@@ -10,6 +10,8 @@ import {helpLines} from '../../source/ui/help.js';
 import {cachedPlanLines} from '../../source/ui/plan-view.js';
 import {type Action, type AppState, initialState, type PlanFrame, topFrame} from '../../source/ui/state.js';
 import {type Effect, update} from '../../source/ui/update.js';
+import {filterRows} from '../../source/ui/list.js';
+import {frameRows} from '../../source/ui/screens/index.js';
 import {download, down, enter, esc, keys, run} from '../helpers/update.js';
 
 const job: SynchronizationJob = {id: 'AD2AADProvisioning.abc', templateId: 'AD2AADProvisioning'} as SynchronizationJob;
@@ -22,6 +24,14 @@ function tenantJob(options: {readOnly?: boolean} = {}): AppState {
 	state = run(state, ...keys(enter)).state;
 	const frame = topFrame(state);
 	return run(state, {type: 'schemaLoaded', frameId: frame.id, download: download()}).state;
+}
+
+const list = {cursor: 0, offset: 0, filter: '', filtering: false};
+
+/** The job's status screen, read. */
+function onJob(): AppState {
+	const opened = run(tenantJob(), ...keys('J')).state;
+	return run(opened, {type: 'jobLoaded', frameId: topFrame(opened).id, job}).state;
 }
 
 /** From the schema root: the rule, then the user object mapping (136 attribute mappings). */
@@ -109,6 +119,78 @@ describe('commands per screen kind', () => {
 			readOnly: 'refused',
 			expect: ({state}) => expect(state.message?.text).toBe('Nothing to undo.'),
 		},
+		{
+			screen: 'pending changes (its remove hook)',
+			at: () => run(onMappings(), ...keys('f', down, enter, 'c')).state,
+			key: 'D',
+			readOnly: 'refused',
+			expect: ({state}) => {
+				expect(state.message?.text).toMatch(/^Undone: ~ User ← user · AccountEnabled: flowType/);
+				expect(topFrame(state)).toMatchObject({kind: 'changes', context: {working: {edits: []}}});
+			},
+		},
+		{
+			screen: 'scoping filter (its add hook)',
+			at: () => run(onMappings(), ...keys('S')).state,
+			key: 'a',
+			readOnly: 'refused',
+			expect: ({state}) => expect(state.modal?.title).toBe('New clause: source attribute'),
+		},
+		{
+			screen: 'attribute mapping detail (its edit target)',
+			at: () => run(onMappings(), ...keys(down, enter)).state,
+			key: 'D',
+			readOnly: 'refused',
+			expect: ({state}) => expect(state.modal?.title).toMatch(/^Remove the mapping of \w+\?$/),
+		},
+		{
+			screen: 'rule (its edit target is the selected object mapping)',
+			at: () => run(tenantJob(), ...keys(enter)).state,
+			key: 'S',
+			readOnly: 'works',
+			expect: ({state}) => expect(topFrame(state)).toMatchObject({kind: 'scope', node: {pointer: '/synchronizationRules/0/objectMappings/0'}}),
+		},
+		{
+			screen: 'job status (its watch command)',
+			at: () => onJob(),
+			key: 'W',
+			readOnly: 'works',
+			expect: ({state, effects}) => {
+				expect(topFrame(state)).toMatchObject({kind: 'job', watching: true});
+				expect(effects).toEqual([expect.objectContaining({kind: 'watchJob', jobId: job.id})]);
+			},
+		},
+		{
+			screen: 'job status (its retry hook)',
+			at: () => onJob(),
+			key: 'r',
+			readOnly: 'works',
+			expect: ({state, effects}) => {
+				expect(topFrame(state)).toMatchObject({kind: 'job', refreshing: true});
+				expect(effects).toEqual([expect.objectContaining({kind: 'loadJob', jobId: job.id})]);
+			},
+		},
+		{
+			screen: 'failed app list (its retry hook)',
+			at: () => ({...initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}), stack: [{id: 1, kind: 'apps', status: 'error', error: 'nope', list}], nextId: 2}),
+			key: 'r',
+			readOnly: 'works',
+			expect: ({state, effects}) => {
+				expect(topFrame(state)).toMatchObject({kind: 'apps', status: 'loading', id: 2});
+				// The failed screen is replaced: its (finished) work is let go, the new one lists the apps.
+				expect(effects).toEqual([{kind: 'listApps', frameId: 2}, {kind: 'cancel', frameId: 1}]);
+			},
+		},
+		{
+			screen: 'cancelled sign-in (its retry hook)',
+			at: () => ({...initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}), stack: [{id: 1, kind: 'signIn', phase: 'cancelled', list}], nextId: 2}),
+			key: 'r',
+			readOnly: 'works',
+			expect: ({state, effects}) => {
+				expect(topFrame(state)).toMatchObject({kind: 'signIn', phase: 'starting', id: 2});
+				expect(effects).toEqual([{kind: 'signIn', frameId: 2, forcePrompt: false}]);
+			},
+		},
 	];
 	for (const row of table) {
 		it(`${row.screen}: ${row.key}`, () => {
@@ -132,16 +214,71 @@ describe('commands per screen kind', () => {
 
 describe('Esc and filters', () => {
 	it('Esc clears an applied filter before it goes back, keeping the row', () => {
-		let {state} = run(onMappings(), ...keys('/', 'mail', enter));
-		expect(topFrame(state).list.filter).toBe('mail');
+		// `mai` names no row (`mail` would open the mapping named mail): Enter keeps the filter.
+		let {state} = run(onMappings(), ...keys('/', 'mai', enter));
+		expect(topFrame(state).list.filter).toBe('mai');
 		state = run(state, ...keys(down)).state;
 		const filtered = topFrame(state);
+		const chosen = filterRows(frameRows(filtered), filtered.list.filter)[filtered.list.cursor];
 		state = run(state, ...keys(esc)).state;
 		expect(topFrame(state).kind).toBe('objectMapping');
 		expect(topFrame(state).list.filter).toBe('');
-		expect(topFrame(state).list.cursor).toBeGreaterThan(filtered.list.cursor);
+		expect(frameRows(topFrame(state))[topFrame(state).list.cursor]?.key).toBe(chosen?.key);
+		expect(topFrame(state).list.cursor).toBeGreaterThan(0);
 		state = run(state, ...keys(esc)).state;
 		expect(topFrame(state).kind).toBe('rule');
+	});
+
+	it('ranks the row named so first, and Enter opens it although other rows match too', () => {
+		let {state} = run(onMappings(), ...keys('/', 'mail'));
+		const frame = topFrame(state);
+		const rows = filterRows(frameRows(frame), frame.list.filter);
+		expect(rows.length).toBeGreaterThan(1);
+		// In schema order `Alias ← mailNickname` comes before `Mail`; the row named exactly so ranks first, the rest keep their order.
+		expect(rows[0]?.cells[0]).toBe('Mail');
+		expect(rows[1]?.cells[0]).toBe('Alias');
+		expect(rows[0]!.index).toBeGreaterThan(rows[1]!.index);
+		const rest = rows.slice(1).map((row) => row.index);
+		expect(rest).toEqual([...rest].sort((a, b) => a - b));
+		state = run(state, ...keys(enter)).state;
+		const opened = topFrame(state);
+		expect(opened.kind === 'attributeMapping' && opened.node.mapping.targetAttributeName).toBe('Mail');
+	});
+
+	it('keeps the filter on Enter when the admin moved off the named row', () => {
+		const {state} = run(onMappings(), ...keys('/', 'mail', down, enter));
+		expect(topFrame(state).kind).toBe('objectMapping');
+		expect(topFrame(state).list.filter).toBe('mail');
+		expect(topFrame(state).list.cursor).toBe(1);
+	});
+});
+
+describe('Esc per screen kind (their back hooks)', () => {
+	it('Esc while signing in cancels it and stays; Esc again says it is the first screen', () => {
+		const signingIn = {...initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}), stack: [{id: 1, kind: 'signIn' as const, phase: 'prompt' as const, list}], nextId: 2};
+		const cancelled = run(signingIn, ...keys(esc));
+		expect(topFrame(cancelled.state)).toMatchObject({kind: 'signIn', phase: 'cancelled'});
+		expect(cancelled.effects).toEqual([{kind: 'cancel', frameId: 1}]);
+		expect(run(cancelled.state, ...keys(esc)).state.message?.text).toBe('This is the first screen: q quits.');
+	});
+
+	it('Esc on a job with pending edits asks before discarding them; n stays, y goes back', () => {
+		const edited = run(onMappings(), ...keys('f', down, enter, esc, esc)).state;
+		expect(topFrame(edited).kind).toBe('schema');
+		const asked = run(edited, ...keys(esc)).state;
+		expect(asked.modal?.title).toBe('Leave this job and discard 1 pending edit?');
+		expect(run(asked, ...keys('n')).state.stack).toBe(asked.stack);
+		expect(run(asked, ...keys('y')).state.stack.map((frame) => frame.kind)).toEqual(['jobs']);
+	});
+
+	it('Esc on the plan while it writes waits; on the result it reads the job again', () => {
+		let state = run(onMappings(), ...keys('f', down, enter, 'w')).state;
+		const plan = topFrame(state) as PlanFrame;
+		state = run(state, {type: 'planReady', frameId: plan.id, attempt: plan.attempt, plan: {counts: {added: 0, changed: 1, removed: 0}, changes: [], objectMappingChanges: [], scopeChanges: [], definitionChanges: [], otherChanges: [], warnings: [], hasChanges: true, diff: ''} as never, problems: [], document: plan.document}).state;
+		state = run(state, ...keys('contoso.com', enter)).state;
+		expect(run(state, ...keys(esc)).state.message?.text).toBe('Writing… wait for the result.');
+		state = run(state, {type: 'writeFinished', frameId: plan.id, attempt: (topFrame(state) as PlanFrame).attempt, outcome: {kind: 'done', backupPath: '/b/backup.json', newVersion: 'v2'}}).state;
+		expect(topFrame(run(state, ...keys(esc)).state)).toMatchObject({kind: 'schema', status: 'loading'});
 	});
 });
 
@@ -224,6 +361,23 @@ describe('late and stale answers', () => {
 		// A check answered for a job no screen shows any more changes nothing either.
 		const checked = run(left.state, {type: 'serverChecked', jobKey: loading.id, expressions: [], problems: []});
 		expect(checked.state).toBe(left.state);
+	});
+
+	it('drops the answers of closed backups, history, job and logs screens', () => {
+		const schema = tenantJob();
+		const screens: Array<{keys: Parameters<typeof keys>; answer: (frameId: number) => Action}> = [
+			{keys: [':', 'restore', enter], answer: (frameId) => ({type: 'backupsListed', frameId, backups: []})},
+			{keys: ['h'], answer: (frameId) => ({type: 'historyListed', frameId, listing: {versions: [], notices: []} as never})},
+			{keys: ['J'], answer: (frameId) => ({type: 'jobLoaded', frameId, job})},
+			{keys: ['J', 'L'], answer: (frameId) => ({type: 'logsLoaded', frameId, logs: {events: [], more: false} as never})},
+		];
+		for (const screen of screens) {
+			const opened = run(schema, ...keys(...screen.keys)).state;
+			const closed = run(opened, ...keys(esc)).state;
+			const late = run(closed, screen.answer(topFrame(opened).id));
+			expect(late.state.stack).toBe(closed.stack);
+			expect(late.effects).toEqual([]);
+		}
 	});
 
 	it('ignores a write answer from an earlier attempt', () => {

@@ -4,6 +4,8 @@ import {shellWord} from '../../loop/actions.js';
 import {memo, row} from '../rows.js';
 import type {JobRef, LogEventFrame, LogsFrame} from '../state.js';
 import {wrappedLines} from './job.js';
+import {openLogEvent} from '../loop.js';
+import {replaceTop} from '../state.js';
 import {listCommands, navigation, type ScreenKind} from './types.js';
 
 /** Short enough for 80 columns: how many were read, and what Graph filtered (F) before `/` narrows them here. */
@@ -26,6 +28,16 @@ export const logsScreen: ScreenKind<LogsFrame> = {
 		{title: 'Error', weight: 1, min: 5},
 	],
 	rows: (frame) => memo(frame.kind, frame.logs, () => (frame.logs?.events ?? []).map((event, index) => row(event.id || String(index), index, logEventRow(event)))),
+	placeholder(frame) {
+		if ((frame.logs?.events.length ?? 0) > 0) return undefined;
+		// The consent screen is an instruction to follow, not a dim aside.
+		return {text: logsEmptyText(frame), tone: frame.status === 'error' ? 'error' : frame.consent ? 'plain' : 'dim'};
+	},
+	loadStatus: (frame) => frame.status,
+	load: (frame) => (frame.status === 'loading' ? {kind: 'loadLogs', frameId: frame.id, jobId: frame.target.job.id, query: frame.query} : undefined),
+	retry: (state, frame) => replaceTop(state, {...frame, status: 'loading', error: undefined}),
+	job: (frame) => frame.target,
+	enter: (state, frame, index) => (index === undefined ? state : openLogEvent(state, frame, index)),
 };
 
 /** The `logs` command for this job, for an admin who wants more than the explorer reads. */
