@@ -289,7 +289,7 @@ export function afterWriteLines(frame: PlanFrame): string[] {
 /** What the admin should know about the events shown: what was matched here rather than by Graph, and when more exist. */
 function logsLimits(logs: LogsOutcome): string | undefined {
 	// Short enough for one line at 80 columns; the `logs` command prints the longer notes.
-	const parts = logs.notes.length > 0 ? ['user: matched here among the events read (Graph cannot filter by UPN or name).'] : [];
+	const parts = (logs.notes ?? []).length > 0 ? ['user: matched here among the events read (Graph cannot filter by UPN or name).'] : [];
 	if (logs.more) parts.push(`Only the ${logs.events.length} newest matching events were read: F narrows at Graph for older ones.`);
 	return parts.length > 0 ? parts.join(' ') : undefined;
 }
