@@ -14,6 +14,8 @@ import {GraphError} from '../graph/errors.js';
 import type {LogEventView} from '../loop/logs.js';
 import type {LoopOperations} from './loop-operations.js';
 
+type ConsentPrompt = NonNullable<NonNullable<Parameters<LoopOperations['listLogs']>[1]>['onConsentPrompt']>;
+
 export type SourceObjectRequest = {
 	jobId: string;
 	templateId?: string;
@@ -138,11 +140,12 @@ async function unreadFromLogs(
 	unread: string[],
 	values: SourceObjectValues['values'],
 	signal?: AbortSignal,
+	onConsentPrompt?: ConsentPrompt,
 ): Promise<string[]> {
 	const unreadWhy = unread.map((name) => `${name} (${notGraphProperties[name]})`).join('; ');
 	const fields = request.fields.filter((field) => unread.includes(field.name));
 	try {
-		const events = loop ? (await loop.listLogs(request.jobId, {user: upn, max: 200, signal})).events : [];
+		const events = loop ? (await loop.listLogs(request.jobId, {user: upn, max: 200, signal, onConsentPrompt})).events : [];
 		for (const event of events) {
 			const logged = valuesFromLogEvent(event, fields);
 			if (!logged || Object.values(logged).every((value) => value === null)) continue;
@@ -163,6 +166,8 @@ export async function readSourceObject(
 	access: {graph: GraphClient; loop?: Pick<LoopOperations, 'listLogs'>},
 	request: SourceObjectRequest,
 	signal?: AbortSignal,
+	/** The logs' first use asks for their permissions (a device-code or browser sign-in): where to show it. */
+	onConsentPrompt?: ConsentPrompt,
 ): Promise<SourceObjectValues> {
 	const subject = request.subject.trim();
 	if (!subject) throw new UserError('Name the source object: a UPN, object id, or the name the provisioning logs show.');
@@ -172,7 +177,7 @@ export async function readSourceObject(
 			const user = await access.graph.getUserProperties(subject, graphSelect(request.fields), signal);
 			const {values, unread} = valuesFromGraphUser(user, request.fields);
 			const upn = typeof user.userPrincipalName === 'string' ? user.userPrincipalName : subject;
-			if (unread.length > 0) notes.push(...(await unreadFromLogs(access.loop, request, upn, unread, values, signal)));
+			if (unread.length > 0) notes.push(...(await unreadFromLogs(access.loop, request, upn, unread, values, signal, onConsentPrompt)));
 			return {values, from: `Entra user ${upn} (GET /users/{id}, as it is now)`, notes};
 		} catch (error) {
 			if (!(error instanceof GraphError)) throw error;
@@ -184,7 +189,7 @@ export async function readSourceObject(
 	if (!access.loop) throw new UserError(notes[0] ?? 'This session cannot read provisioning logs.');
 	let events: LogEventView[];
 	try {
-		events = (await access.loop.listLogs(request.jobId, {user: subject, max: 200, signal})).events;
+		events = (await access.loop.listLogs(request.jobId, {user: subject, max: 200, signal, onConsentPrompt})).events;
 	} catch (error) {
 		const why = error instanceof Error ? error.message : String(error);
 		throw new UserError(notes.length > 0 ? `${userReadRefusal(subject)}, and the provisioning logs could not be read either: ${why}` : why, {cause: error});

@@ -41,7 +41,7 @@ export function createTenantOperations(
 			loop: createLoopOperations(graph, {readOnly: true, logs: options.logs}),
 		};
 		// Reading a source object writes nothing: it works under --read-only too.
-		return {...readOnly, readSourceObject: (request, signal) => readSourceObject({graph, loop: readOnly.loop}, request, signal)};
+		return {...readOnly, readSourceObject: (request, signal, onConsentPrompt) => readSourceObject({graph, loop: readOnly.loop}, request, signal, onConsentPrompt)};
 	}
 	const loop = createLoopOperations(graph, {logs: options.logs});
 	return {
@@ -52,6 +52,6 @@ export function createTenantOperations(
 		listFilterOperators: async (servicePrincipalId, jobId) => (await graph.listFilterOperators(servicePrincipalId, jobId)).map((entry) => entry.name),
 		writeSchema: write,
 		loop,
-		readSourceObject: (request, signal) => readSourceObject({graph, loop}, request, signal),
+		readSourceObject: (request, signal, onConsentPrompt) => readSourceObject({graph, loop}, request, signal, onConsentPrompt),
 	};
 }

@@ -8,6 +8,8 @@ import {caseFromTest, defaultCaseFilePath} from '../expressions/case-file.js';
 import {sourceFields, type TestInput} from '../expressions/test-runner.js';
 import {describeTestRun} from '../explorer/expression-tests.js';
 import {isEntraSource, type SourceObjectValues} from '../explorer/source-object.js';
+import type {DeviceCodePrompt} from '../explorer/services.js';
+import {logPermissions} from '../loop/logs.js';
 import {objectMappingLabel} from '../edit/labels.js';
 import {parseExpression} from '../schema/expression.js';
 import type {AttributeMappingNode, ObjectMappingNode} from '../schema/navigation.js';
@@ -288,6 +290,13 @@ function replaceFrame(state: AppState, frame: ExpressionTestFrame): AppState {
 	return {...state, stack: state.stack.map((candidate) => (candidate.id === frame.id ? frame : candidate))};
 }
 
+/** Reading the logs first asks for their permissions: the sign-in to follow shows on the test until the values arrive. */
+export function sourceObjectConsent(state: AppState, frameId: number, subject: string, prompt: DeviceCodePrompt): AppState {
+	const frame = state.stack.find((candidate) => candidate.id === frameId);
+	if (frame?.kind !== 'expressionTest' || frame.sourceRead?.subject !== subject || frame.sourceRead.status !== 'reading') return state;
+	return replaceFrame(state, {...frame, sourceRead: {...frame.sourceRead, consent: prompt}});
+}
+
 /**
  * A source object's values arrived: every field takes the object's value (absent on the object is no value), the
  * fields are marked as typed (late last values do not overwrite them), where they came from is shown, and it runs.
@@ -387,7 +396,14 @@ export function testScreenLines(frame: ExpressionTestFrame, columns: number): {l
 			lines.push(row.length > width ? `${row.slice(0, width - 1)}…` : row);
 		}
 	}
-	if (frame.sourceRead?.status === 'reading') add(`Reading the source object ${frame.sourceRead.subject}…`, '  ');
+	const consent = frame.sourceRead?.status === 'reading' ? frame.sourceRead.consent : undefined;
+	if (consent) {
+		const how =
+			consent.kind === 'browser'
+				? `open ${consent.url} in a browser (it returns to http://localhost:${consent.redirectPort}; over SSH forward that port)`
+				: `open ${consent.verificationUri} and enter the code ${consent.userCode} (valid until ${new Date(consent.expiresAt).toISOString().slice(11, 16)} UTC)`;
+		add(`Reading ${frame.sourceRead?.subject} from the provisioning logs needs your consent to ${logPermissions.join(' and ')} (asked once, not at sign-in): ${how}. Esc cancels.`, '  ');
+	} else if (frame.sourceRead?.status === 'reading') add(`Reading the source object ${frame.sourceRead.subject}…`, '  ');
 	else if (frame.sourceRead?.status === 'error') add(`Could not read ${frame.sourceRead.subject}: ${frame.sourceRead.error ?? ''}`, '  ');
 	else if (frame.prefill) add(frame.prefill, '  ');
 	for (const note of frame.sourceRead?.status === 'done' ? (frame.sourceRead.notes ?? []) : []) add(note, '  ');

@@ -343,7 +343,7 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 				const subject = task.request.subject;
 				try {
 					if (!services.tenant?.readSourceObject) throw new UserError('A schema file has no tenant to read a source object from: type the values (⏎).');
-					const read = await services.tenant.readSourceObject(task.request);
+					const read = await services.tenant.readSourceObject(task.request, undefined, (prompt) => send({type: 'sourceObjectConsent', frameId: task.frameId, subject, prompt}));
 					send({type: 'sourceObjectRead', frameId: task.frameId, subject, read});
 				} catch (error) {
 					send({type: 'sourceObjectRead', frameId: task.frameId, subject, error: describeError(error)});

@@ -31,7 +31,7 @@ import {handleEditCommand, isEditCommand, selectedAttributeMapping, submitModal,
 import {exportChecked, exportRequest} from './export.js';
 import {helpLines} from './help.js';
 import {type Command, contextCommands, filterCommands, helpCommands, type KeyContext, type KeyPress, matchCommand, textFieldCommands} from './keymap.js';
-import {sourceObjectRead, testDraftExpression, testFinished, testPrefilled, testSelectedMapping} from './expression-test.js';
+import {sourceObjectConsent, sourceObjectRead, testDraftExpression, testFinished, testPrefilled, testSelectedMapping} from './expression-test.js';
 import type {SourceObjectRequest, SourceObjectValues} from '../explorer/source-object.js';
 import type {ExpressionCase, Silence} from '../expressions/case-file.js';
 import type {TestField, TestInput} from '../expressions/test-runner.js';
@@ -216,7 +216,8 @@ export type ExpressionTestFrame = FrameBase & {
 	valuesKey: string;
 	prefill?: string;
 	/** Reading a source object's values (`o`): whom, and what came of it. */
-	sourceRead?: {subject: string; status: 'reading' | 'done' | 'error'; error?: string; notes?: readonly string[]};
+	/** consent: the provisioning logs' first use asks for their permissions (a sign-in) while reading. */
+	sourceRead?: {subject: string; status: 'reading' | 'done' | 'error'; error?: string; notes?: readonly string[]; consent?: DeviceCodePrompt};
 	/** The last subject read, offered again by `o`. */
 	lastSubject?: string;
 	/** Opened from the expression prompt: Esc returns to it, with the text as typed. */
@@ -322,6 +323,7 @@ export type Action =
 	| {type: 'testFinished'; frameId: number; attempt: number; run: TestRun}
 	| {type: 'silencesLoaded'; jobKey: number; silence: readonly Silence[]}
 	| {type: 'sourceObjectRead'; frameId: number; subject: string; read?: SourceObjectValues; error?: string}
+	| {type: 'sourceObjectConsent'; frameId: number; subject: string; prompt: DeviceCodePrompt}
 	| {type: 'historyListed'; frameId: number; listing?: HistoryListing; error?: string}
 	| {type: 'comparisonReady'; frameId: number; text?: string; error?: string}
 	| {type: 'locationResolved'; location: InitialLocation}
@@ -835,6 +837,8 @@ function stepAction(state: AppState, action: Action): AppState {
 			return testFinished(state, action.frameId, action.attempt, action.run);
 		case 'sourceObjectRead':
 			return sourceObjectRead(state, action.frameId, action.subject, action.read, action.error);
+		case 'sourceObjectConsent':
+			return sourceObjectConsent(state, action.frameId, action.subject, action.prompt);
 		case 'silencesLoaded': {
 			const context = latestContext(state, action.jobKey);
 			return context ? replaceContext(state, refreshContext(context, {silence: action.silence})) : state;

@@ -239,6 +239,22 @@ describe('o fills the fields from a real source object', () => {
 		expect(flatText(failed.state)).toContain('Could not read alexw@mydomain.tld: Reading provisioning logs needs the AuditLog.Read.All');
 	});
 
+	it("the logs' first use shows the consent sign-in on the test, with why, until the values arrive", () => {
+		const opened = run(onMappings(), ...keys('t'));
+		const id = testFrame(opened.state).id;
+		const reading = run(opened.state, ...keys('o', 'alexw@mydomain.tld', enter));
+		const prompt = {kind: 'deviceCode' as const, verificationUri: 'https://microsoft.com/devicelogin', userCode: 'DEMO-CODE1', expiresAt: Date.UTC(2026, 0, 1, 12, 15), reason: 'logs'};
+		// For another subject (an earlier o) it is ignored.
+		expect(flatText(run(reading.state, {type: 'sourceObjectConsent', frameId: id, subject: 'someone@else', prompt}).state)).not.toContain('DEMO-CODE1');
+		const asked = run(reading.state, {type: 'sourceObjectConsent', frameId: id, subject: 'alexw@mydomain.tld', prompt});
+		expect(flatText(asked.state)).toContain(
+			'Reading alexw@mydomain.tld from the provisioning logs needs your consent to AuditLog.Read.All and Directory.Read.All (asked once, not at sign-in): open https://microsoft.com/devicelogin and enter the code DEMO-CODE1 (valid until 12:15 UTC). Esc cancels.',
+		);
+		const read = run(asked.state, {type: 'sourceObjectRead', frameId: id, subject: 'alexw@mydomain.tld', read: {values: {userAccountControl: '512'}, from: 'the provisioning log event', notes: []}});
+		expect(flatText(read.state)).not.toContain('DEMO-CODE1');
+		expect(testFrame(read.state).values).toEqual({userAccountControl: ['512']});
+	});
+
 	it('offline (a schema file) says there is no tenant to read from', () => {
 		let state = initialState({kind: 'file', path: 'contoso.json'}, {rows: 24, columns: 80});
 		state = run(state, {type: 'schemaLoaded', frameId: topFrame(state).id, download: download()}).state;
