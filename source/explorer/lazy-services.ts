@@ -9,6 +9,7 @@ import {RequestLog} from '../graph/request-log.js';
 import type {Connection} from './connect.js';
 import {localFiles} from './local-files.js';
 import {logPermissions} from '../loop/logs.js';
+import {userReadPermissions} from './source-object.js';
 import type {ExplorerServices} from './services.js';
 
 export type ClosableServices = ExplorerServices & {
@@ -47,6 +48,8 @@ export function createLazyTenantServices(
 				graph: connection.graph,
 				// Least privilege: the logs' permissions are asked for when logs are first opened, not at sign-in.
 				logsGraph: connection.graphFor(logPermissions),
+				// Likewise User.Read.All, when `o` in the expression test first reads an Entra user.
+				usersGraph: connection.graphFor(userReadPermissions),
 				exportDirectory,
 				readOnly: options.readOnly,
 				backupDirectory,

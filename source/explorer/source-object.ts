@@ -12,7 +12,15 @@ import {UserError} from '../errors.js';
 import type {GraphClient} from '../graph/client.js';
 import {GraphError} from '../graph/errors.js';
 import type {LogEventView} from '../loop/logs.js';
-import type {LoopOperations} from './loop-operations.js';
+import type {LogsAccess, LoopOperations} from './loop-operations.js';
+
+/** Least privilege: the one permission `o` needs to read an Entra user's full profile. */
+export const userReadPermissions = ['User.Read.All'] as const;
+export const userReadConsentReason =
+	"Reading the Entra user's values needs User.Read.All, which the explorer does not ask for at sign-in (least privilege). Sign in once more to consent to it; if your account may not consent, an admin grants it for the tenant.";
+
+/** How `o` reads users: a client whose tokens carry User.Read.All, and how to get it consented (AuthProvider.consentTo). */
+export type UsersAccess = {graph: GraphClient; consent?: LogsAccess['consent']};
 
 type ConsentPrompt = NonNullable<NonNullable<Parameters<LoopOperations['listLogs']>[1]>['onConsentPrompt']>;
 
@@ -161,9 +169,19 @@ async function unreadFromLogs(
 const userReadRefusal = (subject: string) =>
 	`Graph refused to read the Entra user ${subject}: reading a user's full profile needs User.Read.All (or Directory.Read.All), which this sign-in does not have`;
 
+/** Undefined once User.Read.All may be used; else why not, in words. */
+async function consentToUserRead(consent: NonNullable<UsersAccess['consent']>, signal: AbortSignal | undefined, onConsentPrompt: ConsentPrompt | undefined): Promise<string | undefined> {
+	try {
+		await consent(userReadPermissions, {reason: userReadConsentReason, signal: signal ?? new AbortController().signal, onPrompt: (prompt) => onConsentPrompt?.(prompt)});
+		return undefined;
+	} catch (error) {
+		return error instanceof Error ? error.message : String(error);
+	}
+}
+
 /** Reads the subject's source values: the Entra user (Entra-sourced jobs), else or failing that the newest log event. */
 export async function readSourceObject(
-	access: {graph: GraphClient; loop?: Pick<LoopOperations, 'listLogs'>},
+	access: {graph: GraphClient; loop?: Pick<LoopOperations, 'listLogs'>; users?: UsersAccess},
 	request: SourceObjectRequest,
 	signal?: AbortSignal,
 	/** The logs' first use asks for their permissions (a device-code or browser sign-in): where to show it. */
@@ -172,9 +190,13 @@ export async function readSourceObject(
 	const subject = request.subject.trim();
 	if (!subject) throw new UserError('Name the source object: a UPN, object id, or the name the provisioning logs show.');
 	const notes: string[] = [];
-	if (isEntraSource(request)) {
+	// Asked when o first reads a user, not at sign-in; refused or cancelled, the logs are tried as before.
+	const consentRefused = isEntraSource(request) && access.users?.consent ? await consentToUserRead(access.users.consent, signal, onConsentPrompt) : undefined;
+	if (consentRefused) notes.push(`User.Read.All was not consented (${consentRefused}); the provisioning logs were read instead.`);
+	if (isEntraSource(request) && !consentRefused) {
 		try {
-			const user = await access.graph.getUserProperties(subject, graphSelect(request.fields), signal);
+			const users = access.users;
+			const user = await (users?.graph ?? access.graph).getUserProperties(subject, graphSelect(request.fields), signal);
 			const {values, unread} = valuesFromGraphUser(user, request.fields);
 			const upn = typeof user.userPrincipalName === 'string' ? user.userPrincipalName : subject;
 			if (unread.length > 0) notes.push(...(await unreadFromLogs(access.loop, request, upn, unread, values, signal, onConsentPrompt)));
@@ -192,7 +214,8 @@ export async function readSourceObject(
 		events = (await access.loop.listLogs(request.jobId, {user: subject, max: 200, signal, onConsentPrompt})).events;
 	} catch (error) {
 		const why = error instanceof Error ? error.message : String(error);
-		throw new UserError(notes.length > 0 ? `${userReadRefusal(subject)}, and the provisioning logs could not be read either: ${why}` : why, {cause: error});
+		const first = notes[0]?.replace(/; the provisioning logs were read instead\.$/, '');
+		throw new UserError(first ? `${first}, and the provisioning logs could not be read either: ${why}` : why, {cause: error});
 	}
 	for (const event of events) {
 		const values = valuesFromLogEvent(event, request.fields);

@@ -4,7 +4,7 @@ import {runGraphTest} from '../expressions/test-runner.js';
 import type {GraphClient} from '../graph/client.js';
 import {expressionCheckSkipper} from './expression-check.js';
 import {createLoopOperations, type LogsAccess} from './loop-operations.js';
-import {readSourceObject} from './source-object.js';
+import {readSourceObject, type UsersAccess} from './source-object.js';
 import type {AccountDescription, TenantOperations} from './services.js';
 
 export function createTenantOperations(
@@ -16,6 +16,8 @@ export function createTenantOperations(
 		describeAccount?: () => Promise<AccountDescription | undefined>;
 		/** How provisioning logs are read (their own permissions, consented on first use); default: `graph` as it is. */
 		logs?: LogsAccess;
+		/** How `o` reads Entra users (User.Read.All, consented on first use); default: `graph` as it is. */
+		users?: UsersAccess;
 	} = {},
 ): TenantOperations {
 	const write: TenantOperations['writeSchema'] = async (request) => {
@@ -41,7 +43,7 @@ export function createTenantOperations(
 			loop: createLoopOperations(graph, {readOnly: true, logs: options.logs}),
 		};
 		// Reading a source object writes nothing: it works under --read-only too.
-		return {...readOnly, readSourceObject: (request, signal, onConsentPrompt) => readSourceObject({graph, loop: readOnly.loop}, request, signal, onConsentPrompt)};
+		return {...readOnly, readSourceObject: (request, signal, onConsentPrompt) => readSourceObject({graph, loop: readOnly.loop, users: options.users}, request, signal, onConsentPrompt)};
 	}
 	const loop = createLoopOperations(graph, {logs: options.logs});
 	return {
@@ -52,6 +54,6 @@ export function createTenantOperations(
 		listFilterOperators: async (servicePrincipalId, jobId) => (await graph.listFilterOperators(servicePrincipalId, jobId)).map((entry) => entry.name),
 		writeSchema: write,
 		loop,
-		readSourceObject: (request, signal, onConsentPrompt) => readSourceObject({graph, loop}, request, signal, onConsentPrompt),
+		readSourceObject: (request, signal, onConsentPrompt) => readSourceObject({graph, loop, users: options.users}, request, signal, onConsentPrompt),
 	};
 }

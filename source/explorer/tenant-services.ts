@@ -87,6 +87,8 @@ export function createTenantServices(options: {
 	watchRetries?: (listener: (notice: RetryNotice) => void) => () => void;
 	/** A client for the provisioning logs, whose tokens carry their permissions (Connection.graphFor); default `graph`. */
 	logsGraph?: GraphClient;
+	/** A client whose tokens carry User.Read.All, for `o` (Connection.graphFor); default `graph`. */
+	usersGraph?: GraphClient;
 }): ExplorerServices {
 	const {auth, graph} = options;
 	return {
@@ -97,6 +99,7 @@ export function createTenantServices(options: {
 			readOnly: options.readOnly,
 			describeAccount: () => auth.describe(),
 			logs: options.logsGraph ? {graph: options.logsGraph, consent: auth.consentTo?.bind(auth)} : undefined,
+			users: options.usersGraph ? {graph: options.usersGraph, consent: auth.consentTo?.bind(auth)} : undefined,
 		}),
 		source: {kind: 'tenant', label: options.label},
 		signIn: (request) => auth.signIn(request),

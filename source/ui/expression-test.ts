@@ -9,7 +9,6 @@ import {sourceFields, type TestInput} from '../expressions/test-runner.js';
 import {describeTestRun} from '../explorer/expression-tests.js';
 import {isEntraSource, type SourceObjectValues} from '../explorer/source-object.js';
 import type {DeviceCodePrompt} from '../explorer/services.js';
-import {logPermissions} from '../loop/logs.js';
 import {objectMappingLabel} from '../edit/labels.js';
 import {parseExpression} from '../schema/expression.js';
 import type {AttributeMappingNode, ObjectMappingNode} from '../schema/navigation.js';
@@ -402,7 +401,7 @@ export function testScreenLines(frame: ExpressionTestFrame, columns: number): {l
 			consent.kind === 'browser'
 				? `open ${consent.url} in a browser (it returns to http://localhost:${consent.redirectPort}; over SSH forward that port)`
 				: `open ${consent.verificationUri} and enter the code ${consent.userCode} (valid until ${new Date(consent.expiresAt).toISOString().slice(11, 16)} UTC)`;
-		add(`Reading ${frame.sourceRead?.subject} from the provisioning logs needs your consent to ${logPermissions.join(' and ')} (asked once, not at sign-in): ${how}. Esc cancels.`, '  ');
+		add(`Reading ${frame.sourceRead?.subject}: ${consent.reason ?? 'this needs your consent'} To consent, ${how}.`, '  ');
 	} else if (frame.sourceRead?.status === 'reading') add(`Reading the source object ${frame.sourceRead.subject}…`, '  ');
 	else if (frame.sourceRead?.status === 'error') add(`Could not read ${frame.sourceRead.subject}: ${frame.sourceRead.error ?? ''}`, '  ');
 	else if (frame.prefill) add(frame.prefill, '  ');

@@ -5,6 +5,7 @@
  */
 import {describe, expect, it} from 'vitest';
 import {buildPlan} from '../../source/edit/index.js';
+import {logConsentReason} from '../../source/loop/logs.js';
 import type {AppSummary} from '../../source/explorer/services.js';
 import type {TestRun} from '../../source/explorer/expression-tests.js';
 import type {SynchronizationJob, } from '../../source/schema/types.js';
@@ -243,12 +244,12 @@ describe('o fills the fields from a real source object', () => {
 		const opened = run(onMappings(), ...keys('t'));
 		const id = testFrame(opened.state).id;
 		const reading = run(opened.state, ...keys('o', 'alexw@mydomain.tld', enter));
-		const prompt = {kind: 'deviceCode' as const, verificationUri: 'https://microsoft.com/devicelogin', userCode: 'DEMO-CODE1', expiresAt: Date.UTC(2026, 0, 1, 12, 15), reason: 'logs'};
+		const prompt = {kind: 'deviceCode' as const, verificationUri: 'https://microsoft.com/devicelogin', userCode: 'DEMO-CODE1', expiresAt: Date.UTC(2026, 0, 1, 12, 15), reason: logConsentReason};
 		// For another subject (an earlier o) it is ignored.
 		expect(flatText(run(reading.state, {type: 'sourceObjectConsent', frameId: id, subject: 'someone@else', prompt}).state)).not.toContain('DEMO-CODE1');
 		const asked = run(reading.state, {type: 'sourceObjectConsent', frameId: id, subject: 'alexw@mydomain.tld', prompt});
 		expect(flatText(asked.state)).toContain(
-			'Reading alexw@mydomain.tld from the provisioning logs needs your consent to AuditLog.Read.All and Directory.Read.All (asked once, not at sign-in): open https://microsoft.com/devicelogin and enter the code DEMO-CODE1 (valid until 12:15 UTC). Esc cancels.',
+			`Reading alexw@mydomain.tld: ${logConsentReason} To consent, open https://microsoft.com/devicelogin and enter the code DEMO-CODE1 (valid until 12:15 UTC).`,
 		);
 		const read = run(asked.state, {type: 'sourceObjectRead', frameId: id, subject: 'alexw@mydomain.tld', read: {values: {userAccountControl: '512'}, from: 'the provisioning log event', notes: []}});
 		expect(flatText(read.state)).not.toContain('DEMO-CODE1');
