@@ -12,6 +12,8 @@ const patched = [
 	['node_modules/ink/build/log-update.js', (text) => text.includes('skippedLines')],
 	['node_modules/ink/build/ink.js', (text) => text.includes("this.lastOutputToRender = '';\n        }\n    }\n    patchConsole() {")],
 	['node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js', (text) => !text.includes('"function"!=typeof fetch')],
+	// Unpatched, its menus would pick the wrong item on ↓ Enter typed ahead and take no keys from the explorer.
+	['node_modules/ink-select-input/build/SelectInput.js', (text) => text.includes('return subscribe(handleInput);')],
 ];
 for (const [file, isPatched] of patched) {
 	if (!isPatched(await readFile(file, 'utf8'))) throw new Error(`${file} is not patched: run npm install (it applies patches/ with patch-package)`);

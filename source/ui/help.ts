@@ -2,7 +2,7 @@
  * The `?` help: generated from the key table (keymap.ts) for the screen it is opened on, so it always says what
  * the keys do there. A long help scrolls like any text view and shows its position.
  */
-import {helpBindings} from './keymap.js';
+import {type Command, helpBindings, menuCommands} from './keymap.js';
 import {frameTitle} from './screens/index.js';
 import {type AppState, availableCommands, type Frame, topFrame} from './state.js';
 
@@ -31,6 +31,10 @@ export function helpLines(state: Pick<AppState, 'stack' | 'readOnly'>): HelpLine
 		for (const binding of helpBindings(new Set(['submit', 'cancel', 'complete', 'cursorLeft', 'cursorRight', 'lineStart', 'lineEnd', 'deleteBack', 'deleteWord', 'deleteLine', 'testExpression']), 'text')) {
 			lines.push({text: `  ${binding.label.padEnd(12)} ${binding.help}`, dim: true});
 		}
+	}
+	if ((['editSource', 'editFlowType', 'editFlowBehavior', 'restartJob'] as Command[]).some((command) => commands.has(command))) {
+		lines.push({text: 'In a short menu (source type, flowType, flowBehavior, restart scope):', bold: true});
+		for (const binding of helpBindings(menuCommands, 'menu')) lines.push({text: `  ${binding.label.padEnd(10)} ${binding.help}`, dim: true});
 	}
 	lines.push({text: 'Esc or ? closes this help; ↑↓ PgUp PgDn scroll it.', dim: true});
 	helpCache.set(frame, {readOnly: state.readOnly, lines});

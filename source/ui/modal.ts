@@ -2,7 +2,7 @@
  * Modal inputs — a one-line text prompt (with suggestions), a choice list and a yes/no confirm —
  * as pure state driven by the same reducer, so typed-ahead keys land in the modal in order too.
  */
-import {choiceCommands, confirmCommands, type KeyPress, matchCommand, textFieldCommands} from './keymap.js';
+import {choiceCommands, confirmCommands, type KeyPress, matchCommand, menuCommands, textFieldCommands} from './keymap.js';
 import {filterRows, initialList, type ListState, moveList, type Row} from './list.js';
 import type {LoopPurpose} from './loop.js';
 
@@ -71,6 +71,11 @@ export type ChoiceModal = {
 	options: readonly Row[];
 	list: ListState;
 	purpose: ModalPurpose;
+	/**
+	 * A short fixed menu (source type, flowType, flowBehavior, restart scope): drawn and driven by ink-select-input
+	 * once it is on screen (menu.tsx), by `menuKey` below for keys that arrive before; no narrowing by typing.
+	 */
+	menu?: true;
 };
 
 export type ConfirmModal = {kind: 'confirm'; title: string; lines: readonly string[]; purpose: ModalPurpose};
@@ -101,6 +106,43 @@ export function choiceModal(title: string, values: readonly string[], purpose: M
 	});
 	const cursor = Math.max(0, selected === undefined ? 0 : values.indexOf(selected));
 	return {kind: 'choice', title, options, list: {...initialList, cursor}, purpose};
+}
+
+/** A short fixed menu: the same choice, without narrowing; ↑/k ↓/j wrap around and 1–9 choose, as ink-select-input does. */
+export function menuModal(title: string, values: readonly string[], purpose: ModalPurpose, selected?: string, notes?: ReadonlyMap<string, string>): ChoiceModal {
+	return {...choiceModal(title, values, purpose, selected, notes), menu: true};
+}
+
+/** What the menu component reports: an item highlighted, or chosen (by its index in `options`). */
+export type MenuEvent = {type: 'menuHighlight'; index: number} | {type: 'menuPick'; index: number};
+
+export function menuEvent(modal: ChoiceModal, event: MenuEvent): ModalOutcome {
+	const option = modal.options[event.index];
+	if (!option) return {type: 'ignore'};
+	const moved = {...modal, error: event.type === 'menuHighlight' ? modal.error : undefined, list: {...modal.list, cursor: event.index}};
+	return event.type === 'menuPick' ? {type: 'submit', modal: moved, value: option.cells[0] ?? ''} : {type: 'update', modal: moved};
+}
+
+/**
+ * Keys for a menu that arrive before ink-select-input is on screen (typed ahead in the read that opened it): the
+ * same meaning its handler gives them, so ↓ Enter typed ahead picks what it would pick.
+ */
+function menuKey(modal: ChoiceModal, press: KeyPress): ModalOutcome {
+	const count = modal.options.length;
+	switch (matchCommand(press, menuCommands, 'menu')) {
+		case 'cancel':
+			return {type: 'cancel'};
+		case 'submit':
+			return menuEvent(modal, {type: 'menuPick', index: modal.list.cursor});
+		case 'up':
+			return menuEvent(modal, {type: 'menuHighlight', index: (modal.list.cursor + count - 1) % count});
+		case 'down':
+			return menuEvent(modal, {type: 'menuHighlight', index: (modal.list.cursor + 1) % count});
+		case 'pick':
+			return menuEvent(modal, {type: 'menuPick', index: Number(press.input) - 1});
+		default:
+			return {type: 'ignore'};
+	}
 }
 
 /** The part of a prompt's value that completion works on: the word that ends at the cursor. */
@@ -238,7 +280,7 @@ export function modalKey(modal: Modal, press: KeyPress, viewportRows: number): M
 		case 'prompt':
 			return promptKey(modal, press);
 		case 'choice':
-			return choiceKey(modal, press, viewportRows);
+			return modal.menu ? menuKey(modal, press) : choiceKey(modal, press, viewportRows);
 		case 'notice':
 			return press.return || press.escape || press.input === 'q' || press.input === ' ' ? {type: 'cancel'} : {type: 'ignore'};
 		case 'confirm':

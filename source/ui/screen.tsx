@@ -15,10 +15,12 @@ import {
 	footerBindings,
 	helpCommands,
 	type KeyBinding,
+	menuCommands,
 	textFieldCommands,
 } from './keymap.js';
 import {filterRows, type Row} from './list.js';
-import {cursorOf, matchingSuggestions} from './modal.js';
+import {menuInstanceKey, ShortMenu} from './menu.js';
+import {type ChoiceModal, cursorOf, matchingSuggestions} from './modal.js';
 import {planConfirmCommands, planStatus} from './plan-view.js';
 import {crumb, frameColumns, frameRows, frameTitle, isTextFrame, textLines} from './screens/index.js';
 import {
@@ -61,7 +63,8 @@ function fitColumnsToContent(specs: ColumnSpec[], rows: readonly Row[]): ColumnS
 	});
 }
 
-type Line = {key: string; text: string; inverse?: boolean; bold?: boolean; dim?: boolean; color?: string};
+/** `menu`: where a short menu (ink-select-input) is drawn, `menu.rows` lines tall. */
+type Line = {key: string; text: string; inverse?: boolean; bold?: boolean; dim?: boolean; color?: string; menu?: {modal: ChoiceModal; rows: number}};
 
 type ScreenLineProps = {text: string; inverse?: boolean; bold?: boolean; dim?: boolean; color?: string};
 
@@ -225,6 +228,11 @@ function modalLines(state: AppState, height: number, width: number): Line[] {
 	}
 	if (modal.hint) lines.push(...wrapped('modal-hint', modal.hint, width, {dim: true}));
 	if (modal.error) lines.push(...wrapped('modal-error', modal.error, width, {color: 'red'}));
+	if (modal.menu) {
+		const rows = Math.min(modal.options.length, Math.max(1, height - lines.length));
+		lines.push({key: 'modal-menu', text: '', menu: {modal, rows}});
+		return lines;
+	}
 	const rows = filterRows(modal.options, modal.list.filter);
 	lines.push({key: 'modal-filter', text: modal.list.filter ? `filter: ${modal.list.filter}  (${rows.length} of ${modal.options.length})` : 'type to narrow, ↑↓ choose, Enter accept', dim: true});
 	const visible = Math.max(1, height - lines.length);
@@ -273,8 +281,8 @@ function footerLine(state: AppState, width: number): string {
 	const modal = state.modal;
 	if (modal) {
 		if (modal.kind === 'notice') return 'Enter close';
-		const context = modal.kind === 'prompt' ? 'text' : modal.kind;
-		const commands = context === 'text' ? textFieldCommands : context === 'choice' ? choiceCommands : confirmCommands;
+		const context = modal.kind === 'prompt' ? 'text' : modal.kind === 'choice' && modal.menu ? 'menu' : modal.kind;
+		const commands = context === 'text' ? textFieldCommands : context === 'menu' ? menuCommands : context === 'choice' ? choiceCommands : confirmCommands;
 		return fitFooter(footerBindings(commands, context), width);
 	}
 	const frame = topFrame(state);
@@ -313,14 +321,19 @@ export function Screen({state}: {state: AppState}) {
 		...body.lines.slice(0, height),
 	];
 	// Pad the body so the status and footer stay on the bottom lines.
-	for (let index = body.lines.length; index < height; index++) lines.push({key: `pad${index}`, text: ''});
+	const bodyHeight = body.lines.slice(0, height).reduce((sum, line) => sum + (line.menu ? line.menu.rows : 1), 0);
+	for (let index = bodyHeight; index < height; index++) lines.push({key: `pad${index}`, text: ''});
 	lines.push(statusLine(state), {key: 'footer', text: truncate(footerLine(state, width), width), dim: true});
 	const maxLines = Math.max(1, state.viewport.rows - 1);
 	return (
 		<Box flexDirection="column" width={width}>
-			{lines.slice(0, maxLines).map(({key, text, ...style}) => (
-				<ScreenLine key={key} text={truncate(text, width)} {...style} />
-			))}
+			{lines.slice(0, maxLines).map(({key, text, menu, ...style}) =>
+				menu ? (
+					<ShortMenu key={menuInstanceKey(menu.modal)} modal={menu.modal} visible={menu.rows} width={width} Line={ScreenLine} />
+				) : (
+					<ScreenLine key={key} text={truncate(text, width)} {...style} />
+				),
+			)}
 		</Box>
 	);
 }

@@ -36,7 +36,7 @@ import type {ExpressionCase} from '../expressions/case-file.js';
 import type {TestField, TestInput} from '../expressions/test-runner.js';
 import type {TestRun} from '../explorer/expression-tests.js';
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
-import {insertText, type Modal, modalKey, type PromptModal} from './modal.js';
+import {insertText, type MenuEvent, menuEvent, type Modal, modalKey, type ModalOutcome, type PromptModal} from './modal.js';
 import {adoptLoadedApps, commandSuggestions, compareSelected, filterOpensSingleRow, handleHistoryCommand, historyListed, isHistoryCommand, locateOnLoad, openAtLocation} from './history.js';
 import {handlePlanKey, openImportPlan, retryPlan} from './plan-view.js';
 import {frameRows, isTextFrame, openRow, screenOf, textLines} from './screens/index.js';
@@ -276,6 +276,8 @@ export type AppState = {
 
 export type Action =
 	| {type: 'key'; press: KeyPress}
+	/** What the menu component (ink-select-input) did with the keys it took: the same outcome as those keys here. */
+	| MenuEvent
 	/** A bracketed paste: text for a text field, never commands. */
 	| {type: 'paste'; text: string}
 	| {type: 'resize'; rows: number; columns: number}
@@ -640,19 +642,7 @@ function handleKey(current: AppState, press: KeyPress): AppState {
 		const context = frameContext(topFrame(state));
 		return context ? testDraftExpression(state, context, state.modal) : state;
 	}
-	if (state.modal) {
-		const outcome = modalKey(state.modal, press, listViewportRows(state.viewport) - 3);
-		switch (outcome.type) {
-			case 'cancel':
-				return {...state, modal: undefined};
-			case 'update':
-				return {...state, modal: outcome.modal};
-			case 'submit':
-				return submitModal({...state, modal: undefined}, outcome.modal, outcome.value);
-			default:
-				return state;
-		}
-	}
+	if (state.modal) return applyModalOutcome(state, modalKey(state.modal, press, listViewportRows(state.viewport) - 3));
 	if (state.help) {
 		// Help is over the screen: its keys scroll or close it, other keys are ignored.
 		const command = matchCommand(press, helpCommands, 'help');
@@ -675,6 +665,26 @@ function handleKey(current: AppState, press: KeyPress): AppState {
 	if (press.escape && frame.list.filter) return clearFilter(state, frame);
 	const command = matchCommand(press, availableCommands(frame, state.readOnly));
 	return command ? handleCommand(state, frame, command) : state;
+}
+
+function applyModalOutcome(state: AppState, outcome: ModalOutcome): AppState {
+	switch (outcome.type) {
+		case 'cancel':
+			return {...state, modal: undefined};
+		case 'update':
+			return {...state, modal: outcome.modal};
+		case 'submit':
+			return submitModal({...state, modal: undefined}, outcome.modal, outcome.value);
+		default:
+			return state;
+	}
+}
+
+/** A highlight or pick reported by the menu on screen: applied like the keys it stands for (a stale one is dropped). */
+function handleMenuEvent(current: AppState, event: MenuEvent): AppState {
+	if (current.modal?.kind !== 'choice' || !current.modal.menu) return current;
+	const state = current.message ? {...current, message: undefined} : current;
+	return applyModalOutcome(state, menuEvent(current.modal, event));
 }
 
 export function withFittedWindow(state: AppState): AppState {
@@ -767,6 +777,9 @@ function stepAction(state: AppState, action: Action): AppState {
 			return handleKey(state, action.press);
 		case 'paste':
 			return handlePaste(state, action.text);
+		case 'menuHighlight':
+		case 'menuPick':
+			return handleMenuEvent(state, action);
 		case 'resize':
 			return withFittedWindow({...state, viewport: {rows: action.rows, columns: action.columns}});
 		case 'signInPrompt':

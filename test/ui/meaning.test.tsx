@@ -86,7 +86,7 @@ describe('a stored parse tree that its text does not show', () => {
 		await waitForText(app, `${droppedWords.replace(/^t/, 'T')}. e edits the mapping as JSON and keeps it.`);
 		await press(app, 's');
 		await waitForFrame(app, 'Source type');
-		await press(app, 'Exp', KEY.enter);
+		await press(app, '3'); // Expression
 		await waitForText(app, 'Esc, then e, edits the mapping as JSON and keeps it');
 		const before = userMapping(liveSchema(), 'onPremisesUserPrincipalName')!.source!.expression!;
 		const after = before.replace('AccountName is not present', 'sAMAccountName is missing');
