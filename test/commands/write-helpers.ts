@@ -3,8 +3,9 @@ import {mkdtemp, readdir, rm, stat, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {SynchronizationSchema} from '../../source/schema/types.js';
-import type {DemoJob, Simulator} from '../../source/simulator/index.js';
-import {escapeRegExp} from './cli.js';
+import {afterAll, afterEach, beforeAll, beforeEach} from 'vitest';
+import {type DemoJob, type Simulator, startSimulator} from '../../source/simulator/index.js';
+import {escapeRegExp, removeIsolatedStates} from './cli.js';
 
 export const userMapping = '/synchronizationRules/0/objectMappings/[sourceObjectName=user,targetObjectName=User]';
 
@@ -58,4 +59,34 @@ export async function backupsIn(stateDirectory: string): Promise<{name: string; 
 	const folder = join(stateDirectory, 'backups');
 	const names = (await readdir(folder).catch(() => [] as string[])).filter((name) => name.endsWith('.schema.json'));
 	return Promise.all(names.map(async (name) => ({name, mode: (await stat(join(folder, name))).mode & 0o777})));
+}
+
+/**
+ * A fresh demo tenant for every test (writes change it) and one temporary folder for the file; the state
+ * directories the CLI runs created are removed at the end.
+ */
+export function freshDemoTenantPerTest(prefix: string): {readonly simulator: Simulator; readonly workspace: Workspace} {
+	let simulator: Simulator | undefined;
+	let workspace: Workspace | undefined;
+	beforeAll(async () => {
+		workspace = await createWorkspace(prefix);
+	});
+	afterAll(async () => {
+		await workspace?.remove();
+		removeIsolatedStates();
+	});
+	beforeEach(async () => {
+		simulator = await startSimulator({autoApproveDeviceCodeMs: 0});
+	});
+	afterEach(() => simulator?.close());
+	return {
+		get simulator() {
+			if (!simulator) throw new Error('the demo tenant starts before each test');
+			return simulator;
+		},
+		get workspace() {
+			if (!workspace) throw new Error('the workspace is created before the tests');
+			return workspace;
+		},
+	};
 }
