@@ -88,6 +88,8 @@ export type NoticeModal = {
 	/** Paths to copy: each on its own line after the first line of text, never word-wrapped or cut. */
 	paths?: readonly string[];
 	purpose: {kind: 'notice'};
+	/** A row shown in full (screens' `rowInFull`): Enter carries out the row's own Enter action, said in these words. */
+	enterOpensRow?: string;
 };
 
 export type Modal = PromptModal | ChoiceModal | ConfirmModal | NoticeModal;
@@ -282,6 +284,7 @@ export function modalKey(modal: Modal, press: KeyPress, viewportRows: number): M
 		case 'choice':
 			return modal.menu ? menuKey(modal, press) : choiceKey(modal, press, viewportRows);
 		case 'notice':
+			if (press.return && modal.enterOpensRow) return {type: 'submit', modal, value: ''};
 			return press.return || press.escape || press.input === 'q' || press.input === ' ' ? {type: 'cancel'} : {type: 'ignore'};
 		case 'confirm':
 			switch (matchCommand(press, confirmCommands, 'confirm')) {

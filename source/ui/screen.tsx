@@ -280,7 +280,7 @@ function footerLine(state: AppState, width: number): string {
 	if (state.help) return fitFooter(footerBindings(helpCommands, 'help'), width);
 	const modal = state.modal;
 	if (modal) {
-		if (modal.kind === 'notice') return 'Enter close';
+		if (modal.kind === 'notice') return modal.enterOpensRow ? `Enter ${modal.enterOpensRow}  Esc back` : 'Enter close';
 		const context = modal.kind === 'prompt' ? 'text' : modal.kind === 'choice' && modal.menu ? 'menu' : modal.kind;
 		const commands = context === 'text' ? textFieldCommands : context === 'menu' ? menuCommands : context === 'choice' ? choiceCommands : confirmCommands;
 		return fitFooter(footerBindings(commands, context), width);

@@ -533,11 +533,17 @@ function retry(state: AppState, frame: Frame): AppState {
 	}
 }
 
-function openSelected(state: AppState, frame: Frame): AppState {
+/** `rowShown`: the row was shown in full already (its notice's Enter), so Enter now does the row's own action. */
+function openSelected(state: AppState, frame: Frame, rowShown = false): AppState {
 	if (frame.kind === 'plan') return frame.status === 'done' ? leavePlan(state, frame) : state;
 	const rows = filterRows(frameRows(frame), frame.list.filter);
 	const row = rows[frame.list.cursor];
 	if (!row) return state;
+	const full = rowShown ? undefined : screenOf(frame).rowInFull?.(frame, row.index, state.readOnly);
+	if (full) {
+		const last = full.enterDoes ? `Enter ${full.enterDoes} · Esc goes back.` : 'Enter or Esc closes.';
+		return {...state, modal: {kind: 'notice', title: full.title, lines: [...full.lines, last], paths: full.paths, purpose: {kind: 'notice'}, enterOpensRow: full.enterDoes}};
+	}
 	if (frame.kind === 'apps') {
 		const app = frame.apps?.[row.index];
 		if (!app) return state;
@@ -674,6 +680,7 @@ function applyModalOutcome(state: AppState, outcome: ModalOutcome): AppState {
 		case 'update':
 			return {...state, modal: outcome.modal};
 		case 'submit':
+			if (outcome.modal.kind === 'notice') return openSelected({...state, modal: undefined}, topFrame(state), true);
 			return submitModal({...state, modal: undefined}, outcome.modal, outcome.value);
 		default:
 			return state;

@@ -410,6 +410,8 @@ describe('import and restore', () => {
 		// The title shows while the backups are still being listed: wait for the list itself.
 		const list = await waitForFrame(app, /Backups of this job.*\d+\/\d+/);
 		expect(list).toMatch(/Backups of this job.*1\/1/);
+		await press(app, KEY.enter); // the backup in full: its file whole, then Enter restores it through the plan
+		await waitForFrame(app, /Enter restores it through the plan/);
 		await press(app, KEY.enter);
 		await waitForFrame(app, 'Type "contoso.com"');
 		await press(app, ...'contoso.com'.split(''), KEY.enter);

@@ -20,6 +20,11 @@ export type ScreenKind<F extends Frame> = {
 	rows?(frame: F): readonly Row[];
 	/** Where Enter on row `index` leads (a screen inside the schema). */
 	open?(frame: F, index: number): Omit<NodeFrame, 'id' | 'list'> | undefined;
+	/**
+	 * A row in full, for lists whose rows a narrow terminal cuts: Enter shows it (wrapped, paths whole) before the
+	 * row's own Enter action, if it has one (`enterDoes`, in words), which a second Enter carries out.
+	 */
+	rowInFull?(frame: F, index: number, readOnly: boolean): RowInFull | undefined;
 	/** A text screen: its lines for this width (scrolled, not selected). */
 	text?(frame: F, columns: number): readonly string[];
 };
@@ -37,3 +42,5 @@ export function withPending(title: string, frame: {context?: {working: {edits: r
 	const pending = frame.context?.working.edits.length ?? 0;
 	return pending > 0 ? `${title}  · ${pending} pending` : title;
 }
+
+export type RowInFull = {title: string; lines: string[]; paths?: string[]; enterDoes?: string};
