@@ -5,8 +5,8 @@ import {readFile, rm} from 'node:fs/promises';
 import {build} from 'esbuild';
 
 /**
- * Ink and yoga-layout are patched at install (patches/, applied by patch-package in `npm install`), so the tests
- * and this bundle run the same Ink. Refuse to bundle an unpatched one: it would cost bytes per key over SSH.
+ * Ink, yoga-layout and string-width are patched at install (patches/, applied by patch-package in `npm install`), so the tests
+ * and this bundle run the same Ink. Refuse to bundle an unpatched one: it would cost bytes per key over SSH, or start-up time.
  */
 const patched = [
 	['node_modules/ink/build/log-update.js', (text) => text.includes('skippedLines')],
@@ -14,6 +14,9 @@ const patched = [
 	['node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js', (text) => !text.includes('"function"!=typeof fetch')],
 	// Unpatched, its menus would pick the wrong item on ↓ Enter typed ahead and take no keys from the explorer.
 	['node_modules/ink-select-input/build/SelectInput.js', (text) => text.includes('return subscribe(handleInput);')],
+	// Start-up: without these, building the grapheme segmenter and the RGI emoji set costs ~25 ms before the first frame.
+	['node_modules/string-width/index.js', (text) => text.includes('simpleTextRegex')],
+	['node_modules/wrap-ansi/node_modules/string-width/index.js', (text) => text.includes('segmenter ??= new Intl.Segmenter()')],
 ];
 for (const [file, isPatched] of patched) {
 	if (!isPatched(await readFile(file, 'utf8'))) throw new Error(`${file} is not patched: run npm install (it applies patches/ with patch-package)`);

@@ -84,19 +84,23 @@ export type Command =
 	| 'deleteLine'
 	| 'yes'
 	| 'no'
+	| 'close'
+	/** A short menu's item by its number (1–9). */
 	| 'pick'
-	| 'close';
+	/** Any printable character, typed into the plan's confirmation. */
+	| 'typeText';
 
 /**
  * Where the keys go: a screen's list or text (`list`), the `/` filter being typed, a text field (prompt), a choice
  * (a long list narrowed by typing), a short fixed menu (ink-select-input: no typing, so j/k and digits are keys),
  * a yes/no confirmation, the plan's typed confirmation, the help. Each context has its own rows in the table.
  */
-export type KeyContext = 'list' | 'filter' | 'text' | 'choice' | 'menu' | 'confirm' | 'plan' | 'help';
+export type KeyContext = 'list' | 'filter' | 'text' | 'choice' | 'menu' | 'confirm' | 'notice' | 'plan' | 'help';
 
 type KeyName = Exclude<keyof KeyPress, 'input' | 'ctrl' | 'meta' | 'shift'>;
 
-type KeySpec = {key: KeyName} | {input: string; ctrl?: boolean};
+/** A named key, a character (with Ctrl), or any printable text (what is typed into a confirmation). */
+type KeySpec = {key: KeyName} | {input: string; ctrl?: boolean} | {printable: true};
 
 export type KeyBinding = {
 	command: Command;
@@ -195,10 +199,20 @@ export const keyBindings: readonly KeyBinding[] = [
 	{context: 'menu', command: 'down', keys: [{key: 'downArrow'}, {input: 'j'}], label: '↓/j', help: 'move down', footer: true},
 	{context: 'menu', command: 'pick', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'].map((digit) => ({input: digit})), label: '1–9', help: 'choose by number', footer: true},
 	{context: 'menu', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'cancel', footer: true},
+	{context: 'menu', command: 'help', keys: [{input: '?'}], label: '?', help: 'help', footer: true},
 
 	{context: 'confirm', command: 'yes', keys: [{input: 'y'}, {input: 'Y'}], label: 'y', help: 'yes', footer: true},
 	{context: 'confirm', command: 'no', keys: [{input: 'n'}, {input: 'N'}, {key: 'escape'}], label: 'n/Esc', help: 'no', footer: true},
+	{context: 'confirm', command: 'help', keys: [{input: '?'}], label: '?', help: 'help for this question', footer: true},
 
+	// A row shown in full (a list row cut at this width): Enter goes on to what the row's Enter does, Esc goes back.
+	{context: 'notice', command: 'open', keys: [{key: 'return'}], label: 'Enter', help: 'go on (as said above)', footer: true},
+	{context: 'notice', command: 'back', keys: [{key: 'escape'}, {input: 'q'}], label: 'Esc', help: 'back to the list', footer: true},
+	{context: 'notice', command: 'close', keys: [{key: 'return'}, {key: 'escape'}, {input: 'q'}, {input: ' '}], label: 'Enter/Esc', help: 'close', footer: true},
+	{context: 'notice', command: 'help', keys: [{input: '?'}], label: '?', help: 'help', footer: true},
+
+	// Any printable key is part of the name being typed (so `?` and `q` are text here); named keys are never printable.
+	{context: 'plan', command: 'typeText', keys: [{printable: true}], label: 'type', help: 'the name', footer: true},
 	{context: 'plan', command: 'submit', keys: [{key: 'return'}], label: 'Enter', help: 'write, once the name is typed exactly', footer: true},
 	{context: 'plan', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'go back without writing', footer: true},
 	{context: 'plan', command: 'deleteBack', keys: [{key: 'backspace'}, {key: 'delete'}], label: '⌫', help: 'delete a character'},
@@ -217,7 +231,7 @@ export const keyBindings: readonly KeyBinding[] = [
 ];
 
 /** Every command of a context (for contexts whose keys are all always on). */
-function contextCommands(context: KeyContext): ReadonlySet<Command> {
+export function contextCommands(context: KeyContext): ReadonlySet<Command> {
 	return new Set(keyBindings.filter((binding) => binding.context === context).map((binding) => binding.command));
 }
 
@@ -226,6 +240,11 @@ export const filterCommands = contextCommands('filter');
 export const choiceCommands = contextCommands('choice');
 export const menuCommands = contextCommands('menu');
 export const confirmCommands = contextCommands('confirm');
+/** A notice closes on Enter; a row shown in full goes on to the row's action on Enter instead (rowInFull). */
+export const noticeCommands: ReadonlySet<Command> = new Set<Command>(['close', 'help']);
+export const rowNoticeCommands: ReadonlySet<Command> = new Set<Command>(['open', 'back', 'help']);
+/** The plan's typed confirmation: every key of its context. */
+export const planConfirmCommands = contextCommands('plan');
 export const helpCommands = contextCommands('help');
 
 const bindingByCommand = new Map(keyBindings.filter((binding) => !binding.context).map((binding) => [binding.command, binding]));
@@ -238,6 +257,8 @@ export function bindingFor(command: Command): KeyBinding {
 
 function specMatches(spec: KeySpec, press: KeyPress): boolean {
 	if ('key' in spec) return press[spec.key] === true;
+	// Printable: text without Ctrl/Meta and without control characters (Enter, Esc, Tab are named keys).
+	if ('printable' in spec) return press.input !== '' && !press.ctrl && !press.meta && !/[\x00-\x1f\x7f-\x9f]/.test(press.input);
 	return press.input === spec.input && Boolean(press.ctrl) === Boolean(spec.ctrl) && !press.meta;
 }
 

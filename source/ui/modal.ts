@@ -2,7 +2,7 @@
  * Modal inputs — a one-line text prompt (with suggestions), a choice list and a yes/no confirm —
  * as pure state driven by the same reducer, so typed-ahead keys land in the modal in order too.
  */
-import {choiceCommands, confirmCommands, type KeyPress, matchCommand, menuCommands, textFieldCommands} from './keymap.js';
+import {choiceCommands, confirmCommands, type KeyPress, matchCommand, menuCommands, noticeCommands, rowNoticeCommands, textFieldCommands} from './keymap.js';
 import {filterRows, initialList, type ListState, moveList, type Row} from './list.js';
 import type {LoopPurpose} from './loop.js';
 
@@ -283,9 +283,11 @@ export function modalKey(modal: Modal, press: KeyPress, viewportRows: number): M
 			return promptKey(modal, press);
 		case 'choice':
 			return modal.menu ? menuKey(modal, press) : choiceKey(modal, press, viewportRows);
-		case 'notice':
-			if (press.return && modal.enterOpensRow) return {type: 'submit', modal, value: ''};
-			return press.return || press.escape || press.input === 'q' || press.input === ' ' ? {type: 'cancel'} : {type: 'ignore'};
+		case 'notice': {
+			const command = matchCommand(press, modal.enterOpensRow ? rowNoticeCommands : noticeCommands, 'notice');
+			if (command === 'open') return {type: 'submit', modal, value: ''};
+			return command === 'close' || command === 'back' ? {type: 'cancel'} : {type: 'ignore'};
+		}
 		case 'confirm':
 			switch (matchCommand(press, confirmCommands, 'confirm')) {
 				case 'yes':

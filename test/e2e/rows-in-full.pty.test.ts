@@ -71,7 +71,7 @@ describe('rows cut at 80 columns can be read in full', () => {
 		session.write(KEY.enter);
 		const full = await session.waitForText('Pending edit 1 of 1');
 		expect(words(full)).toContain(longExpression);
-		expect(full).toContain('Enter close');
+		expect(full).toContain('Enter/Esc close');
 		session.write(KEY.enter);
 		await session.waitForText('(u undoes the last');
 

@@ -68,7 +68,9 @@ describe('ink-select-input (patched)', () => {
 
 	it('reacts to exactly the keys the key table lists for a menu (Esc goes to the update)', async () => {
 		const candidates: KeyPress[] = [
-			...keyBindings.flatMap((binding) => binding.keys.map((spec): KeyPress => ('key' in spec ? {input: '', [spec.key]: true} : {input: spec.input, ctrl: spec.ctrl}))),
+			...keyBindings.flatMap((binding) =>
+				binding.keys.map((spec): KeyPress => ('key' in spec ? {input: '', [spec.key]: true} : 'input' in spec ? {input: spec.input, ctrl: spec.ctrl} : {input: '%'})),
+			),
 			{input: '0'},
 			{input: 'x'},
 			{input: 'J'},
@@ -86,7 +88,7 @@ describe('ink-select-input (patched)', () => {
 		expect(new Set(reactsTo)).toEqual(new Set(listed));
 		// What the footer shows for a menu is generated from those same rows.
 		const footer = footerBindings(menuCommands, 'menu').map((binding) => binding.label);
-		expect(footer).toEqual(['Enter', '↓/j', '1–9', 'Esc']);
+		expect(footer).toEqual(['Enter', '↓/j', '1–9', 'Esc', '?']);
 	});
 });
 

@@ -1,7 +1,8 @@
 /** The pending edits of a job, in words. */
 import {memo, row} from '../rows.js';
 import type {ChangesFrame} from '../state.js';
-import {navigation, type ScreenKind} from './types.js';
+import {undoEdit} from '../editing.js';
+import {navigation, type ScreenKind, takeContext} from './types.js';
 
 export const changesScreen: ScreenKind<ChangesFrame> = {
 	title: () => 'Pending changes',
@@ -14,4 +15,11 @@ export const changesScreen: ScreenKind<ChangesFrame> = {
 		return edit ? {title: `Pending edit ${index + 1} of ${edits.length}`, lines: [edit.full ?? edit.summary]} : undefined;
 	},
 	rows: (frame) => memo(frame.kind, frame.context, () => frame.context.working.edits.map((edit, index) => row(String(edit.id), index, [edit.summary]))),
+	placeholder: (frame) => (frame.context.working.edits.length === 0 ? {text: 'No pending changes.', tone: 'dim'} : undefined),
+	withContext: takeContext,
+	// D undoes the selected edit (u the last one).
+	remove(state, frame, index) {
+		const edit = frame.context.working.edits[index ?? -1];
+		return edit ? undoEdit(state, frame.context, edit.id) : state;
+	},
 };
