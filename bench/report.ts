@@ -1,9 +1,10 @@
 /** Turns the samples of one `npm run bench` run into the verdict table and bench/RESULTS.md. */
 import {type ExportAllSamples, type ExportCommandRun, type InProcessRun, throttleEvery, throttleRetryAfterSeconds} from './export-all.js';
 import type {LoadIndexSamples} from './load-index.js';
+import {renderDetailsMarkdown, renderVerdictRows} from './render-figures.js';
 import {columns, downPresses, filterWords, type LargeFileSession, type ListSession, rows} from './sessions.js';
 import {type StartupSamples, startupDetailsMarkdown, startupMethodMarkdown, startupTriedMarkdown, startupVerdictRows} from './startup.js';
-import {type ViewsSamples, viewsMethodMarkdown, viewsVerdictRows} from './views.js';
+import {type ViewsSamples, viewsDetailsMarkdown, viewsMethodMarkdown, viewsVerdictRows} from './views.js';
 import {formatBytes, formatMs, formatRatio, formatSeconds, mean, median, percentile} from './stats.js';
 import type {Response} from './terminal.js';
 
@@ -163,6 +164,7 @@ function verdictRows(report: BenchReport): VerdictRow[] {
 			pass: p95 <= 16,
 		});
 	}
+	rowsOut.push(...renderVerdictRows(demoList, largeFile));
 	const peak = largeFile.peakRss.end;
 	rowsOut.push({
 		figure: `Peak RSS browsing the generated schema (${formatBytes(loadLarge.bytes)} file)`,
@@ -338,6 +340,8 @@ ${startupDetailsMarkdown(startup)}
 
 ${startupTriedMarkdown()}
 
+${viewsDetailsMarkdown(report.views)}
+
 ### Bytes written per ↓ at ${columns}×${rows}
 
 ${markdownTable(
@@ -371,6 +375,8 @@ ${markdownTable(
 )}
 
 Spawn → the file's schema screen on screen: ${formatMs(largeFile.schemaShownMs)} (one sample).
+
+${renderDetailsMarkdown(demoList, largeFile)}
 
 ### Memory (generated schema, ${formatBytes(loadLarge.bytes)})
 
