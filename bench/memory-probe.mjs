@@ -1,0 +1,27 @@
+/**
+ * Loaded into the explorer by bench/memory.ts (`node --import bench/memory-probe.mjs bin/provisioning-explorer.js`),
+ * so the product carries no measuring code: every PVX_MEMORY_PROBE_MS (default 1000) it appends one JSON line of
+ * process.memoryUsage() to the file named by PVX_MEMORY_PROBE. heapUsed includes garbage not yet collected; the
+ * bench judges growth on minima over windows, which approach the live size after each collection.
+ * PVX_PROBE_V8_FLAGS sets V8 flags at run time before the explorer starts (for trying heap settings by hand).
+ */
+import {appendFileSync} from 'node:fs';
+import {setFlagsFromString} from 'node:v8';
+
+if (process.env.PVX_PROBE_V8_FLAGS) setFlagsFromString(process.env.PVX_PROBE_V8_FLAGS);
+
+const file = process.env.PVX_MEMORY_PROBE;
+if (file) {
+	const every = Number(process.env.PVX_MEMORY_PROBE_MS) || 1000;
+	const started = performance.now();
+	const sample = () => {
+		const usage = process.memoryUsage();
+		appendFileSync(
+			file,
+			`${JSON.stringify({ms: Math.round(performance.now() - started), rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, arrayBuffers: usage.arrayBuffers})}\n`,
+		);
+	};
+	// unref: the probe never keeps the explorer alive after q.
+	setInterval(sample, every).unref();
+	sample();
+}
