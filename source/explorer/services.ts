@@ -60,7 +60,7 @@ export interface ExplorerServices {
 	/** Whether a file exists at the path (an export asks before replacing one). */
 	fileExists(path: string): Promise<boolean>;
 	/** Writes an export atomically to the path (from exportPath) and answers the path written. */
-	saveExport(bytes: Uint8Array, path: string): Promise<string>;
+	saveExport(bytes: Uint8Array | AsyncIterable<Uint8Array>, path: string): Promise<string>;
 	/** Forgets the signed-in account on this computer (token cache included); tenant sessions only. */
 	signOut?(): Promise<void>;
 	/** Who is signed in; undefined before sign-in. Tenant sessions only. */

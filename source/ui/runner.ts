@@ -13,7 +13,7 @@ import {type ExplorerServices, exportFileName} from '../explorer/services.js';
 import {runExpressionTest, runJobCases} from '../explorer/expression-tests.js';
 import {loadCaseFile, saveCase} from '../expressions/case-file.js';
 import {loadLastValues, saveLastValues} from '../expressions/last-values.js';
-import {readSchemaBytes} from '../schema/file-bytes.js';
+import {schemaBytesToWrite} from '../schema/file-bytes.js';
 import type {AttributeMappingSource} from '../schema/types.js';
 import type {Action, Message, Task, WriteOutcome} from './state.js';
 import type {Effect} from './update.js';
@@ -174,7 +174,7 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 					if (!task.replace && (await services.fileExists(task.path))) {
 						return done({kind: 'error', text: `Not exported: ${task.path} appeared meanwhile; press x again to choose.`});
 					}
-					done({kind: 'info', text: 'Exported to', path: await services.saveExport(await readSchemaBytes(task.bytes), task.path)});
+					done({kind: 'info', text: 'Exported to', path: await services.saveExport(schemaBytesToWrite(task.bytes), task.path)});
 				} catch (error) {
 					done({kind: 'error', text: `Export failed: ${describeError(error)}`});
 				}
