@@ -3,7 +3,8 @@
  * `node --cpu-prof` in a pseudo-terminal and prints the functions with the most self time, mapped
  * through dist/*.js.map back to the package or source file they come from.
  *
- *   node --import tsx bench/profile.ts startup   the --demo start-up, up to the first frame
+ *   node --import tsx bench/profile.ts startup        the --demo start-up, up to the first frame
+ *   node --import tsx bench/profile.ts startup-file   --file on the cloud-sync fixture, up to its schema screen
  *   node --import tsx bench/profile.ts keys      ↓, PgDn and filter keys in the generated 20,000-row list
  *
  * Run `npm run build` first. Not part of `npm run bench` (profiling slows the program down).
@@ -15,7 +16,7 @@ import {join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {generateLargeSchema} from '../source/simulator/index.js';
 import {KEY} from '../test/helpers/keys.js';
-import {firstFrameText} from './startup.js';
+import {fileFrameText, firstFrameText} from './startup.js';
 import {MeasuredTerminal} from './terminal.js';
 
 type ProfileNode = {
@@ -34,14 +35,15 @@ function nowMicros(): number {
 	return Number(process.hrtime.bigint() / 1000n);
 }
 
-async function profileStartup(profileDirectory: string, env: Record<string, string>): Promise<{from?: number; to?: number}> {
+async function profileStartup(profileDirectory: string, env: Record<string, string>, file: boolean): Promise<{from?: number; to?: number}> {
 	// Start-up is short: sample every 100 µs instead of every 1 ms.
+	const target = file ? ['--file', fileURLToPath(new URL('../source/simulator/data/cloud-sync-ad2aad.schema.json', import.meta.url))] : ['--demo'];
 	const terminal = new MeasuredTerminal(
 		process.execPath,
-		['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${profileDirectory}`, binPath, '--demo'],
-		{columns: 100, rows: 30, env},
+		['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${profileDirectory}`, binPath, ...target],
+		{columns: 160, rows: 45, env},
 	);
-	await terminal.waitForText(firstFrameText);
+	await terminal.waitForText(file ? fileFrameText : firstFrameText);
 	const to = nowMicros();
 	terminal.write(KEY.ctrlC);
 	await terminal.waitForExit();
@@ -171,15 +173,15 @@ async function summarise(profile: CpuProfile, window: {from?: number; to?: numbe
 }
 
 const scenario = process.argv[2];
-if (scenario !== 'startup' && scenario !== 'keys') {
-	process.stderr.write('usage: node --import tsx bench/profile.ts startup|keys\n');
+if (scenario !== 'startup' && scenario !== 'startup-file' && scenario !== 'keys') {
+	process.stderr.write('usage: node --import tsx bench/profile.ts startup|startup-file|keys\n');
 	process.exit(2);
 }
 const workDirectory = await mkdtemp(join(tmpdir(), 'pvx-profile-'));
 try {
 	const profileDirectory = join(workDirectory, 'profiles');
 	const env = {PROVISIONING_EXPLORER_STATE_DIR: join(workDirectory, 'state')};
-	const window = scenario === 'startup' ? await profileStartup(profileDirectory, env) : await profileKeys(profileDirectory, env, workDirectory);
+	const window = scenario.startsWith('startup') ? await profileStartup(profileDirectory, env, scenario === 'startup-file') : await profileKeys(profileDirectory, env, workDirectory);
 	const [profileFile] = await readdir(profileDirectory);
 	if (!profileFile) throw new Error('node wrote no CPU profile');
 	const profile = JSON.parse(await readFile(join(profileDirectory, profileFile), 'utf8')) as CpuProfile;

@@ -3,7 +3,8 @@ import {type ExportAllSamples, type ExportCommandRun, type InProcessRun, throttl
 import type {LoadIndexSamples} from './load-index.js';
 import {type MemoryReport, memoryMarkdown, memoryVerdictRows} from './memory.js';
 import {columns, downPresses, filterWords, type LargeFileSession, type ListSession, rows} from './sessions.js';
-import type {StartupSamples} from './startup.js';
+import {type StartupSamples, startupDetailsMarkdown, startupMethodMarkdown, startupTriedMarkdown, startupVerdictRows} from './startup.js';
+import {type ViewsSamples, viewsMethodMarkdown, viewsVerdictRows} from './views.js';
 import {formatBytes, formatMs, formatRatio, formatSeconds, mean, median, percentile} from './stats.js';
 import type {Response} from './terminal.js';
 
@@ -20,6 +21,7 @@ export type BenchReport = {
 	exportAll: ExportAllSamples;
 	/** Issue 14: peak RSS across a session and the leak check (bench/memory.ts). */
 	memory?: MemoryReport;
+	views: ViewsSamples;
 };
 
 const issue2 = 'issue 2 §6';
@@ -40,10 +42,6 @@ const megabyte = 1024 * 1024;
 /** Median of the per-round ratios: each round ran both sides back to back, so machine load cancels. */
 function pairedRatio(numerator: readonly number[], denominator: readonly number[]): number {
 	return median(numerator.map((value, index) => value / denominator[index]!));
-}
-
-function startupRatio(report: BenchReport): number {
-	return pairedRatio(report.startup.firstFrameMs, report.startup.bareNodeMs);
 }
 
 function bytesPerDown(session: ListSession): {mean: number; inPage: number; scrolling: number; max: number} {
@@ -114,9 +112,7 @@ function exportRows(samples: ExportAllSamples): VerdictRow[] {
 }
 
 function verdictRows(report: BenchReport): VerdictRow[] {
-	const {startup, loadSmall, loadLarge, demoList, largeFile} = report;
-	const ratio = startupRatio(report);
-	const startupMeasured = `${formatRatio(ratio)} (${formatMs(median(startup.firstFrameMs))} vs ${formatMs(median(startup.bareNodeMs))})`;
+	const {loadSmall, loadLarge, demoList, largeFile} = report;
 	const smallRatio = pairedRatio(loadSmall.loadIndexMs, loadSmall.jsonParseMs);
 	const largeRatio = pairedRatio(loadLarge.loadIndexMs, loadLarge.jsonParseMs);
 	const demoBytes = bytesPerDown(demoList);
@@ -124,8 +120,7 @@ function verdictRows(report: BenchReport): VerdictRow[] {
 	const bytesMeasured = (figures: ReturnType<typeof bytesPerDown>, session: ListSession) =>
 		`${Math.round(figures.mean)} B (in page ${Math.round(figures.inPage)} B, scrolling ${Math.round(figures.scrolling)} B; full redraw ${session.openBytes} B)`;
 	const rowsOut: VerdictRow[] = [
-		{figure: 'Time to first frame of `--demo`, ratio to `node -e 0`', measured: startupMeasured, target: '≤ 3×', source: issue2, pass: ratio <= 3},
-		{figure: 'Time to first frame of `--demo`, ratio to `node -e 0`', measured: startupMeasured, target: '≤ 2.5×', source: issue6, pass: ratio <= 2.5},
+		...startupVerdictRows(report.startup),
 		{
 			figure: `Bytes per ↓, ${demoList.rowCount}-row mapping list (demo), ${columns}×${rows}`,
 			measured: bytesMeasured(demoBytes, demoList),
@@ -182,6 +177,7 @@ function verdictRows(report: BenchReport): VerdictRow[] {
 	});
 	rowsOut.push(...memoryVerdictRows(report.memory));
 	rowsOut.push(...exportRows(report.exportAll));
+	rowsOut.push(...viewsVerdictRows(report.views));
 	return rowsOut;
 }
 
@@ -213,10 +209,6 @@ export function formatTable(report: BenchReport): string {
 function markdownTable(header: string[], body: string[][]): string {
 	const escapeCell = (text: string) => text.replaceAll('|', '\\|');
 	return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...body.map((cells) => `| ${cells.map(escapeCell).join(' | ')} |`)].join('\n');
-}
-
-function spread(values: readonly number[], format: (value: number) => string): string {
-	return `${format(median(values))} (p25 ${format(percentile(values, 25))}, p75 ${format(percentile(values, 75))}, n=${values.length})`;
 }
 
 function commandRow(name: string, runs: readonly ExportCommandRun[], jobs: number): string[] {
@@ -346,11 +338,9 @@ ${summaryLine(rowsIn)}
 
 ### Time to first frame
 
-| | median (p25, p75, n) |
-| --- | --- |
-| \`node -e 0\`: spawn → exit | ${spread(startup.bareNodeMs, formatMs)} |
-| \`provisioning-explorer --demo\`: spawn → sign-in heading on screen | ${spread(startup.firstFrameMs, formatMs)} |
-| ratio (median of the per-pair ratios) | ${formatRatio(startupRatio(report))} |
+${startupDetailsMarkdown(startup)}
+
+${startupTriedMarkdown()}
 
 ### Bytes written per ↓ at ${columns}×${rows}
 
@@ -405,10 +395,8 @@ ${report.memory ? `${memoryMarkdown(report.memory)}\n\n` : ''}${exportDetails(re
   expected text. Bytes are counted as the terminal receives them (after the pty turns \`\\n\` into
   \`\\r\\n\`, as over SSH). The explorer is the bundle in \`dist/\` started through
   \`bin/provisioning-explorer.js\`, as users run it (\`npm run bench\` builds it first).
-- **Time to first frame.** Spawn → the sign-in heading "Sign in to Microsoft Entra ID" is on the screen
-  of \`provisioning-explorer --demo\` (100×30), against spawn → exit of \`node -e 0\` in the same kind of
-  pseudo-terminal. ${startup.firstFrameMs.length} pairs after ${report.startupWarmups} untimed warm-up pair(s), alternating
-  which runs first; the ratio is the median of the per-pair ratios.
+${startupMethodMarkdown(startup, report.startupWarmups)}
+${viewsMethodMarkdown(report.views)}
 - **Bytes per ↓.** At ${columns}×${rows} the list shows ${inPagePresses + 1} rows. From the first row, ${downPresses} presses of ↓ one
   at a time: each waits until the position counter shows the next row and the output has been quiet
   for 60 ms, and counts every byte written after the key. The first ${inPagePresses} presses move the cursor
@@ -465,7 +453,7 @@ ${report.memory ? `${memoryMarkdown(report.memory)}\n\n` : ''}${exportDetails(re
   keystroke session above (the schema loaded, the big list built, mappings opened, filters typed).
   MiB = 1024² bytes; the limit reads issue 6's "100 MB" as 100 MiB, the more lenient reading.
 
-To see where the time goes: \`npm run build && node --import tsx bench/profile.ts startup\` (or \`keys\`)
+To see where the time goes: \`npm run build && node --import tsx bench/profile.ts startup\` (or \`startup-file\`, \`keys\`)
 runs the explorer under \`node --cpu-prof\` and lists the functions with the most time, mapped back
 to their packages and source files.
 `;

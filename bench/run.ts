@@ -21,6 +21,7 @@ import {type BenchReport, formatTable, renderResultsMarkdown} from './report.js'
 import {keystrokesMarkdown, measureKeystrokes, writeKeystrokeSection} from './keystrokes.js';
 import {measureDemoMappingList, measureLargeFile} from './sessions.js';
 import {measureStartup} from './startup.js';
+import {measureViews} from './views.js';
 
 const quick = process.argv.includes('--quick');
 const memoryMinutesAt = process.argv.indexOf('--memory-minutes');
@@ -31,8 +32,8 @@ const resultsPath = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const largeCounts = {attributeMappings: 20_000, attributeDefinitions: 50_000};
 
 const counts = quick
-	? {startupRuns: 8, startupWarmups: 1, loadSmall: 15, loadLarge: 5, keySamples: 10, exportRounds: 1, throttledExports: 1}
-	: {startupRuns: 40, startupWarmups: 3, loadSmall: 60, loadLarge: 20, keySamples: 50, exportRounds: 3, throttledExports: 3};
+	? {startupRuns: 8, startupWarmups: 1, startupFirstRunEvery: 4, viewSamples: 8, loadSmall: 15, loadLarge: 5, keySamples: 10, exportRounds: 1, throttledExports: 1}
+	: {startupRuns: 40, startupWarmups: 3, startupFirstRunEvery: 4, viewSamples: 30, loadSmall: 60, loadLarge: 20, keySamples: 50, exportRounds: 3, throttledExports: 3};
 
 function log(message: string): void {
 	process.stderr.write(`bench: ${message}\n`);
@@ -58,8 +59,16 @@ try {
 	log('load + index vs JSON.parse: generated schema');
 	const loadLarge = await measureLoadIndex(largePath, counts.loadLarge);
 
-	log(`time to first frame of --demo vs node -e 0 (${counts.startupRuns} runs each, interleaved)`);
-	const startup = await measureStartup({binPath, runs: counts.startupRuns, warmups: counts.startupWarmups, env});
+	log(`start-up: first useful frame of --file and --demo vs bare node (${counts.startupRuns} rounds, interleaved)`);
+	const startup = await measureStartup({
+		binPath,
+		fixturePath,
+		runs: counts.startupRuns,
+		warmups: counts.startupWarmups,
+		firstRunEvery: counts.startupFirstRunEvery,
+		workDirectory,
+		env,
+	});
 
 	log('bytes per ↓ in the demo tenant’s 136-row attribute-mapping list at 160×45');
 	const demoList = await measureDemoMappingList({binPath, env});
@@ -103,6 +112,9 @@ try {
 	log('keystrokes for daily work: reach a mapping, change and write it, restore it, deep link (issue 13 §3)');
 	const keystrokes = keystrokesMarkdown(await measureKeystrokes({binPath, env}), new Date());
 
+	log('the new views: job status and its refresh, logs of 10,000 events, provisioning results, history of 200 backups (issue 14)');
+	const views = await measureViews({binPath, workDirectory, env: {PROVISIONING_EXPLORER_STATE_DIR: join(workDirectory, 'views-state')}, samples: counts.viewSamples, log});
+
 	const report: BenchReport = {
 		quick,
 		startupWarmups: counts.startupWarmups,
@@ -122,6 +134,7 @@ try {
 		largeFile,
 		exportAll,
 		memory,
+		views,
 	};
 	process.stdout.write(`${formatTable(report)}\n\n${keystrokes}`);
 	if (quick) {

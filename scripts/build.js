@@ -5,13 +5,16 @@ import {readFile, rm} from 'node:fs/promises';
 import {build} from 'esbuild';
 
 /**
- * Ink and yoga-layout are patched at install (patches/, applied by patch-package in `npm install`), so the tests
- * and this bundle run the same Ink. Refuse to bundle an unpatched one: it would cost bytes per key over SSH.
+ * Ink, yoga-layout and string-width are patched at install (patches/, applied by patch-package in `npm install`), so the tests
+ * and this bundle run the same Ink. Refuse to bundle an unpatched one: it would cost bytes per key over SSH, or start-up time.
  */
 const patched = [
 	['node_modules/ink/build/log-update.js', (text) => text.includes('skippedLines')],
 	['node_modules/ink/build/ink.js', (text) => text.includes("this.lastOutputToRender = '';\n        }\n    }\n    patchConsole() {")],
 	['node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js', (text) => !text.includes('"function"!=typeof fetch')],
+	// Start-up: without these, building the grapheme segmenter and the RGI emoji set costs ~25 ms before the first frame.
+	['node_modules/string-width/index.js', (text) => text.includes('simpleTextRegex')],
+	['node_modules/wrap-ansi/node_modules/string-width/index.js', (text) => text.includes('segmenter ??= new Intl.Segmenter()')],
 ];
 for (const [file, isPatched] of patched) {
 	if (!isPatched(await readFile(file, 'utf8'))) throw new Error(`${file} is not patched: run npm install (it applies patches/ with patch-package)`);

@@ -90,16 +90,33 @@ async function runExplorerCommand(args: string[]): Promise<number> {
 	// Ink renders nothing while it thinks it runs in CI; this is an interactive terminal, so it does not.
 	delete process.env.CI;
 	delete process.env.CONTINUOUS_INTEGRATION;
-	const {runExplorer} = await import('./ui/run.js');
 	const altScreen = !values['no-alt-screen'];
 	if (values.file) {
 		const {createFileServices} = await import('./explorer/file-services.js');
 		const services = createFileServices(values.file, process.cwd(), {readOnly: shared.readOnly});
+		// The file is read and parsed while the UI code loads; if it is ready by then, the first frame is its schema
+		// screen (no "loading" frame first). The explorer's own first read gets this same answer (a retry reads again).
+		let firstOpen: ReturnType<typeof services.openFile> | undefined = services.openFile();
+		let preloaded: Awaited<typeof firstOpen> | undefined;
+		firstOpen.then(
+			(download) => {
+				preloaded = download;
+			},
+			() => {},
+		);
+		const openFile = services.openFile;
+		services.openFile = () => {
+			const answer = firstOpen ?? openFile();
+			firstOpen = undefined;
+			return answer;
+		};
+		const {runExplorer} = await import('./ui/run.js');
 		// A deep link into a file is checked against it before the first frame.
 		const initialLocation = deepLink ? {...(await import('./explorer/deep-link.js')).resolveSchemaLocation((await services.openFile()).schema, deepLink)} : undefined;
-		const runOptions = {altScreen, initialPatch: values.patch, casesPath: values.cases, initialLocation};
+		const runOptions = {altScreen, initialPatch: values.patch, casesPath: values.cases, initialLocation, preloaded};
 		return runExplorer(services, runOptions);
 	}
+	const {runExplorer} = await import('./ui/run.js');
 	// Sign-in and HTTP code loads while the first frame is already on screen.
 	const {createLazyTenantServices} = await import('./explorer/lazy-services.js');
 	const services = createLazyTenantServices(shared, process.cwd(), values['backup-dir'], values['history-dir']);

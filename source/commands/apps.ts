@@ -1,4 +1,5 @@
 /** `apps`: the service principals that have provisioning jobs, as a table or JSON. */
+import {UsageError} from '../errors.js';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {scanAppsWithJobs, ThrottleGate} from '../explorer/inventory.js';
 import {worstJobStatus} from '../explorer/services.js';
@@ -29,6 +30,10 @@ export async function runApps(args: string[]): Promise<number> {
 	if (shared.help) {
 		await writeStdout(`${appsHelp}\n`);
 		return 0;
+	}
+	// Graph's $search cannot match a quote (the client drops them); a term left empty would list every app.
+	if (values.search !== undefined && values.search.replace(/"/g, '').trim() === '') {
+		throw new UsageError(`--search needs part of a word of the app's name; "${clean(values.search)}" has nothing Graph can search for.`);
 	}
 	const gate = new ThrottleGate();
 	const session = await openSession(shared, {onRetry: (notice) => gate.pauseFor(notice.waitMs)});

@@ -94,7 +94,16 @@ export function formatChanges(plan: Plan, options: {color: boolean; indent?: str
 	const other = otherChangePointers(plan);
 	if (other.length > 0) {
 		lines.push('Other changes');
-		for (const pointer of other) lines.push(`  ${mark.changed} ${clean(pointer)}`);
+		for (const pointer of other) {
+			lines.push(`  ${mark.changed} ${clean(pointer)}`);
+			const scope = plan.containerScopeChanges.find((change) => change.pointer === pointer);
+			if (!scope) continue;
+			const what = scope.field === 'containerFilter' ? 'OU' : 'group';
+			// Whole entries on lines of their own: a distinguished name is what the admin checks and copies.
+			for (const entry of scope.added) lines.push(`      ${mark.added} ${what} into scope: ${clean(entry)}`);
+			for (const entry of scope.removed) lines.push(`      ${mark.removed} ${what} out of scope (its objects may be deleted in Microsoft Entra ID): ${clean(entry)}`);
+			if (scope.added.length + scope.removed.length === 0) lines.push(`      the same ${what}s, written differently`);
+		}
 	}
 	return lines.map((line) => `${indent}${line}\n`).join('');
 }
@@ -109,6 +118,7 @@ export function planJson(plan: Plan) {
 		objectMappings: plan.objectMappingChanges,
 		scope: plan.scopeChanges,
 		definitions: plan.definitionChanges,
+		containerScope: plan.containerScopeChanges,
 		other: otherChangePointers(plan),
 	};
 }

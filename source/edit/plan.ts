@@ -51,6 +51,15 @@ export type DefinitionChange = {
 	fields: FieldChange[];
 };
 
+/** Cloud sync's rule-level scope: the OUs (containerFilter) or groups (groupFilter) taken into or out of scope. */
+export type ContainerScopeChange = {
+	/** `/synchronizationRules/0/containerFilter` */
+	pointer: string;
+	field: 'containerFilter' | 'groupFilter';
+	added: string[];
+	removed: string[];
+};
+
 export type Plan = {
 	changes: MappingChange[];
 	/** enabled, flowTypes, name, metadata…, and whole object mappings added or removed. */
@@ -60,6 +69,8 @@ export type Plan = {
 	scopingChanged: boolean;
 	/** Cloud sync's rule-level OU / group scope (containerFilter, groupFilter) changed. */
 	cloudSyncScopeChanged: boolean;
+	/** The same changes OU by OU (group by group), for the lines that say what leaves scope. */
+	containerScopeChanges: ContainerScopeChange[];
 	matchingChanged: boolean;
 	/** Pointers of changes outside attribute and object mappings (rules, directories, top-level fields). */
 	otherChanges: string[];
@@ -223,6 +234,7 @@ export function buildPlan(before: SynchronizationSchema, after: SynchronizationS
 		scopeChanges: [],
 		scopingChanged: false,
 		cloudSyncScopeChanged: false,
+		containerScopeChanges: [],
 		matchingChanged: false,
 		otherChanges: [],
 		definitionChanges: [],
@@ -273,6 +285,7 @@ function compareRules(from: JsonObject, to: JsonObject, plan: Plan): void {
 				if (field === 'containerFilter' || field === 'groupFilter') {
 					plan.scopingChanged = true;
 					plan.cloudSyncScopeChanged = true;
+					plan.containerScopeChanges.push(containerScopeChange(`${pointer}/${field}`, field, previous.value[field], rule.value[field]));
 				}
 			}
 		}
@@ -284,6 +297,14 @@ function compareRules(from: JsonObject, to: JsonObject, plan: Plan): void {
 		plan.otherChanges.push(pointer);
 		compareObjectMappings(rule.value, undefined, undefined, pointer, plan);
 	}
+}
+
+/** The entries of `includedContainers` / `includedGroups`, by value: an OU is in scope or not, whatever its position. */
+function containerScopeChange(pointer: string, field: 'containerFilter' | 'groupFilter', before: unknown, after: unknown): ContainerScopeChange {
+	const list = field === 'containerFilter' ? 'includedContainers' : 'includedGroups';
+	const entries = (filter: unknown) => (isPlainObject(filter) && Array.isArray(filter[list]) ? filter[list].map((entry) => (typeof entry === 'string' ? entry : JSON.stringify(entry))) : []);
+	const [old, next] = [entries(before), entries(after)];
+	return {pointer, field, added: next.filter((entry) => !old.includes(entry)), removed: old.filter((entry) => !next.includes(entry))};
 }
 
 function compareObjectMappings(beforeRule: unknown, afterRule: unknown, afterPointer: string | undefined, beforePointer: string | undefined, plan: Plan): void {

@@ -64,10 +64,14 @@ const filterSets: readonly {set: FilterSetName; label: string}[] = [
 	{set: 'categoryFilterGroups', label: 'category filter'},
 ];
 
-/** A value as written in a clause; quoted only when it would otherwise be invisible or ambiguous. */
-function operandText(value: unknown): string {
+/**
+ * A value as written in a clause; quoted only when it would otherwise be invisible or ambiguous: blank, padded, or
+ * beside other values or holding the separator ", ", where `a, b` could be one value or two (a
+ * distinguished name's bare commas stay readable).
+ */
+function operandText(value: unknown, listed: boolean): string {
 	const text = typeof value === 'string' ? value : JSON.stringify(value);
-	return text === '' || text !== text.trim() ? JSON.stringify(text) : text;
+	return listed || text === '' || text !== text.trim() ? JSON.stringify(text) : text;
 }
 
 /** A value the file should hold as text but may not (the loader checks only what navigation relies on). */
@@ -75,10 +79,11 @@ function textOf(value: unknown): string {
 	return typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value);
 }
 
-/** `adminDescription NOT REGEX MATCH ^User_`; several values are listed with commas. */
+/** `adminDescription NOT REGEX MATCH ^User_`; several values are quoted and listed with commas. */
 export function describeClause(clause: FilterClause): string {
 	const values = Array.isArray(clause.targetOperand?.values) ? clause.targetOperand.values : [];
-	const operand = values.map(operandText).join(', ');
+	const listed = values.length > 1 || values.some((value) => typeof value === 'string' && value.includes(', '));
+	const operand = values.map((value) => operandText(value, listed)).join(', ');
 	return [clause.sourceOperandName ?? '?', clause.operatorName ?? '?', operand].filter((part) => part !== '').join(' ');
 }
 

@@ -4,14 +4,14 @@
  */
 import {useApp, useInput, useStdout} from 'ink';
 import {useCallback, useEffect, useRef, useState} from 'react';
-import type {ExplorerServices} from '../explorer/services.js';
+import type {ExplorerServices, SchemaDownload} from '../explorer/services.js';
 import {escapeTimeoutMs, KeyDecoder} from './input.js';
 import type {KeyPress} from './keymap.js';
 import {createRunner, type ExternalEditor, type Runner} from './runner.js';
 import {Screen} from './screen.js';
 import type {InitialLocation, SchemaLocation} from '../explorer/deep-link.js';
 import {type Action, type AppState, initialState} from './state.js';
-import {startEffects, update} from './update.js';
+import {type Effect, startEffects, update} from './update.js';
 
 export type {ExternalEditor} from './runner.js';
 
@@ -27,15 +27,23 @@ export type ExplorerProps = {
 	casesPath?: string;
 	/** Where to open (a deep link resolved before the first frame): the job, object mapping or attribute mapping. */
 	initialLocation?: InitialLocation | SchemaLocation;
+	/** `--file`: the schema, when it was read before the explorer mounted; the first frame is then its screen, not "loading". */
+	preloaded?: SchemaDownload;
 };
 
 /**
  * The state lives in a ref that `dispatch` updates at once, so every key press and answer applies to the latest
  * state in order, however many arrive in one read; React is told afterwards to draw it.
  */
-function useExplorer(services: ExplorerServices, initial: () => AppState, editor: ExternalEditor | undefined): [AppState, (action: Action) => void] {
+function useExplorer(services: ExplorerServices, initial: () => {state: AppState; effects: Effect[]}, editor: ExternalEditor | undefined): [AppState, (action: Action) => void] {
 	const current = useRef<AppState | undefined>(undefined);
-	current.current ??= initial();
+	/** What the initial state still asks for, run once the runner exists. */
+	const pending = useRef<Effect[]>([]);
+	if (!current.current) {
+		const first = initial();
+		current.current = first.state;
+		pending.current = first.effects;
+	}
 	const [state, setState] = useState(current.current);
 	const runner = useRef<Runner | undefined>(undefined);
 	const dispatch = useCallback((action: Action) => {
@@ -47,7 +55,7 @@ function useExplorer(services: ExplorerServices, initial: () => AppState, editor
 	useEffect(() => {
 		const created = createRunner(services, dispatch, {editor});
 		runner.current = created;
-		for (const effect of startEffects(current.current!)) created.run(effect);
+		for (const effect of [...startEffects(current.current!), ...pending.current.splice(0)]) created.run(effect);
 		return () => created.dispose();
 	}, [services, dispatch, editor]);
 	// Graph throttling or failing: say why the screen waits, and for how long.
@@ -60,11 +68,15 @@ function useExplorer(services: ExplorerServices, initial: () => AppState, editor
 	return [state, dispatch];
 }
 
-export function Explorer({services, onExit, editor, initialPatch, casesPath, initialLocation}: ExplorerProps) {
+export function Explorer({services, onExit, editor, initialPatch, casesPath, initialLocation, preloaded}: ExplorerProps) {
 	const {stdout} = useStdout();
 	const [state, dispatch] = useExplorer(
 		services,
-		() => initialState(services.source, {rows: stdout.rows || 24, columns: stdout.columns || 80}, {readOnly: services.readOnly, initialPatch, casesPath, initialLocation}),
+		() => {
+			const state = initialState(services.source, {rows: stdout.rows || 24, columns: stdout.columns || 80}, {readOnly: services.readOnly, initialPatch, casesPath, initialLocation});
+			// The file's first frame (id 1) takes the schema as if it had just been loaded: one frame drawn instead of two.
+			return preloaded ? update(state, {type: 'schemaLoaded', frameId: state.stack[0]!.id, download: preloaded}) : {state, effects: []};
+		},
 		editor,
 	);
 

@@ -35,13 +35,15 @@ import {filterRows, initialList} from './list.js';
 import {isLoopPurpose, submitLoopModal} from './loop.js';
 import {type ChoiceModal, type ClauseDraft, choiceModal, type Modal, type ModalPurpose, type SourceTarget} from './modal.js';
 import {scopeEntries} from './rows.js';
-import {frameRows} from './screens/index.js';
+import {editTarget, frameRows, screenOf, selectedIndex} from './screens/index.js';
 import {
 	type AppState,
 	addTask,
 	type Frame,
 	frameContext,
+	isFrameOf,
 	jobTarget,
+	type PlanFrame,
 	type ScopeFrame,
 	push,
 	replaceContext,
@@ -100,27 +102,9 @@ function failure(state: AppState, error: unknown): AppState {
 	return {...state, message: {kind: 'error', text: describeError(error)}};
 }
 
-function selectedIndex(frame: Frame): number | undefined {
-	return filterRows(frameRows(frame), frame.list.filter)[frame.list.cursor]?.index;
-}
-
+/** The attribute mapping the mapping keys (and `t`) act on here: the screen decides (screens/*: editTarget). */
 export function selectedAttributeMapping(frame: Frame): AttributeMappingNode | undefined {
-	if (frame.kind === 'attributeMapping') return frame.node;
-	if (frame.kind === 'objectMapping') {
-		const index = selectedIndex(frame);
-		return index === undefined ? undefined : frame.node.attributeMappings[index];
-	}
-	return undefined;
-}
-
-function selectedObjectMapping(frame: Frame): ObjectMappingNode | undefined {
-	if (frame.kind === 'objectMapping' || frame.kind === 'scope') return frame.node;
-	if (frame.kind === 'attributeMapping') return frame.node.parent;
-	if (frame.kind === 'rule') {
-		const index = selectedIndex(frame);
-		return index === undefined ? undefined : frame.node.objectMappings[index];
-	}
-	return undefined;
+	return editTarget(frame).attributeMapping;
 }
 
 function nodeAt(context: SchemaContext, pointer: string): SchemaNode | undefined {
@@ -212,10 +196,11 @@ function applySource(state: AppState, context: SchemaContext, target: SourceTarg
 	const added = applyEdit(state, context, (document) =>
 		addAttributeMapping(document, target.objectMappingPointer, newMapping(target.targetAttributeName, source)),
 	);
-	// The cursor goes to the new row, so the admin sees what was added (marked +).
+	// The cursor goes to the new row, so the admin sees what was added (marked +): the screen's row of the new mapping.
 	const frame = topFrame(added);
-	if (added.message?.kind === 'error' || frame.kind !== 'objectMapping' || frame.node.pointer !== target.objectMappingPointer) return added;
-	const index = frame.node.attributeMappings.findIndex((mapping) => mapping.mapping.targetAttributeName === target.targetAttributeName);
+	if (added.message?.kind === 'error') return added;
+	const mapping = objectMappingAt(frameContext(frame) ?? context, target.objectMappingPointer)?.attributeMappings.find((each) => each.mapping.targetAttributeName === target.targetAttributeName);
+	const index = mapping ? frameRows(frame).findIndex((row) => row.key === mapping.pointer) : -1;
 	if (index < 0) return added;
 	return withFittedWindow(replaceTop(added, {...frame, list: {...frame.list, filter: '', filtering: false, cursor: index, offset: index}}));
 }
@@ -243,10 +228,11 @@ function applyClause(state: AppState, context: SchemaContext, draft: ClauseDraft
 	return applyEdit(state, context, (document) => addScopingClause(document, draft.objectMappingPointer, draft.set, draft.groupIndex, clause));
 }
 
-function startClause(state: AppState, frame: ScopeFrame, mode: 'add' | 'edit'): AppState {
+/** `a` and Enter on the scoping filter: a new clause (in the selected group), or the selected clause edited. */
+export function startClause(state: AppState, frame: ScopeFrame, mode: 'add' | 'edit', index: number | undefined): AppState {
 	const node = frame.node;
 	const entries = scopeEntries(node);
-	const entry = entries[selectedIndex(frame) ?? -1];
+	const entry = entries[index ?? -1];
 	if (mode === 'edit' && !entry?.clausePointer) return info(state, 'Select a clause first.');
 	const attributes = node.sourceObject?.attributes.map((attribute) => attribute.attribute.name) ?? [];
 	const set = entry?.set ?? 'groups';
@@ -263,7 +249,17 @@ function startClause(state: AppState, frame: ScopeFrame, mode: 'add' | 'edit'): 
 	return {...state, modal: modal.options.length > 0 ? modal : {kind: 'prompt', title: 'Source attribute', value: current ?? '', purpose}};
 }
 
-export function handleEditCommand(state: AppState, frame: Frame, command: Command | 'open'): AppState {
+/** `D` on the scoping filter: asks before the selected clause is removed. */
+export function askRemoveClause(state: AppState, frame: ScopeFrame, index: number | undefined): AppState {
+	const entry = scopeEntries(frame.node)[index ?? -1];
+	if (!entry?.clausePointer) return info(state, 'Select a clause first.');
+	return {
+		...state,
+		modal: {kind: 'confirm', title: `Remove the clause "${entry.text}"?`, lines: ['y removes it, n keeps it.'], purpose: {kind: 'remove-clause', clausePointer: entry.clausePointer}},
+	};
+}
+
+export function handleEditCommand(state: AppState, frame: Frame, command: Command): AppState {
 	const context = frameContext(frame);
 	if (!context) return state;
 	switch (command) {
@@ -299,8 +295,9 @@ export function handleEditCommand(state: AppState, frame: Frame, command: Comman
 			};
 		}
 		case 'addItem': {
-			if (frame.kind === 'scope') return startClause(state, frame, 'add');
-			const objectMapping = selectedObjectMapping(frame);
+			const add = screenOf(frame).add;
+			if (add) return add(state, frame, selectedIndex(frame));
+			const objectMapping = editTarget(frame).objectMapping;
 			if (!objectMapping) return state;
 			const targets = objectMapping.targetObject?.attributes.map((attribute) => attribute.attribute.name) ?? [];
 			if (targets.length === 0) return info(state, `The target object ${objectMapping.mapping.targetObjectName ?? ''} has no attribute definitions to map.`);
@@ -311,19 +308,8 @@ export function handleEditCommand(state: AppState, frame: Frame, command: Comman
 			return {...state, modal: choiceModal('New mapping: target attribute (type to narrow)', ordered, {kind: 'add-target', objectMappingPointer: objectMapping.pointer}, undefined, notes)};
 		}
 		case 'removeItem': {
-			if (frame.kind === 'changes') {
-				const edit = context.working.edits[selectedIndex(frame) ?? -1];
-				if (!edit) return state;
-				return undo(state, context, edit.id);
-			}
-			if (frame.kind === 'scope') {
-				const entry = scopeEntries(frame.node)[selectedIndex(frame) ?? -1];
-				if (!entry?.clausePointer) return info(state, 'Select a clause first.');
-				return {
-					...state,
-					modal: {kind: 'confirm', title: `Remove the clause "${entry.text}"?`, lines: ['y removes it, n keeps it.'], purpose: {kind: 'remove-clause', clausePointer: entry.clausePointer}},
-				};
-			}
+			const remove = screenOf(frame).remove;
+			if (remove) return remove(state, frame, selectedIndex(frame));
 			const mapping = selectedAttributeMapping(frame);
 			if (!mapping) return info(state, 'Select an attribute mapping first.');
 			return {
@@ -337,21 +323,18 @@ export function handleEditCommand(state: AppState, frame: Frame, command: Comman
 			};
 		}
 		case 'toggleEnabled': {
-			const objectMapping = selectedObjectMapping(frame);
+			const objectMapping = editTarget(frame).objectMapping;
 			if (!objectMapping) return state;
 			const enabled = objectMapping.mapping.enabled !== false;
 			return applyEdit(state, context, (document) => setObjectMappingEnabled(document, objectMapping.pointer, !enabled));
 		}
 		case 'scope': {
-			const objectMapping = selectedObjectMapping(frame);
+			const objectMapping = editTarget(frame).objectMapping;
 			if (!objectMapping) return state;
 			return push(state, (id) => ({id, kind: 'scope', context, node: objectMapping, list: initialList}));
 		}
-		case 'open':
-			if (frame.kind === 'scope' && !state.readOnly) return startClause(state, frame, 'edit');
-			return state;
 		case 'externalEdit': {
-			const target = frame.kind === 'rule' ? selectedObjectMapping(frame) : selectedAttributeMapping(frame);
+			const target = editTarget(frame).json;
 			if (!target) return info(state, 'Select a mapping first.');
 			const text = context.draft?.pointer === target.pointer ? context.draft.text : `${JSON.stringify(target.model, null, 2)}\n`;
 			return addTask(state, {kind: 'editor', jobKey: context.jobKey, pointer: target.pointer, text});
@@ -360,7 +343,7 @@ export function handleEditCommand(state: AppState, frame: Frame, command: Comman
 			return push(state, (id) => ({id, kind: 'changes', context, list: initialList}));
 		case 'undo':
 			if (context.working.edits.length === 0) return info(state, 'Nothing to undo.');
-			return undo(state, context);
+			return undoEdit(state, context);
 		case 'savePatch': {
 			if (context.working.edits.length === 0) return info(state, 'No pending changes to save.');
 			const base = exportFileName(context.appName, context.job ?? {id: 'schema'}, new Date()).replace(/\.schema\.json$/, '.patch.json');
@@ -381,8 +364,8 @@ function openPlan(state: AppState, context: SchemaContext): AppState {
 	if (!context.job || !context.servicePrincipalId) {
 		return info(state, 'Offline: P saves the changes as a JSON Patch file for `provisioning-explorer patch`.');
 	}
-	const planned = push(state, (id) => ({
-		id,
+	const plan: PlanFrame = {
+		id: state.nextId,
 		kind: 'plan',
 		context,
 		origin: {kind: 'edits'},
@@ -392,12 +375,12 @@ function openPlan(state: AppState, context: SchemaContext): AppState {
 		typed: '',
 		attempt: 0,
 		list: initialList,
-	}));
-	const frame = topFrame(planned);
-	return frame.kind === 'plan' ? addTask(planned, reviewTask(frame)) : planned;
+	};
+	return addTask(push(state, () => plan), reviewTask(plan));
 }
 
-function undo(state: AppState, context: SchemaContext, id?: number): AppState {
+/** Undoes the last edit, or the edit `id` (D on the pending changes). */
+export function undoEdit(state: AppState, context: SchemaContext, id?: number): AppState {
 	const edit = id === undefined ? context.working.edits.at(-1) : context.working.edits.find((candidate) => candidate.id === id);
 	let working: WorkingCopy;
 	try {
@@ -424,7 +407,7 @@ function runCommandLine(state: AppState, text: string): AppState {
 		case 'help':
 			return {...state, help: {offset: 0}};
 		case 'apps': {
-			const index = state.stack.findIndex((candidate) => candidate.kind === 'apps');
+			const index = state.stack.findIndex((candidate) => isFrameOf(candidate, 'apps'));
 			return index === -1 ? info(state, 'No app list in this session.') : {...state, stack: state.stack.slice(0, index + 1)};
 		}
 		case 'login': {

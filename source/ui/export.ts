@@ -3,10 +3,12 @@
  * there already); an existing file is replaced only after the admin says yes.
  */
 import type {SchemaBytes} from '../explorer/services.js';
+import {screenOf} from './screens/index.js';
 import {type AppState, addTask, type Frame, frameContext} from './state.js';
 
 export function exportRequest(state: AppState, frame: Frame): AppState {
-	if (frame.kind === 'jobs') return {...state, message: {kind: 'info', text: 'Open the job first (Enter), then press x to export its schema.'}};
+	const hint = screenOf(frame).exportHint;
+	if (hint) return {...state, message: {kind: 'info', text: hint}};
 	const context = frameContext(frame);
 	if (!context) return {...state, message: {kind: 'info', text: 'Nothing to export yet.'}};
 	return addTask(state, {kind: 'checkExport', bytes: context.download.bytes, appName: context.appName, job: context.job ?? {id: 'schema'}});

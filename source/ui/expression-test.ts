@@ -20,12 +20,14 @@ import {
 	type AppState,
 	addTask,
 	availableCommands,
+	isFrameOf,
 	type ExpressionTestFrame,
 	jobTarget,
 	listViewportRows,
 	push,
 	replaceTop,
 	type TestSlot,
+	updateFrameOf,
 } from './state.js';
 import {wrap} from './text.js';
 
@@ -142,7 +144,7 @@ function runTest(state: AppState, frame: ExpressionTestFrame): AppState {
 /** The last values arrived: they fill the fields the admin has not typed in yet, then the test runs. */
 export function testPrefilled(state: AppState, frameId: number, input: TestInput): AppState {
 	const frame = state.stack.find((candidate) => candidate.id === frameId);
-	if (frame?.kind !== 'expressionTest') return state;
+	if (!isFrameOf(frame, 'expressionTest')) return state;
 	const values = {...frame.values};
 	let filled = 0;
 	for (const field of frame.fields) {
@@ -152,17 +154,13 @@ export function testPrefilled(state: AppState, frameId: number, input: TestInput
 		filled++;
 	}
 	const prefill = filled > 0 ? 'Prefilled from the last values used for this job.' : undefined;
-	const stack = state.stack.map((candidate) => (candidate.id === frameId ? {...frame, values, prefill} : candidate));
-	const updated = stack.find((candidate) => candidate.id === frameId) as ExpressionTestFrame;
-	const next = {...state, stack};
+	const updated: ExpressionTestFrame = {...frame, values, prefill};
+	const next = {...state, stack: state.stack.map((candidate) => (candidate.id === frameId ? updated : candidate))};
 	return next.stack[next.stack.length - 1]?.id === frameId ? runTest(next, updated) : next;
 }
 
 export function testFinished(state: AppState, frameId: number, attempt: number, run: ExpressionTestFrame['run']): AppState {
-	return {
-		...state,
-		stack: state.stack.map((frame) => (frame.id === frameId && frame.kind === 'expressionTest' && frame.attempt === attempt ? {...frame, status: 'done', run} : frame)),
-	};
+	return updateFrameOf(state, frameId, 'expressionTest', (frame) => (frame.attempt === attempt ? {...frame, status: 'done', run} : frame));
 }
 
 /** The prompt for the selected value. */
@@ -185,7 +183,7 @@ function valuePrompt(frame: ExpressionTestFrame): Modal | undefined {
 /** A value typed for a field: stored, and the test runs again. */
 export function submitTestValue(state: AppState, frameId: number, fieldName: string, position: number | 'add', text: string): AppState {
 	const frame = state.stack[state.stack.length - 1];
-	if (frame?.kind !== 'expressionTest' || frame.id !== frameId) return state;
+	if (!isFrameOf(frame, 'expressionTest') || frame.id !== frameId) return state;
 	const field = frame.fields.find((candidate) => candidate.name === fieldName);
 	if (!field) return state;
 	const values = [...(frame.values[fieldName] ?? [])];
@@ -235,7 +233,7 @@ export function submitCaseFile(state: AppState, frameId: number, path: string): 
 	if (!trimmed) return state;
 	const frame = state.stack.find((candidate) => candidate.id === frameId);
 	const next = {...state, casesPath: trimmed};
-	return frame?.kind === 'expressionTest' ? saveRun(next, frame) : next;
+	return isFrameOf(frame, 'expressionTest') ? saveRun(next, frame) : next;
 }
 
 function leaveTest(state: AppState, frame: ExpressionTestFrame): AppState {

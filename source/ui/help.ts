@@ -1,18 +1,26 @@
 /**
- * The `?` help: generated from the key table (keymap.ts) for the screen it is opened on, so it always says what
- * the keys do there. A long help scrolls like any text view and shows its position.
+ * The `?` help: generated from the key table (keymap.ts) for where it is opened — the screen, or the question or
+ * notice over it — so it always says what the keys do there. A long help scrolls like any text view and shows
+ * its position.
  */
-import {helpBindings} from './keymap.js';
-import {frameTitle} from './screens/index.js';
-import {type AppState, availableCommands, type Frame, topFrame} from './state.js';
-
+import {contextCommands, helpBindings} from './keymap.js';
+import {frameTitle, screenOf} from './screens/index.js';
+import {type AppState, availableCommands, type Frame, keyScope} from './state.js';
 
 export type HelpLine = {text: string; bold?: boolean; dim?: boolean};
 
 const helpCache = new WeakMap<Frame, {readOnly: boolean; lines: HelpLine[]}>();
 
-export function helpLines(state: Pick<AppState, 'stack' | 'readOnly'>): HelpLine[] {
-	const frame = topFrame(state as AppState);
+export function helpLines(state: Pick<AppState, 'stack' | 'readOnly' | 'modal'>): HelpLine[] {
+	const frame = state.stack[state.stack.length - 1]!;
+	if (state.modal) {
+		// Over a dialog: the keys of the dialog (what the screen's keys do is one Esc and one ? away).
+		const {context, commands} = keyScope({...state, help: false});
+		const lines: HelpLine[] = [{text: `Keys in this dialog (${state.modal.title})`, bold: true}];
+		for (const binding of helpBindings(commands, context)) lines.push({text: `  ${binding.label.padEnd(10)} ${binding.help}`});
+		lines.push({text: 'Esc or ? closes this help; ↑↓ PgUp PgDn scroll it.', dim: true});
+		return lines;
+	}
 	const cached = helpCache.get(frame);
 	if (cached && cached.readOnly === state.readOnly) return cached.lines;
 	const lines: HelpLine[] = [{text: `Keys on this screen (${frameTitle(frame)})`, bold: true}];
@@ -22,15 +30,11 @@ export function helpLines(state: Pick<AppState, 'stack' | 'readOnly'>): HelpLine
 	for (const binding of helpBindings(commands)) lines.push({text: `  ${binding.label.padEnd(10)} ${binding.help}`});
 	if (commands.has('filter')) {
 		lines.push({text: 'In a filter:', bold: true});
-		for (const binding of helpBindings(new Set(commands).add('submit').add('cancel').add('deleteBack').add('up').add('down'), 'filter')) {
-			lines.push({text: `  ${binding.label.padEnd(10)} ${binding.help}`, dim: true});
-		}
+		for (const binding of helpBindings(contextCommands('filter'), 'filter')) lines.push({text: `  ${binding.label.padEnd(10)} ${binding.help}`, dim: true});
 	}
-	if (frame.kind === 'objectMapping' || frame.kind === 'attributeMapping' || frame.kind === 'scope') {
+	if (screenOf(frame).textFields) {
 		lines.push({text: 'In a text field:', bold: true});
-		for (const binding of helpBindings(new Set(['submit', 'cancel', 'complete', 'cursorLeft', 'cursorRight', 'lineStart', 'lineEnd', 'deleteBack', 'deleteWord', 'deleteLine', 'testExpression']), 'text')) {
-			lines.push({text: `  ${binding.label.padEnd(12)} ${binding.help}`, dim: true});
-		}
+		for (const binding of helpBindings(contextCommands('text'), 'text')) lines.push({text: `  ${binding.label.padEnd(12)} ${binding.help}`, dim: true});
 	}
 	lines.push({text: 'Esc or ? closes this help; ↑↓ PgUp PgDn scroll it.', dim: true});
 	helpCache.set(frame, {readOnly: state.readOnly, lines});

@@ -8,7 +8,6 @@ import type {AppSummary} from '../explorer/services.js';
 import type {HistoryListing, HistoryVersion} from '../history/versions.js';
 import type {SynchronizationJob} from '../schema/types.js';
 import type {SchemaContext} from './context.js';
-import type {Command} from './keymap.js';
 import {filterRows, fitWindow, initialList, type ListState} from './list.js';
 import {frameRows, isTextFrame} from './screens/index.js';
 import {
@@ -17,20 +16,16 @@ import {
 	type CompareSide,
 	type Frame,
 	type HistoryFrame,
+	isFrameOf,
+	type JobsFrame,
 	listViewportRows,
 	nodeFrame,
 	push,
 	replaceTop,
 	type SchemaFrame,
 	topFrame,
-	updateFrame,
+	updateFrameOf,
 } from './state.js';
-
-const historyCommands: ReadonlySet<Command> = new Set<Command>(['history', 'markVersion', 'restoreVersion']);
-
-export function isHistoryCommand(command: Command): boolean {
-	return historyCommands.has(command);
-}
 
 /** Enter in a filter opens the row when the filter leaves exactly one (lists only, not text screens). */
 export function filterOpensSingleRow(frame: Frame): boolean {
@@ -43,7 +38,7 @@ function info(state: AppState, text: string): AppState {
 }
 
 /** The history screen of a loaded job, listing its versions. */
-function openHistory(state: AppState, context: SchemaContext): AppState {
+export function openHistory(state: AppState, context: SchemaContext): AppState {
 	if (state.source.kind === 'file' || !context.job) return info(state, 'History needs a job in a tenant: backups and exports are kept per job.');
 	const frameId = state.nextId;
 	const job = context.job;
@@ -88,39 +83,31 @@ export function compareSelected(state: AppState, frame: HistoryFrame): AppState 
 	return addTask(pushed, {kind: 'compareVersions', frameId, before, after});
 }
 
-export function handleHistoryCommand(state: AppState, frame: Frame, command: Command): AppState {
-	switch (command) {
-		case 'history':
-			if (frame.kind === 'jobs') {
-				const row = filterRows(frameRows(frame), frame.list.filter)[frame.list.cursor];
-				const job = row ? frame.app.jobs[row.index] : undefined;
-				if (!job) return state;
-				// The live schema is the other side of every comparison and the base of a restore: read the job first.
-				return push(state, (id) => ({id, kind: 'schema', status: 'loading', app: frame.app, job, list: initialList, thenHistory: true}));
-			}
-			if (frame.kind === 'schema' && frame.context) return openHistory(state, frame.context);
-			return state;
-		case 'markVersion': {
-			if (frame.kind !== 'history') return state;
-			const version = selectedVersion(frame);
-			if (!version) return state;
-			if (frame.marked === version.ref) return info(replaceTop(state, {...frame, marked: undefined}), 'Mark removed.');
-			return info(replaceTop(state, {...frame, marked: version.ref}), `Marked version ${version.ref}: Enter on another version compares the two.`);
-		}
-		case 'restoreVersion': {
-			if (frame.kind !== 'history') return state;
-			if (state.readOnly) return info(state, 'Read-only: restoring writes to the tenant.');
-			const version = selectedVersion(frame);
-			if (!version) return state;
-			return addTask(info(state, `Reading version ${version.ref}…`), {kind: 'readVersion', jobKey: frame.context.jobKey, version, label: versionName(version)});
-		}
-		default:
-			return state;
-	}
+/** `h` on the jobs list: the selected job's history (its live schema is read first: the other side of every comparison). */
+export function historyOfJob(state: AppState, frame: JobsFrame, index: number | undefined): AppState {
+	const job = index === undefined ? undefined : frame.app.jobs[index];
+	if (!job) return state;
+	return push(state, (id) => ({id, kind: 'schema', status: 'loading', app: frame.app, job, list: initialList, thenHistory: true}));
+}
+
+/** Space on a version: marks it to compare with another (again: unmarks it). */
+export function markVersion(state: AppState, frame: HistoryFrame): AppState {
+	const version = selectedVersion(frame);
+	if (!version) return state;
+	if (frame.marked === version.ref) return info(replaceTop(state, {...frame, marked: undefined}), 'Mark removed.');
+	return info(replaceTop(state, {...frame, marked: version.ref}), `Marked version ${version.ref}: Enter on another version compares the two.`);
+}
+
+/** R on a version: read it, then its restore plan opens. */
+export function restoreVersion(state: AppState, frame: HistoryFrame): AppState {
+	if (state.readOnly) return info(state, 'Read-only: restoring writes to the tenant.');
+	const version = selectedVersion(frame);
+	if (!version) return state;
+	return addTask(info(state, `Reading version ${version.ref}…`), {kind: 'readVersion', jobKey: frame.context.jobKey, version, label: versionName(version)});
 }
 
 export function historyListed(state: AppState, frameId: number, listing: HistoryListing | undefined, error: string | undefined): AppState {
-	const next = updateFrame(state, frameId, (frame) => (frame.kind === 'history' ? {...frame, status: error ? 'error' : 'ready', listing, error} : frame));
+	const next = updateFrameOf(state, frameId, 'history', (frame) => ({...frame, status: error ? 'error' : 'ready', listing, error}));
 	const notices = listing?.notices ?? [];
 	return notices.length > 0 && topFrame(next).id === frameId ? info(next, notices.join(' ')) : next;
 }
@@ -146,12 +133,12 @@ export function locateOnLoad(state: AppState, context: SchemaContext, frame: Sch
 		path.push({kind: 'objectMapping', node: objectMapping, cursor: attribute?.kind === 'attributeMapping' ? attribute.position : 0});
 		if (attribute?.kind === 'attributeMapping') path.push({kind: 'attributeMapping', node: attribute, cursor: 0});
 		const schemaTop = topFrame(next);
-		if (schemaTop.kind === 'schema') next = replaceTop(next, {...schemaTop, list: cursorAt(schemaTop.list, rule.position, frameRows(schemaTop).length, next)});
+		if (isFrameOf(schemaTop, 'schema')) next = replaceTop(next, {...schemaTop, list: cursorAt(schemaTop.list, rule.position, frameRows(schemaTop).length, next)});
 		for (const step of path) {
 			const opened = nodeFrame(next.nextId, step.kind, context, step.node, initialList);
 			if (!opened) break;
 			const list = isTextFrame(opened) ? opened.list : cursorAt(opened.list, step.cursor, frameRows(opened).length, next);
-			next = {...next, stack: [...next.stack, {...opened, list} as Frame], nextId: next.nextId + 1};
+			next = {...next, stack: [...next.stack, {...opened, list}], nextId: next.nextId + 1};
 		}
 	}
 	return frame.thenHistory ? openHistory(next, context) : next;
@@ -168,14 +155,14 @@ function placeholderApp(location: InitialLocation): AppSummary {
  * attribute mapping, so that the breadcrumb and Esc go back up as if the admin had walked there.
  */
 export function openAtLocation(state: AppState, location: InitialLocation): AppState {
-	const appsIndex = state.stack.findIndex((frame) => frame.kind === 'apps');
+	const appsIndex = state.stack.findIndex((frame) => isFrameOf(frame, 'apps'));
 	let next: AppState = appsIndex === -1 ? {...state, stack: [{id: state.nextId, kind: 'apps', status: 'loading', list: initialList}], nextId: state.nextId + 1} : {...state, stack: state.stack.slice(0, appsIndex + 1)};
 	const apps = next.stack[0];
-	const loaded = apps?.kind === 'apps' ? apps.apps?.find((app) => app.servicePrincipal.id === location.servicePrincipalId) : undefined;
+	const loaded = isFrameOf(apps, 'apps') ? apps.apps?.find((app) => app.servicePrincipal.id === location.servicePrincipalId) : undefined;
 	const app = loaded?.jobs.some((job) => job.id === location.jobId) ? loaded : placeholderApp(location);
 	const jobIndex = Math.max(0, app.jobs.findIndex((job) => job.id === location.jobId));
 	const job = app.jobs[jobIndex]!;
-	if (apps?.kind === 'apps' && apps.apps) {
+	if (isFrameOf(apps, 'apps') && apps.apps) {
 		const appIndex = apps.apps.indexOf(loaded!);
 		if (appIndex >= 0) next = replaceTop(next, {...apps, list: cursorAt({...apps.list, filter: '', filtering: false}, appIndex, apps.apps.length, next)});
 	}
@@ -189,7 +176,7 @@ export function adoptLoadedApps(state: AppState, appsFrameId: number): AppState 
 	const appsIndex = state.stack.findIndex((frame) => frame.id === appsFrameId);
 	const apps = state.stack[appsIndex];
 	const jobs = state.stack[appsIndex + 1];
-	if (apps?.kind !== 'apps' || !apps.apps || jobs?.kind !== 'jobs') return state;
+	if (!isFrameOf(apps, 'apps') || !apps.apps || !isFrameOf(jobs, 'jobs')) return state;
 	const index = apps.apps.findIndex((app) => app.servicePrincipal.id === jobs.app.servicePrincipal.id);
 	const app = apps.apps[index];
 	if (!app) return state;
@@ -210,13 +197,13 @@ const commandWords = ['open', 'restore', 'login', 'logout', 'whoami', 'apps', 'q
 export function commandSuggestions(state: AppState): string[] {
 	const names = new Set<string>(commandWords);
 	for (const frame of state.stack) {
-		if (frame.kind === 'apps') {
+		if (isFrameOf(frame, 'apps')) {
 			for (const app of frame.apps ?? []) {
 				if (app.servicePrincipal.displayName) names.add(app.servicePrincipal.displayName);
 				for (const job of app.jobs) names.add(job.templateId ?? job.id);
 			}
 		}
-		if (frame.kind === 'schema' && frame.context) {
+		if (isFrameOf(frame, 'schema') && frame.context) {
 			for (const node of frame.context.index.attributeMappings()) if (node.mapping.targetAttributeName) names.add(node.mapping.targetAttributeName);
 		}
 	}

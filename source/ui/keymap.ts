@@ -84,17 +84,20 @@ export type Command =
 	| 'deleteLine'
 	| 'yes'
 	| 'no'
-	| 'close';
+	| 'close'
+	/** Any printable character, typed into the plan's confirmation. */
+	| 'typeText';
 
 /**
  * Where the keys go: a screen's list or text (`list`), the `/` filter being typed, a text field (prompt), a choice,
  * a yes/no confirmation, the plan's typed confirmation, the help. Each context has its own rows in the table.
  */
-export type KeyContext = 'list' | 'filter' | 'text' | 'choice' | 'confirm' | 'plan' | 'help';
+export type KeyContext = 'list' | 'filter' | 'text' | 'choice' | 'confirm' | 'notice' | 'plan' | 'help';
 
 type KeyName = Exclude<keyof KeyPress, 'input' | 'ctrl' | 'meta' | 'shift'>;
 
-type KeySpec = {key: KeyName} | {input: string; ctrl?: boolean};
+/** A named key, a character (with Ctrl), or any printable text (what is typed into a confirmation). */
+type KeySpec = {key: KeyName} | {input: string; ctrl?: boolean} | {printable: true};
 
 export type KeyBinding = {
 	command: Command;
@@ -188,7 +191,13 @@ export const keyBindings: readonly KeyBinding[] = [
 
 	{context: 'confirm', command: 'yes', keys: [{input: 'y'}, {input: 'Y'}], label: 'y', help: 'yes', footer: true},
 	{context: 'confirm', command: 'no', keys: [{input: 'n'}, {input: 'N'}, {key: 'escape'}], label: 'n/Esc', help: 'no', footer: true},
+	{context: 'confirm', command: 'help', keys: [{input: '?'}], label: '?', help: 'help for this question', footer: true},
 
+	{context: 'notice', command: 'close', keys: [{key: 'return'}, {key: 'escape'}, {input: 'q'}, {input: ' '}], label: 'Enter/Esc', help: 'close', footer: true},
+	{context: 'notice', command: 'help', keys: [{input: '?'}], label: '?', help: 'help', footer: true},
+
+	// Any printable key is part of the name being typed (so `?` and `q` are text here); named keys are never printable.
+	{context: 'plan', command: 'typeText', keys: [{printable: true}], label: 'type', help: 'the name', footer: true},
 	{context: 'plan', command: 'submit', keys: [{key: 'return'}], label: 'Enter', help: 'write, once the name is typed exactly', footer: true},
 	{context: 'plan', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'go back without writing', footer: true},
 	{context: 'plan', command: 'deleteBack', keys: [{key: 'backspace'}, {key: 'delete'}], label: '⌫', help: 'delete a character'},
@@ -207,7 +216,7 @@ export const keyBindings: readonly KeyBinding[] = [
 ];
 
 /** Every command of a context (for contexts whose keys are all always on). */
-function contextCommands(context: KeyContext): ReadonlySet<Command> {
+export function contextCommands(context: KeyContext): ReadonlySet<Command> {
 	return new Set(keyBindings.filter((binding) => binding.context === context).map((binding) => binding.command));
 }
 
@@ -215,6 +224,9 @@ export const textFieldCommands = contextCommands('text');
 export const filterCommands = contextCommands('filter');
 export const choiceCommands = contextCommands('choice');
 export const confirmCommands = contextCommands('confirm');
+export const noticeCommands = contextCommands('notice');
+/** The plan's typed confirmation: every key of its context. */
+export const planConfirmCommands = contextCommands('plan');
 export const helpCommands = contextCommands('help');
 
 const bindingByCommand = new Map(keyBindings.filter((binding) => !binding.context).map((binding) => [binding.command, binding]));
@@ -227,6 +239,8 @@ export function bindingFor(command: Command): KeyBinding {
 
 function specMatches(spec: KeySpec, press: KeyPress): boolean {
 	if ('key' in spec) return press[spec.key] === true;
+	// Printable: text without Ctrl/Meta and without control characters (Enter, Esc, Tab are named keys).
+	if ('printable' in spec) return press.input !== '' && !press.ctrl && !press.meta && !/[\x00-\x1f\x7f-\x9f]/.test(press.input);
 	return press.input === spec.input && Boolean(press.ctrl) === Boolean(spec.ctrl) && !press.meta;
 }
 

@@ -9,15 +9,17 @@ import {checkAction, type JobAction, nextStepsAfterSchemaWrite, type RestartChoi
 import {decodeJobStatus, sameStatus} from '../loop/job-status.js';
 import {subjectWords} from '../loop/on-demand.js';
 import type {Command} from './keymap.js';
-import {filterRows, initialList} from './list.js';
-import {frameRows} from './screens/index.js';
+import {initialList} from './list.js';
+import {screenOf, selectedIndex} from './screens/index.js';
 import {choiceModal, type Modal} from './modal.js';
 import {
 	type Action,
+	type AfterWrite,
 	type AppState,
 	addTask,
 	type Frame,
-	type JobFrame,
+	frameContext,
+	isFrameOf,
 	type JobRef,
 	jobTarget,
 	type LogsFrame,
@@ -25,7 +27,6 @@ import {
 	type PlanFrame,
 	type ProvisionFrame,
 	push,
-	replaceTop,
 	topFrame,
 	withFittedWindow,
 } from './state.js';
@@ -49,21 +50,13 @@ export function isLoopPurpose(purpose: {kind: string}): purpose is LoopPurpose {
 	return purpose.kind === 'restart-scope' || purpose.kind === 'job-action' || purpose.kind === 'provision-subject';
 }
 
-/** The job a screen is about, when it is a tenant job. */
+/** The job a screen is about, when it is a tenant job: the screen says (screens/*: job), else its loaded job. */
 function jobOf(state: AppState, frame: Frame): JobRef | undefined {
-	if (frame.kind === 'job' || frame.kind === 'provision' || frame.kind === 'logs') return frame.target;
-	if (frame.kind === 'jobs') {
-		const job = frame.app.jobs[selectedIndex(frame)];
-		return job ? {servicePrincipalId: frame.app.servicePrincipal.id, appName: frame.app.servicePrincipal.displayName ?? frame.app.servicePrincipal.id, job} : undefined;
-	}
-	const context = 'context' in frame ? frame.context : undefined;
+	const own = screenOf(frame).job;
+	if (own) return own(frame, selectedIndex(frame));
+	const context = frameContext(frame);
 	if (context?.servicePrincipalId && context.job && state.source.kind === 'tenant') return {servicePrincipalId: context.servicePrincipalId, appName: context.appName, job: context.job};
 	return undefined;
-}
-
-/** The row under the cursor of the jobs list (the list may be filtered). */
-function selectedIndex(frame: Extract<Frame, {kind: 'jobs'}>): number {
-	return filterRows(frameRows(frame), frame.list.filter)[frame.list.cursor]?.index ?? -1;
 }
 
 function openJob(state: AppState, target: JobRef): AppState {
@@ -105,27 +98,18 @@ function subjectPrompt(target: JobRef, afterWrite: ProvisionFrame['afterWrite'],
 }
 
 /** What the plan's write touched, for the canary's highlight: the target attributes added or changed. */
-function touchedBy(plan: PlanFrame): string[] {
+export function touchedBy(plan: PlanFrame): string[] {
 	return (plan.plan?.changes ?? []).filter((change) => change.kind !== 'removed').map((change) => change.target);
 }
 
 export function handleLoopCommand(state: AppState, frame: Frame, command: Command): AppState {
 	const target = jobOf(state, frame);
 	if (!target) return state;
-	const jobFrameId = frame.kind === 'job' ? frame.id : undefined;
+	// The job screen reads the job again once an action is done.
+	const jobFrameId = screenOf(frame).showsJobStatus ? frame.id : undefined;
 	switch (command) {
 		case 'jobStatus':
 			return openJob(state, target);
-		case 'retry':
-			if (frame.kind === 'job') return replaceTop(state, {...frame, refreshing: true, error: undefined});
-			if (frame.kind === 'logs') return replaceTop(state, {...frame, status: 'loading', error: undefined});
-			return state;
-		case 'watch':
-			if (frame.kind !== 'job') return state;
-			return {
-				...replaceTop(state, {...frame, watching: !frame.watching}),
-				message: {kind: 'info', text: frame.watching ? 'Stopped watching.' : 'Watching: the status is read every 3 s while this screen is open (W stops).'},
-			};
 		case 'startJob':
 			return confirmAction(state, target, 'start', undefined, jobFrameId);
 		case 'pauseJob':
@@ -147,28 +131,24 @@ export function handleLoopCommand(state: AppState, frame: Frame, command: Comman
 			};
 		}
 		case 'provision': {
-			const afterWrite =
-				frame.kind === 'plan' && frame.status === 'done' && frame.backupPath
-					? {backupPath: frame.backupPath, touched: touchedBy(frame), planFrameId: frame.id}
-					: frame.kind === 'provision'
-						? frame.afterWrite
-						: undefined;
+			const afterWrite = screenOf(frame).afterWrite?.(frame);
 			return {...state, modal: subjectPrompt(target, afterWrite, state.lastSubject?.jobId === target.job.id ? state.lastSubject.subject : '')};
-		}
-		case 'restoreBackup': {
-			if (frame.kind !== 'provision' || !frame.afterWrite) return state;
-			const {backupPath, planFrameId} = frame.afterWrite;
-			const withoutResult = {...state, stack: state.stack.slice(0, -1)};
-			const plan = topFrame(withoutResult);
-			if (plan.kind !== 'plan' || plan.id !== planFrameId) return {...state, message: {kind: 'error', text: `Restore it with :restore (the backup is ${backupPath}).`}};
-			// The job is read again first (the write changed it), then the backup's plan opens, as :restore does.
-			return leavePlan(withoutResult, plan, {restore: backupPath});
 		}
 		case 'logs':
 			return push(state, (id) => ({id, kind: 'logs', target, status: 'loading', list: initialList}));
 		default:
 			return state;
 	}
+}
+
+/** B on the canary's result: the write's plan is left (the job is read again), then the backup's restore plan opens. */
+export function restoreBackup(state: AppState, afterWrite: AfterWrite): AppState {
+	const {backupPath, planFrameId} = afterWrite;
+	const withoutResult = {...state, stack: state.stack.slice(0, -1)};
+	const plan = topFrame(withoutResult);
+	if (!isFrameOf(plan, 'plan') || plan.id !== planFrameId) return {...state, message: {kind: 'error', text: `Restore it with :restore (the backup is ${backupPath}).`}};
+	// The job is read again first (the write changed it), then the backup's plan opens, as :restore does.
+	return leavePlan(withoutResult, plan, {restore: backupPath});
 }
 
 export function openLogEvent(state: AppState, frame: LogsFrame, index: number): AppState {
@@ -200,7 +180,7 @@ export function submitLoopModal(state: AppState, modal: Modal, value: string): A
 			if (!subject) return {...state, modal: {...(modal as Extract<Modal, {kind: 'prompt'}>), value, error: `Give ${subjectWords[expectedSubjectKind(purpose.target.job.templateId)]}.`}};
 			const top = topFrame(state);
 			// Provisioning again from a result replaces it; else the result opens over the screen it was asked from.
-			const base = {...(top.kind === 'provision' ? {...state, stack: state.stack.slice(0, -1)} : state), lastSubject: {jobId: purpose.target.job.id, subject}};
+			const base = {...(isFrameOf(top, 'provision') ? {...state, stack: state.stack.slice(0, -1)} : state), lastSubject: {jobId: purpose.target.job.id, subject}};
 			const opened = push(base, (id) => ({id, kind: 'provision', target: purpose.target, subject, status: 'running', attempt: 1, afterWrite: purpose.afterWrite, list: initialList}));
 			const frame = topFrame(opened);
 			return addTask(opened, {kind: 'provision', frameId: frame.id, attempt: 1, target: purpose.target, subject});
@@ -208,11 +188,11 @@ export function submitLoopModal(state: AppState, modal: Modal, value: string): A
 	}
 }
 
-function updateFrame<F extends Frame>(state: AppState, frameId: number, kind: F['kind'], change: (frame: F) => F): AppState {
+function updateFrame<K extends Frame['kind']>(state: AppState, frameId: number, kind: K, change: (frame: Extract<Frame, {kind: K}>) => Frame): AppState {
 	const index = state.stack.findIndex((frame) => frame.id === frameId);
 	const frame = state.stack[index];
-	if (!frame || frame.kind !== kind) return state;
-	const next = change(frame as F);
+	if (!isFrameOf(frame, kind)) return state;
+	const next = change(frame);
 	if (next === frame) return state;
 	const stack = [...state.stack];
 	stack[index] = next;
@@ -223,7 +203,7 @@ function updateFrame<F extends Frame>(state: AppState, frameId: number, kind: F[
 export function loopStep(state: AppState, action: Action): AppState | undefined {
 	switch (action.type) {
 		case 'jobLoaded': {
-			const loaded = updateFrame<JobFrame>(state, action.frameId, 'job', (frame) => {
+			const loaded = updateFrame(state, action.frameId, 'job', (frame) => {
 				// A watched job whose status did not change keeps its state object: nothing is drawn, no byte is written.
 				if (frame.status === 'ready' && !frame.refreshing && sameStatus(decodeJobStatus(frame.target.job), decodeJobStatus(action.job))) return frame;
 				return {...frame, status: 'ready', refreshing: false, error: undefined, target: {...frame.target, job: action.job}};
@@ -231,21 +211,21 @@ export function loopStep(state: AppState, action: Action): AppState | undefined 
 			return loaded === state ? state : withJobInLists(loaded, action.job);
 		}
 		case 'jobLoadFailed':
-			return updateFrame<JobFrame>(state, action.frameId, 'job', (frame) => ({...frame, status: frame.status === 'loading' ? 'error' : frame.status, refreshing: false, error: action.error}));
+			return updateFrame(state, action.frameId, 'job', (frame) => ({...frame, status: frame.status === 'loading' ? 'error' : frame.status, refreshing: false, error: action.error}));
 		case 'jobActionDone': {
 			const next = {...state, message: action.message};
-			return action.jobFrameId === undefined ? next : updateFrame<JobFrame>(next, action.jobFrameId, 'job', (frame) => ({...frame, refreshing: true}));
+			return action.jobFrameId === undefined ? next : updateFrame(next, action.jobFrameId, 'job', (frame) => ({...frame, refreshing: true}));
 		}
 		case 'provisionWaiting':
-			return updateFrame<ProvisionFrame>(state, action.frameId, 'provision', (frame) => (frame.attempt === action.attempt ? {...frame, status: 'waiting', waitMs: action.waitMs} : frame));
+			return updateFrame(state, action.frameId, 'provision', (frame) => (frame.attempt === action.attempt ? {...frame, status: 'waiting', waitMs: action.waitMs} : frame));
 		case 'provisioned':
-			return updateFrame<ProvisionFrame>(state, action.frameId, 'provision', (frame) =>
+			return updateFrame(state, action.frameId, 'provision', (frame) =>
 				frame.attempt === action.attempt
 					? {...frame, status: action.outcome ? 'done' : 'error', outcome: action.outcome, error: action.error, waitMs: undefined}
 					: frame,
 			);
 		case 'logsLoaded':
-			return updateFrame<LogsFrame>(state, action.frameId, 'logs', (frame) => ({...frame, status: action.logs ? 'ready' : 'error', logs: action.logs, error: action.error}));
+			return updateFrame(state, action.frameId, 'logs', (frame) => ({...frame, status: action.logs ? 'ready' : 'error', logs: action.logs, error: action.error}));
 		default:
 			return undefined;
 	}
@@ -254,7 +234,7 @@ export function loopStep(state: AppState, action: Action): AppState | undefined 
 /** A job read again also updates the app's job list under it, so going back shows the same status. */
 function withJobInLists(state: AppState, job: JobRef['job']): AppState {
 	const stack = state.stack.map((frame) =>
-		frame.kind === 'jobs' && frame.app.jobs.some((each) => each.id === job.id)
+		isFrameOf(frame, 'jobs') && frame.app.jobs.some((each) => each.id === job.id)
 			? {...frame, app: {...frame.app, jobs: frame.app.jobs.map((each) => (each.id === job.id ? job : each))}}
 			: frame,
 	);

@@ -3,7 +3,7 @@
  * as pure state driven by the same reducer, so typed-ahead keys land in the modal in order too.
  */
 import type {SchemaBytes} from '../explorer/services.js';
-import {choiceCommands, confirmCommands, type KeyPress, matchCommand, textFieldCommands} from './keymap.js';
+import {choiceCommands, confirmCommands, type KeyPress, matchCommand, noticeCommands, textFieldCommands} from './keymap.js';
 import {filterRows, initialList, type ListState, moveList, type Row} from './list.js';
 import type {LoopPurpose} from './loop.js';
 
@@ -241,7 +241,7 @@ export function modalKey(modal: Modal, press: KeyPress, viewportRows: number): M
 		case 'choice':
 			return choiceKey(modal, press, viewportRows);
 		case 'notice':
-			return press.return || press.escape || press.input === 'q' || press.input === ' ' ? {type: 'cancel'} : {type: 'ignore'};
+			return matchCommand(press, noticeCommands, 'notice') === 'close' ? {type: 'cancel'} : {type: 'ignore'};
 		case 'confirm':
 			switch (matchCommand(press, confirmCommands, 'confirm')) {
 				case 'yes':

@@ -8,9 +8,9 @@ import type {SchemaDownload} from '../explorer/services.js';
 import {formatPlanText, planCounts} from '../edit/plan-text.js';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {refreshContext, type SchemaContext} from './context.js';
-import {type Command, type KeyPress, matchCommand} from './keymap.js';
-import {initialList, type ListMove} from './list.js';
-import {type AppState, addTask, applyMove, jobTarget, type PlanFrame, push, replaceContext, replaceTop, type Task, topFrame} from './state.js';
+import {type KeyPress, matchCommand, planConfirmCommands} from './keymap.js';
+import {initialList} from './list.js';
+import {type AppState, addTask, applyMove, jobTarget, type PlanFrame, push, replaceContext, replaceTop, type Task, } from './state.js';
 import {wrap} from './text.js';
 import {afterWriteLines} from './loop.js';
 
@@ -175,9 +175,9 @@ function rebase(state: AppState, frame: PlanFrame): AppState {
 	} else {
 		next = {...context, download};
 	}
+	// The plan on top takes the new context with every other screen of the job.
+	const planFrame: PlanFrame = {...frame, context: next};
 	const result = replaceContext(state, next);
-	const planFrame = topFrame(result);
-	if (planFrame.kind !== 'plan') return result;
 	if (failed.length > 0) {
 		return replaceTop(result, {
 			...planFrame,
@@ -193,8 +193,6 @@ function rebase(state: AppState, frame: PlanFrame): AppState {
 	return addTask(replaceTop(result, checking), reviewTask(checking));
 }
 
-export const planConfirmCommands: ReadonlySet<Command> = new Set(['submit', 'cancel', 'deleteBack', 'up', 'down', 'pageUp', 'pageDown']);
-
 /** Keys the plan screen takes itself; undefined lets the usual handling (scrolling, Esc) apply. */
 export function handlePlanKey(state: AppState, frame: PlanFrame, press: KeyPress): AppState | undefined {
 	if (frame.status === 'confirm') {
@@ -207,10 +205,8 @@ export function handlePlanKey(state: AppState, frame: PlanFrame, press: KeyPress
 		}
 		if (command === 'deleteBack') return replaceTop(state, {...frame, typed: frame.typed.slice(0, -1)});
 		if (command === 'cancel') return undefined;
-		if (command) return applyMove(state, frame, command as ListMove);
-		if (press.input && !press.ctrl && !press.meta) {
-			return replaceTop(state, {...frame, typed: frame.typed + press.input.replace(/[\x00-\x1f\x7f-\x9f]/g, '')});
-		}
+		if (command === 'typeText') return replaceTop(state, {...frame, typed: frame.typed + press.input});
+		if (command === 'up' || command === 'down' || command === 'pageUp' || command === 'pageDown') return applyMove(state, frame, command);
 		return state;
 	}
 	return undefined;
@@ -236,8 +232,9 @@ export function openImportPlan(state: AppState, context: SchemaContext, download
 		return {...state, message: {kind: 'error', text: `Cannot ${purpose} ${label}: ${describeError(error)}`}};
 	}
 	const pending = context.working.edits.length;
-	const planned = push(state, (id) => ({
-		id,
+	const note = pending > 0 ? ` Your ${pending} pending edit${pending === 1 ? ' is' : 's are'} not part of it.` : '';
+	const plan: PlanFrame = {
+		id: state.nextId,
 		kind: 'plan',
 		context,
 		origin: {kind: purpose, label},
@@ -247,10 +244,7 @@ export function openImportPlan(state: AppState, context: SchemaContext, download
 		typed: '',
 		attempt: 0,
 		list: initialList,
-	}));
-	const note = pending > 0 ? ` Your ${pending} pending edit${pending === 1 ? ' is' : 's are'} not part of it.` : '';
-	const frame = topFrame(planned);
-	if (frame.kind !== 'plan') return planned;
-	const noted: PlanFrame = {...frame, note: `Read ${label}.${remappedNote}${note}`};
-	return addTask(replaceTop(planned, noted), reviewTask(noted));
+		note: `Read ${label}.${remappedNote}${note}`,
+	};
+	return addTask(push(state, () => plan), reviewTask(plan));
 }

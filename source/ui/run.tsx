@@ -7,7 +7,7 @@ import {readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {type Instance, render} from 'ink';
 import {UserError} from '../errors.js';
-import type {ExplorerServices} from '../explorer/services.js';
+import type {ExplorerServices, SchemaDownload} from '../explorer/services.js';
 import {createTemporaryFolder, removeTemporaryFolder, removeTemporaryFoldersNow} from '../explorer/temp-folders.js';
 import {Explorer} from './app.js';
 
@@ -26,6 +26,8 @@ export type RunOptions = {
 	casesPath?: string;
 	/** A deep link resolved before the first frame (cli.tsx). */
 	initialLocation?: InitialLocation | SchemaLocation;
+	/** `--file`: the schema if it was already read (cli.tsx reads it while this module loads). */
+	preloaded?: SchemaDownload;
 };
 
 function shellQuote(text: string): string {
@@ -91,7 +93,7 @@ export async function runExplorer(services: ExplorerServices, options: RunOption
 	let exitCode = 0;
 	let instance: Instance | undefined;
 	const editor = terminalEditor(() => instance, options.altScreen);
-	instance = render(<Explorer services={services} onExit={(code) => (exitCode = code)} editor={editor} initialPatch={options.initialPatch} casesPath={options.casesPath} initialLocation={options.initialLocation} />, {
+	instance = render(<Explorer services={services} onExit={(code) => (exitCode = code)} editor={editor} initialPatch={options.initialPatch} casesPath={options.casesPath} initialLocation={options.initialLocation} preloaded={options.preloaded} />, {
 		exitOnCtrlC: false,
 		patchConsole: false,
 		incrementalRendering: true,

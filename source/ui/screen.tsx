@@ -6,29 +6,12 @@ import {Box, Text} from 'ink';
 import {memo, useEffect, useState} from 'react';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {helpLines} from './help.js';
-import {logsCommandHint} from './loop.js';
-import {
-	bindingFor,
-	choiceCommands,
-	confirmCommands,
-	filterCommands,
-	footerBindings,
-	helpCommands,
-	type KeyBinding,
-	textFieldCommands,
-} from './keymap.js';
+import {footerBindings, type KeyBinding} from './keymap.js';
 import {filterRows, type Row} from './list.js';
 import {cursorOf, matchingSuggestions} from './modal.js';
-import {planConfirmCommands, planStatus} from './plan-view.js';
-import {crumb, frameColumns, frameRows, frameTitle, isTextFrame, textLines} from './screens/index.js';
-import {
-	type AppState,
-	availableCommands,
-	listViewportRows,
-	type SignInFrame,
-	topFrame,
-} from './state.js';
-import {cellWidth, type ColumnSpec, formatRow, layoutColumns, truncate, wrap} from './text.js';
+import {crumb, frameColumns, frameRows, frameTitle, isTextFrame, screenOf, textLines} from './screens/index.js';
+import {type AppState, keyScope, listViewportRows, topFrame} from './state.js';
+import {cellWidth, type ColumnSpec, fitTrail, formatRow, layoutColumns, truncate, wrap} from './text.js';
 
 const contentWidthCache = new WeakMap<readonly Row[], number[]>();
 
@@ -82,9 +65,9 @@ function sourceLabel(state: AppState): string {
 	return state.source.kind === 'file' ? state.source.path : state.source.label;
 }
 
-function breadcrumb(state: AppState): string {
+function breadcrumb(state: AppState, width: number): string {
 	const parts = state.stack.map((frame) => crumb(frame, sourceLabel(state))).filter((part): part is string => Boolean(part));
-	return clean(parts.join(' › ') || 'provisioning-explorer');
+	return parts.length === 0 ? 'provisioning-explorer' : fitTrail(parts.map(clean), width);
 }
 
 
@@ -101,41 +84,6 @@ function wrapped(key: string, text: string, width: number, style: Omit<Line, 'ke
 	return wrap(clean(text), width).map((line, index) => ({key: `${key}-${index}`, text: line, ...style}));
 }
 
-function signInLines(frame: SignInFrame, now: number, width: number): Line[] {
-	const prompt = frame.phase === 'prompt' ? frame.prompt : undefined;
-	const how = prompt?.kind === 'browser' ? ' in a browser' : prompt ? ' with a device code' : '';
-	const lines: Line[] = [{key: 'h', text: `Sign in to Microsoft Entra ID${how}`, bold: true}, {key: 'b0', text: ''}];
-	// Also while the saved sign-in is tried, or an app-only credential gets its token: no prompt yet.
-	if (frame.phase === 'starting') lines.push({key: 's', text: 'Signing in…'});
-	if (prompt?.reason) lines.push(...wrapped('r', prompt.reason, width, {color: 'yellow'}), {key: 'b-r', text: ''});
-	if (prompt?.kind === 'browser') {
-		const port = prompt.redirectPort;
-		lines.push(
-			{key: 'p1', text: 'Open this address in a browser:'},
-			...wrapped('p2', prompt.url, width, {bold: true, color: 'cyan'}),
-			{key: 'b1', text: ''},
-			...wrapped('p3', `It returns to http://localhost:${port} on this host. Over SSH, forward that port first: ssh -L ${port}:127.0.0.1:${port} <this host>`, width),
-			{key: 'p5', text: 'Waiting for you to finish signing in…   Esc cancels.', dim: true},
-		);
-	} else if (prompt) {
-		const left = Math.max(0, Math.round((prompt.expiresAt - now) / 1000));
-		const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
-		lines.push(
-			{key: 'p1', text: 'On any device with a browser, open'},
-			{key: 'p2', text: `    ${clean(prompt.verificationUri)}`, bold: true, color: 'cyan'},
-			{key: 'p3', text: 'and enter the code'},
-			{key: 'p4', text: `    ${clean(prompt.userCode).split('').join(' ')}`, bold: true, color: 'yellow'},
-			{key: 'b1', text: ''},
-			{key: 'p5', text: `The code expires in ${clock}. Waiting for you to finish signing in…   Esc cancels.`, dim: true},
-		);
-	}
-	if (frame.phase === 'cancelled') lines.push({key: 'c', text: 'Sign-in cancelled. Press r to start again, or q to quit.'});
-	if (frame.phase === 'error') {
-		lines.push(...wrapped('e', frame.error ?? 'Sign-in failed.', width, {color: 'red'}), {key: 'next-step', text: 'Press r to try again, or q to quit.'});
-	}
-	return lines;
-}
-
 /** The body of the current screen as at most `height` lines, plus the right-hand position text. */
 function bodyLines(state: AppState, height: number, width: number): {header?: string; lines: Line[]; position?: string} {
 	const frame = topFrame(state);
@@ -147,39 +95,20 @@ function bodyLines(state: AppState, height: number, width: number): {header?: st
 		return {lines: shown, position: all.length > height ? `lines ${top + 1}–${last}/${all.length}` : ''};
 	}
 	if (state.modal) return {lines: modalLines(state, height, width)};
-	if (frame.kind === 'signIn') return {lines: signInLines(frame, Date.now(), width)};
-	if ((frame.kind === 'apps' || frame.kind === 'schema') && frame.status !== 'ready') {
-		if (frame.status === 'error') {
-			return {
-				lines: [
-					...wrapped('e', frame.error ?? 'Loading failed.', width, {color: 'red'}),
-					{key: 'next-step', text: 'Press r to retry, Esc to go back, q to quit.'},
-				],
-			};
-		}
-		const progress = frame.kind === 'apps' && frame.progress ? ` ${frame.progress.done}/${frame.progress.total} service principals checked` : '';
-		const what = frame.kind === 'apps' ? 'Finding apps with provisioning jobs…' : 'Loading the schema…';
-		return {lines: [{key: 'l', text: what + progress}]};
-	}
-	if (frame.kind === 'history' && frameRows(frame).length === 0) {
-		const text = frame.status === 'error' ? (frame.error ?? 'No history.') : frame.status === 'loading' ? 'Looking for versions…' : 'No versions of this job yet: a backup is saved before every write (--history-dir adds exports).';
-		return {lines: wrapped('empty', text, width, {dim: true})};
-	}
-	if (frame.kind === 'logs' && frameRows(frame).length === 0) {
-		const text = frame.status === 'error' ? `✗ ${frame.error ?? 'Could not read the provisioning logs.'} ${logsCommandHint(frame.target)}` : frame.status === 'loading' ? 'Reading the provisioning logs…' : 'No provisioning events of this job in the last 30 days (r reads again).';
-		return {lines: wrapped('empty', text, width, {dim: frame.status !== 'error', color: frame.status === 'error' ? 'red' : undefined})};
-	}
-	if ((frame.kind === 'changes' || frame.kind === 'backups') && frameRows(frame).length === 0) {
-		const text = frame.kind === 'changes' ? 'No pending changes.' : frame.status === 'error' ? (frame.error ?? 'No backups.') : frame.status === 'loading' ? 'Looking for backups…' : 'No backups of this job yet: one is saved before every write.';
-		return {lines: wrapped('empty', text, width, {dim: true})};
+	const screen = screenOf(frame);
+	if (screen.body) return {lines: screen.body(frame, width, Date.now())};
+	const placeholder = screen.placeholder?.(frame);
+	if (placeholder) {
+		const style = placeholder.tone === 'error' ? {color: 'red'} : placeholder.tone === 'dim' ? {dim: true} : {};
+		const lines = wrapped('empty', placeholder.text, width, style);
+		return {lines: placeholder.nextStep ? [...lines, {key: 'next-step', text: placeholder.nextStep}] : lines};
 	}
 	if (isTextFrame(frame)) {
 		const all = textLines(frame, width);
 		const top = frame.list.offset;
 		const shown = all.slice(top, top + height).map((text, index) => ({key: String(top + index), text}));
 		const last = Math.min(all.length, top + height);
-		const header = frame.kind === 'plan' || frame.kind === 'expressionTest' || frame.kind === 'compare' || frame.kind === 'job' || frame.kind === 'provision' || frame.kind === 'logEvent' ? '' : 'Field               Value';
-		return {header, lines: shown, position: all.length > height ? `lines ${top + 1}–${last}/${all.length}` : ''};
+		return {header: screen.header ?? '', lines: shown, position: all.length > height ? `lines ${top + 1}–${last}/${all.length}` : ''};
 	}
 	const specs = fitColumnsToContent(frameColumns(frame), frameRows(frame));
 	const widths = layoutColumns(specs, width - 2);
@@ -239,9 +168,8 @@ function modalLines(state: AppState, height: number, width: number): Line[] {
 
 function statusLine(state: AppState): Line {
 	const frame = topFrame(state);
-	if (frame.kind === 'plan' && state.message?.kind !== 'error') {
-		return {key: 'status', text: clean(planStatus(frame)), color: frame.status === 'confirm' ? 'yellow' : frame.status === 'done' ? 'green' : undefined};
-	}
+	const own = screenOf(frame).status?.(frame);
+	if (own && state.message?.kind !== 'error') return {key: 'status', text: clean(own.text), color: own.color};
 	if (frame.list.filtering) return {key: 'status', text: `/${clean(frame.list.filter)}▏  (Enter opens a lone row, else keeps · Esc clears)`, color: 'cyan'};
 	if (state.message) {
 		const {text, path} = state.message;
@@ -267,21 +195,14 @@ function fitFooter(bindings: readonly KeyBinding[], width: number, last?: KeyBin
 	return [...shown, ...(tail ? [tail] : [])].join('  ');
 }
 
-/** The footer of the context the keys go to, generated from the key table like the `?` help. */
-function footerLine(state: AppState, width: number): string {
-	if (state.help) return fitFooter(footerBindings(helpCommands, 'help'), width);
-	const modal = state.modal;
-	if (modal) {
-		if (modal.kind === 'notice') return 'Enter close';
-		const context = modal.kind === 'prompt' ? 'text' : modal.kind;
-		const commands = context === 'text' ? textFieldCommands : context === 'choice' ? choiceCommands : confirmCommands;
-		return fitFooter(footerBindings(commands, context), width);
-	}
-	const frame = topFrame(state);
-	if (frame.kind === 'plan' && frame.status === 'confirm') return `type the name  ${fitFooter(footerBindings(planConfirmCommands, 'plan'), width - 15)}`;
-	if (frame.list.filtering) return fitFooter(footerBindings(filterCommands, 'filter'), width);
-	const available = availableCommands(frame, state.readOnly);
-	return fitFooter(footerBindings(available), width, bindingFor('help'));
+/**
+ * The footer of the context the keys go to, generated from the key table like the `?` help. Wherever keys are
+ * commands rather than typed text, `?` is among them and always shown (last, so it is never cut).
+ */
+export function footerLine(state: AppState, width: number): string {
+	const {context, commands} = keyScope(state);
+	const bindings = footerBindings(commands, context);
+	return fitFooter(bindings, width, bindings.find((binding) => binding.command === 'help'));
 }
 
 /** Re-renders once a second while a device code is on screen, for the countdown. */
@@ -296,7 +217,7 @@ function useCountdownTick(active: boolean): void {
 
 export function Screen({state}: {state: AppState}) {
 	const frame = topFrame(state);
-	useCountdownTick(frame.kind === 'signIn' && frame.phase === 'prompt');
+	useCountdownTick(screenOf(frame).ticking?.(frame) ?? false);
 	const width = Math.max(10, state.viewport.columns);
 	const height = listViewportRows(state.viewport);
 	const body = bodyLines(state, height, width);
@@ -307,7 +228,7 @@ export function Screen({state}: {state: AppState}) {
 	const titleText = truncate(title, Math.max(1, width - position.length - 3));
 	const gap = position ? 3 : 0;
 	const lines: Line[] = [
-		{key: 'crumb', text: truncate(breadcrumb(state), width), dim: true},
+		{key: 'crumb', text: breadcrumb(state, width), dim: true},
 		{key: 'title', text: `${titleText}${' '.repeat(gap)}${position}`.trimEnd(), bold: true},
 		{key: 'header', text: truncate(body.header ?? '', width), dim: true},
 		...body.lines.slice(0, height),

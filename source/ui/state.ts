@@ -23,23 +23,23 @@ import type {SchemaContext} from './context.js';
 import type {LogsOutcome, ProvisionOutcome} from '../explorer/loop-operations.js';
 import type {JobAction, RestartChoice} from '../loop/actions.js';
 import type {LogEventView} from '../loop/logs.js';
-import {handleLoopCommand, isLoopCommand, loopStep, loopWriteCommands, openLogEvent} from './loop.js';
+import {handleLoopCommand, isLoopCommand, loopStep, loopWriteCommands} from './loop.js';
 import {describeError} from '../errors.js';
 import {resolvePointer} from '../schema/pointer.js';
 import {createContext, refreshContext} from './context.js';
 import {handleEditCommand, isEditCommand, selectedAttributeMapping, submitModal, writeCommands} from './editing.js';
 import {exportChecked, exportRequest} from './export.js';
 import {helpLines} from './help.js';
-import {type Command, filterCommands, helpCommands, type KeyPress, matchCommand, textFieldCommands} from './keymap.js';
-import {handleTestKey, testDraftExpression, testFinished, testPrefilled, testSelectedMapping} from './expression-test.js';
+import {type Command, contextCommands, filterCommands, helpCommands, type KeyContext, type KeyPress, matchCommand, textFieldCommands} from './keymap.js';
+import {testDraftExpression, testFinished, testPrefilled, testSelectedMapping} from './expression-test.js';
 import type {ExpressionCase} from '../expressions/case-file.js';
 import type {TestField, TestInput} from '../expressions/test-runner.js';
 import type {TestRun} from '../explorer/expression-tests.js';
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
 import {insertText, type Modal, modalKey, type PromptModal} from './modal.js';
-import {adoptLoadedApps, commandSuggestions, compareSelected, filterOpensSingleRow, handleHistoryCommand, historyListed, isHistoryCommand, locateOnLoad, openAtLocation} from './history.js';
-import {handlePlanKey, openImportPlan, retryPlan} from './plan-view.js';
-import {frameRows, isTextFrame, openRow, screenOf, textLines} from './screens/index.js';
+import {adoptLoadedApps, commandSuggestions, filterOpensSingleRow, historyListed, locateOnLoad, openAtLocation} from './history.js';
+import {openImportPlan} from './plan-view.js';
+import {frameRows, isLoading, isTextFrame, openRow, screenOf, selectedIndex, textLines} from './screens/index.js';
 
 export type LoadStatus = 'loading' | 'ready' | 'error';
 
@@ -363,6 +363,24 @@ export function frameContext(frame: Frame): SchemaContext | undefined {
 
 const everywhere: Command[] = ['help', 'quit', 'forceQuit', 'back', 'commandLine'];
 
+/**
+ * Where the keys go now — the help, a dialog, the screen's own context (the plan's typed confirmation), a filter,
+ * or the screen's commands — and the commands offered there: what the footer and `?` help are generated from.
+ */
+export function keyScope(state: Pick<AppState, 'stack' | 'readOnly' | 'help' | 'modal'>): {context: KeyContext; commands: ReadonlySet<Command>} {
+	if (state.help) return {context: 'help', commands: helpCommands};
+	const modal = state.modal;
+	if (modal) {
+		const context = modal.kind === 'prompt' ? 'text' : modal.kind;
+		return {context, commands: contextCommands(context)};
+	}
+	const frame = state.stack[state.stack.length - 1]!;
+	const own = screenOf(frame).keyContext?.(frame) ?? 'list';
+	if (own !== 'list') return {context: own, commands: contextCommands(own)};
+	if (frame.list.filtering) return {context: 'filter', commands: filterCommands};
+	return {context: 'list', commands: availableCommands(frame, state.readOnly)};
+}
+
 /** The commands a screen offers: drives key matching, the footer and `?` help alike. */
 export function availableCommands(frame: Frame, readOnly = false): ReadonlySet<Command> {
 	const commands = new Set<Command>([...everywhere, ...screenOf(frame).commands(frame)]);
@@ -380,6 +398,20 @@ export function push(state: AppState, make: (id: number) => Frame): AppState {
 
 export function addTask(state: AppState, task: Task extends infer T ? (T extends {id: number} ? Omit<T, 'id'> : never) : never): AppState {
 	return {...state, tasks: [...state.tasks, {...task, id: state.nextId} as Task], nextId: state.nextId + 1};
+}
+
+/**
+ * Whether a frame is a screen of one of `kinds`: how an answer (a load, a write, a run) checks that the screen it
+ * was for is still that screen before it changes it. The one generic test of a frame's kind outside screens/.
+ */
+export function isFrameOf<K extends Frame['kind']>(frame: Frame | undefined, ...kinds: K[]): frame is Extract<Frame, {kind: K}> {
+	return frame !== undefined && kinds.some((kind) => kind === frame.kind);
+}
+
+/** Changes the screen `frameId` when it is still on the stack and of `kinds`; otherwise the answer is dropped. */
+export function updateFrameOf<K extends Frame['kind']>(state: AppState, frameId: number, kinds: K | K[], change: (frame: Extract<Frame, {kind: K}>) => Frame): AppState {
+	const wanted = Array.isArray(kinds) ? kinds : [kinds];
+	return updateFrame(state, frameId, (frame) => (isFrameOf(frame, ...wanted) ? change(frame) : frame));
 }
 
 export function updateFrame(state: AppState, frameId: number, update: (frame: Frame) => Frame): AppState {
@@ -410,18 +442,10 @@ export function replaceContext(state: AppState, to: SchemaContext): AppState {
 			stack.push(frame);
 			continue;
 		}
-		if ('node' in frame) {
-			const node = to.index.nodeAt(frame.node.pointer);
-			const next = node && nodeFrame(frame.id, frame.kind, to, node, frame.list);
-			if (!next) break;
-			stack.push(next);
-		} else if (frame.kind === 'schema') {
-			stack.push({...frame, context: to});
-		} else if (frame.kind === 'changes' || frame.kind === 'backups' || frame.kind === 'plan' || frame.kind === 'expressionTest' || frame.kind === 'history' || frame.kind === 'compare') {
-			stack.push({...frame, context: to});
-		} else {
-			stack.push(frame);
-		}
+		const withContext = screenOf(frame).withContext;
+		const next = withContext ? withContext(frame, to) : frame;
+		if (!next) break;
+		stack.push(next);
 	}
 	return withFittedWindow({...state, stack});
 }
@@ -476,22 +500,8 @@ function pendingEditCount(state: AppState): number {
 }
 
 function goBack(state: AppState, frame: Frame): AppState {
-	if (frame.kind === 'signIn' && frame.phase !== 'cancelled' && frame.phase !== 'error') {
-		return replaceTop(state, {...frame, phase: 'cancelled', prompt: undefined});
-	}
-	if (frame.kind === 'plan') return leavePlan(state, frame);
-	if (frame.kind === 'schema' && frame.context?.working.hasChanges) {
-		const count = frame.context.working.edits.length;
-		return {
-			...state,
-			modal: {
-				kind: 'confirm',
-				title: `Leave this job and discard ${count} pending edit${count === 1 ? '' : 's'}?`,
-				lines: ['P saves them as a JSON Patch file first.', 'y discards and goes back, n stays.'],
-				purpose: {kind: 'discard-and-leave'},
-			},
-		};
-	}
+	const left = screenOf(frame).back?.(state, frame);
+	if (left) return left;
 	if (state.stack.length <= 1) return {...state, message: {kind: 'info', text: 'This is the first screen: q quits.'}};
 	return {...state, stack: state.stack.slice(0, -1)};
 }
@@ -501,10 +511,9 @@ export function leavePlan(state: AppState, frame: PlanFrame, afterReload?: Schem
 	if (frame.status === 'writing') return {...state, message: {kind: 'info', text: 'Writing… wait for the result.'}};
 	const popped = {...state, stack: state.stack.slice(0, -1)};
 	if (frame.status !== 'done') return popped;
-	const schemaIndex = popped.stack.findIndex((candidate) => candidate.kind === 'schema' && candidate.context?.jobKey === frame.context.jobKey);
-	if (schemaIndex === -1) return popped;
+	const schemaIndex = popped.stack.findIndex((candidate) => isFrameOf(candidate, 'schema') && candidate.context?.jobKey === frame.context.jobKey);
 	const schema = popped.stack[schemaIndex];
-	if (schema?.kind !== 'schema') return popped;
+	if (!isFrameOf(schema, 'schema')) return popped;
 	// Back to where the admin was: the screens above the job's root are reopened by pointer once it is read again.
 	const reopen = popped.stack.slice(schemaIndex + 1).flatMap((above) => ('node' in above ? [{kind: above.kind, pointer: above.node.pointer, list: above.list}] : []));
 	return {
@@ -516,53 +525,13 @@ export function leavePlan(state: AppState, frame: PlanFrame, afterReload?: Schem
 	};
 }
 
-function retry(state: AppState, frame: Frame): AppState {
-	const id = state.nextId;
-	const next = {...state, nextId: id + 1};
-	switch (frame.kind) {
-		case 'signIn':
-			return replaceTop(next, {id, kind: 'signIn', phase: 'starting', forcePrompt: frame.forcePrompt, list: initialList});
-		case 'apps':
-			return replaceTop(next, {id, kind: 'apps', status: 'loading', list: initialList});
-		case 'schema':
-			return replaceTop(next, {...frame, id, status: 'loading', error: undefined, context: undefined});
-		default:
-			return state;
-	}
-}
-
+/** Enter: the screen's own meaning of it, else the screen its selected row leads to. */
 function openSelected(state: AppState, frame: Frame): AppState {
-	if (frame.kind === 'plan') return frame.status === 'done' ? leavePlan(state, frame) : state;
-	const rows = filterRows(frameRows(frame), frame.list.filter);
-	const row = rows[frame.list.cursor];
-	if (!row) return state;
-	if (frame.kind === 'apps') {
-		const app = frame.apps?.[row.index];
-		if (!app) return state;
-		// Graph refused this app's jobs (401 UnknownError): an empty job list would hide why, so say it.
-		if (app.noAccess !== undefined) return {...state, message: {kind: 'error', text: app.noAccess}};
-		const opened = push(state, (id) => ({id, kind: 'jobs', app, list: initialList}));
-		// Recent apps come first in the list next time (kept per tenant in the state directory).
-		return addTask(opened, {kind: 'rememberApp', app: {id: app.servicePrincipal.id, displayName: app.servicePrincipal.displayName ?? app.servicePrincipal.id}});
-	}
-	if (frame.kind === 'jobs') {
-		const job = frame.app.jobs[row.index];
-		return job ? push(state, (id) => ({id, kind: 'schema', status: 'loading', app: frame.app, job, list: initialList})) : state;
-	}
-	if (frame.kind === 'backups') {
-		const backup = frame.backups?.[row.index];
-		if (!backup) return state;
-		return addTask({...state, message: {kind: 'info', text: 'Reading the backup…'}}, {
-			kind: 'readSchema',
-			path: backup.path,
-			purpose: 'restore',
-			jobKey: frame.context.jobKey,
-		});
-	}
-	if (frame.kind === 'history') return compareSelected(state, frame);
-	if (frame.kind === 'scope') return handleEditCommand(state, frame, 'open');
-	if (frame.kind === 'logs') return openLogEvent(state, frame, row.index);
-	const target = openRow(frame, row.index);
+	const index = selectedIndex(frame);
+	const enter = screenOf(frame).enter;
+	if (enter) return enter(state, frame, index);
+	if (index === undefined) return state;
+	const target = openRow(frame, index);
 	if (!target) return state;
 	const opened = nodeFrame(state.nextId, target.kind, target.context, target.node, initialList);
 	return opened ? {...state, stack: [...state.stack, opened], nextId: state.nextId + 1} : state;
@@ -583,6 +552,8 @@ function quit(state: AppState): AppState {
 }
 
 function handleCommand(state: AppState, frame: Frame, command: Command): AppState {
+	const own = screenOf(frame).command?.(state, frame, command, selectedIndex(frame));
+	if (own) return own;
 	switch (command) {
 		case 'forceQuit':
 			return {...state, exit: {code: 0}};
@@ -593,9 +564,7 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 		case 'back':
 			return goBack(state, frame);
 		case 'retry':
-			if (frame.kind === 'plan') return retryPlan(state, frame);
-			if (frame.kind === 'job' || frame.kind === 'logs') return handleLoopCommand(state, frame, 'retry');
-			return retry(state, frame);
+			return screenOf(frame).retry?.(state, frame) ?? state;
 		case 'filter':
 			return replaceTop(state, {...frame, list: {...frame.list, filtering: true}});
 		case 'open':
@@ -612,16 +581,16 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 			return context ? testSelectedMapping(state, context, selectedAttributeMapping(frame)) : state;
 		}
 		default:
-			if (isHistoryCommand(command)) return handleHistoryCommand(state, frame, command);
 			if (isLoopCommand(command)) return handleLoopCommand(state, frame, command);
 			if (isEditCommand(command)) return handleEditCommand(state, frame, command);
-			return applyMove(state, frame, command as ListMove);
+			return isListMove(command) ? applyMove(state, frame, command) : state;
 	}
 }
 
-/** Whether the screen on top is waiting for its data (keys typed now are kept for it). */
-function isLoading(frame: Frame): boolean {
-	return (frame.kind === 'apps' || frame.kind === 'schema' || frame.kind === 'backups' || frame.kind === 'history' || frame.kind === 'compare' || frame.kind === 'job' || frame.kind === 'logs') && frame.status === 'loading';
+const listMoves: readonly ListMove[] = ['up', 'down', 'pageUp', 'pageDown', 'home', 'end'];
+
+function isListMove(command: Command): command is ListMove {
+	return listMoves.some((move) => move === command);
 }
 
 const maxTypeAhead = 200;
@@ -636,6 +605,19 @@ function handleKey(current: AppState, press: KeyPress): AppState {
 	}
 	// A message is news for one look: the next key clears it.
 	const state = current.message ? {...current, message: undefined} : current;
+	if (state.help) {
+		// Help is over the screen: its keys scroll or close it, other keys are ignored.
+		const command = matchCommand(press, helpCommands, 'help');
+		if (command === 'close') return {...state, help: false};
+		if (!command || !isListMove(command)) return state;
+		const scrolled = scrollText({...initialList, offset: state.help.offset}, command, helpLines(state).length, listViewportRows(state.viewport));
+		return {...state, help: {offset: scrolled.offset}};
+	}
+	// `?` over a question or a notice: the help says what its keys do (it closes back to the dialog).
+	if (state.modal) {
+		const scope = keyScope(state);
+		if (matchCommand(press, scope.commands, scope.context) === 'help') return {...state, help: {offset: 0}};
+	}
 	if (state.modal?.kind === 'prompt' && matchCommand(press, textFieldCommands, 'text') === 'testExpression') {
 		const context = frameContext(topFrame(state));
 		return context ? testDraftExpression(state, context, state.modal) : state;
@@ -653,23 +635,9 @@ function handleKey(current: AppState, press: KeyPress): AppState {
 				return state;
 		}
 	}
-	if (state.help) {
-		// Help is over the screen: its keys scroll or close it, other keys are ignored.
-		const command = matchCommand(press, helpCommands, 'help');
-		if (command === 'close') return {...state, help: false};
-		if (!command) return state;
-		const scrolled = scrollText({...initialList, offset: state.help.offset}, command as ListMove, helpLines(state).length, listViewportRows(state.viewport));
-		return {...state, help: {offset: scrolled.offset}};
-	}
 	const frame = topFrame(state);
-	if (frame.kind === 'plan') {
-		const handled = handlePlanKey(state, frame, press);
-		if (handled !== undefined) return handled;
-	}
-	if (frame.kind === 'expressionTest') {
-		const handled = handleTestKey(state, frame, press);
-		if (handled !== undefined) return handled;
-	}
+	const handled = screenOf(frame).handleKey?.(state, frame, press);
+	if (handled !== undefined) return handled;
 	if (frame.list.filtering) return handleFilterKey(state, frame, press);
 	// Esc with an applied filter clears the filter before it goes back.
 	if (press.escape && frame.list.filter) return clearFilter(state, frame);
@@ -698,7 +666,7 @@ export function jobTarget(context: SchemaContext): JobTarget | undefined {
 
 function schemaLoaded(state: AppState, frameId: number, download: SchemaDownload): AppState {
 	const frame = state.stack.find((candidate) => candidate.id === frameId);
-	if (frame?.kind !== 'schema' || frame.status !== 'loading') return state;
+	if (!isFrameOf(frame, 'schema') || frame.status !== 'loading') return state;
 	const {app, job} = frame;
 	const context = createContext({
 		jobKey: frameId,
@@ -723,7 +691,7 @@ function schemaLoaded(state: AppState, frameId: number, download: SchemaDownload
 }
 
 function planFrameUpdate(state: AppState, frameId: number, update: (frame: PlanFrame) => PlanFrame): AppState {
-	return updateFrame(state, frameId, (frame) => (frame.kind === 'plan' ? update(frame) : frame));
+	return updateFrameOf(state, frameId, 'plan', update);
 }
 
 /** An error too long for the status line is shown whole, in a notice that waits to be dismissed. */
@@ -750,7 +718,7 @@ function replayTypeAhead(after: AppState): AppState {
 	const top = topFrame(after);
 	if (isLoading(top)) return after;
 	let state: AppState = {...after, typeAhead: []};
-	if ('status' in top && top.status === 'error') return state;
+	if (screenOf(top).loadStatus?.(top) === 'error') return state;
 	for (const press of after.typeAhead) state = handleKey(state, press);
 	return state;
 }
@@ -770,12 +738,10 @@ function stepAction(state: AppState, action: Action): AppState {
 		case 'resize':
 			return withFittedWindow({...state, viewport: {rows: action.rows, columns: action.columns}});
 		case 'signInPrompt':
-			return updateFrame(state, action.frameId, (frame) =>
-				frame.kind === 'signIn' && frame.phase !== 'cancelled' ? {...frame, phase: 'prompt', prompt: action.prompt} : frame,
-			);
+			return updateFrameOf(state, action.frameId, 'signIn', (frame) => (frame.phase !== 'cancelled' ? {...frame, phase: 'prompt', prompt: action.prompt} : frame));
 		case 'signedIn': {
 			const frame = topFrame(state);
-			if (frame.id !== action.frameId || frame.kind !== 'signIn' || frame.phase === 'cancelled') return state;
+			if (frame.id !== action.frameId || !isFrameOf(frame, 'signIn') || frame.phase === 'cancelled') return state;
 			const signedIn: AppState = {
 				...state,
 				stack: [{id: state.nextId, kind: 'apps', status: 'loading', list: initialList}],
@@ -787,24 +753,20 @@ function stepAction(state: AppState, action: Action): AppState {
 			return location && 'servicePrincipalId' in location ? openAtLocation({...signedIn, initialLocation: undefined}, location) : signedIn;
 		}
 		case 'signInFailed':
-			return updateFrame(state, action.frameId, (frame) =>
-				frame.kind === 'signIn' && frame.phase !== 'cancelled' ? {...frame, phase: 'error', error: action.error, prompt: undefined} : frame,
+			return updateFrameOf(state, action.frameId, 'signIn', (frame) =>
+				frame.phase !== 'cancelled' ? {...frame, phase: 'error', error: action.error, prompt: undefined} : frame,
 			);
 		case 'appsProgress':
-			return updateFrame(state, action.frameId, (frame) =>
-				frame.kind === 'apps' ? {...frame, progress: {done: action.done, total: action.total}} : frame,
-			);
+			return updateFrameOf(state, action.frameId, 'apps', (frame) => ({...frame, progress: {done: action.done, total: action.total}}));
 		case 'appsLoaded':
 			return adoptLoadedApps(
-				updateFrame(state, action.frameId, (frame) => (frame.kind === 'apps' ? {...frame, status: 'ready', apps: action.apps, progress: undefined} : frame)),
+				updateFrameOf(state, action.frameId, 'apps', (frame) => ({...frame, status: 'ready', apps: action.apps, progress: undefined})),
 				action.frameId,
 			);
 		case 'schemaLoaded':
 			return schemaLoaded(state, action.frameId, action.download);
 		case 'loadFailed':
-			return updateFrame(state, action.frameId, (frame) =>
-				frame.kind === 'apps' || frame.kind === 'schema' ? {...frame, status: 'error', error: action.error} : frame,
-			);
+			return updateFrameOf(state, action.frameId, ['apps', 'schema'], (frame) => ({...frame, status: 'error', error: action.error}));
 		case 'taskDone':
 			return action.message ? {...state, message: action.message} : state;
 		case 'serverChecked':
@@ -841,11 +803,7 @@ function stepAction(state: AppState, action: Action): AppState {
 			return context ? openImportPlan(state, context, action.download, action.purpose, action.label) : state;
 		}
 		case 'backupsListed':
-			return updateFrame(state, action.frameId, (frame) =>
-				frame.kind === 'backups'
-					? {...frame, status: action.error ? 'error' : 'ready', backups: action.backups, error: action.error}
-					: frame,
-			);
+			return updateFrameOf(state, action.frameId, 'backups', (frame) => ({...frame, status: action.error ? 'error' : 'ready', backups: action.backups, error: action.error}));
 		case 'testPrefilled':
 			return testPrefilled(state, action.frameId, action.input);
 		case 'testFinished':
@@ -853,9 +811,7 @@ function stepAction(state: AppState, action: Action): AppState {
 		case 'historyListed':
 			return historyListed(state, action.frameId, action.listing, action.error);
 		case 'comparisonReady':
-			return updateFrame(state, action.frameId, (frame) =>
-				frame.kind === 'compare' ? {...frame, status: action.error ? 'error' : 'ready', text: action.text, error: action.error} : frame,
-			);
+			return updateFrameOf(state, action.frameId, 'compare', (frame) => ({...frame, status: action.error ? 'error' : 'ready', text: action.text, error: action.error}));
 		case 'locationResolved':
 			return openAtLocation(state, action.location);
 		case 'signedOut':
@@ -924,8 +880,8 @@ function handlePaste(state: AppState, text: string): AppState {
 		const filter = frame.list.filter + text.replace(/[\x00-\x1f\x7f-\x9f]+/g, ' ');
 		return replaceTop(state, {...frame, list: {...frame.list, filter, cursor: 0, offset: 0}});
 	}
-	const where = frame.kind === 'plan' && frame.status === 'confirm' ? ' The confirmation must be typed.' : ' Paste only into a text field (a prompt or a filter).';
-	return {...state, message: {kind: 'info', text: `Pasted text ignored.${where}`}};
+	const where = screenOf(frame).pasteHint?.(frame) ?? 'Paste only into a text field (a prompt or a filter).';
+	return {...state, message: {kind: 'info', text: `Pasted text ignored. ${where}`}};
 }
 
 /** Opens the screens a write left, by pointer, as long as each still exists in the job read back. */
@@ -944,7 +900,7 @@ function reopenFrames(state: AppState, context: SchemaContext, frames: NonNullab
 function planReady(state: AppState, action: Extract<Action, {type: 'planReady'}>): AppState {
 	const frame = state.stack.find((candidate) => candidate.id === action.frameId);
 	// An answer for an earlier attempt (the plan was re-made meanwhile), or for a closed plan, is not this plan's.
-	if (frame?.kind !== 'plan' || frame.attempt !== action.attempt || frame.status !== 'checking') return state;
+	if (!isFrameOf(frame, 'plan') || frame.attempt !== action.attempt || frame.status !== 'checking') return state;
 	let next = state;
 	let document = action.document;
 	if (frame.origin.kind === 'edits' && action.parsed && action.parsed.size > 0) {

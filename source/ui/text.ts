@@ -134,3 +134,35 @@ export function wrap(text: string, width: number): string[] {
 	if (line) lines.push(line);
 	return lines.length > 0 ? lines : [''];
 }
+
+/**
+ * A breadcrumb in `width` cells. The longest middle parts give way first (each becomes `…`, neighbours merged), so
+ * the first part (tenant or file), the app, the job and the place the admin is at (the last part) stay readable.
+ */
+export function fitTrail(parts: readonly string[], width: number, separator = ' › '): string {
+	// A long last part (an object mapping's name) keeps both ends in half the width, so the app and job can stay too.
+	const shown: Array<string | undefined> = parts.map((part, index) => (index === parts.length - 1 && parts.length > 1 && cellWidth(parts.join(separator)) > width ? truncateMiddle(part, Math.max(Math.floor(width / 2), 16)) : part));
+	const render = () => shown.filter((part, index) => part !== undefined || shown[index - 1] !== undefined).map((part) => part ?? '…').join(separator);
+	let trail = render();
+	while (cellWidth(trail) > width) {
+		let longest = -1;
+		for (let index = shown.length - 2; index >= 1; index--) {
+			if (shown[index] !== undefined && (longest < 0 || cellWidth(shown[index]!) > cellWidth(shown[longest]!))) longest = index;
+		}
+		if (longest < 0) break;
+		shown[longest] = undefined;
+		trail = render();
+	}
+	const lastIndex = shown.length - 1;
+	if (cellWidth(trail) <= width && shown[lastIndex] !== parts[lastIndex]) {
+		// The middle gave way after the last part was cut: give the last part the room that is left.
+		const prefix = trail.slice(0, trail.length - shown[lastIndex]!.length);
+		shown[lastIndex] = truncateMiddle(parts[lastIndex]!, width - cellWidth(prefix));
+		trail = render();
+	}
+	if (cellWidth(trail) <= width) return trail;
+	// Only the first and last are left and still too wide: the last part, cut in its middle if it must be.
+	const last = parts.at(-1) ?? '';
+	const alone = parts.length > 1 ? `…${separator}${last}` : last;
+	return cellWidth(alone) <= width ? alone : truncateMiddle(last, width);
+}

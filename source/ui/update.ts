@@ -6,6 +6,7 @@
  */
 import type {AppSummary} from '../explorer/services.js';
 import type {SynchronizationJob} from '../schema/types.js';
+import {screenOf} from './screens/index.js';
 import {type Action, type AppState, type Frame, reducer, type Task} from './state.js';
 
 /** Work a screen needs while it is on the stack: started when it appears, cancelled when it leaves. */
@@ -25,25 +26,19 @@ export const watchEveryMs = 3000;
 
 export type Effect = Task | LoadEffect;
 
-/** What a frame needs loaded, if anything. */
+/** What a frame needs loaded, if anything (the screen says: screens/*: load). */
 function loadOf(frame: Frame): LoadEffect | undefined {
-	if (frame.kind === 'signIn' && frame.phase === 'starting') return {kind: 'signIn', frameId: frame.id, forcePrompt: Boolean(frame.forcePrompt)};
-	if (frame.kind === 'apps' && frame.status === 'loading') return {kind: 'listApps', frameId: frame.id};
-	if (frame.kind === 'schema' && frame.status === 'loading') return {kind: 'loadSchema', frameId: frame.id, app: frame.app, job: frame.job};
-	if (frame.kind === 'job' && (frame.status === 'loading' || frame.refreshing)) {
-		return {kind: 'loadJob', frameId: frame.id, servicePrincipalId: frame.target.servicePrincipalId, jobId: frame.target.job.id};
-	}
-	if (frame.kind === 'logs' && frame.status === 'loading') return {kind: 'loadLogs', frameId: frame.id, jobId: frame.target.job.id};
-	return undefined;
+	return screenOf(frame).load?.(frame);
 }
 
-function watching(frame: Frame | undefined): boolean {
-	return frame?.kind === 'job' && frame.watching;
+/** The job a frame reads every few seconds, if it is watched. */
+function watchOf(frame: Frame | undefined): {servicePrincipalId: string; jobId: string} | undefined {
+	return frame && screenOf(frame).watching?.(frame);
 }
 
-/** Whether a frame's load (if it had one) is still wanted: on the stack and not cancelled. */
+/** Whether a frame's load (if it had one) is still wanted: on the stack and not given up (a cancelled sign-in). */
 function stillWanted(frame: Frame | undefined): boolean {
-	return frame !== undefined && !(frame.kind === 'signIn' && (frame.phase === 'cancelled' || frame.phase === 'error'));
+	return frame !== undefined && !screenOf(frame).cancelled?.(frame);
 }
 
 /** The load effects of a state's stack as it starts. */
@@ -68,12 +63,11 @@ export function update(state: AppState, action: Action): {state: AppState; effec
 		}
 		// A watch is a timer as a value: started when a job screen starts watching, stopped when it stops or closes.
 		for (const frame of next.stack) {
-			if (frame.kind === 'job' && watching(frame) && !watching(before.get(frame.id))) {
-				effects.push({kind: 'watchJob', frameId: frame.id, servicePrincipalId: frame.target.servicePrincipalId, jobId: frame.target.job.id, everyMs: watchEveryMs});
-			}
+			const watched = watchOf(frame);
+			if (watched && !watchOf(before.get(frame.id))) effects.push({kind: 'watchJob', frameId: frame.id, ...watched, everyMs: watchEveryMs});
 		}
 		for (const frame of state.stack) {
-			if (watching(frame) && !watching(after.get(frame.id))) effects.push({kind: 'stopWatch', frameId: frame.id});
+			if (watchOf(frame) && !watchOf(after.get(frame.id))) effects.push({kind: 'stopWatch', frameId: frame.id});
 		}
 	}
 	return {state: next, effects};

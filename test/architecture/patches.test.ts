@@ -25,4 +25,12 @@ describe('patches applied at install', () => {
 		const yoga = readFileSync(join(yogaRoot, 'dist/binaries/yoga-wasm-base64-esm.js'), 'utf8');
 		expect(yoga).not.toContain('"function"!=typeof fetch');
 	});
+
+	it('string-width measures plain text without building the grapheme segmenter or the emoji set at import (start-up)', () => {
+		const own = readFileSync(require.resolve('string-width'), 'utf8');
+		expect(own).toContain('simpleTextRegex');
+		expect(own).toContain('segmenter ??= new Intl.Segmenter()');
+		const wrapAnsi = dirname(require.resolve('wrap-ansi', {paths: [inkBuild]}));
+		expect(readFileSync(require.resolve('string-width', {paths: [wrapAnsi]}), 'utf8')).toContain('segmenter ??= new Intl.Segmenter()');
+	});
 });

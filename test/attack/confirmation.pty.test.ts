@@ -2,30 +2,18 @@
  * Issue 9 §7 (d): an app whose display name is empty or cannot be typed is not confirmed by a bare Enter; the
  * confirmation asks for its object id instead. On a real terminal, through `import`.
  */
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it} from 'vitest';
 import {confirmationWord, confirms} from '../../source/edit/index.js';
-import {cloudSyncServicePrincipalId, type Simulator, startSimulator} from '../../source/simulator/index.js';
-import {isolatedState, removeIsolatedStates} from '../commands/cli.js';
-import {attributeMapping, createWorkspace, demoArgs, demoJob, liveSchema, puts, type Workspace} from '../commands/write-helpers.js';
+import {cloudSyncServicePrincipalId, } from '../../source/simulator/index.js';
+import {isolatedState, } from '../commands/cli.js';
+import {attributeMapping, demoArgs, demoJob, liveSchema, puts, freshDemoTenantPerTest} from '../commands/write-helpers.js';
 import {runInTerminal, type TerminalSession} from '../helpers/pty.js';
 
-let simulator: Simulator;
-let workspace: Workspace;
+const tenant = freshDemoTenantPerTest('pvx-confirm-id-');
 const sessions: TerminalSession[] = [];
-
-beforeAll(async () => {
-	workspace = await createWorkspace('pvx-confirm-id-');
-});
-afterAll(async () => {
-	await workspace.remove();
-	removeIsolatedStates();
-});
-beforeEach(async () => {
-	simulator = await startSimulator({autoApproveDeviceCodeMs: 0});
-});
-afterEach(async () => {
+// Registered after the tenant's hooks, so it runs before the tenant closes.
+afterEach(() => {
 	for (const session of sessions.splice(0)) session.kill();
-	await simulator.close();
 });
 
 describe('the confirmation word', () => {
@@ -41,13 +29,13 @@ describe('the confirmation word', () => {
 
 describe('import for an app without a typeable name', () => {
 	async function importInTerminal(displayName: string): Promise<TerminalSession> {
-		const app = simulator.tenant.servicePrincipals.find((each) => each.id === cloudSyncServicePrincipalId)!;
-		const job = demoJob(simulator, app.displayName!, 'AD2AADProvisioning');
+		const app = tenant.simulator.tenant.servicePrincipals.find((each) => each.id === cloudSyncServicePrincipalId)!;
+		const job = demoJob(tenant.simulator, app.displayName!, 'AD2AADProvisioning');
 		app.displayName = displayName;
 		const schema = liveSchema(job);
 		attributeMapping(schema, 'Mail')!.flowType = 'ObjectAddOnly';
-		const path = await workspace.file(`edited-${sessions.length}.schema.json`, schema);
-		const session = runInTerminal(['import', ...demoArgs(simulator), '--sp', cloudSyncServicePrincipalId, '--job', 'AD2AADProvisioning', '--in', path], {
+		const path = await tenant.workspace.file(`edited-${sessions.length}.schema.json`, schema);
+		const session = runInTerminal(['import', ...demoArgs(tenant.simulator), '--sp', cloudSyncServicePrincipalId, '--job', 'AD2AADProvisioning', '--in', path], {
 			columns: 160,
 			rows: 40,
 			env: isolatedState(),
@@ -62,7 +50,7 @@ describe('import for an app without a typeable name', () => {
 		session.write('\r');
 		await session.waitForText(/Not written: "" is not the app's object id/);
 		expect(await session.waitForExit()).toBe(2);
-		expect(puts(simulator)).toEqual([]);
+		expect(puts(tenant.simulator)).toEqual([]);
 	});
 
 	it('a name of invisible characters: typing the object id writes', async () => {
@@ -70,6 +58,6 @@ describe('import for an app without a typeable name', () => {
 		session.write(`${cloudSyncServicePrincipalId}\r`);
 		await session.waitForText('Written and verified');
 		expect(await session.waitForExit()).toBe(0);
-		expect(puts(simulator)).toHaveLength(1);
+		expect(puts(tenant.simulator)).toHaveLength(1);
 	});
 });

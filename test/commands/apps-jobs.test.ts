@@ -66,6 +66,16 @@ describe('apps', () => {
 		expect(none.stderr).toMatch(/No app whose name matches "Nothing like this" has provisioning jobs/);
 	});
 
+	it.each(['"', '""', ' '])('refuses a --search of %j, which would list every app, before asking Graph', async (term) => {
+		const before = simulator.requests.length;
+		const result = await runCli(['apps', ...demo(), '--search', term]);
+		expect(result.code).toBe(2);
+		expect(result.stdout).toBe('');
+		expect(result.stderr.trim().split('\n')).toHaveLength(1);
+		expect(result.stderr).toMatch(/--search needs part of a word of the app's name/);
+		expect(simulator.requests.slice(before).filter((request) => request.path.includes('servicePrincipals'))).toEqual([]);
+	});
+
 	it('lists the other apps and exits 1 when one app cannot be checked', async () => {
 		const workday = appNamed('Workday to Active Directory User Provisioning');
 		simulator.faults.add({path: new RegExp(`^/beta/servicePrincipals/${workday.id}/synchronization/jobs$`), status: 500});

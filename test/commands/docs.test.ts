@@ -119,6 +119,25 @@ describe('docs --format md', () => {
 	});
 });
 
+describe('docs: scoping values', () => {
+	it('quotes values listed together, or holding a comma, so one value never reads as two', async () => {
+		const schema = structuredClone(awkward);
+		schema.synchronizationRules[0]!.objectMappings[0]!.scope.groups = [
+			{
+				name: 'sales',
+				clauses: [
+					{operatorName: 'EQUALS', sourceOperandName: 'department', targetOperand: {values: ['Sales, EMEA', 'HR']}},
+					{operatorName: 'EQUALS', sourceOperandName: 'division', targetOperand: {values: ['North, South']}},
+				],
+			},
+		];
+		const result = await runCli(['docs', '--file', '-', '--format', 'csv'], {input: JSON.stringify(schema)});
+		expect(result.code).toBe(0);
+		const [, first] = parseCsv(result.stdout);
+		expect(first![csvColumns.indexOf('Scope')]).toBe('department EQUALS "Sales, EMEA", "HR" AND division EQUALS "North, South"');
+	});
+});
+
 describe('docs --format csv', () => {
 	it('writes one row per attribute mapping with the scope in words', async () => {
 		const result = await runCli(['docs', '--file', fixture, '--format', 'csv']);

@@ -2,38 +2,25 @@
  * The confirmation on a real terminal (a pseudo-terminal read through a headless xterm): `import` writes only
  * after the app's display name is typed; anything else, or Ctrl+C, sends nothing.
  */
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {type Simulator, startSimulator} from '../../source/simulator/index.js';
+import {afterEach, describe, expect, it} from 'vitest';
 import {runInTerminal, type TerminalSession} from '../helpers/pty.js';
-import {isolatedState, removeIsolatedStates} from './cli.js';
-import {attributeMapping, createWorkspace, demoArgs, demoJob, liveSchema, puts, type Workspace} from './write-helpers.js';
+import {isolatedState, } from './cli.js';
+import {attributeMapping, demoArgs, demoJob, liveSchema, puts, freshDemoTenantPerTest} from './write-helpers.js';
 
-let simulator: Simulator;
-let workspace: Workspace;
+const tenant = freshDemoTenantPerTest('pvx-confirm-');
 const sessions: TerminalSession[] = [];
-
-beforeAll(async () => {
-	workspace = await createWorkspace('pvx-confirm-');
-});
-afterAll(async () => {
-	await workspace.remove();
-	removeIsolatedStates();
-});
-beforeEach(async () => {
-	simulator = await startSimulator({autoApproveDeviceCodeMs: 0});
-});
-afterEach(async () => {
+// Registered after the tenant's hooks, so it runs before the tenant closes.
+afterEach(() => {
 	for (const session of sessions.splice(0)) session.kill();
-	await simulator.close();
 });
 
-const provisioning = () => demoJob(simulator, 'contoso.com', 'AD2AADProvisioning');
+const provisioning = () => demoJob(tenant.simulator, 'contoso.com', 'AD2AADProvisioning');
 
 async function importInTerminal(): Promise<TerminalSession> {
 	const schema = liveSchema(provisioning());
 	attributeMapping(schema, 'Mail')!.flowType = 'ObjectAddOnly';
-	const path = await workspace.file(`edited-${sessions.length}.schema.json`, schema);
-	const session = runInTerminal(['import', ...demoArgs(simulator), '--sp', 'contoso.com', '--job', 'AD2AADProvisioning', '--in', path], {
+	const path = await tenant.workspace.file(`edited-${sessions.length}.schema.json`, schema);
+	const session = runInTerminal(['import', ...demoArgs(tenant.simulator), '--sp', 'contoso.com', '--job', 'AD2AADProvisioning', '--in', path], {
 		columns: 120,
 		rows: 40,
 		env: isolatedState(),
@@ -47,11 +34,11 @@ describe('import on a terminal', () => {
 	it('writes after the display name is typed', async () => {
 		const session = await importInTerminal();
 		expect(session.output()).toContain('Summary: 0 attribute mappings to add, 1 to change, 0 to remove.');
-		expect(puts(simulator)).toEqual([]);
+		expect(puts(tenant.simulator)).toEqual([]);
 		session.write('contoso.com\r');
 		await session.waitForText('Written and verified');
 		expect(await session.waitForExit()).toBe(0);
-		expect(puts(simulator)).toHaveLength(1);
+		expect(puts(tenant.simulator)).toHaveLength(1);
 		expect(attributeMapping(liveSchema(provisioning()), 'Mail')?.flowType).toBe('ObjectAddOnly');
 	});
 
@@ -60,7 +47,7 @@ describe('import on a terminal', () => {
 		session.write('contoso\r');
 		await session.waitForText(/Not written: "contoso" is not the app's display name "contoso\.com"\./);
 		expect(await session.waitForExit()).toBe(2);
-		expect(puts(simulator)).toEqual([]);
+		expect(puts(tenant.simulator)).toEqual([]);
 		expect(attributeMapping(liveSchema(provisioning()), 'Mail')?.flowType).toBe('Always');
 	});
 
@@ -69,6 +56,6 @@ describe('import on a terminal', () => {
 		session.write('cont\x03');
 		await session.waitForText('Cancelled: nothing was written.');
 		expect(await session.waitForExit()).toBe(2);
-		expect(puts(simulator)).toEqual([]);
+		expect(puts(tenant.simulator)).toEqual([]);
 	});
 });

@@ -1,7 +1,8 @@
 /** Shared helpers for the edit-core tests: the real cloud-sync fixture, pointers by name, a Graph client for the simulator. */
+import {type WorkingCopy, writeSchema} from '../../source/edit/index.js';
 import {GraphClient} from '../../source/graph/client.js';
 import type {AttributeMapping, SynchronizationSchema} from '../../source/schema/types.js';
-import type {Simulator} from '../../source/simulator/index.js';
+import {cloudSyncProvisioningJobId, cloudSyncServicePrincipalId, type Simulator} from '../../source/simulator/index.js';
 import {parseFixture} from '../schema/fixture.js';
 
 export {fixtureText, parseFixture} from '../schema/fixture.js';
@@ -39,3 +40,19 @@ export function graphFor(simulator: Simulator, options: {responseTimeoutMs?: num
 }
 
 export const freshFixture = (): SynchronizationSchema => parseFixture();
+
+/** The real write path for the demo tenant's contoso.com › AD2AADProvisioning job, from a working copy. */
+export function writeCloudSyncJob(graph: GraphClient, working: WorkingCopy, backupDirectory: string, extra: Partial<Parameters<typeof writeSchema>[0]> = {}) {
+	return writeSchema({
+		graph,
+		servicePrincipalId: cloudSyncServicePrincipalId,
+		jobId: cloudSyncProvisioningJobId,
+		appName: 'contoso.com',
+		templateId: 'AD2AADProvisioning',
+		baseVersion: working.baseVersion,
+		base: working.live,
+		document: working.document,
+		backupDirectory,
+		...extra,
+	});
+}

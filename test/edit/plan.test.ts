@@ -2,6 +2,7 @@ import {applyPatch} from 'diff';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {applyOperations, buildPlan, describeScopeChange, diffAsPatch, jsonEqual} from '../../source/edit/index.js';
+import {formatChanges} from '../../source/edit/plan-text.js';
 import type {SynchronizationSchema} from '../../source/schema/types.js';
 import {credentialsMapping, fixtureText, freshFixture, mappingOf, mappingsOf, pointerOf, userMapping} from './helpers.js';
 
@@ -188,6 +189,36 @@ describe('buildPlan', () => {
 			'/directories/1/objects/0/attributes/138',
 		]);
 		expect(plan.hasChanges).toBe(true);
+	});
+});
+
+describe("cloud sync's OU and group scope in the plan", () => {
+	it('lists each OU taken into or out of scope whole, and warns of deletions', () => {
+		const before = freshFixture();
+		const after = freshFixture();
+		const sales = 'OU=Sales,OU=EMEA,DC=corp,DC=contoso,DC=com';
+		const cloud = 'OU=Cloud,DC=mydomain,DC=tld';
+		Object.assign(before.synchronizationRules![0]!, {containerFilter: {includedContainers: [cloud, sales]}});
+		Object.assign(after.synchronizationRules![0]!, {containerFilter: {includedContainers: [cloud, 'OU=Staff,DC=corp,DC=contoso,DC=com']}});
+		const plan = buildPlan(before, after);
+		expect(plan.cloudSyncScopeChanged).toBe(true);
+		expect(plan.containerScopeChanges).toEqual([
+			{pointer: '/synchronizationRules/0/containerFilter', field: 'containerFilter', added: ['OU=Staff,DC=corp,DC=contoso,DC=com'], removed: [sales]},
+		]);
+		const text = formatChanges(plan, {color: false});
+		expect(text).toContain('+ OU into scope: OU=Staff,DC=corp,DC=contoso,DC=com\n');
+		expect(text).toContain(`- OU out of scope (its objects may be deleted in Microsoft Entra ID): ${sales}\n`);
+		expect(text).not.toContain(cloud);
+	});
+
+	it('says when the same OUs are only reordered, and reads group scope the same way', () => {
+		const before = freshFixture();
+		const after = freshFixture();
+		Object.assign(before.synchronizationRules![0]!, {containerFilter: {includedContainers: ['OU=A,DC=x', 'OU=B,DC=x']}, groupFilter: {includedGroups: []}});
+		Object.assign(after.synchronizationRules![0]!, {containerFilter: {includedContainers: ['OU=B,DC=x', 'OU=A,DC=x']}, groupFilter: {includedGroups: ['CN=Pilot,OU=Groups,DC=x']}});
+		const text = formatChanges(buildPlan(before, after), {color: false});
+		expect(text).toContain('the same OUs, written differently');
+		expect(text).toContain('+ group into scope: CN=Pilot,OU=Groups,DC=x');
 	});
 });
 

@@ -24,7 +24,7 @@ import {backupNotePath} from '../../source/edit/backup-notes.js';
 import {GraphClient} from '../../source/graph/client.js';
 import type {SynchronizationSchema} from '../../source/schema/types.js';
 import {cloudSyncProvisioningJobId as jobId, cloudSyncServicePrincipalId as servicePrincipalId, type Simulator, startSimulator} from '../../source/simulator/index.js';
-import {graphFor, mappingOf, pointerOf, writeScopes} from './helpers.js';
+import {graphFor, mappingOf, pointerOf, writeCloudSyncJob, writeScopes} from './helpers.js';
 
 let simulator: Simulator;
 let directory: string;
@@ -52,18 +52,7 @@ async function load(graph: GraphClient): Promise<WorkingCopy> {
 }
 
 function write(graph: GraphClient, working: WorkingCopy, extra: {onStep?: (step: WriteStep) => void} = {}) {
-	return writeSchema({
-		graph,
-		servicePrincipalId,
-		jobId,
-		appName: 'contoso.com',
-		templateId: 'AD2AADProvisioning',
-		baseVersion: working.baseVersion,
-		base: working.live,
-		document: working.document,
-		backupDirectory: backups,
-		...extra,
-	});
+	return writeCloudSyncJob(graph, working, backups, extra);
 }
 
 async function failure<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {

@@ -9,12 +9,12 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import packageJson from '../../package.json' with {type: 'json'};
 import {backupNotePath, readBackupNote, summarizePlan} from '../../source/edit/backup-notes.js';
 import {backupFileName} from '../../source/edit/backups.js';
-import {buildPlan, editAttributeMappingField, WorkingCopy, WriteFailedError, writeSchema} from '../../source/edit/index.js';
+import {buildPlan, editAttributeMappingField, WorkingCopy, WriteFailedError, } from '../../source/edit/index.js';
 import type {GraphClient} from '../../source/graph/client.js';
 import {listHistory} from '../../source/history/versions.js';
 import type {SynchronizationSchema} from '../../source/schema/types.js';
 import {cloudSyncProvisioningJobId as jobId, cloudSyncServicePrincipalId as servicePrincipalId, type Simulator, startSimulator} from '../../source/simulator/index.js';
-import {graphFor, pointerOf} from '../edit/helpers.js';
+import {graphFor, pointerOf, writeCloudSyncJob} from '../edit/helpers.js';
 
 let simulator: Simulator;
 let directory: string;
@@ -37,19 +37,7 @@ async function editedCopy(graph: GraphClient): Promise<WorkingCopy> {
 }
 
 function write(graph: GraphClient, working: WorkingCopy) {
-	return writeSchema({
-		graph,
-		servicePrincipalId,
-		jobId,
-		appName: 'contoso.com',
-		templateId: 'AD2AADProvisioning',
-		baseVersion: working.baseVersion,
-		base: working.live,
-		document: working.document,
-		backupDirectory: backups,
-		author: {account: 'admin@contoso.com', tenantId: 'tenant-1'},
-		operation: 'import of prod.schema.json',
-	});
+	return writeCloudSyncJob(graph, working, backups, {author: {account: 'admin@contoso.com', tenantId: 'tenant-1'}, operation: 'import of prod.schema.json'});
 }
 
 describe('the note beside a backup', () => {

@@ -180,27 +180,31 @@ describe('moving around lists', () => {
 
 	it('filters with /, keeps the filter on Enter and clears it with Esc', async () => {
 		const {app} = await signedIn();
+		const firstApp = selectedRow(app.lastFrame()!).split(/\s{2,}/)[0]!;
 		await press(app, '/', 'c', 'o', 'n', 't', 'x');
 		let frame = app.lastFrame()!;
 		expect(frame).toContain('/contx');
 		await press(app, KEY.backspace);
 		expect(app.lastFrame()!).toContain('/cont');
 		expect(position(app.lastFrame()!)).toBe('1/2 of 4');
+		// contoso.com and Contoso SCIM App, in an order that recent apps may change: the test follows the rows shown.
+		const second = app.lastFrame()!.split('\n')[4]!.trim().split(/\s{2,}/)[0]!;
+		expect(['contoso.com', 'Contoso SCIM App']).toContain(second);
 		await press(app, KEY.down, KEY.enter);
 		frame = app.lastFrame()!;
 		// Two rows left: Enter keeps the filter (it opens only when one row is left).
 		expect(frame).toContain('filter: cont');
-		expect(selectedRow(frame)).toMatch(/^contoso\.com/);
+		expect(selectedRow(frame).startsWith(`${second} `)).toBe(true);
 		await press(app, KEY.esc);
 		frame = app.lastFrame()!;
-		expect(position(frame)).toBe('2/4'); // still on contoso.com, now among all apps
-		expect(selectedRow(frame)).toMatch(/^contoso\.com/);
+		expect(position(frame)).toMatch(/^[1-4]\/4$/); // still on the same app, now among all apps
+		expect(selectedRow(frame).startsWith(`${second} `)).toBe(true);
 		expect(frame).not.toContain('filter:');
 		await press(app, '/', 'nothing-like-this');
 		expect(app.lastFrame()).toContain('Nothing matches');
 		await press(app, KEY.esc);
 		expect(position(app.lastFrame()!)).toBe('1/4');
-		expect(selectedRow(app.lastFrame()!)).toMatch(/^Contoso SCIM App/);
+		expect(selectedRow(app.lastFrame()!).startsWith(`${firstApp} `)).toBe(true);
 	});
 
 	it('opens the one row a filter leaves on Enter: find and open in one step', async () => {
@@ -217,10 +221,12 @@ describe('moving around lists', () => {
 	it('goes back with Esc, ← and h, and shows the breadcrumb on the way in', async () => {
 		const {app} = await signedIn();
 		const mappings = await openUserMappings(app);
-		expect(mappings.split('\n')[0]).toMatch(/^contoso\.com \(demo\) › contoso\.com › AD2AADProvisioning › AD2AADProvisioning › Synchronize Active/);
+		expect(mappings.split('\n')[0]).toBe('contoso.com (demo) › contoso.com › … › Synchronize Active Directory users to Azure Active Directory');
 		await press(app, KEY.enter);
 		const detail = await waitForFrame(app, 'JSON Pointer');
 		expect(detail).toContain('Target attribute    AccountEnabled');
+		// Too long for the width: the longest middle part gives way, never the app, the job or the place the admin is at.
+		expect(detail.split('\n')[0]).toBe('contoso.com (demo) › contoso.com › AD2AADProvisioning › AD2AADProvisioning › … › AccountEnabled');
 		expect(detail).toMatch(/Expression\n\s+IIF\(\n\s+IsPresent\(\[userAccountControl\]\),/);
 		expect(detail).toContain('flowBehavior        FlowWhenChanged');
 		await press(app, KEY.left);

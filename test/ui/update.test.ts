@@ -24,6 +24,14 @@ function tenantJob(options: {readOnly?: boolean} = {}): AppState {
 	return run(state, {type: 'schemaLoaded', frameId: frame.id, download: download()}).state;
 }
 
+const list = {cursor: 0, offset: 0, filter: '', filtering: false};
+
+/** The job's status screen, read. */
+function onJob(): AppState {
+	const opened = run(tenantJob(), ...keys('J')).state;
+	return run(opened, {type: 'jobLoaded', frameId: topFrame(opened).id, job}).state;
+}
+
 /** From the schema root: the rule, then the user object mapping (136 attribute mappings). */
 function onMappings(options: {readOnly?: boolean} = {}): AppState {
 	return run(tenantJob(options), ...keys(enter, enter)).state;
@@ -109,6 +117,78 @@ describe('commands per screen kind', () => {
 			readOnly: 'refused',
 			expect: ({state}) => expect(state.message?.text).toBe('Nothing to undo.'),
 		},
+		{
+			screen: 'pending changes (its remove hook)',
+			at: () => run(onMappings(), ...keys('f', down, enter, 'c')).state,
+			key: 'D',
+			readOnly: 'refused',
+			expect: ({state}) => {
+				expect(state.message?.text).toMatch(/^Undone: ~ User ← user · AccountEnabled: flowType/);
+				expect(topFrame(state)).toMatchObject({kind: 'changes', context: {working: {edits: []}}});
+			},
+		},
+		{
+			screen: 'scoping filter (its add hook)',
+			at: () => run(onMappings(), ...keys('S')).state,
+			key: 'a',
+			readOnly: 'refused',
+			expect: ({state}) => expect(state.modal?.title).toBe('New clause: source attribute'),
+		},
+		{
+			screen: 'attribute mapping detail (its edit target)',
+			at: () => run(onMappings(), ...keys(down, enter)).state,
+			key: 'D',
+			readOnly: 'refused',
+			expect: ({state}) => expect(state.modal?.title).toMatch(/^Remove the mapping of \w+\?$/),
+		},
+		{
+			screen: 'rule (its edit target is the selected object mapping)',
+			at: () => run(tenantJob(), ...keys(enter)).state,
+			key: 'S',
+			readOnly: 'works',
+			expect: ({state}) => expect(topFrame(state)).toMatchObject({kind: 'scope', node: {pointer: '/synchronizationRules/0/objectMappings/0'}}),
+		},
+		{
+			screen: 'job status (its watch command)',
+			at: () => onJob(),
+			key: 'W',
+			readOnly: 'works',
+			expect: ({state, effects}) => {
+				expect(topFrame(state)).toMatchObject({kind: 'job', watching: true});
+				expect(effects).toEqual([expect.objectContaining({kind: 'watchJob', jobId: job.id})]);
+			},
+		},
+		{
+			screen: 'job status (its retry hook)',
+			at: () => onJob(),
+			key: 'r',
+			readOnly: 'works',
+			expect: ({state, effects}) => {
+				expect(topFrame(state)).toMatchObject({kind: 'job', refreshing: true});
+				expect(effects).toEqual([expect.objectContaining({kind: 'loadJob', jobId: job.id})]);
+			},
+		},
+		{
+			screen: 'failed app list (its retry hook)',
+			at: () => ({...initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}), stack: [{id: 1, kind: 'apps', status: 'error', error: 'nope', list}], nextId: 2}),
+			key: 'r',
+			readOnly: 'works',
+			expect: ({state, effects}) => {
+				expect(topFrame(state)).toMatchObject({kind: 'apps', status: 'loading', id: 2});
+				// The failed screen is replaced: its (finished) work is let go, the new one lists the apps.
+				expect(effects).toEqual([{kind: 'listApps', frameId: 2}, {kind: 'cancel', frameId: 1}]);
+			},
+		},
+		{
+			screen: 'cancelled sign-in (its retry hook)',
+			at: () => ({...initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}), stack: [{id: 1, kind: 'signIn', phase: 'cancelled', list}], nextId: 2}),
+			key: 'r',
+			readOnly: 'works',
+			expect: ({state, effects}) => {
+				expect(topFrame(state)).toMatchObject({kind: 'signIn', phase: 'starting', id: 2});
+				expect(effects).toEqual([{kind: 'signIn', frameId: 2, forcePrompt: false}]);
+			},
+		},
 	];
 	for (const row of table) {
 		it(`${row.screen}: ${row.key}`, () => {
@@ -142,6 +222,35 @@ describe('Esc and filters', () => {
 		expect(topFrame(state).list.cursor).toBeGreaterThan(filtered.list.cursor);
 		state = run(state, ...keys(esc)).state;
 		expect(topFrame(state).kind).toBe('rule');
+	});
+});
+
+describe('Esc per screen kind (their back hooks)', () => {
+	it('Esc while signing in cancels it and stays; Esc again says it is the first screen', () => {
+		const signingIn = {...initialState({kind: 'tenant', label: 'demo'}, {rows: 24, columns: 80}), stack: [{id: 1, kind: 'signIn' as const, phase: 'prompt' as const, list}], nextId: 2};
+		const cancelled = run(signingIn, ...keys(esc));
+		expect(topFrame(cancelled.state)).toMatchObject({kind: 'signIn', phase: 'cancelled'});
+		expect(cancelled.effects).toEqual([{kind: 'cancel', frameId: 1}]);
+		expect(run(cancelled.state, ...keys(esc)).state.message?.text).toBe('This is the first screen: q quits.');
+	});
+
+	it('Esc on a job with pending edits asks before discarding them; n stays, y goes back', () => {
+		const edited = run(onMappings(), ...keys('f', down, enter, esc, esc)).state;
+		expect(topFrame(edited).kind).toBe('schema');
+		const asked = run(edited, ...keys(esc)).state;
+		expect(asked.modal?.title).toBe('Leave this job and discard 1 pending edit?');
+		expect(run(asked, ...keys('n')).state.stack).toBe(asked.stack);
+		expect(run(asked, ...keys('y')).state.stack.map((frame) => frame.kind)).toEqual(['jobs']);
+	});
+
+	it('Esc on the plan while it writes waits; on the result it reads the job again', () => {
+		let state = run(onMappings(), ...keys('f', down, enter, 'w')).state;
+		const plan = topFrame(state) as PlanFrame;
+		state = run(state, {type: 'planReady', frameId: plan.id, attempt: plan.attempt, plan: {counts: {added: 0, changed: 1, removed: 0}, changes: [], objectMappingChanges: [], scopeChanges: [], definitionChanges: [], otherChanges: [], warnings: [], hasChanges: true, diff: ''} as never, problems: [], document: plan.document}).state;
+		state = run(state, ...keys('contoso.com', enter)).state;
+		expect(run(state, ...keys(esc)).state.message?.text).toBe('Writing… wait for the result.');
+		state = run(state, {type: 'writeFinished', frameId: plan.id, attempt: (topFrame(state) as PlanFrame).attempt, outcome: {kind: 'done', backupPath: '/b/backup.json', newVersion: 'v2'}}).state;
+		expect(topFrame(run(state, ...keys(esc)).state)).toMatchObject({kind: 'schema', status: 'loading'});
 	});
 });
 
@@ -224,6 +333,23 @@ describe('late and stale answers', () => {
 		// A check answered for a job no screen shows any more changes nothing either.
 		const checked = run(left.state, {type: 'serverChecked', jobKey: loading.id, expressions: [], problems: []});
 		expect(checked.state).toBe(left.state);
+	});
+
+	it('drops the answers of closed backups, history, job and logs screens', () => {
+		const schema = tenantJob();
+		const screens: Array<{keys: Parameters<typeof keys>; answer: (frameId: number) => Action}> = [
+			{keys: [':', 'restore', enter], answer: (frameId) => ({type: 'backupsListed', frameId, backups: []})},
+			{keys: ['h'], answer: (frameId) => ({type: 'historyListed', frameId, listing: {versions: [], notices: []} as never})},
+			{keys: ['J'], answer: (frameId) => ({type: 'jobLoaded', frameId, job})},
+			{keys: ['J', 'L'], answer: (frameId) => ({type: 'logsLoaded', frameId, logs: {events: [], more: false} as never})},
+		];
+		for (const screen of screens) {
+			const opened = run(schema, ...keys(...screen.keys)).state;
+			const closed = run(opened, ...keys(esc)).state;
+			const late = run(closed, screen.answer(topFrame(opened).id));
+			expect(late.state.stack).toBe(closed.stack);
+			expect(late.effects).toEqual([]);
+		}
 	});
 
 	it('ignores a write answer from an earlier attempt', () => {

@@ -2,7 +2,7 @@
 import {sanitizeForTerminal as clean} from '../../terminal/sanitize.js';
 import type {CompareFrame} from '../state.js';
 import {wrap} from '../text.js';
-import {navigation, type ScreenKind} from './types.js';
+import {navigation, type ScreenKind, takeContext} from './types.js';
 
 const cache = new WeakMap<CompareFrame, {columns: number; lines: string[]}>();
 
@@ -27,4 +27,6 @@ export const compareScreen: ScreenKind<CompareFrame> = {
 	crumb: () => 'compare',
 	commands: () => [...navigation],
 	text: compareLines,
+	loadStatus: (frame) => frame.status,
+	withContext: takeContext,
 };

@@ -1,7 +1,7 @@
 /** A directory's objects. */
 import {directoryRows, memo} from '../rows.js';
 import type {DirectoryFrame} from '../state.js';
-import {listCommands, type ScreenKind, schemaWide, withPending} from './types.js';
+import {listCommands, refindNode, type ScreenKind, schemaWide, withPending} from './types.js';
 
 export const directoryScreen: ScreenKind<DirectoryFrame> = {
 	title: (frame) => withPending('Objects', frame),
@@ -16,4 +16,5 @@ export const directoryScreen: ScreenKind<DirectoryFrame> = {
 		const node = frame.node.objects[index];
 		return node && {kind: 'object', context: frame.context, node};
 	},
+	withContext: (frame, context) => refindNode(frame, context, (node) => node.kind === 'directory'),
 };

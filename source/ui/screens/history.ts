@@ -2,7 +2,8 @@
 import type {HistoryVersion} from '../../history/versions.js';
 import {memo, row} from '../rows.js';
 import type {HistoryFrame} from '../state.js';
-import {navigation, type ScreenKind} from './types.js';
+import {compareSelected, markVersion, restoreVersion} from '../history.js';
+import {navigation, type ScreenKind, takeContext} from './types.js';
 
 function versionRow(version: HistoryVersion, index: number) {
 	const when = version.at.toISOString().slice(0, 16).replace('T', ' ');
@@ -29,4 +30,14 @@ export const historyScreen: ScreenKind<HistoryFrame> = {
 		{title: 'Change', weight: 5, min: 16},
 	],
 	rows: (frame) => memo(frame.kind, frame.listing, () => (frame.listing?.versions ?? []).map(versionRow)),
+	placeholder(frame) {
+		if ((frame.listing?.versions.length ?? 0) > 0) return undefined;
+		const text = frame.status === 'error' ? (frame.error ?? 'No history.') : frame.status === 'loading' ? 'Looking for versions…' : 'No versions of this job yet: a backup is saved before every write (--history-dir adds exports).';
+		return {text, tone: 'dim'};
+	},
+	loadStatus: (frame) => frame.status,
+	withContext: takeContext,
+	// Enter compares the selected version with the marked one (or with live).
+	enter: (state, frame) => compareSelected(state, frame),
+	command: (state, frame, command) => (command === 'markVersion' ? markVersion(state, frame) : command === 'restoreVersion' ? restoreVersion(state, frame) : undefined),
 };

@@ -1,5 +1,5 @@
 /** The one registry of screen kinds, and the dispatch from a frame to its kind. */
-import type {Row} from '../list.js';
+import {filterRows, type Row} from '../list.js';
 import type {Frame, NodeFrame} from '../state.js';
 import type {ColumnSpec} from '../text.js';
 import {appsScreen} from './apps.js';
@@ -22,7 +22,7 @@ import {ruleScreen} from './rule.js';
 import {schemaScreen} from './schema.js';
 import {scopeScreen} from './scope.js';
 import {signInScreen} from './sign-in.js';
-import type {ScreenKind, ScreenRegistry} from './types.js';
+import type {EditTarget, ScreenKind, ScreenRegistry} from './types.js';
 
 export const screens: ScreenRegistry = {
 	signIn: signInScreen,
@@ -48,7 +48,10 @@ export const screens: ScreenRegistry = {
 	compare: compareScreen,
 };
 
-/** The kind of a frame. The registry is keyed by `frame.kind`, so the entry always matches the frame's type. */
+/**
+ * The kind of a frame. The registry is keyed by `frame.kind`, so the entry always matches the frame's type; the
+ * cast is the one place TypeScript cannot follow that (it does not correlate a union's key with its entry).
+ */
 export function screenOf<F extends Frame>(frame: F): ScreenKind<F> {
 	return screens[frame.kind] as unknown as ScreenKind<F>;
 }
@@ -80,4 +83,19 @@ export function isTextFrame(frame: Frame): boolean {
 
 export function textLines(frame: Frame, columns: number): readonly string[] {
 	return screenOf(frame).text?.(frame, columns) ?? [];
+}
+
+/** The index (in the unfiltered rows) of the row under the cursor, if any. */
+export function selectedIndex(frame: Frame): number | undefined {
+	return filterRows(frameRows(frame), frame.list.filter)[frame.list.cursor]?.index;
+}
+
+/** What the edit keys act on, on this screen with its selected row. */
+export function editTarget(frame: Frame): EditTarget {
+	return screenOf(frame).editTarget?.(frame, selectedIndex(frame)) ?? {};
+}
+
+/** Whether the screen is waiting for its data (keys typed now are kept for it). */
+export function isLoading(frame: Frame): boolean {
+	return screenOf(frame).loadStatus?.(frame) === 'loading';
 }

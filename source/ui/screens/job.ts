@@ -2,7 +2,7 @@
 import {restartChoicesFor} from '../../loop/actions.js';
 import {decodeJobStatus, formatRows, jobStatusRows} from '../../loop/job-status.js';
 import {sanitizeForTerminal as clean} from '../../terminal/sanitize.js';
-import type {JobFrame} from '../state.js';
+import {type JobFrame, replaceTop} from '../state.js';
 import {wrap} from '../text.js';
 import {navigation, type ScreenKind} from './types.js';
 
@@ -51,4 +51,22 @@ export const jobScreen: ScreenKind<JobFrame> = {
 	crumb: (frame) => `job ${frame.target.job.templateId ?? frame.target.job.id}`,
 	commands: (frame) => (frame.status === 'ready' ? [...navigation, 'retry', 'watch', 'startJob', 'pauseJob', 'restartJob', 'provision', 'logs'] : ['retry']),
 	text: (frame, columns) => jobLines(frame, columns),
+	loadStatus: (frame) => frame.status,
+	// Read when it opens, on r, after an action, and every few seconds while watched.
+	load: (frame) =>
+		frame.status === 'loading' || frame.refreshing
+			? {kind: 'loadJob', frameId: frame.id, servicePrincipalId: frame.target.servicePrincipalId, jobId: frame.target.job.id}
+			: undefined,
+	watching: (frame) => (frame.watching ? {servicePrincipalId: frame.target.servicePrincipalId, jobId: frame.target.job.id} : undefined),
+	retry: (state, frame) => replaceTop(state, {...frame, refreshing: true, error: undefined}),
+	job: (frame) => frame.target,
+	showsJobStatus: true,
+	// W: the status is read every few seconds while the screen is open (again: stops).
+	command: (state, frame, command) =>
+		command === 'watch'
+			? {
+					...replaceTop(state, {...frame, watching: !frame.watching}),
+					message: {kind: 'info', text: frame.watching ? 'Stopped watching.' : 'Watching: the status is read every 3 s while this screen is open (W stops).'},
+				}
+			: undefined,
 };

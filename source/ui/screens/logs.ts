@@ -3,6 +3,8 @@ import {logEventLines, logEventRow} from '../../loop/logs.js';
 import {memo, row} from '../rows.js';
 import type {LogEventFrame, LogsFrame} from '../state.js';
 import {wrappedLines} from './job.js';
+import {logsCommandHint, openLogEvent} from '../loop.js';
+import {replaceTop} from '../state.js';
 import {listCommands, navigation, type ScreenKind} from './types.js';
 
 export const logsScreen: ScreenKind<LogsFrame> = {
@@ -18,6 +20,16 @@ export const logsScreen: ScreenKind<LogsFrame> = {
 		{title: 'Error', weight: 1, min: 5},
 	],
 	rows: (frame) => memo(frame.kind, frame.logs, () => (frame.logs?.events ?? []).map((event, index) => row(event.id || String(index), index, logEventRow(event)))),
+	placeholder(frame) {
+		if ((frame.logs?.events.length ?? 0) > 0) return undefined;
+		if (frame.status === 'error') return {text: `✗ ${frame.error ?? 'Could not read the provisioning logs.'} ${logsCommandHint(frame.target)}`, tone: 'error'};
+		return {text: frame.status === 'loading' ? 'Reading the provisioning logs…' : 'No provisioning events of this job in the last 30 days (r reads again).', tone: 'dim'};
+	},
+	loadStatus: (frame) => frame.status,
+	load: (frame) => (frame.status === 'loading' ? {kind: 'loadLogs', frameId: frame.id, jobId: frame.target.job.id} : undefined),
+	retry: (state, frame) => replaceTop(state, {...frame, status: 'loading', error: undefined}),
+	job: (frame) => frame.target,
+	enter: (state, frame, index) => (index === undefined ? state : openLogEvent(state, frame, index)),
 };
 
 export const logEventScreen: ScreenKind<LogEventFrame> = {

@@ -2,7 +2,7 @@
 import {sanitizeForTerminal as clean} from '../../terminal/sanitize.js';
 import {memo, objectMappingRows} from '../rows.js';
 import type {ObjectMappingFrame} from '../state.js';
-import {listCommands, mappingEdits, type ScreenKind, schemaWide, withPending} from './types.js';
+import {listCommands, mappingEdits, refindNode, type ScreenKind, schemaWide, withPending} from './types.js';
 
 export const objectMappingScreen: ScreenKind<ObjectMappingFrame> = {
 	title: (frame) =>
@@ -22,4 +22,11 @@ export const objectMappingScreen: ScreenKind<ObjectMappingFrame> = {
 		const node = frame.node.attributeMappings[index];
 		return node && {kind: 'attributeMapping', context: frame.context, node};
 	},
+	withContext: (frame, context) => refindNode(frame, context, (node) => node.kind === 'objectMapping'),
+	// The mapping keys act on the selected row; a adds to this object mapping, S opens its scoping filter.
+	editTarget(frame, index) {
+		const attributeMapping = index === undefined ? undefined : frame.node.attributeMappings[index];
+		return {attributeMapping, objectMapping: frame.node, json: attributeMapping};
+	},
+	textFields: true,
 };

@@ -1,7 +1,7 @@
 /** An object's attribute definitions. */
 import {memo, objectRows} from '../rows.js';
 import type {ObjectFrame} from '../state.js';
-import {listCommands, type ScreenKind, schemaWide, withPending} from './types.js';
+import {listCommands, refindNode, type ScreenKind, schemaWide, withPending} from './types.js';
 
 export const objectScreen: ScreenKind<ObjectFrame> = {
 	title: (frame) => withPending('Attribute definitions', frame),
@@ -18,4 +18,5 @@ export const objectScreen: ScreenKind<ObjectFrame> = {
 		const node = frame.node.attributes[index];
 		return node && {kind: 'attribute', context: frame.context, node};
 	},
+	withContext: (frame, context) => refindNode(frame, context, (node) => node.kind === 'objectDefinition'),
 };

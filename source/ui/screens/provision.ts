@@ -2,6 +2,7 @@
 import {expectedSubjectKind} from '../../explorer/loop-operations.js';
 import {onDemandLines, subjectWords} from '../../loop/on-demand.js';
 import {describeLimiterWait} from '../../loop/rate-limit.js';
+import {restoreBackup} from '../loop.js';
 import type {ProvisionFrame} from '../state.js';
 import {wrappedLines} from './job.js';
 import {navigation, type ScreenKind} from './types.js';
@@ -44,6 +45,10 @@ export const provisionScreen: ScreenKind<ProvisionFrame> = {
 		const finished = frame.status === 'done' || frame.status === 'error';
 		return finished ? [...navigation, 'provision', 'logs', 'jobStatus', ...(frame.afterWrite ? (['restoreBackup'] as const) : [])] : [...navigation];
 	},
+	job: (frame) => frame.target,
+	afterWrite: (frame) => frame.afterWrite,
+	// B: the backup taken before the write, restored through the plan.
+	command: (state, frame, command) => (command === 'restoreBackup' && frame.afterWrite ? restoreBackup(state, frame.afterWrite) : undefined),
 	text(frame, columns) {
 		const hit = cache.get(frame);
 		if (hit?.columns === columns) return hit.lines;

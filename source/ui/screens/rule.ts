@@ -1,7 +1,7 @@
 /** A synchronization rule's object mappings. */
 import {memo, ruleRows} from '../rows.js';
 import type {RuleFrame} from '../state.js';
-import {listCommands, type ScreenKind, schemaWide, withPending} from './types.js';
+import {listCommands, refindNode, type ScreenKind, schemaWide, withPending} from './types.js';
 
 export const ruleScreen: ScreenKind<RuleFrame> = {
 	title: (frame) => withPending('Object mappings', frame),
@@ -17,5 +17,11 @@ export const ruleScreen: ScreenKind<RuleFrame> = {
 	open(frame, index) {
 		const node = frame.node.objectMappings[index];
 		return node && {kind: 'objectMapping', context: frame.context, node};
+	},
+	withContext: (frame, context) => refindNode(frame, context, (node) => node.kind === 'rule'),
+	// t, S and e act on the selected object mapping.
+	editTarget(frame, index) {
+		const objectMapping = index === undefined ? undefined : frame.node.objectMappings[index];
+		return {objectMapping, json: objectMapping};
 	},
 };

@@ -2,7 +2,8 @@
 import {sanitizeForTerminal as clean} from '../../terminal/sanitize.js';
 import {memo, row, scopeEntries} from '../rows.js';
 import type {ScopeFrame} from '../state.js';
-import {navigation, type ScreenKind, schemaWide, withPending} from './types.js';
+import {askRemoveClause, startClause} from '../editing.js';
+import {navigation, refindNode, type ScreenKind, schemaWide, withPending} from './types.js';
 
 export const scopeScreen: ScreenKind<ScopeFrame> = {
 	title: (frame) =>
@@ -15,4 +16,11 @@ export const scopeScreen: ScreenKind<ScopeFrame> = {
 	],
 	rows: (frame) =>
 		memo(frame.kind, frame.node, () => scopeEntries(frame.node).map((entry, index) => row(`${entry.clausePointer ?? entry.set}:${index}`, index, [entry.group, entry.text]))),
+	withContext: (frame, context) => refindNode(frame, context, (node) => node.kind === 'objectMapping'),
+	editTarget: (frame) => ({objectMapping: frame.node}),
+	// Enter edits the selected clause, a adds one (to the selected group), D removes the selected clause.
+	enter: (state, frame, index) => (state.readOnly ? state : startClause(state, frame, 'edit', index)),
+	add: (state, frame, index) => startClause(state, frame, 'add', index),
+	remove: askRemoveClause,
+	textFields: true,
 };
