@@ -6,6 +6,7 @@
  * PVX_PROBE_V8_FLAGS sets V8 flags at run time before the explorer starts (for trying heap settings by hand).
  */
 import {appendFileSync} from 'node:fs';
+import {PerformanceObserver} from 'node:perf_hooks';
 import {setFlagsFromString} from 'node:v8';
 
 if (process.env.PVX_PROBE_V8_FLAGS) setFlagsFromString(process.env.PVX_PROBE_V8_FLAGS);
@@ -14,11 +15,20 @@ const file = process.env.PVX_MEMORY_PROBE;
 if (file) {
 	const every = Number(process.env.PVX_MEMORY_PROBE_MS) || 1000;
 	const started = performance.now();
+	// Time spent in garbage collection so far (the main thread's pauses), to tell GC from other work.
+	let gcMs = 0;
+	let majorGcs = 0;
+	new PerformanceObserver((list) => {
+		for (const entry of list.getEntries()) {
+			gcMs += entry.duration;
+			if (entry.detail?.kind === 2) majorGcs++;
+		}
+	}).observe({entryTypes: ['gc']});
 	const sample = () => {
 		const usage = process.memoryUsage();
 		appendFileSync(
 			file,
-			`${JSON.stringify({ms: Math.round(performance.now() - started), rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, arrayBuffers: usage.arrayBuffers})}\n`,
+			`${JSON.stringify({ms: Math.round(performance.now() - started), rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, arrayBuffers: usage.arrayBuffers, gcMs: Math.round(gcMs), majorGcs})}\n`,
 		);
 	};
 	// unref: the probe never keeps the explorer alive after q.

@@ -48,6 +48,9 @@ export type MemoryStage = {
 	arrayBuffers?: number;
 	/** CPU time (user + system) the explorer has used so far, ms: the work, whatever the machine's load. */
 	cpuMs?: number;
+	/** Main-thread garbage-collection pauses so far (probe), ms, and how many were full (mark-compact) collections. */
+	gcMs?: number;
+	majorGcs?: number;
 };
 
 export type MemorySample = {
@@ -216,7 +219,7 @@ export async function measureMemory(options: {
 		// Let the probe take a sample after the stage (it samples every second).
 		await new Promise((resolve) => setTimeout(resolve, 1100));
 		const probe = (await readProbe(probeFile)).at(-1);
-		stages.push({name, ...status, heapUsed: probe?.heapUsed, heapTotal: probe?.heapTotal, external: probe?.external, arrayBuffers: probe?.arrayBuffers, cpuMs});
+		stages.push({name, ...status, heapUsed: probe?.heapUsed, heapTotal: probe?.heapTotal, external: probe?.external, arrayBuffers: probe?.arrayBuffers, cpuMs, gcMs: probe?.gcMs, majorGcs: probe?.majorGcs});
 	};
 	try {
 		await terminal.waitForText(/Schema\s+1\/\d+/, 120_000);
@@ -261,7 +264,7 @@ export async function measureMemory(options: {
 	}
 }
 
-type ProbeLine = {ms: number; rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number};
+type ProbeLine = {ms: number; rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; gcMs?: number; majorGcs?: number};
 
 async function readProbe(file: string): Promise<ProbeLine[]> {
 	const text = await readFile(file, 'utf8');
@@ -363,7 +366,7 @@ export function formatMemorySummary(samples: MemorySamples): string {
 	const optional = (value: number | undefined) => (value === undefined ? 'n/a' : formatBytes(value)).padStart(10);
 	const lines = samples.stages.map(
 		(each) =>
-			`  ${each.name.padEnd(80)} peak ${formatBytes(each.peakRss).padStart(10)}  now ${formatBytes(each.rss).padStart(10)}  heap used ${optional(each.heapUsed)} of ${optional(each.heapTotal)}  external ${optional(each.external)}  cpu ${each.cpuMs ?? 'n/a'} ms`,
+			`  ${each.name.padEnd(80)} peak ${formatBytes(each.peakRss).padStart(10)}  now ${formatBytes(each.rss).padStart(10)}  heap used ${optional(each.heapUsed)} of ${optional(each.heapTotal)}  external ${optional(each.external)}  cpu ${each.cpuMs ?? 'n/a'} ms  gc ${each.gcMs ?? 'n/a'} ms (${each.majorGcs ?? 'n/a'} full)`,
 	);
 	const growthText = (name: string, growth: Growth | undefined) =>
 		growth
@@ -483,9 +486,12 @@ export function memoryVerdictRows(report: MemoryReport | undefined): MemoryVerdi
 function stageTable(samples: MemorySamples): string {
 	const cell = (value: number | undefined) => (value === undefined ? 'n/a' : formatBytes(value));
 	return [
-		'| Stage (in order) | peak RSS so far (VmHWM) | RSS (VmRSS) | V8 heap used / allocated | external (Buffers, WebAssembly) |',
-		'| --- | --- | --- | --- | --- |',
-		...samples.stages.map((each) => `| ${each.name} | ${formatBytes(each.peakRss)} | ${formatBytes(each.rss)} | ${cell(each.heapUsed)} / ${cell(each.heapTotal)} | ${cell(each.external)} |`),
+		'| Stage (in order) | peak RSS so far (VmHWM) | RSS (VmRSS) | V8 heap used / allocated | external (Buffers, WebAssembly) | explorer CPU so far (of it GC pauses; full GCs) |',
+		'| --- | --- | --- | --- | --- | --- |',
+		...samples.stages.map(
+			(each) =>
+				`| ${each.name} | ${formatBytes(each.peakRss)} | ${formatBytes(each.rss)} | ${cell(each.heapUsed)} / ${cell(each.heapTotal)} | ${cell(each.external)} | ${each.cpuMs === undefined ? 'n/a' : `${(each.cpuMs / 1000).toFixed(2)} s`} (${each.gcMs === undefined ? 'n/a' : `${(each.gcMs / 1000).toFixed(2)} s`}; ${each.majorGcs ?? 'n/a'}) |`,
+		),
 	].join('\n');
 }
 
@@ -521,18 +527,24 @@ export function memoryMarkdown(report: MemoryReport | undefined): string {
 }
 
 /** What was tried, with the figures measured while trying it (kept or not); the live rows above re-measure the kept one. */
-const memoryDirections = `Directions tried (figures from single sessions on the shared 2-core machine, same script as above; RSS is
-not sensitive to CPU load the way times are, but V8 decides when to collect, so peaks vary by ~10 MiB between runs):
+const memoryDirections = `Directions tried, each on the session above (peak RSS = largest VmHWM; CPU = the explorer's user + system
+time over the session from /proc, which measures work whatever the machine's load). Single sessions on the shared
+2-core machine at load averages of 8–14; V8 decides when to collect, so a peak varies by ~10–15 MiB between runs:
 
-| Direction | peak RSS of the session | kept? | why |
-| --- | --- | --- | --- |
-| none (V8 defaults), before this work | 330–332 MiB (heap used 188 MiB after 40 ↓, 20 PgDn, End, Home; live heap ~60 MiB) | – | the peak is garbage V8 has not collected yet, not live data |
-| \`--max-semi-space-size=2\` on the command line | 304 MiB | no | the young generation is not where the garbage piles up; the old generation grows to ~200 MiB before a full collection |
-| \`--optimize-for-size\` on the command line | 151 MiB | no (same effect as the next, but a command-line flag needs a second Node process or a shebang Windows ignores) | |
-| \`--optimize-for-size\` set at run time (\`v8.setFlagsFromString\`) when a schema text ≥ 4 MiB is parsed (source/schema/heap.ts) | 150–182 MiB (heap used stays 41–60 MiB) | **yes** | small schemas keep V8's defaults, start-up is untouched (the flag is set only after a big file is read) |
-| drop the file's bytes kept for a byte-exact export, re-read from disk on \`x\` (hash check) | would save the 20.4 MiB Buffer seen in "external" | no, not done | the peak already meets the target; it changes what the export task carries through ui/state and the runner |
-| Where the garbage comes from | heap used +117 MiB over 40 ↓ + 20 PgDn + End + Home, +45 MiB over 10 mapping opens, +45 MiB over the edit (lint + validation of the whole schema after an edit, the export) | – | per-key work on 20,000 rows is issue 14's latency part; V8's memory mode collects it before it becomes RSS |
-| Live data | parsed schema ~26 MiB heap (JSON.parse of the 20 MiB text: the text itself is garbage after parsing); lint of the whole schema 215 ms, ~11 MiB transient | – | the index wraps the parsed objects (no copies), the working copy shares structure between versions |`;
+| Direction | peak RSS | explorer CPU over the session | kept? | why |
+| --- | --- | --- | --- | --- |
+| before: V8 defaults, the file's bytes held for \`x\` | 311–334 MiB (5 runs) | 3.3–3.5 s | – | live heap is 45–60 MiB; heap *used* reaches 180–205 MiB: garbage V8 has not collected yet. "external" is 38.4 MiB: the file's 20.4 MiB Buffer + 18 MiB of WebAssembly (yoga) and Node buffers |
+| keep the file's SHA-256, not its bytes; read them again on \`x\` and refuse if the file changed (\`source/schema/file-bytes.ts\`) | external 38.4 → 18.0 MiB once collected; with V8 defaults still 311–321 MiB | unchanged (+20 ms of hashing at load) | **yes** | 20 MiB less for the whole session; the export stays byte-exact |
+| stream the export from disk into the atomic write, hash checked at the end (instead of reading the 20 MB back) | the edit stage's external 18.0–18.4 MiB instead of 38.4 MiB | – | **yes** | the export no longer adds 20 MiB at the end of the session |
+| \`--max-semi-space-size=2\` (command line) | 304 MiB | – | no | the garbage piles up in the old generation, not the young one |
+| \`--heap-growing-percent=20\` (at run time) | 181.6, 189.3 MiB | 4.0–4.6 s (1.2–1.3×) | no | at the limit: loading alone peaks at 172–174 MiB (bytes + text + parse) |
+| \`--heap-growing-percent=10\` | 181.9, 183.1 MiB | 4.0–4.75 s | no | same |
+| \`--heap-growing-percent=20 --semi-space-growth-factor=1\` | 158.7 MiB | 5.6 s (1.6×) | no | about the memory of the kept one, at a similar price, with two undocumented knobs instead of one |
+| \`--optimize-for-size\` during the parse only, then \`--heap-growing-percent=20\` | 180.2, 184.3, 192.3 MiB | 4.2–4.4 s (1.25×) | no | straddles the limit (the edit's whole-schema lint and index add ~25 MiB of garbage) |
+| \`--optimize-for-size\` on the command line | 151 MiB | – | no | same effect as at run time, but needs a second Node process or a shebang Windows ignores |
+| \`--optimize-for-size\` at run time, before the first parse of a schema text ≥ 4 MiB (\`source/schema/heap.ts\`) | 151–167 MiB (5 runs) | 6.5–6.9 s (1.9×) | **yes** | meets the limit with margin; small schemas and start-up keep V8's defaults; \`PROVISIONING_EXPLORER_DEFAULT_HEAP=1\` trades back |
+| where the garbage comes from | the pure update allocates ~0.03 MiB per ↓ (20 ↓: 0.56 MiB, in-process); rendering through Ink (ink-testing-library): ↓ 0.17 MiB, PgDn 0.73 MiB, Enter+Esc on a mapping 1.4 MiB per key; an edit lints and re-indexes the whole schema (~11 MiB transient, 215 ms) | – | – | less garbage per key (the rendering part of issue 14) lowers the CPU price of the memory-saving mode too |
+| keystroke latency with \`--optimize-for-size\` vs defaults (wall time, bench/sessions.ts, 25 samples, alternating) | – | ↓ p50 32/63 ms vs 48/37 ms | – | inconclusive at load average 11–14: the CPU column is the reliable measure of the price |`;
 
 function memoryMethod(report: MemoryReport): string {
 	return `How it is measured: \`bench/memory.ts\` runs the bundle (\`node --import bench/memory-probe.mjs bin/provisioning-explorer.js
