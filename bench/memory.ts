@@ -336,9 +336,18 @@ export function leakVerdict(samples: MemorySamples): {heap?: Growth; rss?: Growt
 	return {heap, rss, pass: heap ? heap.growth <= heapGrowthAllowance(heap.firstMin) : undefined};
 }
 
+/** The session's peak: VmHWM after its last stage (VmHWM only grows). */
 export function peakOf(samples: MemorySamples): number {
 	return Math.max(...samples.stages.map((each) => each.peakRss));
 }
+
+/** The whole run's peak, the leak run included (VmHWM at its end): the leak run is browsing, filtering, opening and editing too. */
+export function runPeakOf(samples: MemorySamples): number {
+	return Math.max(peakOf(samples), Number.isFinite(samples.leak.peakRss) ? samples.leak.peakRss : 0);
+}
+
+/** Shorter leak runs (--quick) are shown but not judged: a few cycles after warm-up do not show a steady state. */
+export const minimumJudgedLeakMs = 5 * 60_000;
 
 // ---------------------------------------------------------------------------------------------
 // Running it beside other sections
@@ -373,7 +382,7 @@ export function formatMemorySummary(samples: MemorySamples): string {
 			? `  ${name}: first-third min ${formatBytes(growth.firstMin)}, last-third min ${formatBytes(growth.lastMin)}, growth ${signedMiB(growth.growth)}, slope ${(growth.slopePerMinute / megabyte).toFixed(2)} MiB/min (n=${growth.samples})`
 			: `  ${name}: too few samples`;
 	return [
-		`file ${formatBytes(samples.fileBytes)}; limit 4 × file + 100 MiB = ${formatBytes(limit)}; session peak ${formatBytes(peakOf(samples))} (${peakOf(samples) <= limit ? 'pass' : 'FAIL'})`,
+		`file ${formatBytes(samples.fileBytes)}; limit 4 × file + 100 MiB = ${formatBytes(limit)}; session peak ${formatBytes(peakOf(samples))}, with the leak run ${formatBytes(runPeakOf(samples))} (${runPeakOf(samples) <= limit ? 'pass' : 'FAIL'})`,
 		...lines,
 		`leak run: ${(samples.leak.durationMs / 60_000).toFixed(1)} min, ${samples.leak.cycles} cycles, peak ${formatBytes(samples.leak.peakRss)}; ${pass === undefined ? 'not judged' : pass ? 'no growth' : 'GROWTH'}`,
 		growthText('heapUsed', heap),
@@ -458,14 +467,15 @@ export function memoryVerdictRows(report: MemoryReport | undefined): MemoryVerdi
 			{figure: 'Leak check: growth of the heap floor over a scripted session', measured, target: 'none', source: issue14, notMeasured: true},
 		];
 	}
-	const peak = peakOf(session);
+	const peak = runPeakOf(session);
 	const limit = peakLimit(session.fileBytes);
 	const {heap, rss, pass} = leakVerdict(session);
-	const before = report.defaultHeap ? `; ${formatBytes(peakOf(report.defaultHeap))} with V8's default heap` : '';
+	const judged = session.leak.durationMs >= minimumJudgedLeakMs;
+	const before = report.defaultHeap ? `; the session with V8's default heap: ${formatBytes(peakOf(report.defaultHeap))}` : '';
 	return [
 		{
-			figure: `Peak RSS across browsing, filtering, opening and editing the generated schema (${formatBytes(session.fileBytes)} file)`,
-			measured: `${formatBytes(peak)}${before}`,
+			figure: `Peak RSS across browsing, filtering, opening and editing the generated schema (${formatBytes(session.fileBytes)} file), the leak run included`,
+			measured: `${formatBytes(peak)} (the session: ${formatBytes(peakOf(session))}; by the end of the ${(session.leak.durationMs / 60_000).toFixed(1)}-minute leak run: ${formatBytes(session.leak.peakRss)})${before}`,
 			target: `≤ 4 × file + 100 MiB = ${formatBytes(limit)}`,
 			source: issue14,
 			pass: peak <= limit,
@@ -475,9 +485,9 @@ export function memoryVerdictRows(report: MemoryReport | undefined): MemoryVerdi
 			measured: heap
 				? `${signedMiB(heap.growth)} (${formatBytes(heap.firstMin)} → ${formatBytes(heap.lastMin)}; slope ${(heap.slopePerMinute / megabyte).toFixed(2)} MiB/min; RSS floor ${rss ? signedMiB(rss.growth) : 'n/a'}; ${session.leak.cycles} cycles)`
 				: 'too few samples',
-			target: `growth ≤ ${heap ? formatBytes(heapGrowthAllowance(heap.firstMin)) : '2 MiB'} (2 MiB or 2%)`,
+			target: `growth ≤ ${heap ? formatBytes(heapGrowthAllowance(heap.firstMin)) : '2 MiB'} (2 MiB or 2%)${judged ? '' : `; runs under ${minimumJudgedLeakMs / 60_000} min are not judged`}`,
 			source: issue14,
-			pass,
+			pass: judged ? pass : undefined,
 			notMeasured: !heap,
 		},
 	];
@@ -542,7 +552,7 @@ time over the session from /proc, which measures work whatever the machine's loa
 | \`--heap-growing-percent=20 --semi-space-growth-factor=1\` | 158.7 MiB | 5.6 s (1.6×) | no | about the memory of the kept one, at a similar price, with two undocumented knobs instead of one |
 | \`--optimize-for-size\` during the parse only, then \`--heap-growing-percent=20\` | 180.2, 184.3, 192.3 MiB | 4.2–4.4 s (1.25×) | no | straddles the limit (the edit's whole-schema lint and index add ~25 MiB of garbage) |
 | \`--optimize-for-size\` on the command line | 151 MiB | – | no | same effect as at run time, but needs a second Node process or a shebang Windows ignores |
-| \`--optimize-for-size\` at run time, before the first parse of a schema text ≥ 4 MiB (\`source/schema/heap.ts\`) | 151–167 MiB (5 runs) | 6.5–6.9 s (1.9×) | **yes** | meets the limit with margin; small schemas and start-up keep V8's defaults; \`PROVISIONING_EXPLORER_DEFAULT_HEAP=1\` trades back |
+| \`--optimize-for-size\` at run time, before the first parse of a schema text ≥ 4 MiB (\`source/schema/heap.ts\`) | 151–167 MiB (5 runs); a 10-minute leak run: RSS floor 140–145 MiB, but VmHWM 189.3 MiB by its end | 6.5–6.9 s (1.9×) | **yes** | the session meets the limit with margin, the long run's occasional spikes do not; small schemas and start-up keep V8's defaults; \`PROVISIONING_EXPLORER_DEFAULT_HEAP=1\` trades back |
 | where the garbage comes from | the pure update allocates ~0.03 MiB per ↓ (20 ↓: 0.56 MiB, in-process); rendering through Ink (ink-testing-library): ↓ 0.17 MiB, PgDn 0.73 MiB, Enter+Esc on a mapping 1.4 MiB per key; an edit lints and re-indexes the whole schema (~11 MiB transient, 215 ms) | – | – | less garbage per key (the rendering part of issue 14) lowers the CPU price of the memory-saving mode too |
 | keystroke latency with \`--optimize-for-size\` vs defaults (wall time, bench/sessions.ts, 25 samples, alternating) | – | ↓ p50 32/63 ms vs 48/37 ms | – | inconclusive at load average 11–14: the CPU column is the reliable measure of the price |`;
 
@@ -553,8 +563,9 @@ function memoryMethod(report: MemoryReport): string {
 session: open the rule and the 20,000-row list; 40 ↓, 20 PgDn, End, Home; filters ${filterWords.map((word) => `"${word}"`).join(', ')}
 typed one character at a time, each cleared with Esc; Enter/Esc on 10 mappings; on the first mapping \`s\` → Expression →
 a new expression (the edit), \`c\` (pending changes), \`P\` (save them as a JSON Patch), \`x\` (export the schema: with
-\`--file\` there is no tenant to write to, so saving files is the write path), \`u\` (undo), Esc. The peak is the largest
-VmHWM over the stages. The leak run then repeats a cycle (10 ↓, 5 PgDn, End, Home; one filter word; 3 mappings opened;
+\`--file\` there is no tenant to write to, so saving files is the write path), \`u\` (undo), Esc. The verdict's peak is VmHWM at the
+end of the leak run (VmHWM only grows), so it covers the session and the leak run; the session's own peak is shown
+beside it. The leak run then repeats a cycle (10 ↓, 5 PgDn, End, Home; one filter word; 3 mappings opened;
 the edit, changes, patch, export and undo) for ${report.leakMinutes} minutes (\`--minutes N\`; \`--quick\`: ${quickLeakMinutes}),
 one key at a time after the screen settles; saved files are deleted after each cycle. Growth is judged on the V8 heap's
 floor: the first ${Math.round(warmupShare * 100)}% of the run is warm-up and dropped, the rest is cut into thirds by time, and
