@@ -109,7 +109,7 @@ try {
 	log('memory: waiting for the leak run to end');
 	await memoryRun;
 
-	log('keystrokes for daily work: reach a mapping, change and write it, restore it, deep link (issue 13 §3)');
+	log('keystrokes for daily work: reach a mapping (walks, :open), change and write it, the canary and its undo, restore it, deep link (issue 13 §3)');
 	const keystrokes = keystrokesMarkdown(await measureKeystrokes({binPath, env}), new Date());
 
 	log('the new views: job status and its refresh, logs of 10,000 events, provisioning results, history of 200 backups (issue 14)');

@@ -28,6 +28,8 @@ const pausedApp = 'Contoso SCIM App';
 const subject = 'CN=AdeleV,CN=Users,DC=corp,DC=chicago,DC=com';
 
 export type ViewsSamples = {
+	/** For comparison in the same session: ↓ and ↑ alternately in the app list (4 rows). */
+	reference: Response[];
 	jobOpen: Response[];
 	/** `r` on the paused job (its status does not change): its answer up to 400 ms of quiet. */
 	refresh: Response[];
@@ -187,6 +189,7 @@ export async function measureViews(options: {binPath: string; workDirectory: str
 		const terminal = new MeasuredTerminal(process.execPath, [binPath, ...connection], {columns: viewColumns, rows: viewRows, env});
 		try {
 			const result: ViewsSamples = {
+				reference: [],
 				jobOpen: [],
 				refresh: [],
 				watchBytes: 0,
@@ -205,6 +208,12 @@ export async function measureViews(options: {binPath: string; workDirectory: str
 			const jobScreen = lineWith(/^State: /);
 			const jobsList = (screen: string[]) => /Provisioning jobs\s+\d+\//.test(screen[1] ?? '');
 
+			await terminal.waitForText(/Apps with provisioning\s+1\//);
+			await terminal.waitForQuiet(200);
+			for (let index = 0; index < samples * 2; index++) {
+				const [key, position] = index % 2 === 0 ? [KEY.down, 2] : [KEY.up, 1];
+				result.reference.push(await terminal.press(key, (screen) => Number(counter(screen)?.[1]) === position, `app ${position}`));
+			}
 			options.log(`views: job status of the paused job, refresh (${samples}×) and watch`);
 			await openJobsOf(terminal, pausedApp);
 			for (let index = 0; index < samples; index++) {
@@ -302,6 +311,7 @@ const lastByte = (responses: readonly Response[]) => responses.map((response) =>
 export function viewsVerdictRows(samples: ViewsSamples): ViewsVerdictRow[] {
 	const refreshBytes = samples.refresh.map((response) => response.bytes);
 	return [
+		{...latencyRow('For comparison, same session: ↓/↑ in the 4-row app list', samples.reference), target: '– (context)', pass: undefined},
 		latencyRow('Job status screen: J opens it (reads the status)', samples.jobOpen),
 		{
 			figure: 'Job status: a watch tick (W, every 3 s) that reads an unchanged status, bytes written over two ticks',

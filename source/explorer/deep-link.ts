@@ -29,6 +29,13 @@ export type DeepLinkRequest = {
 	objectMapping?: string;
 	/** --mapping TARGET */
 	mapping?: string;
+	/**
+	 * `:open APP/JOB/NAME`: an attribute mapping's target or, when no attribute mapping is named so, an object
+	 * mapping (a name both could mean lists both).
+	 */
+	place?: string;
+	/** How the choices are worded: the command line's options, or `:open`'s parts. */
+	form?: 'options' | 'open';
 };
 
 /** A place in a schema: the object mapping and/or attribute mapping a deep link names. */
@@ -142,7 +149,12 @@ function findObjectMapping(schema: SynchronizationSchema, text: string): ObjectM
 	);
 }
 
-function findAttributeMapping(schema: SynchronizationSchema, text: string, within: ObjectMappingNode | undefined): AttributeMappingNode {
+/** How to name one of several object mappings, in the words of the command line or of `:open`. */
+function narrowHint(form: DeepLinkRequest['form'], selector: string): string {
+	return form === 'open' ? `Write APP/JOB/${selector}/TARGET (or another of them).` : `Add --object-mapping ${selector} (or another of them).`;
+}
+
+function findAttributeMapping(schema: SynchronizationSchema, text: string, within: ObjectMappingNode | undefined, form?: DeepLinkRequest['form']): AttributeMappingNode {
 	const scope: readonly AttributeMappingNode[] = within ? within.attributeMappings : [...buildSchemaIndex(schema).attributeMappings()];
 	const where = within ? `${objectMappingLabel(within.model)} maps` : 'The job maps';
 	const listing = `${where}: ${choices(scope.map((node) => node.label))}.`;
@@ -157,14 +169,51 @@ function findAttributeMapping(schema: SynchronizationSchema, text: string, withi
 	if (found.length === 1) return found[0]!;
 	if (found.length === 0) throw new UsageError(`No attribute mapping targets "${clean(text)}"${pairs ? '' : didYouMean(text, scope.map((node) => node.label))}. ${listing}`);
 	throw new UsageError(
-		`"${clean(text)}" names ${found.length} attribute mappings: ${choices(found.map((node) => `${objectMappingLabel(node.parent.model)} · ${node.label}`))}. Add --object-mapping ${clean(selectorOf(found[0]!.parent))} (or another of them).`,
+		`"${clean(text)}" names ${found.length} attribute mappings: ${choices(found.map((node) => `${objectMappingLabel(node.parent.model)} · ${node.label}`))}. ${narrowHint(form, clean(selectorOf(found[0]!.parent)))}`,
+	);
+}
+
+/** One of the two, or the error to tell; `undefined` for an error that is not the user's. */
+function attempt<T>(find: () => T): {found: T} | {error: UsageError} {
+	try {
+		return {found: find()};
+	} catch (error) {
+		if (error instanceof UsageError) return {error};
+		throw error;
+	}
+}
+
+/**
+ * `:open APP/JOB/NAME`: the attribute mapping NAME targets, else the object mapping NAME names; a name meaning both
+ * lists both, a name meaning neither lists what the job has.
+ */
+function findPlace(schema: SynchronizationSchema, text: string): {objectMapping?: ObjectMappingNode; attributeMapping?: AttributeMappingNode} {
+	const attribute = attempt(() => findAttributeMapping(schema, text, undefined, 'open'));
+	const object = attempt(() => findObjectMapping(schema, text));
+	if ('found' in attribute && 'found' in object) {
+		throw new UsageError(
+			`"${clean(text)}" names the object mapping ${clean(describeObjectMapping(object.found))} and the attribute mapping ${clean(`${objectMappingLabel(attribute.found.parent.model)} · ${attribute.found.label}`)}. Write APP/JOB/${clean(selectorOf(object.found))} for the object mapping, APP/JOB/${clean(selectorOf(attribute.found.parent))}/${clean(attribute.found.label)} for the attribute mapping.`,
+		);
+	}
+	if ('found' in attribute) return {attributeMapping: attribute.found};
+	if ('found' in object) return {objectMapping: object.found};
+	// Several of one kind: that list is the answer. None of either: both lists, one "did you mean" over all names.
+	if (/^"/.test(attribute.error.message)) throw attribute.error;
+	if (/^"/.test(object.error.message)) throw object.error;
+	const index = buildSchemaIndex(schema);
+	const objectMappings = index.rules.flatMap((rule) => rule.objectMappings);
+	const attributes = [...index.attributeMappings()].map((node) => node.label);
+	const names = [...objectMappings.flatMap((node) => [node.model.name, node.model.targetObjectName].filter((name): name is string => typeof name === 'string' && name !== '')), ...attributes];
+	throw new UsageError(
+		`No attribute mapping or object mapping is named "${clean(text)}"${didYouMean(text, names)}. Object mappings: ${choices(objectMappings.map(describeObjectMapping))}. The job maps: ${choices(attributes)}.`,
 	);
 }
 
 /** The place in `schema` that --object-mapping and --mapping name; UsageError (exit 2) with the choices when there is none or several. */
-export function resolveSchemaLocation(schema: SynchronizationSchema, request: Pick<DeepLinkRequest, 'objectMapping' | 'mapping'>): SchemaLocation {
-	const objectMappingNode = request.objectMapping === undefined ? undefined : findObjectMapping(schema, request.objectMapping);
-	const attributeNode = request.mapping === undefined ? undefined : findAttributeMapping(schema, request.mapping, objectMappingNode);
+export function resolveSchemaLocation(schema: SynchronizationSchema, request: Pick<DeepLinkRequest, 'objectMapping' | 'mapping' | 'place' | 'form'>): SchemaLocation {
+	const place = request.place === undefined ? undefined : findPlace(schema, request.place);
+	const objectMappingNode = place ? place.objectMapping : request.objectMapping === undefined ? undefined : findObjectMapping(schema, request.objectMapping);
+	const attributeNode = place ? place.attributeMapping : request.mapping === undefined ? undefined : findAttributeMapping(schema, request.mapping, objectMappingNode, request.form);
 	const owner = attributeNode?.parent ?? objectMappingNode;
 	return {
 		pointer: attributeNode?.pointer ?? owner?.pointer ?? '',
@@ -213,7 +262,7 @@ export async function resolveDeepLink(graph: GraphClient, request: DeepLinkReque
 		throw error instanceof UserError ? new UsageError(error.message) : error;
 	}
 	let location: SchemaLocation = {pointer: ''};
-	if (request.objectMapping !== undefined || request.mapping !== undefined) {
+	if (request.objectMapping !== undefined || request.mapping !== undefined || request.place !== undefined) {
 		const {schema} = await downloadSchema(graph, servicePrincipal.id, job.id, signal);
 		location = resolveSchemaLocation(schema, request);
 	}
@@ -227,8 +276,10 @@ export async function resolveDeepLink(graph: GraphClient, request: DeepLinkReque
 }
 
 /**
- * `APP/JOB/TARGET` as typed after `:open` (JOB and TARGET may be left out). A part holding a "/" (an app named
- * `HR/Payroll`) is written in double quotes: `"HR/Payroll"/Provisioning/mail`. TARGET is what --mapping takes.
+ * `APP/JOB/TARGET`, `APP/JOB/OBJECTMAPPING` or `APP/JOB/OBJECTMAPPING/TARGET` as typed after `:open` (the parts
+ * after APP may be left out). A part holding a "/" (an app named `HR/Payroll`, a JSON Pointer) is written in double
+ * quotes: `"HR/Payroll"/Provisioning/mail`. OBJECTMAPPING is what --object-mapping takes, TARGET what --mapping takes;
+ * a third part alone is either (see findPlace).
  */
 export function parseOpenReference(text: string): DeepLinkRequest {
 	const parts: string[] = [];
@@ -243,8 +294,10 @@ export function parseOpenReference(text: string): DeepLinkRequest {
 	}
 	parts.push(current);
 	if (quoted) throw new UsageError(`${clean(text)}: a quote is not closed; write "APP/WITH/SLASHES"/JOB/TARGET.`);
-	if (parts.length > 3) throw new UsageError(`${clean(text)} has ${parts.length} parts; write APP/JOB/TARGET, with an app name that holds "/" in double quotes.`);
-	const [app = '', job, mapping] = parts.map((part) => part.trim());
-	if (app === '') throw new UsageError('Name the app to open: APP/JOB/TARGET.');
-	return {app, ...(job ? {job} : {}), ...(mapping ? {mapping} : {})};
+	if (parts.length > 4) throw new UsageError(`${clean(text)} has ${parts.length} parts; write APP/JOB/OBJECTMAPPING/TARGET, with a part that holds "/" in double quotes.`);
+	const [app = '', job, third, fourth] = parts.map((part) => part.trim());
+	if (app === '') throw new UsageError('Name the app to open: APP/JOB/TARGET or APP/JOB/OBJECTMAPPING/TARGET.');
+	if (fourth && !third) throw new UsageError(`${clean(text)}: name the object mapping before the target: APP/JOB/OBJECTMAPPING/TARGET.`);
+	const place = fourth ? {objectMapping: third!, mapping: fourth} : third ? {place: third} : {};
+	return {app, ...(job ? {job} : {}), ...place, form: 'open'};
 }

@@ -65,6 +65,11 @@ export function createLazyTenantServices(
 			listFunctions: async (...args) => (await tenant()).listFunctions(...args),
 			listFilterOperators: async (...args) => (await tenant()).listFilterOperators(...args),
 			writeSchema: async (...args) => (await tenant()).writeSchema(...args),
+			readSourceObject: async (...args) => {
+				const operations = await tenant();
+				if (!operations.readSourceObject) throw new Error('This session cannot read source objects.');
+				return operations.readSourceObject(...args);
+			},
 			loop: {
 				getJob: async (...args) => (await loop()).getJob(...args),
 				runJobAction: async (...args) => (await loop()).runJobAction(...args),

@@ -92,6 +92,7 @@ export interface ExplorerServices {
 }
 
 import type {LoopOperations} from './loop-operations.js';
+import type {SourceObjectRequest, SourceObjectValues} from './source-object.js';
 
 export type BackupEntry = {path: string; createdAt: Date; version?: string};
 
@@ -109,6 +110,8 @@ export interface TenantOperations {
 	listFilterOperators(servicePrincipalId: string, jobId: string): Promise<string[]>;
 	/** Evaluates a mapping's source on test input through the job's parseExpression (testInputObject). */
 	testExpression(servicePrincipalId: string, jobId: string, mapping: {model: AttributeMapping}, input: TestInput, signal?: AbortSignal): Promise<TestResult>;
+	/** A real source object's values for the expression test: the Entra user, or the newest provisioning log event (source-object.ts). */
+	readSourceObject?(request: SourceObjectRequest, signal?: AbortSignal): Promise<SourceObjectValues>;
 	/** The safe write path of source/edit (drift check, backup, PUT, verify) on this tenant. */
 	writeSchema(options: Omit<WriteOptions, 'graph' | 'backupDirectory'>): Promise<WriteResult>;
 	/** Job status and actions, provision on demand, provisioning logs (issue 11). */

@@ -4,6 +4,7 @@ import {runGraphTest} from '../expressions/test-runner.js';
 import type {GraphClient} from '../graph/client.js';
 import {expressionCheckSkipper} from './expression-check.js';
 import {createLoopOperations} from './loop-operations.js';
+import {readSourceObject} from './source-object.js';
 import type {AccountDescription, TenantOperations} from './services.js';
 
 export function createTenantOperations(
@@ -24,7 +25,7 @@ export function createTenantOperations(
 	if (options.readOnly) {
 		// Nothing is edited or written read-only; the lists would need Synchronization.ReadWrite.All (expression-check.ts).
 		const skipped = expressionCheckSkipper();
-		return {
+		const readOnly: TenantOperations = {
 			validateExpressions: () => Promise.reject(skipped()),
 			testExpression: () => Promise.reject(skipped()),
 			listFunctions: () => Promise.reject(skipped()),
@@ -32,7 +33,10 @@ export function createTenantOperations(
 			writeSchema: write,
 			loop: createLoopOperations(graph, {readOnly: true}),
 		};
+		// Reading a source object writes nothing: it works under --read-only too.
+		return {...readOnly, readSourceObject: (request, signal) => readSourceObject({graph, loop: readOnly.loop}, request, signal)};
 	}
+	const loop = createLoopOperations(graph);
 	return {
 		validateExpressions: (servicePrincipalId, jobId, expressions, signal, parsed) =>
 			validateWithServer(graph, servicePrincipalId, jobId, expressions, signal, parsed),
@@ -40,6 +44,7 @@ export function createTenantOperations(
 		listFunctions: async (servicePrincipalId, jobId) => (await graph.listFunctions(servicePrincipalId, jobId)).map((entry) => entry.name),
 		listFilterOperators: async (servicePrincipalId, jobId) => (await graph.listFilterOperators(servicePrincipalId, jobId)).map((entry) => entry.name),
 		writeSchema: write,
-		loop: createLoopOperations(graph),
+		loop,
+		readSourceObject: (request, signal) => readSourceObject({graph, loop}, request, signal),
 	};
 }

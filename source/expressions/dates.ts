@@ -10,6 +10,20 @@ const dayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frida
 
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
 
+/**
+ * How a parsed date was given, as .NET's DateTimeKind under RoundtripKind (FormatDateTime's default style): 'utc' for
+ * a `Z`, 'local' for an offset (converted to the service's time, UTC), 'unspecified' without either. `K` and `o` print
+ * it: "Z", "+00:00", or nothing. Dates the language makes (CDate, DateAdd, Now, DateFromNum) are UTC.
+ */
+export type DateKind = 'utc' | 'local' | 'unspecified';
+const kinds = new WeakMap<Date, DateKind>();
+const withKind = (date: Date | undefined, kind: DateKind) => {
+	if (date) kinds.set(date, kind);
+	return date;
+};
+export const dateKind = (date: Date): DateKind => kinds.get(date) ?? 'utc';
+const zoneKind = (zone: string | undefined): DateKind => (zone === undefined || zone === '' ? 'unspecified' : zone.toUpperCase() === 'Z' ? 'utc' : 'local');
+
 /** `M/d/yyyy h:mm:ss tt`, the format of CDate, DateAdd and Now. */
 export function formatGeneralDate(date: Date): string {
 	const hours = date.getUTCHours();
@@ -42,7 +56,7 @@ export function parseDate(text: string): Date | undefined {
 	const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?\s*(Z|[+-]\d{1,2}(?::?\d{2})?)?$/i.exec(value);
 	if (iso) {
 		const [, y, mo, d, h, mi, s, f, zone] = iso;
-		return utc(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), f, offsetMinutes(zone));
+		return withKind(utc(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), f, offsetMinutes(zone)), zoneKind(zone));
 	}
 	const general = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM)?)?\s*(Z|[+-]\d{1,2}:?\d{2})?$/i.exec(value);
 	if (general) {
@@ -52,7 +66,7 @@ export function parseDate(text: string): Date | undefined {
 			if (hour < 1 || hour > 12) return undefined;
 			hour = (hour % 12) + (meridiem.toUpperCase() === 'PM' ? 12 : 0);
 		}
-		return utc(Number(y), Number(mo), Number(d), hour, Number(mi ?? 0), Number(s ?? 0), '', offsetMinutes(zone));
+		return withKind(utc(Number(y), Number(mo), Number(d), hour, Number(mi ?? 0), Number(s ?? 0), '', offsetMinutes(zone)), zoneKind(zone));
 	}
 	return undefined;
 }
@@ -131,9 +145,12 @@ export function formatDate(date: Date, format: string): string {
 				case 't':
 					return (hours < 12 ? 'AM' : 'PM').slice(0, count === 1 ? 1 : 2);
 				case 'z':
+					// The service's offset: it runs in UTC (an inference; .NET prints the local zone for z).
 					return count === 1 ? '+0' : count === 2 ? '+00' : '+00:00';
-				case 'K':
-					return 'Z';
+				case 'K': {
+					const kind = dateKind(date);
+					return kind === 'utc' ? 'Z' : kind === 'local' ? '+00:00' : '';
+				}
 				default:
 					return 'A.D.';
 			}
@@ -141,32 +158,43 @@ export function formatDate(date: Date, format: string): string {
 		.join('');
 }
 
-/** The one-letter standard formats that matter for provisioning ("o", "s", "u", "d", "D"…); others are literal. */
+/** .NET's standard date and time formats (one letter) in the invariant culture, as custom formats. */
+const standardFormats: Record<string, string> = {
+	d: 'MM/dd/yyyy',
+	D: 'dddd, dd MMMM yyyy',
+	f: 'dddd, dd MMMM yyyy HH:mm',
+	F: 'dddd, dd MMMM yyyy HH:mm:ss',
+	g: 'MM/dd/yyyy HH:mm',
+	G: 'MM/dd/yyyy HH:mm:ss',
+	m: 'MMMM dd',
+	M: 'MMMM dd',
+	o: "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffffK",
+	O: "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffffK",
+	r: "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'",
+	R: "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'",
+	s: "yyyy'-'MM'-'dd'T'HH':'mm':'ss",
+	t: 'HH:mm',
+	T: 'HH:mm:ss',
+	u: "yyyy'-'MM'-'dd HH':'mm':'ss'Z'",
+	U: 'dddd, dd MMMM yyyy HH:mm:ss',
+	y: 'yyyy MMMM',
+	Y: 'yyyy MMMM',
+};
+
 function formatStandard(date: Date, letter: string): string {
-	switch (letter) {
-		case 'o':
-		case 'O':
-			return formatDate(date, "yyyy-MM-dd'T'HH:mm:ss.fffffffK");
-		case 's':
-			return formatDate(date, "yyyy-MM-dd'T'HH:mm:ss");
-		case 'u':
-			return formatDate(date, "yyyy-MM-dd HH:mm:ss'Z'");
-		case 'd':
-			return formatDate(date, 'MM/dd/yyyy');
-		case 'D':
-			return formatDate(date, 'dddd, dd MMMM yyyy');
-		case 'G':
-			return formatDate(date, 'MM/dd/yyyy HH:mm:ss');
-		default:
-			throw new Error(`"${letter}" is not a date format this evaluator knows`);
-	}
+	const format = standardFormats[letter];
+	if (!format) throw new Error(`"${letter}" is not a .NET standard date format`);
+	return formatDate(date, format);
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Parses text with a .NET custom format string, as DateTime.ParseExact with leading/trailing white allowed. */
 export function parseDateExact(text: string, format: string): Date | undefined {
-	if (format.length === 1) return parseDate(text);
+	if (format.length === 1) {
+		const expanded = standardFormats[format];
+		return expanded ? parseDateExact(text, expanded) : undefined;
+	}
 	const fields: FormatToken[] = [];
 	let pattern = '';
 	for (const token of tokenizeDateFormat(format)) {
@@ -213,6 +241,7 @@ export function parseDateExact(text: string, format: string): Date | undefined {
 	if (!match) return undefined;
 	let [year, month, day, hour, minute, second, fraction, offset] = [1, 1, 1, 0, 0, 0, '', 0];
 	let meridiem: string | undefined;
+	let kind: DateKind = 'unspecified';
 	fields.forEach((field, position) => {
 		if (field.kind !== 'field') return;
 		const value = match[position + 1] ?? '';
@@ -246,14 +275,18 @@ export function parseDateExact(text: string, format: string): Date | undefined {
 			case 'z':
 			case 'K':
 				offset = offsetMinutes(value || undefined);
+				if (value) kind = zoneKind(value);
 				break;
 		}
 	});
-	if (meridiem) {
-		if (hour < 1 || hour > 12) return undefined;
-		hour = (hour % 12) + (meridiem.startsWith('P') ? 12 : 0);
+	// .NET: an `h` hour is a 12-hour clock (over 12 fails), read as AM when no `t` gives the half of the day.
+	const twelveHour = fields.some((field) => field.kind === 'field' && field.letter === 'h');
+	if (twelveHour && hour > 12) return undefined;
+	if (meridiem || twelveHour) {
+		if (meridiem && (hour < 1 || hour > 12)) return undefined;
+		hour = (hour % 12) + (meridiem?.startsWith('P') ? 12 : 0);
 	}
-	return utc(year, month, day, hour, minute, second, fraction, offset);
+	return withKind(utc(year, month, day, hour, minute, second, fraction, offset), kind);
 }
 
 const ticksPerMillisecond = 10_000n;

@@ -10,6 +10,7 @@
 
 import {randomInt, randomUUID} from 'node:crypto';
 import {addInterval, type DateInterval, dateFromFileTime, dateIntervals, fileTimeFromDate, formatDate, formatGeneralDate, intervalDifference, parseDate, parseDateExact} from './dates.js';
+import {dotNetRegExp, expandDotNetReplacement, UnsupportedRegex} from './dotnet-regex.js';
 import type {ExpressionNode} from './parser.js';
 
 export type ExpressionValue = string | string[] | null;
@@ -83,32 +84,62 @@ export function normalizeDiacritics(text: string): string {
 		.normalize('NFC');
 }
 
-/** PCase: first letter of each word upper case, the rest lower case (the reference's PABLO → Pablo example). */
+/**
+ * PCase. With wordSeparators: those characters alone separate words. Without: .NET's TextInfo.ToTitleCase (the
+ * reference's remark) on the lower-cased text — ToTitleCase keeps all-capital words, and the reference's example
+ * turns "PABLO GONSALVES (SECOND)" into "Pablo Gonsalves (Second)", so the text is lower-cased first (an inference).
+ * ToTitleCase's rules: a word starts at a letter; letters, digits, marks and apostrophes continue it; the separator
+ * categories the reference lists end it; a non-letter that is not a separator (a digit) is kept as it is and the
+ * letter after it starts a new word ("3rd" → "3Rd", as .NET does).
+ */
+const titleCaseSeparator = /[\p{Zs}\p{Zl}\p{Zp}\p{Cc}\p{Cf}\p{Pc}\p{Pd}\p{Ps}\p{Pe}\p{Pi}\p{Pf}\p{Po}\p{Sm}\p{Sc}\p{Sk}\p{So}]/u;
+const isLetter = (char: string) => /\p{L}/u.test(char);
+
+function toTitleCase(text: string): string {
+	const chars = [...text.toLocaleLowerCase('en-US')];
+	let result = '';
+	for (let index = 0; index < chars.length; ) {
+		const char = chars[index]!;
+		if (!isLetter(char)) {
+			result += char;
+			index++;
+			continue;
+		}
+		result += char.toLocaleUpperCase('en-US');
+		index++;
+		while (index < chars.length && (chars[index] === "'" || !titleCaseSeparator.test(chars[index]!))) {
+			result += chars[index];
+			index++;
+		}
+	}
+	return result;
+}
+
 function properCase(text: string, separators: string | null): string {
-	const isSeparator = separators === null ? (char: string) => !/[\p{L}\p{N}]/u.test(char) : (char: string) => separators.includes(char);
+	if (separators === null || separators === '') return toTitleCase(text);
 	let atWordStart = true;
 	let result = '';
 	for (const char of text) {
-		if (isSeparator(char)) {
+		if (separators.includes(char)) {
 			result += char;
 			atWordStart = true;
 		} else {
-			result += atWordStart ? char.toUpperCase() : char.toLowerCase();
+			result += atWordStart ? char.toLocaleUpperCase('en-US') : char.toLocaleLowerCase('en-US');
 			atWordStart = false;
 		}
 	}
 	return result;
 }
 
-/** A .NET regex pattern and replacement for JavaScript: `${name}` becomes `$<name>`; the group syntax is the same. */
-function dotNetRegex(pattern: string, flags: string): RegExp {
+/** Replace's regexPattern: .NET syntax translated (dotnet-regex.ts); what JavaScript cannot do is said in words. */
+function dotNetRegex(pattern: string, global: boolean): RegExp {
 	try {
-		return new RegExp(pattern, flags);
+		return dotNetRegExp(pattern, {global});
 	} catch (error) {
+		if (error instanceof UnsupportedRegex) throw new EvaluationFailure(`the regular expression ${describe(pattern)} cannot be evaluated locally: ${error.message}`, 'unsupported');
 		throw new EvaluationFailure(`the regular expression ${describe(pattern)} is not valid: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`);
 	}
 }
-const dotNetReplacement = (replacement: string) => replacement.replace(/\$\{(\w+)\}/g, '$<$1>');
 
 function randomString(length: number, numbers: number, specials: number, capitals: number, lowers: number, avoid: string): string {
 	const pools = {
@@ -259,6 +290,20 @@ export function evaluateExpression(
 				return eachValue(a, (value) => Buffer.from(value, 'utf16le').toString('base64'));
 			case 'ConvertToUTF8Hex':
 				return eachValue(a, (value) => Buffer.from(value, 'utf8').toString('hex').toUpperCase());
+			case 'Contains': {
+				// Cloud sync (the reference's Item example) and Connect's reference: the 1-based index of the first value
+				// that contains the text, 0 when none does; case-sensitive unless CaseInsensitive is given.
+				const value = evaluate(a);
+				const search = single(b, 'Contains');
+				if (flavor !== 'cloudSync') notes.add('Contains is documented for cloud sync (and Connect sync), not in the app provisioning reference: the service may not know it.');
+				if (search === null) return '0';
+				const caseType = single(c, 'Contains');
+				if (caseType !== null && !/^case(in)?sensitive$/i.test(caseType)) throw new EvaluationFailure(`Contains: the case type is CaseSensitive or CaseInsensitive, not ${describe(caseType)}`);
+				const fold = caseType !== null && /^caseinsensitive$/i.test(caseType);
+				const values = value === null ? [] : Array.isArray(value) ? value : [value];
+				const wanted = fold ? search.toLowerCase() : search;
+				return String(values.findIndex((each) => (fold ? each.toLowerCase() : each).includes(wanted)) + 1);
+			}
 			case 'Count': {
 				const value = evaluate(a);
 				return String(value === null ? 0 : Array.isArray(value) ? value.length : 1);
@@ -294,7 +339,8 @@ export function evaluateExpression(
 				throw new EvaluationFailure(single(a, 'Error') ?? 'Error() was called without a message');
 			case 'FormatDateTime': {
 				// App: (source, dateTimeStyles?, inputFormat, outputFormat); cloud sync and the 3-argument form: (source, inputFormat, outputFormat).
-				const [inputFormatNode, outputFormatNode] = args.length >= 4 ? [c, d] : [b, c];
+				// Connect sync's (value, format) form formats a date such as CDate(…) or DateFromNum(…) as it is.
+				const [inputFormatNode, outputFormatNode] = args.length >= 4 ? [c, d] : args.length === 2 ? [null, b] : [b, c];
 				const source = single(a, 'FormatDateTime');
 				if (source === null) return null;
 				const outputFormat = single(outputFormatNode, 'FormatDateTime');
@@ -373,7 +419,8 @@ export function evaluateExpression(
 			}
 			case 'Mid': {
 				const start = integer(b, 'Mid', 'the start');
-				const length = integer(c, 'Mid', 'the length');
+				// Cloud sync's own example leaves the length out (Mid(Item([proxyAddresses], …), 6)): the rest of the text.
+				const length = c ? integer(c, 'Mid', 'the length') : Number.POSITIVE_INFINITY;
 				if (start < 1) throw new EvaluationFailure(`Mid counts from 1, not ${start}`);
 				return eachValue(a, (value) => value.slice(start - 1, start - 1 + Math.max(length, 0)));
 			}
@@ -495,7 +542,7 @@ export function evaluateExpression(
 		const value = evaluate(source);
 		if (pattern !== null && group !== null && replacementAttributeNode) {
 			const other = single(replacementAttributeNode, 'Replace');
-			const regex = dotNetRegex(pattern, 'd');
+			const regex = dotNetRegex(pattern, false);
 			if (flavor === 'app') {
 				// App: the source wins when it has a value; otherwise the group is taken from replacementAttributeName.
 				if (value !== null && value !== '') return value;
@@ -509,9 +556,9 @@ export function evaluateExpression(
 			return mapText(value, (text) => template.split(oldValue).join(text));
 		}
 		if (pattern !== null) {
-			if (group !== null) return mapText(value, (text) => replaceGroup(text, dotNetRegex(pattern, 'gd'), group, replacement ?? ''));
-			const regex = dotNetRegex(pattern, 'g');
-			return mapText(value, (text) => text.replace(regex, dotNetReplacement(replacement ?? '')));
+			if (group !== null) return mapText(value, (text) => replaceGroup(text, dotNetRegex(pattern, true), group, replacement ?? ''));
+			const regex = dotNetRegex(pattern, true);
+			return mapText(value, (text) => text.replace(regex, (...found) => expandDotNetReplacement(replacement ?? '', matchOf(found), text)));
 		}
 		if (oldValue !== null) {
 			if (oldValue === '') return value;
@@ -529,6 +576,17 @@ export function evaluateExpression(
 		if (error instanceof RangeError) return {ok: false, message: `the expression could not be evaluated: ${error.message}`, reason: 'error'};
 		throw error;
 	}
+}
+
+/** String.replace's callback arguments as a match array (groups, index) for the .NET substitutions. */
+function matchOf(found: unknown[]): RegExpMatchArray {
+	const hasGroups = typeof found[found.length - 1] === 'object' && found[found.length - 1] !== null;
+	const groups = hasGroups ? (found[found.length - 1] as Record<string, string>) : undefined;
+	const tail = hasGroups ? 3 : 2;
+	const match = found.slice(0, found.length - tail) as string[] as RegExpMatchArray;
+	match.index = found[found.length - tail] as number;
+	if (groups) match.groups = groups;
+	return match;
 }
 
 function mapText(value: ExpressionValue, transform: (text: string) => string): ExpressionValue {

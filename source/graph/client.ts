@@ -392,6 +392,11 @@ export class GraphClient implements SchemaStore {
 		return this.getJson<{id: string; userPrincipalName?: string}>(this.url(`/users/${encodeURIComponent(idOrUserPrincipalName)}?$select=id,userPrincipalName`), signal);
 	}
 
+	/** A user's properties (GET /users/{id | upn}?$select=…): the source object of Entra-sourced provisioning jobs. */
+	getUserProperties(idOrUserPrincipalName: string, select: readonly string[], signal?: AbortSignal): Promise<Record<string, unknown>> {
+		return this.getJson<Record<string, unknown>>(this.url(`/users/${encodeURIComponent(idOrUserPrincipalName)}?$select=${select.map(encodeURIComponent).join(',')}`), signal);
+	}
+
 	/** One page of a collection; `next` is @odata.nextLink, followed as an opaque URL. */
 	async getPage<T>(url: string, signal?: AbortSignal): Promise<{value: T[]; next?: string}> {
 		const page = await this.getJson<Collection<T>>(url, signal);

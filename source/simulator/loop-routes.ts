@@ -455,14 +455,74 @@ export function userRoute(context: RequestContext, apiVersion: GraphApiVersion, 
 	return {
 		operation: 'users.read',
 		run: () => {
-			const wanted = id.toLowerCase();
+			const wanted = safeDecode(id).toLowerCase();
 			const user = entraUsers.find((each) => each.id === wanted || each.reportable.toLowerCase() === wanted);
 			if (!user) return graphError(context, 404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+			const select = (context.query.get('$select') ?? 'id,userPrincipalName')
+				.split(',')
+				.map((name) => name.trim())
+				.filter(Boolean);
+			const properties = graphUserProperties(user);
+			const unknown = select.find((name) => !(name in properties) && !name.startsWith('extension_'));
+			if (unknown) return graphError(context, 400, 'BadRequest', `Could not find a property named '${unknown}' on type 'microsoft.graph.user'.`);
 			return jsonResponse(200, {
-				'@odata.context': `${metadataUrl(apiVersion)}#users(id,userPrincipalName)/$entity`,
-				id: user.id,
-				userPrincipalName: user.reportable,
+				'@odata.context': `${metadataUrl(apiVersion)}#users(${select.join(',')})/$entity`,
+				...Object.fromEntries(select.map((name) => [name, properties[name] ?? null])),
 			});
 		},
 	};
+}
+
+/**
+ * A demo Entra user as Graph's user resource: the provisioning schema's attribute names mapped to Graph's (objectId →
+ * id, extensionAttributeN → onPremisesExtensionAttributes…), booleans as booleans, unset properties as null.
+ */
+function graphUserProperties(user: (typeof entraUsers)[number]): Record<string, unknown> {
+	const a = user.attributes;
+	const text = (name: string) => a[name] ?? null;
+	const extensions = Object.fromEntries(Array.from({length: 15}, (_, index) => [`extensionAttribute${index + 1}`, a[`extensionAttribute${index + 1}`] ?? null]));
+	return {
+		id: user.id,
+		userPrincipalName: user.reportable,
+		displayName: text('displayName'),
+		givenName: text('givenName'),
+		surname: text('surname'),
+		mail: text('mail'),
+		mailNickname: text('mailNickname'),
+		accountEnabled: a.accountEnabled === undefined ? null : a.accountEnabled === 'True',
+		jobTitle: text('jobTitle'),
+		department: text('department'),
+		companyName: text('companyName'),
+		userType: text('userType'),
+		employeeId: text('employeeId'),
+		employeeType: text('employeeType'),
+		employeeHireDate: text('employeeHireDate'),
+		employeeOrgData: null,
+		city: text('city'),
+		country: text('country'),
+		state: text('state'),
+		streetAddress: text('streetAddress'),
+		postalCode: text('postalCode'),
+		usageLocation: text('usageLocation'),
+		preferredLanguage: text('preferredLanguage'),
+		mobilePhone: text('mobile'),
+		businessPhones: a.telephoneNumber ? [a.telephoneNumber] : [],
+		faxNumber: text('facsimileTelephoneNumber'),
+		officeLocation: text('physicalDeliveryOfficeName'),
+		proxyAddresses: [],
+		otherMails: [],
+		onPremisesExtensionAttributes: extensions,
+		onPremisesImmutableId: text('immutableId'),
+		onPremisesSamAccountName: null,
+		onPremisesSecurityIdentifier: null,
+		onPremisesSyncEnabled: null,
+	};
+}
+
+function safeDecode(text: string): string {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
+	}
 }

@@ -3,7 +3,8 @@
  * pending edits, a navigation index over the working document, and the problems found so far.
  */
 import {type Problem, validateSchema, WorkingCopy} from '../edit/index.js';
-import {lintSchema} from '../expressions/lint.js';
+import type {Silence} from '../expressions/case-file.js';
+import {lintSchema, silenceFor} from '../expressions/lint.js';
 import type {SchemaDownload} from '../explorer/services.js';
 import {buildSchemaIndex, type SchemaIndex} from '../schema/navigation.js';
 import {resolvePointer} from '../schema/pointer.js';
@@ -34,7 +35,13 @@ export type SchemaContext = {
 	filterOperators?: readonly string[];
 	/** Text of an $EDITOR edit that did not parse, kept so the user can fix it. */
 	draft?: {pointer: string; text: string};
+	/** The case file's silences (--cases): those rules stay off the markers and show in the detail with their reason. */
+	silence?: readonly Silence[];
+	/** Problems a silence turned off, by owner pointer, with the case file's reason. */
+	silenced?: ReadonlyMap<string, readonly SilencedProblem[]>;
 };
+
+export type SilencedProblem = Problem & {reason: string};
 
 export function createContext(options: {
 	jobKey: number;
@@ -42,6 +49,7 @@ export function createContext(options: {
 	appName: string;
 	job?: SynchronizationJob;
 	servicePrincipalId?: string;
+	silence?: readonly Silence[];
 }): SchemaContext {
 	const working = new WorkingCopy(options.download.schema, {baseVersion: options.download.schema.version});
 	return {
@@ -49,7 +57,7 @@ export function createContext(options: {
 		working,
 		index: buildSchemaIndex(working.document),
 		revision: 0,
-		...collectProblems({working, serverProblems: []}),
+		...collectProblems({working, serverProblems: [], silence: options.silence}),
 	};
 }
 
@@ -67,9 +75,10 @@ function expressionAt(document: unknown, pointer: string): string | undefined {
 }
 
 /** Problems of the edited nodes: local checks now, plus server findings whose expression is unchanged. */
-export function collectProblems(context: Pick<SchemaContext, 'working' | 'functions' | 'serverProblems'>): {
+export function collectProblems(context: Pick<SchemaContext, 'working' | 'functions' | 'serverProblems' | 'silence'>): {
 	problems: Map<string, Problem[]>;
 	serverProblems: ServerProblem[];
+	silenced: Map<string, SilencedProblem[]>;
 } {
 	const document = context.working.document;
 	const edited = [...new Set(context.working.edits.map((edit) => edit.pointer))];
@@ -81,16 +90,21 @@ export function collectProblems(context: Pick<SchemaContext, 'working' | 'functi
 		.filter((finding) => !seen.has(`${finding.pointer}\u0000${finding.rule}\u0000${finding.message}`))
 		.map((finding) => ({severity: finding.severity, pointer: finding.pointer, message: finding.message, rule: finding.rule, link: finding.link}));
 	const problems = new Map<string, Problem[]>();
+	const silenced = new Map<string, SilencedProblem[]>();
+	const index = context.silence?.length ? buildSchemaIndex(document) : undefined;
 	for (const problem of [...local, ...lint, ...serverProblems]) {
 		const owner = ownerPointer(problem.pointer);
-		problems.set(owner, [...(problems.get(owner) ?? []), problem]);
+		// The same silences as the plan's checks (validate.ts), so the marker and the write agree.
+		const silence = index ? silenceFor(document, problem, context.silence, index) : undefined;
+		if (silence) silenced.set(owner, [...(silenced.get(owner) ?? []), {...problem, reason: silence.reason}]);
+		else problems.set(owner, [...(problems.get(owner) ?? []), problem]);
 	}
-	return {problems, serverProblems};
+	return {problems, serverProblems, silenced};
 }
 
 /** The context after the working copy changed: a new index and fresh problems. */
 export function refreshContext(context: SchemaContext, changes: Partial<SchemaContext> = {}): SchemaContext {
 	const next = {...context, ...changes};
-	const {problems, serverProblems} = collectProblems(next);
-	return {...next, index: buildSchemaIndex(next.working.document), revision: context.revision + 1, problems, serverProblems};
+	const {problems, serverProblems, silenced} = collectProblems(next);
+	return {...next, index: buildSchemaIndex(next.working.document), revision: context.revision + 1, problems, serverProblems, silenced};
 }

@@ -29,7 +29,7 @@ import {storedTreeAdvice} from '../schema/stored-tree.js';
 import {flowBehaviors, flowTypes, type FilterClause, type SynchronizationSchema} from '../schema/types.js';
 import {refreshContext, type SchemaContext} from './context.js';
 import {reviewTask} from './plan-view.js';
-import {submitCaseFile, submitTestValue} from './expression-test.js';
+import {submitCaseFile, submitTestSubject, submitTestValue} from './expression-test.js';
 import type {Command} from './keymap.js';
 import {filterRows, initialList} from './list.js';
 import {isLoopPurpose, submitLoopModal} from './loop.js';
@@ -437,7 +437,7 @@ function runCommandLine(state: AppState, text: string): AppState {
 /** `:open APP/JOB/TARGET`: resolved against the tenant (runner), then opened as if walked to (history.ts). */
 function openCommand(state: AppState, reference: string): AppState {
 	if (state.source.kind === 'file') return info(state, 'Offline: :open opens a job of a tenant; this session browses a file.');
-	if (reference.trim() === '') return info(state, 'Name the place: :open APP/JOB/TARGET (JOB and TARGET may be left out; Tab completes).');
+	if (reference.trim() === '') return info(state, 'Name the place: :open APP/JOB/TARGET or APP/JOB/OBJECTMAPPING[/TARGET] (the parts after APP may be left out; Tab completes).');
 	if (state.stack.some((frame) => frameContext(frame)?.working.hasChanges)) return info(state, 'You have pending edits: write them (w) or save them (P) before opening another place.');
 	return addTask(info(state, `Opening ${reference.trim()}…`), {kind: 'resolveLocation', text: reference});
 }
@@ -471,6 +471,7 @@ export function submitModal(state: AppState, modal: Modal, value: string, contex
 	if (purpose.kind === 'command') return runCommandLine(state, value);
 	if (purpose.kind === 'test-value') return submitTestValue(state, purpose.frameId, purpose.field, purpose.value, value);
 	if (purpose.kind === 'case-file') return submitCaseFile(state, purpose.frameId, value);
+	if (purpose.kind === 'test-subject') return submitTestSubject(state, purpose.frameId, value);
 	if (purpose.kind === 'discard-and-quit') return {...state, exit: {code: 0}};
 	if (purpose.kind === 'discard-and-leave') return {...state, stack: state.stack.slice(0, -1)};
 	if (purpose.kind === 'replace-export') {

@@ -7,6 +7,7 @@
 import {caseFromTest, defaultCaseFilePath} from '../expressions/case-file.js';
 import {sourceFields, type TestInput} from '../expressions/test-runner.js';
 import {describeTestRun} from '../explorer/expression-tests.js';
+import {isEntraSource, type SourceObjectValues} from '../explorer/source-object.js';
 import {objectMappingLabel} from '../edit/labels.js';
 import {parseExpression} from '../schema/expression.js';
 import type {AttributeMappingNode, ObjectMappingNode} from '../schema/navigation.js';
@@ -236,6 +237,82 @@ export function submitCaseFile(state: AppState, frameId: number, path: string): 
 	return isFrameOf(frame, 'expressionTest') ? saveRun(next, frame) : next;
 }
 
+/** What to type to name a source object, by where the job reads from. */
+function subjectHint(frame: ExpressionTestFrame): string {
+	const objectMapping = objectMappingAt(frame.context, frame.objectMappingPointer);
+	const request = {sourceDirectoryName: objectMapping?.parent.model.sourceDirectoryName ?? undefined, templateId: frame.context.job?.templateId};
+	if (isEntraSource(request)) return "UPN or object id: the Entra user is read (GET /users); if that is refused, the job's newest provisioning log of the user";
+	return "UPN, name or id as the provisioning logs show it: the values the job's newest log event of it imported";
+}
+
+/** `o`: asks whom to read; the values of that real source object replace the fields. */
+function askSubject(state: AppState, frame: ExpressionTestFrame): AppState {
+	if (state.source.kind === 'file' || !frame.context.job) {
+		return {...state, message: {kind: 'info', text: 'A schema file has no tenant to read a source object from: type the values (⏎).'}};
+	}
+	if (frame.fields.length === 0) return {...state, message: {kind: 'info', text: 'This expression reads no source attribute: r runs it.'}};
+	return {
+		...state,
+		modal: {
+			kind: 'prompt',
+			title: 'Fill the fields from which source object?',
+			hint: subjectHint(frame),
+			value: frame.lastSubject ?? '',
+			purpose: {kind: 'test-subject', frameId: frame.id},
+		},
+	};
+}
+
+/** The subject named: its values are read (runner → source-object.ts). */
+export function submitTestSubject(state: AppState, frameId: number, text: string): AppState {
+	const subject = text.trim();
+	const frame = state.stack.find((candidate) => candidate.id === frameId);
+	if (!subject || frame?.kind !== 'expressionTest' || !frame.context.job) return state;
+	const objectMapping = objectMappingAt(frame.context, frame.objectMappingPointer);
+	const next = {...frame, lastSubject: subject, sourceRead: {subject, status: 'reading' as const}};
+	return addTask(replaceFrame(state, next), {
+		kind: 'readSourceObject',
+		frameId,
+		request: {
+			jobId: frame.context.job.id,
+			templateId: frame.context.job.templateId ?? undefined,
+			sourceDirectoryName: objectMapping?.parent.model.sourceDirectoryName ?? undefined,
+			sourceObjectName: objectMapping?.model.sourceObjectName ?? undefined,
+			subject,
+			fields: frame.fields.map((field) => ({name: field.name, multiValued: field.multiValued})),
+		},
+	});
+}
+
+function replaceFrame(state: AppState, frame: ExpressionTestFrame): AppState {
+	return {...state, stack: state.stack.map((candidate) => (candidate.id === frame.id ? frame : candidate))};
+}
+
+/**
+ * A source object's values arrived: every field takes the object's value (absent on the object is no value), the
+ * fields are marked as typed (late last values do not overwrite them), where they came from is shown, and it runs.
+ */
+export function sourceObjectRead(state: AppState, frameId: number, subject: string, read: SourceObjectValues | undefined, error: string | undefined): AppState {
+	const frame = state.stack.find((candidate) => candidate.id === frameId);
+	if (frame?.kind !== 'expressionTest' || frame.sourceRead?.subject !== subject) return state;
+	if (!read) return replaceFrame(state, {...frame, sourceRead: {subject, status: 'error', error: error ?? 'nothing was read'}});
+	const values: Record<string, readonly string[]> = {};
+	for (const field of frame.fields) {
+		const value = read.values[field.name];
+		if (value === undefined || value === null) continue;
+		values[field.name] = Array.isArray(value) ? (field.multiValued ? value : value.slice(0, 1)) : [value];
+	}
+	const updated: ExpressionTestFrame = {
+		...frame,
+		values,
+		touched: frame.fields.map((field) => field.name),
+		prefill: `Values of ${subject} from ${read.from}.`,
+		sourceRead: {subject, status: 'done', notes: read.notes},
+	};
+	const next = replaceFrame(state, updated);
+	return next.stack[next.stack.length - 1]?.id === frameId ? runTest(next, updated) : next;
+}
+
 function leaveTest(state: AppState, frame: ExpressionTestFrame): AppState {
 	const popped = {...state, stack: state.stack.slice(0, -1)};
 	// From the expression prompt: back to it, with the text as it was typed.
@@ -260,6 +337,8 @@ export function handleTestKey(state: AppState, frame: ExpressionTestFrame, press
 			return runTest(state, frame);
 		case 'saveCase':
 			return saveRun(state, frame);
+		case 'readSourceObject':
+			return askSubject(state, frame);
 		case 'back':
 			return leaveTest(state, frame);
 		default:
@@ -308,9 +387,12 @@ export function testScreenLines(frame: ExpressionTestFrame, columns: number): {l
 			lines.push(row.length > width ? `${row.slice(0, width - 1)}…` : row);
 		}
 	}
-	if (frame.prefill) add(frame.prefill, '  ');
+	if (frame.sourceRead?.status === 'reading') add(`Reading the source object ${frame.sourceRead.subject}…`, '  ');
+	else if (frame.sourceRead?.status === 'error') add(`Could not read ${frame.sourceRead.subject}: ${frame.sourceRead.error ?? ''}`, '  ');
+	else if (frame.prefill) add(frame.prefill, '  ');
+	for (const note of frame.sourceRead?.status === 'done' ? (frame.sourceRead.notes ?? []) : []) add(note, '  ');
 	lines.push('');
-	add('⏎ edit the selected value · r run again · s save this run as a case · Esc back');
+	add('⏎ edit the selected value · o values of a real source object · r run again · s save this run as a case · Esc back');
 	lines.push('');
 	if (frame.status === 'preparing') add('Reading the last values used for this job…');
 	else if (frame.status === 'running' && !frame.run) add('Running…');

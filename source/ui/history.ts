@@ -8,13 +8,15 @@ import type {AppSummary} from '../explorer/services.js';
 import type {HistoryListing, HistoryVersion} from '../history/versions.js';
 import type {SynchronizationJob} from '../schema/types.js';
 import type {SchemaContext} from './context.js';
-import {filterRows, fitWindow, initialList, type ListState} from './list.js';
+import type {PlaceName} from './open-completion.js';
+import {filterRows, fitWindow, initialList, type ListState, namedRow} from './list.js';
 import {frameRows, isTextFrame} from './screens/index.js';
 import {
 	type AppState,
 	addTask,
 	type CompareSide,
 	type Frame,
+	frameContext,
 	type HistoryFrame,
 	isFrameOf,
 	type JobsFrame,
@@ -27,14 +29,28 @@ import {
 	updateFrameOf,
 } from './state.js';
 
-/** Enter in a filter opens the row when the filter leaves exactly one (lists only, not text screens). */
+/**
+ * Enter in a filter opens the highlighted row when the filter leaves only it, or names it exactly (`/Mail` with
+ * `mailNickname` also listed: the row named Mail ranks first, where the cursor starts). Lists only, not text screens.
+ */
 export function filterOpensSingleRow(frame: Frame): boolean {
 	if (isTextFrame(frame) || !frame.list.filter) return false;
-	return filterRows(frameRows(frame), frame.list.filter).length === 1;
+	const rows = filterRows(frameRows(frame), frame.list.filter);
+	if (rows.length === 1) return true;
+	const named = namedRow(frameRows(frame), frame.list.filter);
+	return named !== undefined && rows[frame.list.cursor] === named;
 }
 
 function info(state: AppState, text: string): AppState {
 	return {...state, message: {kind: 'info', text}};
+}
+
+/**
+ * A write left from the history (R restores a version): once the job is read again the history opens again, listed
+ * anew with the backup that write left, so the admin lands where they were instead of on the job.
+ */
+export function historyAfterWrite(above: readonly Frame[]): {thenHistory: true} | Record<string, never> {
+	return above.some((frame) => isFrameOf(frame, 'history')) ? {thenHistory: true} : {};
 }
 
 /** The history screen of a loaded job, listing its versions. */
@@ -81,6 +97,12 @@ export function compareSelected(state: AppState, frame: HistoryFrame): AppState 
 	const frameId = state.nextId;
 	const pushed = push(state, (id) => ({id, kind: 'compare', context: frame.context, status: 'loading', title, list: initialList}));
 	return addTask(pushed, {kind: 'compareVersions', frameId, before, after});
+}
+
+/** H inside a job (a rule, a mapping, a directory…): the history opens above the screen the admin is on. */
+export function jobHistory(state: AppState, frame: Frame): AppState {
+	const context = frameContext(frame);
+	return context ? openHistory(state, context) : state;
 }
 
 /** `h` on the jobs list: the selected job's history (its live schema is read first: the other side of every comparison). */
@@ -171,8 +193,18 @@ export function openAtLocation(state: AppState, location: InitialLocation): AppS
 	return push(next, (id) => ({id, kind: 'schema', status: 'loading', app, job, list: initialList, ...(locate ? {locate} : {})}));
 }
 
-/** The app list arrived under a deep link: the jobs screen above it gets the app's full job list, rows selected. */
+/**
+ * The app list arrived: a command line opened while it loaded completes its names now, and under a deep link the
+ * jobs screen above it gets the app's full job list.
+ */
 export function adoptLoadedApps(state: AppState, appsFrameId: number): AppState {
+	const next = adoptJobs(state, appsFrameId);
+	const modal = next.modal;
+	return modal?.kind === 'prompt' && modal.purpose.kind === 'command' ? {...next, modal: {...modal, places: openPlaces(next)}} : next;
+}
+
+/** Under a deep link: the jobs screen above the app list gets the app's full job list, rows selected. */
+function adoptJobs(state: AppState, appsFrameId: number): AppState {
 	const appsIndex = state.stack.findIndex((frame) => frame.id === appsFrameId);
 	const apps = state.stack[appsIndex];
 	const jobs = state.stack[appsIndex + 1];
@@ -188,24 +220,39 @@ export function adoptLoadedApps(state: AppState, appsFrameId: number): AppState 
 	return {...state, stack};
 }
 
-const commandWords = ['open', 'restore', 'login', 'logout', 'whoami', 'apps', 'quit', 'help'];
+/** Tab on the command line: the command words (`open` with the space its place follows). */
+const commandWords = ['open ', 'restore', 'login', 'logout', 'whoami', 'apps', 'quit', 'help'];
+
+export function commandSuggestions(): string[] {
+	return [...commandWords];
+}
+
+/** What follows a job in `:open`: its object mappings (each with its targets), then every target it maps. */
+function schemaPlaces(context: SchemaContext): PlaceName[] {
+	const objectMappings = context.index.rules.flatMap((rule) => rule.objectMappings);
+	const targets = (nodes: Iterable<{mapping: {targetAttributeName?: string | null}}>): PlaceName[] =>
+		[...nodes].flatMap((node) => (node.mapping.targetAttributeName ? [{name: node.mapping.targetAttributeName}] : []));
+	return [
+		// Names :open resolves (as --object-mapping does): the object mapping's name, else its target object.
+		...objectMappings.map((node) => ({name: node.mapping.name || node.mapping.targetObjectName || node.label, children: targets(node.attributeMappings)})),
+		...targets(context.index.attributeMappings()),
+	];
+}
 
 /**
- * What Tab offers on the command line: the commands, then for `:open APP/JOB/TARGET` the names the session knows —
- * apps of the list, their jobs' templates, and the target attributes and objects of the jobs loaded.
+ * The names `:open APP/JOB/OBJECTMAPPING/TARGET` completes, from what the session holds: the apps of the list
+ * (recent first) and their jobs, and the object mappings and targets of the jobs whose schema is loaded.
  */
-export function commandSuggestions(state: AppState): string[] {
-	const names = new Set<string>(commandWords);
-	for (const frame of state.stack) {
-		if (isFrameOf(frame, 'apps')) {
-			for (const app of frame.apps ?? []) {
-				if (app.servicePrincipal.displayName) names.add(app.servicePrincipal.displayName);
-				for (const job of app.jobs) names.add(job.templateId ?? job.id);
-			}
-		}
-		if (isFrameOf(frame, 'schema') && frame.context) {
-			for (const node of frame.context.index.attributeMappings()) if (node.mapping.targetAttributeName) names.add(node.mapping.targetAttributeName);
-		}
-	}
-	return [...names];
+export function openPlaces(state: AppState): PlaceName[] {
+	const loaded = new Map<string, SchemaContext>();
+	for (const frame of state.stack) if (isFrameOf(frame, 'schema') && frame.context?.job) loaded.set(frame.context.job.id, frame.context);
+	const apps = state.stack.find((frame) => isFrameOf(frame, 'apps'));
+	return (apps && isFrameOf(apps, 'apps') ? (apps.apps ?? []) : []).flatMap((app) => {
+		if (!app.servicePrincipal.displayName) return [];
+		const jobs = app.jobs.map((job) => {
+			const context = loaded.get(job.id);
+			return {name: job.templateId ?? job.id, children: context ? schemaPlaces(context) : [], more: true};
+		});
+		return [{name: app.servicePrincipal.displayName, children: jobs}];
+	});
 }

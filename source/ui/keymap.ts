@@ -56,8 +56,10 @@ export type Command =
 	| 'editTestValue'
 	| 'runTest'
 	| 'saveCase'
+	| 'readSourceObject'
 	| 'commandLine'
 	| 'history'
+	| 'jobHistory'
 	| 'markVersion'
 	| 'restoreVersion'
 	// A job's status, actions, provision on demand and provisioning logs (issue 11):
@@ -122,12 +124,15 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'open', keys: [{key: 'return'}, {key: 'rightArrow'}, {input: 'l'}], label: '⏎/→', help: 'open', footer: true},
 	// Before `back`: where a job's history is offered (the jobs list, the job), h opens it instead of going back.
 	{command: 'history', keys: [{input: 'h'}], label: 'h', help: "history of the job: versions, compare, restore"},
+	// Inside a job's screens h goes back (as ← does), so the history is H there; H works on the jobs list and the job too.
+	{command: 'jobHistory', keys: [{input: 'H'}], label: 'H', help: 'history of this job, from any of its screens'},
 	{command: 'back', keys: [{key: 'escape'}, {key: 'leftArrow'}, {input: 'h'}], label: 'Esc/←', help: 'back', footer: true},
 	{command: 'filter', keys: [{input: '/'}], label: '/', help: 'filter this list', footer: true},
 	// The expression test (t): Enter edits the selected value, r runs again, s keeps the run as a case.
 	{command: 'editTestValue', keys: [{key: 'return'}], label: '⏎', help: 'edit', footer: true},
 	{command: 'runTest', keys: [{input: 'r'}], label: 'r', help: 'run', footer: true},
 	{command: 'saveCase', keys: [{input: 's'}], label: 's', help: 'save case', footer: true},
+	{command: 'readSourceObject', keys: [{input: 'o'}], label: 'o', help: 'values of a real source object', footer: true},
 	{command: 'editSource', keys: [{input: 's'}], label: 's', help: 'change the source', footer: true},
 	{command: 'editDefault', keys: [{input: 'd'}], label: 'd', help: 'change the default value'},
 	{command: 'editFlowType', keys: [{input: 'f'}], label: 'f', help: 'change flowType'},
@@ -161,7 +166,7 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'quit', keys: [{input: 'q'}], label: 'q', help: 'quit', footer: true},
 	{command: 'forceQuit', keys: [{input: 'c', ctrl: true}], label: 'Ctrl+C', help: 'quit at once'},
 
-	{context: 'filter', command: 'submit', keys: [{key: 'return'}], label: 'Enter', help: 'open the one row left, else keep the filter', footer: true},
+	{context: 'filter', command: 'submit', keys: [{key: 'return'}], label: 'Enter', help: 'open the row named so or the one row left, else keep the filter', footer: true},
 	{context: 'filter', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'clear the filter', footer: true},
 	{context: 'filter', command: 'deleteBack', keys: [{key: 'backspace'}, {key: 'delete'}], label: '⌫', help: 'delete a character'},
 	{context: 'filter', command: 'up', keys: [{key: 'upArrow'}], label: '↑', help: 'move up'},

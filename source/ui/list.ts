@@ -12,6 +12,8 @@ export type Row = {
 	search: string;
 	/** Index of the row in the unfiltered list (what `open` acts on). */
 	index: number;
+	/** Lower-cased name of what the row lists, when it has one: a filter equal to it or starting it ranks the row first. */
+	name?: string;
 };
 
 export type ListState = {
@@ -31,15 +33,35 @@ export type ListMove = 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end';
 
 const filteredCache = new WeakMap<readonly Row[], {filter: string; rows: readonly Row[]}>();
 
-/** Rows matching a filter (case-insensitive substring); remembers the last answer per row list. */
+/**
+ * Rows matching a filter (case-insensitive substring), the row named exactly so first, then the rows whose name
+ * starts so, then the rest, each in list order: `/mail` puts `mail` above `extensionAttribute1 ← mail`, so the
+ * cursor (on the first row) is on what the admin named. Remembers the last answer per row list.
+ */
 export function filterRows(rows: readonly Row[], filter: string): readonly Row[] {
 	if (!filter) return rows;
 	const cached = filteredCache.get(rows);
 	if (cached && cached.filter === filter) return cached.rows;
 	const needle = filter.toLowerCase();
-	const result = rows.filter((row) => row.search.includes(needle));
+	const exact: Row[] = [];
+	const prefix: Row[] = [];
+	const rest: Row[] = [];
+	for (const row of rows) {
+		if (!row.search.includes(needle)) continue;
+		if (row.name === needle) exact.push(row);
+		else if (row.name?.startsWith(needle)) prefix.push(row);
+		else rest.push(row);
+	}
+	const result = exact.length + prefix.length === 0 ? rest : [...exact, ...prefix, ...rest];
 	filteredCache.set(rows, {filter, rows: result});
 	return result;
+}
+
+/** The row the filter names exactly (its name, ignoring case), when exactly one row has that name. */
+export function namedRow(rows: readonly Row[], filter: string): Row | undefined {
+	const needle = filter.toLowerCase();
+	const named = filterRows(rows, filter).filter((row) => row.name === needle);
+	return named.length === 1 ? named[0] : undefined;
 }
 
 function clamp(value: number, min: number, max: number): number {

@@ -6,6 +6,7 @@ import type {SchemaBytes} from '../explorer/services.js';
 import {choiceCommands, confirmCommands, type KeyPress, matchCommand, noticeCommands, textFieldCommands} from './keymap.js';
 import {filterRows, initialList, type ListState, moveList, type Row} from './list.js';
 import type {LoopPurpose} from './loop.js';
+import {type OpenCompletion, openCompletion, type PlaceName} from './open-completion.js';
 
 /** What submitting a modal means; interpreted by the explorer reducer. */
 /** The mapping a source is being chosen for: an existing one, or one being added. */
@@ -36,7 +37,8 @@ export type ModalPurpose =
 	| {kind: 'replace-export'; path: string; bytes: SchemaBytes}
 	| LoopPurpose
 	| {kind: 'test-value'; frameId: number; field: string; value: number | 'add'}
-	| {kind: 'case-file'; frameId: number};
+	| {kind: 'case-file'; frameId: number}
+	| {kind: 'test-subject'; frameId: number};
 
 export type ClauseDraft = {
 	objectMappingPointer: string;
@@ -56,6 +58,8 @@ export type PromptModal = {
 	cursor?: number;
 	/** Completions offered for the word before the cursor. */
 	suggestions?: readonly string[];
+	/** The command line's `:open` names, completed one part of APP/JOB/… at a time (open-completion.ts). */
+	places?: readonly PlaceName[];
 	/** While Tab cycles: the word's start, the candidates and which one is in the value now. */
 	completion?: {start: number; candidates: readonly string[]; index: number};
 	error?: string;
@@ -134,8 +138,15 @@ function wordStart(value: string, cursor: number): number {
 	return index;
 }
 
+/** The part of `:open APP/JOB/…` before the cursor and its completions, when the prompt is such a command line. */
+function openPart(modal: PromptModal): OpenCompletion | undefined {
+	return modal.places ? openCompletion(modal.value, cursorOf(modal), modal.places) : undefined;
+}
+
 export function matchingSuggestions(modal: PromptModal, limit = 8): string[] {
 	if (modal.completion) return [...modal.completion.candidates].slice(0, limit);
+	const open = openPart(modal);
+	if (open) return open.candidates.filter((candidate) => candidate !== open.word).slice(0, limit);
 	if (!modal.suggestions || modal.suggestions.length === 0) return [];
 	const {word} = currentWord(modal.value, cursorOf(modal));
 	if (!word) return [];
@@ -163,9 +174,10 @@ function complete(modal: PromptModal, backwards: boolean): PromptModal | undefin
 		const value = modal.value.slice(0, start) + candidates[next]! + modal.value.slice(start + current.length);
 		return {...modal, value, cursor: start + candidates[next]!.length, completion: {start, candidates, index: next}};
 	}
-	const candidates = matchingSuggestions(modal, 50);
+	const open = openPart(modal);
+	const candidates = open ? open.candidates : matchingSuggestions(modal, 50);
 	if (candidates.length === 0) return undefined;
-	const {start, word} = currentWord(modal.value, cursor);
+	const {start, word} = open ?? currentWord(modal.value, cursor);
 	const value = modal.value.slice(0, start) + candidates[0]! + modal.value.slice(start + word.length);
 	return {...modal, value, cursor: start + candidates[0]!.length, error: undefined, completion: candidates.length > 1 ? {start, candidates, index: 0} : undefined};
 }

@@ -18,14 +18,16 @@ import type {
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {storedTreeAdvice} from '../schema/stored-tree.js';
 import type {FilterClause, SynchronizationJob} from '../schema/types.js';
-import type {SchemaContext} from './context.js';
+import type {SchemaContext, SilencedProblem} from './context.js';
 import type {Row} from './list.js';
 import type {Frame} from './state.js';
 import {cellWidth, wrap} from './text.js';
 
-export function row(key: string, index: number, cells: string[]): Row {
+/** `name`: what the row lists (an app, a job's template, a mapping's target…), for filters that name one row. */
+export function row(key: string, index: number, cells: string[], name?: string | null): Row {
 	const safe = cells.map((cell) => clean(cell));
-	return {key, index, cells: safe, search: safe.join(' ').toLowerCase()};
+	const named = name ? {name: clean(name).toLowerCase()} : {};
+	return {key, index, cells: safe, search: safe.join(' ').toLowerCase(), ...named};
 }
 
 const rowCaches = new Map<Frame['kind'], WeakMap<object, readonly Row[]>>();
@@ -58,9 +60,9 @@ function shortTime(value: unknown): string {
 export function appRows(apps: readonly AppSummary[]): Row[] {
 	return apps.map(({servicePrincipal: sp, jobs, noAccess}, index) => {
 		// Graph refused to list this app's jobs (401 UnknownError: a missing permission or role): unknown, not zero.
-		if (noAccess !== undefined) return row(sp.id, index, [sp.displayName ?? '(no name)', '?', 'no access', sp.appId ?? '']);
+		if (noAccess !== undefined) return row(sp.id, index, [sp.displayName ?? '(no name)', '?', 'no access', sp.appId ?? ''], sp.displayName);
 		const worst = jobs.map((job) => job.status?.code ?? 'Unknown');
-		return row(sp.id, index, [sp.displayName ?? '(no name)', String(jobs.length), worstOf(worst), sp.appId ?? '']);
+		return row(sp.id, index, [sp.displayName ?? '(no name)', String(jobs.length), worstOf(worst), sp.appId ?? ''], sp.displayName);
 	});
 }
 
@@ -83,7 +85,7 @@ export function jobRows(jobs: readonly SynchronizationJob[]): Row[] {
 			view.steadyStateSince ? 'yes' : 'no',
 			String(view.successiveFailures),
 			job.id,
-		]);
+		], job.templateId);
 	});
 }
 
@@ -94,7 +96,7 @@ export function schemaRootRows(index: SchemaIndex): Row[] {
 			node.label,
 			`${node.rule.sourceDirectoryName ?? '?'} → ${node.rule.targetDirectoryName ?? '?'}`,
 			`${node.objectMappings.length} object mappings`,
-		]),
+		], node.label),
 	);
 	const directories = index.directories.map((node, position) =>
 		row(`dir:${node.pointer}`, index.rules.length + position, [
@@ -102,7 +104,7 @@ export function schemaRootRows(index: SchemaIndex): Row[] {
 			node.label,
 			node.directory.readOnly ? 'read-only' : '',
 			`${node.objects.length} objects`,
-		]),
+		], node.label),
 	);
 	return [...rules, ...directories];
 }
@@ -114,7 +116,7 @@ export function ruleRows(node: RuleNode, context: SchemaContext): Row[] {
 			`${mapping.mapping.sourceObjectName || '(none)'} → ${mapping.mapping.targetObjectName ?? '(none)'}`,
 			mapping.mapping.enabled === false ? 'disabled' : 'enabled',
 			String(mapping.attributeMappings.length),
-		]),
+		], mapping.mapping.name ?? mapping.label),
 	);
 }
 
@@ -141,12 +143,12 @@ export function objectMappingRows(node: ObjectMappingNode, context: SchemaContex
 			flowLabel(mapping.mapping),
 			mapping.mapping.matchingPriority ? String(mapping.mapping.matchingPriority) : '',
 			sourceSummary(mapping.mapping, 200),
-		]),
+		], mapping.mapping.targetAttributeName),
 	);
 }
 
 export function directoryRows(node: DirectoryNode): Row[] {
-	return node.objects.map((object, index) => row(object.pointer, index, [object.label, `${object.attributes.length} attributes`]));
+	return node.objects.map((object, index) => row(object.pointer, index, [object.label, `${object.attributes.length} attributes`], object.label));
 }
 
 export function objectRows(node: ObjectDefinitionNode): Row[] {
@@ -159,7 +161,7 @@ export function objectRows(node: ObjectDefinitionNode): Row[] {
 		]
 			.filter(Boolean)
 			.join(' ');
-		return row(attribute.pointer, index, [definition.name, definition.type ?? 'String', flags, definition.mutability ?? 'ReadWrite']);
+		return row(attribute.pointer, index, [definition.name, definition.type ?? 'String', flags, definition.mutability ?? 'ReadWrite'], definition.name);
 	});
 }
 
@@ -245,6 +247,16 @@ function truncateJson(value: unknown): string {
 	return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }
 
+/** Rules a case file's `silence` turned off here: named with the file's reason, so a silenced trap is not invisible. */
+function silencedLines(silenced: readonly SilencedProblem[] | undefined): string[] {
+	if (!silenced || silenced.length === 0) return [];
+	return [
+		'Silenced by the case file (--cases)',
+		...silenced.map((problem) => `  – ${problem.rule ? `[${clean(problem.rule)}] ` : ''}${clean(problem.message)} — reason: ${clean(problem.reason)}`),
+		'',
+	];
+}
+
 function problemLines(problems: readonly Problem[] | undefined): string[] {
 	if (!problems || problems.length === 0) return [];
 	return [
@@ -265,6 +277,7 @@ export function attributeMappingLines(node: AttributeMappingNode, context: Schem
 	const edited = context.working.edits.filter((edit) => edit.pointer === node.pointer || edit.pointer.startsWith(`${node.pointer}/`));
 	const lines = [
 		...problemLines(context.problems.get(node.pointer)),
+		...silencedLines(context.silenced?.get(node.pointer)),
 		...(edited.length > 0 ? [`Edited (not written yet): ${edited.map((edit) => clean(edit.summary)).join('; ')}`, ''] : []),
 		field('Target attribute', mapping.targetAttributeName),
 		field('Target object', `${owner.mapping.targetObjectName ?? '?'} (${owner.rule.rule.targetDirectoryName ?? '?'})`),

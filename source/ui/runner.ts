@@ -6,7 +6,7 @@
 import {resolve} from 'node:path';
 import {DriftError, VerifyMismatchError, WriteFailedError} from '../edit/index.js';
 import {review} from '../edit/review.js';
-import {describeError} from '../errors.js';
+import {describeError, UserError} from '../errors.js';
 import {mayHaveBeenApplied, unsureOutcome} from '../loop/actions.js';
 import {skippedCheckNotice} from '../explorer/expression-check.js';
 import {type ExplorerServices, exportFileName} from '../explorer/services.js';
@@ -325,6 +325,25 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 				await saveLastValues(task.valuesKey, task.input).catch(() => undefined);
 				return;
 			}
+			case 'readSourceObject': {
+				const subject = task.request.subject;
+				try {
+					if (!services.tenant?.readSourceObject) throw new UserError('A schema file has no tenant to read a source object from: type the values (⏎).');
+					const read = await services.tenant.readSourceObject(task.request);
+					send({type: 'sourceObjectRead', frameId: task.frameId, subject, read});
+				} catch (error) {
+					send({type: 'sourceObjectRead', frameId: task.frameId, subject, error: describeError(error)});
+				}
+				return;
+			}
+			case 'loadSilences':
+				try {
+					const file = await loadCaseFile(resolve(task.path));
+					if (file.silence.length > 0) send({type: 'silencesLoaded', jobKey: task.jobKey, silence: file.silence});
+				} catch {
+					// A missing or broken case file is reported where it matters: the write's checks run it and say why.
+				}
+				return;
 			case 'saveCase':
 				try {
 					const path = resolve(task.path);

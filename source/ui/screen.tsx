@@ -146,7 +146,7 @@ function modalLines(state: AppState, height: number, width: number): Line[] {
 		const suggestions = matchingSuggestions(modal, 12);
 		if (suggestions.length > 0) {
 			const chosen = modal.completion?.index;
-			const shown = suggestions.map((suggestion, index) => (index === chosen ? `[${suggestion}]` : suggestion)).join('  ');
+			const shown = suggestions.map((suggestion, index) => (index === chosen ? `[${suggestion}]` : suggestion)).join(' · ');
 			const more = modal.completion && modal.completion.candidates.length > suggestions.length ? `  (+${modal.completion.candidates.length - suggestions.length})` : '';
 			lines.push(...wrapped('modal-suggest', `Tab: ${shown}${more}`, width, {dim: true}).slice(0, 3));
 		}
@@ -188,7 +188,8 @@ function fitFooter(bindings: readonly KeyBinding[], width: number, last?: KeyBin
 	let used = 0;
 	for (const entry of entries) {
 		const cost = cellWidth(entry) + (shown.length > 0 ? 2 : 0);
-		if (used + cost > room) break;
+		// A long entry that does not fit leaves room for shorter ones after it (the table order stays).
+		if (used + cost > room) continue;
 		shown.push(entry);
 		used += cost;
 	}

@@ -31,13 +31,14 @@ import {handleEditCommand, isEditCommand, selectedAttributeMapping, submitModal,
 import {exportChecked, exportRequest} from './export.js';
 import {helpLines} from './help.js';
 import {type Command, contextCommands, filterCommands, helpCommands, type KeyContext, type KeyPress, matchCommand, textFieldCommands} from './keymap.js';
-import {testDraftExpression, testFinished, testPrefilled, testSelectedMapping} from './expression-test.js';
-import type {ExpressionCase} from '../expressions/case-file.js';
+import {sourceObjectRead, testDraftExpression, testFinished, testPrefilled, testSelectedMapping} from './expression-test.js';
+import type {SourceObjectRequest, SourceObjectValues} from '../explorer/source-object.js';
+import type {ExpressionCase, Silence} from '../expressions/case-file.js';
 import type {TestField, TestInput} from '../expressions/test-runner.js';
 import type {TestRun} from '../explorer/expression-tests.js';
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
 import {insertText, type Modal, modalKey, type PromptModal} from './modal.js';
-import {adoptLoadedApps, commandSuggestions, filterOpensSingleRow, historyListed, locateOnLoad, openAtLocation} from './history.js';
+import {adoptLoadedApps, commandSuggestions, filterOpensSingleRow, historyAfterWrite, historyListed, jobHistory, locateOnLoad, openAtLocation, openPlaces} from './history.js';
 import {openImportPlan} from './plan-view.js';
 import {frameRows, isLoading, isTextFrame, openRow, screenOf, selectedIndex, textLines} from './screens/index.js';
 
@@ -204,6 +205,10 @@ export type ExpressionTestFrame = FrameBase & {
 	/** Under which key the job's last values are kept. */
 	valuesKey: string;
 	prefill?: string;
+	/** Reading a source object's values (`o`): whom, and what came of it. */
+	sourceRead?: {subject: string; status: 'reading' | 'done' | 'error'; error?: string; notes?: readonly string[]};
+	/** The last subject read, offered again by `o`. */
+	lastSubject?: string;
 	/** Opened from the expression prompt: Esc returns to it, with the text as typed. */
 	draft?: PromptModal;
 };
@@ -233,6 +238,8 @@ export type Task =
 	| {id: number; kind: 'prepareTest'; frameId: number; valuesKey: string; fields: readonly TestField[]}
 	| {id: number; kind: 'runTest'; frameId: number; attempt: number; mapping: AttributeMapping; input: TestInput; valuesKey: string; schema: SynchronizationSchema; job?: JobTarget}
 	| {id: number; kind: 'saveCase'; path: string; testCase: ExpressionCase}
+	| {id: number; kind: 'loadSilences'; jobKey: number; path: string}
+	| {id: number; kind: 'readSourceObject'; frameId: number; request: SourceObjectRequest}
 	| {id: number; kind: 'listHistory'; frameId: number; job: {appName: string; templateId?: string; jobId: string}}
 	| {id: number; kind: 'compareVersions'; frameId: number; before: CompareSide; after: CompareSide}
 	| {id: number; kind: 'readVersion'; jobKey: number; version: HistoryVersion; label: string}
@@ -303,6 +310,8 @@ export type Action =
 	| {type: 'editorDone'; jobKey: number; pointer: string; text: string}
 	| {type: 'testPrefilled'; frameId: number; input: TestInput}
 	| {type: 'testFinished'; frameId: number; attempt: number; run: TestRun}
+	| {type: 'silencesLoaded'; jobKey: number; silence: readonly Silence[]}
+	| {type: 'sourceObjectRead'; frameId: number; subject: string; read?: SourceObjectValues; error?: string}
 	| {type: 'historyListed'; frameId: number; listing?: HistoryListing; error?: string}
 	| {type: 'comparisonReady'; frameId: number; text?: string; error?: string}
 	| {type: 'locationResolved'; location: InitialLocation}
@@ -518,7 +527,7 @@ export function leavePlan(state: AppState, frame: PlanFrame, afterReload?: Schem
 	const reopen = popped.stack.slice(schemaIndex + 1).flatMap((above) => ('node' in above ? [{kind: above.kind, pointer: above.node.pointer, list: above.list}] : []));
 	return {
 		...popped,
-		stack: [...popped.stack.slice(0, schemaIndex), {...schema, id: popped.nextId, status: 'loading', context: undefined, list: schema.list, reopen, afterReload}],
+		stack: [...popped.stack.slice(0, schemaIndex), {...schema, id: popped.nextId, status: 'loading', context: undefined, list: schema.list, reopen, afterReload, ...historyAfterWrite(popped.stack.slice(schemaIndex + 1))}],
 		nextId: popped.nextId + 1,
 		// Restoring next (B after a canary): the backup's plan comes up at once, so no notice stands in its way.
 		message: afterReload ? {kind: 'info', text: 'Reading the job again, then the backup…'} : {kind: 'info', text: 'Written and verified. Backup of the previous schema:', path: frame.backupPath ?? ''},
@@ -572,10 +581,12 @@ function handleCommand(state: AppState, frame: Frame, command: Command): AppStat
 		case 'commandLine':
 			return {
 				...state,
-				modal: {kind: 'prompt', title: 'Command', hint: ':open APP/JOB/TARGET  :restore  :login  :logout  :whoami  :apps  :quit · Tab completes', value: '', suggestions: commandSuggestions(state), purpose: {kind: 'command'}},
+				modal: {kind: 'prompt', title: 'Command', hint: ':open APP/JOB/[OBJECTMAPPING/]TARGET  :restore  :login  :logout  :whoami  :apps  :quit · Tab completes', value: '', suggestions: commandSuggestions(), places: openPlaces(state), purpose: {kind: 'command'}},
 			};
 		case 'export':
 			return exportRequest(state, frame);
+		case 'jobHistory':
+			return jobHistory(state, frame);
 		case 'testExpression': {
 			const context = frameContext(frame);
 			return context ? testSelectedMapping(state, context, selectedAttributeMapping(frame)) : state;
@@ -676,11 +687,14 @@ function schemaLoaded(state: AppState, frameId: number, download: SchemaDownload
 		servicePrincipalId: app?.servicePrincipal.id,
 	});
 	let next = updateFrame(state, frameId, () => ({...frame, status: 'ready', context, reopen: undefined, locate: undefined, thenHistory: undefined, afterReload: undefined}));
-	if (frame.reopen && topFrame(next).id === frameId) next = reopenFrames(next, context, frame.reopen);
-	if ((frame.locate || frame.thenHistory) && topFrame(next).id === frameId) next = locateOnLoad(next, context, frame);
+	const onTop = topFrame(next).id === frameId;
+	if (frame.reopen && onTop) next = reopenFrames(next, context, frame.reopen);
+	if ((frame.locate || frame.thenHistory) && onTop) next = locateOnLoad(next, context, frame);
 	if (frame.afterReload?.restore) {
 		next = addTask({...next, message: {kind: 'info', text: 'Reading the backup…'}}, {kind: 'readSchema', path: frame.afterReload.restore, purpose: 'restore', jobKey: context.jobKey});
 	}
+	// The case file's silences take their rules off this job's markers, as they do in the plan's checks.
+	if (next.casesPath) next = addTask(next, {kind: 'loadSilences', jobKey: context.jobKey, path: next.casesPath});
 	const target = jobTarget(context);
 	if (target) next = addTask(next, {kind: 'metadata', job: target});
 	if (next.initialPatch) {
@@ -808,6 +822,12 @@ function stepAction(state: AppState, action: Action): AppState {
 			return testPrefilled(state, action.frameId, action.input);
 		case 'testFinished':
 			return testFinished(state, action.frameId, action.attempt, action.run);
+		case 'sourceObjectRead':
+			return sourceObjectRead(state, action.frameId, action.subject, action.read, action.error);
+		case 'silencesLoaded': {
+			const context = latestContext(state, action.jobKey);
+			return context ? replaceContext(state, refreshContext(context, {silence: action.silence})) : state;
+		}
 		case 'historyListed':
 			return historyListed(state, action.frameId, action.listing, action.error);
 		case 'comparisonReady':

@@ -92,14 +92,61 @@ describe('resolveDeepLink', () => {
 	});
 });
 
-describe(':open APP/JOB/TARGET', () => {
-	it('reads the parts, with quotes around an app name holding "/"', () => {
-		expect(parseOpenReference('contoso.com/AD2AADProvisioning/Mail')).toEqual({app: 'contoso.com', job: 'AD2AADProvisioning', mapping: 'Mail'});
-		expect(parseOpenReference('contoso.com')).toEqual({app: 'contoso.com'});
-		expect(parseOpenReference('"HR/Payroll"/Provisioning/[targetAttributeName=mail]')).toEqual({app: 'HR/Payroll', job: 'Provisioning', mapping: '[targetAttributeName=mail]'});
-		expect(() => parseOpenReference('HR/Payroll/Provisioning/mail')).toThrow(/has 4 parts; write APP\/JOB\/TARGET, with an app name that holds "\/" in double quotes/);
+describe(':open APP/JOB/TARGET and APP/JOB/OBJECTMAPPING[/TARGET]', () => {
+	it('reads the parts, with quotes around a part holding "/"', () => {
+		expect(parseOpenReference('contoso.com/AD2AADProvisioning/Mail')).toEqual({app: 'contoso.com', job: 'AD2AADProvisioning', place: 'Mail', form: 'open'});
+		expect(parseOpenReference('contoso.com')).toEqual({app: 'contoso.com', form: 'open'});
+		expect(parseOpenReference('"HR/Payroll"/Provisioning/[targetAttributeName=mail]')).toEqual({app: 'HR/Payroll', job: 'Provisioning', place: '[targetAttributeName=mail]', form: 'open'});
+		expect(parseOpenReference('Contoso SCIM App/scim/Group/displayName')).toEqual({app: 'Contoso SCIM App', job: 'scim', objectMapping: 'Group', mapping: 'displayName', form: 'open'});
+		expect(parseOpenReference('HR/Payroll/Provisioning/mail')).toEqual({app: 'HR', job: 'Payroll', objectMapping: 'Provisioning', mapping: 'mail', form: 'open'});
+		expect(() => parseOpenReference('HR/Payroll/Provisioning/User/mail')).toThrow(/has 5 parts; write APP\/JOB\/OBJECTMAPPING\/TARGET, with a part that holds "\/" in double quotes/);
 		expect(() => parseOpenReference('"HR/Payroll/x')).toThrow(/a quote is not closed/);
 		expect(() => parseOpenReference(' /x')).toThrow(/Name the app to open/);
+		expect(() => parseOpenReference('a/b//mail')).toThrow(/name the object mapping before the target/);
+	});
+
+	it('opens an object mapping by its name, target object or selector, or an attribute mapping inside it', async () => {
+		const graph = graphFor(simulator);
+		const open = (text: string) => resolveDeepLink(graph, parseOpenReference(text));
+		const groups = await open('Contoso SCIM App//Provision Azure Active Directory Groups');
+		expect(groups.objectMapping).toMatchObject({label: 'Group ← Group', index: 1});
+		expect(groups.attributeMapping).toBeUndefined();
+		expect((await open('Contoso SCIM App//group')).pointer).toBe(groups.pointer);
+		expect((await open('Contoso SCIM App//[targetObjectName=Group]')).pointer).toBe(groups.pointer);
+		const displayName = await open('Contoso SCIM App//Group/displayName');
+		expect(displayName.objectMapping?.index).toBe(1);
+		expect(displayName.attributeMapping?.targetAttributeName).toBe('displayName');
+		// A target the job maps once still opens the attribute mapping, as before.
+		expect((await open('contoso.com/AD2AADProvisioning/Mail')).attributeMapping?.targetAttributeName).toBe('Mail');
+	});
+
+	it('lists the choices in the words of :open when a name is ambiguous or unknown', async () => {
+		const graph = graphFor(simulator);
+		const open = (text: string) => failure(resolveDeepLink(graph, parseOpenReference(text)));
+		expect((await open('Contoso SCIM App//displayName')).message).toMatch(
+			/^"displayName" names 2 attribute mappings: User ← User · displayName, Group ← Group · displayName\. Write APP\/JOB\/\[sourceObjectName=User,targetObjectName=User\]\/TARGET \(or another of them\)\.$/,
+		);
+		expect((await open('contoso.com/AD2AADProvisioning/Contacts')).message).toMatch(
+			/^No attribute mapping or object mapping is named "Contacts"\. Object mappings: Synchronize Active Directory users to Azure Active Directory \(User ← user\), SyncCredentialsChangeItem ← \(none\)\. The job maps: AccountEnabled, /,
+		);
+		expect((await open('contoso.com/AD2AADProvisioning/Emial')).message).toMatch(/^No attribute mapping or object mapping is named "Emial" \(did you mean Mail\?\)\./);
+		expect((await open('Contoso SCIM App//Group/title')).message).toBe('No attribute mapping targets "title". Group ← Group maps: displayName, externalId, members.');
+	});
+
+	it('lists both when the name is an object mapping and an attribute target', () => {
+		const schema = parseFixture();
+		const user = schema.synchronizationRules![0]!.objectMappings![0]!;
+		user.attributeMappings!.push({...user.attributeMappings![0]!, targetAttributeName: 'SyncCredentialsChangeItem'});
+		const error = (() => {
+			try {
+				resolveSchemaLocation(schema, {place: 'SyncCredentialsChangeItem', form: 'open'});
+			} catch (caught) {
+				return caught as Error;
+			}
+		})();
+		expect(error?.message).toBe(
+			'"SyncCredentialsChangeItem" names the object mapping SyncCredentialsChangeItem ← (none) and the attribute mapping User ← user · SyncCredentialsChangeItem. Write APP/JOB/[sourceObjectName=,targetObjectName=SyncCredentialsChangeItem] for the object mapping, APP/JOB/[sourceObjectName=user,targetObjectName=User]/SyncCredentialsChangeItem for the attribute mapping.',
+		);
 	});
 });
 

@@ -33,6 +33,7 @@ function testFrame(state: AppState): ExpressionTestFrame {
 }
 
 const screenText = (state: AppState) => textLines(topFrame(state), state.viewport.columns).join('\n');
+const flatText = (state: AppState) => screenText(state).replace(/\s+/g, ' ');
 
 /** The runner's answers: the last values (none), then a result for the run the effects asked for. */
 function answerRun(state: AppState, effects: Effect[], run_: TestRun): AppState {
@@ -185,5 +186,64 @@ describe("the write runs the job's cases", () => {
 		});
 		expect((topFrame(failing.state) as PlanFrame).status).toBe('blocked');
 		expect(screenText(failing.state).replace(/\s+/g, ' ')).toContain("Expression tests: 0 of 1 passed in contoso.tests.json (Graph's parseExpression).");
+	});
+});
+
+describe('o fills the fields from a real source object', () => {
+	it('asks whom, reads it through the tenant, fills every field, says where the values came from, and runs', () => {
+		const opened = run(onMappings(), ...keys('t'));
+		const id = testFrame(opened.state).id;
+		const typed = run(opened.state, ...keys(enter, '512', enter));
+		const asked = run(typed.state, ...keys('o'));
+		expect(asked.state.modal).toMatchObject({kind: 'prompt', title: 'Fill the fields from which source object?', hint: expect.stringContaining('provisioning logs')});
+		const pasted = run(asked.state, {type: 'paste', text: 'adelev@chicago.com'}, ...keys(enter));
+		expect(pasted.effects).toEqual([
+			expect.objectContaining({
+				kind: 'readSourceObject',
+				frameId: id,
+				request: expect.objectContaining({
+					jobId: 'AD2AADProvisioning.abc',
+					templateId: 'AD2AADProvisioning',
+					sourceDirectoryName: 'Active Directory',
+					subject: 'adelev@chicago.com',
+					fields: [
+						{name: 'userAccountControl', multiValued: false},
+						{name: 'accountDisabled', multiValued: false},
+					],
+				}),
+			}),
+		]);
+		expect(screenText(pasted.state)).toContain('Reading the source object adelev@chicago.com…');
+		const from = 'the import step of the provisioning log event of adelev@chicago.com at 2026-12-04T10:00:00Z (update, success)';
+		const read = run(pasted.state, {type: 'sourceObjectRead', frameId: id, subject: 'adelev@chicago.com', read: {values: {userAccountControl: '66048', accountDisabled: null}, from, notes: []}});
+		// The object's values replace what was typed; an attribute the object lacks is no value.
+		expect(testFrame(read.state).values).toEqual({userAccountControl: ['66048']});
+		expect(read.effects).toEqual([expect.objectContaining({kind: 'runTest', input: {userAccountControl: '66048', accountDisabled: null}})]);
+		expect(flatText(read.state)).toContain(`Values of adelev@chicago.com from ${from}.`);
+		// Last values arriving late do not overwrite the object's.
+		const late = run(read.state, {type: 'testPrefilled', frameId: id, input: {userAccountControl: '514'}});
+		expect(testFrame(late.state).values).toEqual({userAccountControl: ['66048']});
+		// o again offers the same subject.
+		expect(run(read.state, ...keys('o')).state.modal).toMatchObject({value: 'adelev@chicago.com'});
+	});
+
+	it('shows why a read failed, keeps the values, and ignores an answer for another subject', () => {
+		const opened = run(onMappings(), ...keys('t'));
+		const id = testFrame(opened.state).id;
+		const typed = run(opened.state, ...keys(enter, '514', enter, 'o', 'alexw@mydomain.tld', enter));
+		const stale = run(typed.state, {type: 'sourceObjectRead', frameId: id, subject: 'someone@else', read: {values: {userAccountControl: '1'}, from: 'x', notes: []}});
+		expect(testFrame(stale.state).values).toEqual({userAccountControl: ['514']});
+		const failed = run(stale.state, {type: 'sourceObjectRead', frameId: id, subject: 'alexw@mydomain.tld', error: 'Reading provisioning logs needs the AuditLog.Read.All and Directory.Read.All permissions'});
+		expect(testFrame(failed.state).values).toEqual({userAccountControl: ['514']});
+		expect(failed.effects).toEqual([]);
+		expect(flatText(failed.state)).toContain('Could not read alexw@mydomain.tld: Reading provisioning logs needs the AuditLog.Read.All');
+	});
+
+	it('offline (a schema file) says there is no tenant to read from', () => {
+		let state = initialState({kind: 'file', path: 'contoso.json'}, {rows: 24, columns: 80});
+		state = run(state, {type: 'schemaLoaded', frameId: topFrame(state).id, download: download()}).state;
+		const opened = run(state, ...keys(enter, enter, 't', 'o'));
+		expect(opened.state.modal).toBeUndefined();
+		expect(opened.state.message?.text).toBe('A schema file has no tenant to read a source object from: type the values (⏎).');
 	});
 });

@@ -95,6 +95,27 @@ describe(':open inside the explorer', () => {
 		expect(session.screenLines()[3]).toMatch(/^› Salesforce\b/);
 	});
 
+	it('opens an object mapping (each part completed with Tab, typed ahead) and a target inside one (pasted)', async () => {
+		const session = explorer([], {columns: 80, rows: 24});
+		await session.waitForText(/Apps with provisioning\s+1\/4/, 20_000);
+		// Typed ahead in one burst: the command word, the app (a name with spaces), its only job, then the object mapping.
+		session.write(':o\tContoso S\t\tGroup');
+		await session.waitForText(/> open Contoso SCIM App\/\w+\/Group▏/);
+		await typeKeys(session, KEY.enter);
+		const opened = await session.waitForText(/Attribute mappings\s+Group → Group\s+1\/\d+/, 20_000);
+		expect(opened).toContain('displayName');
+		await typeKeys(session, KEY.esc);
+		await session.waitForText(/Object mappings\s+2\/2/);
+		// A pasted place with a target inside an object mapping.
+		await typeKeys(session, ':');
+		await session.waitForText('Command');
+		session.write('\u001B[200~open Contoso SCIM App//User/displayName\u001B[201~');
+		await session.waitForText('> open Contoso SCIM App//User/displayName');
+		await typeKeys(session, KEY.enter);
+		await session.waitForText(/Target attribute\s+displayName/, 20_000);
+		expect(session.screen()).toMatch(/Attribute mapping/);
+	});
+
 	it('names the choices when the place does not exist, and stays where it was', async () => {
 		const session = explorer([], {columns: 100, rows: 30});
 		await session.waitForText(/Apps with provisioning\s+1\/4/, 20_000);
@@ -102,7 +123,7 @@ describe(':open inside the explorer', () => {
 		await typeKeys(session, 'open contoso.com/AD2AADProvisioning/Emial');
 		await typeKeys(session, KEY.enter);
 		await session.waitForText('Problem', 20_000);
-		expect(session.screen().replace(/\s+/g, ' ')).toContain('No attribute mapping targets "Emial" (did you mean Mail?). The job maps: AccountEnabled,');
+		expect(session.screen().replace(/\s+/g, ' ')).toContain('No attribute mapping or object mapping is named "Emial" (did you mean Mail?). Object mappings: Synchronize');
 		await typeKeys(session, KEY.enter);
 		await session.waitForText(/Apps with provisioning\s+1\/4/);
 	});
@@ -170,13 +191,27 @@ describe('h: the history of a job', () => {
 		expect(puts()).toBe(before + 1);
 		expect(mailExpression()).toBe(original);
 
-		// The restore left a backup too: two versions now.
+		// Back where the restore started: the history, listed anew with the backup the restore left (two versions now).
 		await typeKeys(session, KEY.enter);
 		await session.waitForText('Enter or Esc closes this.', 20_000);
 		await typeKeys(session, KEY.enter);
-		await session.waitForText(/Schema\s+1\/3/, 20_000);
-		await typeKeys(session, 'h');
 		await session.waitForText(/History of this job: 2 versions, newest first/, 20_000);
+		expect(session.screenLines()[0]).toMatch(/› AD2AADProvisioning › history$/);
+		// Newest first, selected: the backup taken just before the restore wrote (Mail as the first write left it).
+		expect(selected(session)).toMatch(/^1\s+\d{4}-\d\d-\d\d \d\d:\d\d backup\s+admin@contoso\.com\s+.*before write from the explorer: 1 changed: User ← user ~Mail/);
+		await typeKeys(session, KEY.esc);
+		await session.waitForText(/Schema\s+1\/3/);
+	});
+
+	it('opens with H from a mapping inside the job, where h goes back', async () => {
+		const session = explorer(['--sp', 'contoso.com', '--job', 'AD2AADProvisioning', '--mapping', 'Mail'], {columns: 80, rows: 24});
+		await session.waitForText('Target attribute    Mail', 20_000);
+		await typeKeys(session, 'H');
+		await session.waitForText(/History of this job/, 20_000);
+		await typeKeys(session, KEY.esc);
+		await session.waitForText('Target attribute    Mail');
+		await typeKeys(session, 'h');
+		await session.waitForText(/Attribute mappings\s+user → User\s+43\/136/);
 	});
 
 	it('opens from the jobs list, and Esc goes back from every step', async () => {

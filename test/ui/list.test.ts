@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {filterRows, fitWindow, initialList, moveList, type Row, scrollText} from '../../source/ui/list.js';
+import {filterRows, fitWindow, initialList, moveList, namedRow, type Row, scrollText} from '../../source/ui/list.js';
 import {fitToWidth, formatRow, layoutColumns, truncate} from '../../source/ui/text.js';
 
 const rows: Row[] = Array.from({length: 136}, (_, index) => ({key: String(index), index, cells: [`attr${index}`], search: `attr${index}`}));
@@ -42,6 +42,18 @@ describe('windowed list', () => {
 	it('filters case-insensitively and copes with an empty list', () => {
 		expect(filterRows(rows, 'ATTR13').map((row) => row.index)).toEqual([13, 130, 131, 132, 133, 134, 135]);
 		expect(moveList(initialList, 'end', 0, 10)).toMatchObject({cursor: 0, offset: 0});
+	});
+
+	it('ranks the row named as the filter first, then names starting so, the rest in list order', () => {
+		const named = (index: number, name: string, other = ''): Row => ({key: String(index), index, cells: [name, other], search: `${name} ${other}`.toLowerCase(), name: name.toLowerCase()});
+		const list = [named(0, 'Alias', 'mailNickname'), named(1, 'extensionAttribute1', 'mail'), named(2, 'mailNickname'), named(3, 'Mail'), named(4, 'x')];
+		expect(filterRows(list, 'MAIL').map((row) => row.index)).toEqual([3, 2, 0, 1]);
+		expect(namedRow(list, 'mail')?.index).toBe(3);
+		expect(namedRow(list, 'mai')).toBeUndefined();
+		// Rows without a name (choice lists) keep their order.
+		expect(filterRows(rows, 'attr13').map((row) => row.index)).toEqual([13, 130, 131, 132, 133, 134, 135]);
+		// Two rows of one name: the filter names neither.
+		expect(namedRow([...list, named(5, 'mail')], 'mail')).toBeUndefined();
 	});
 
 	it('scrolls text views by lines without running past the end', () => {

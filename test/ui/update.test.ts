@@ -10,6 +10,8 @@ import {helpLines} from '../../source/ui/help.js';
 import {cachedPlanLines} from '../../source/ui/plan-view.js';
 import {type Action, type AppState, initialState, type PlanFrame, topFrame} from '../../source/ui/state.js';
 import {type Effect, update} from '../../source/ui/update.js';
+import {filterRows} from '../../source/ui/list.js';
+import {frameRows} from '../../source/ui/screens/index.js';
 import {download, down, enter, esc, keys, run} from '../helpers/update.js';
 
 const job: SynchronizationJob = {id: 'AD2AADProvisioning.abc', templateId: 'AD2AADProvisioning'} as SynchronizationJob;
@@ -212,16 +214,42 @@ describe('commands per screen kind', () => {
 
 describe('Esc and filters', () => {
 	it('Esc clears an applied filter before it goes back, keeping the row', () => {
-		let {state} = run(onMappings(), ...keys('/', 'mail', enter));
-		expect(topFrame(state).list.filter).toBe('mail');
+		// `mai` names no row (`mail` would open the mapping named mail): Enter keeps the filter.
+		let {state} = run(onMappings(), ...keys('/', 'mai', enter));
+		expect(topFrame(state).list.filter).toBe('mai');
 		state = run(state, ...keys(down)).state;
 		const filtered = topFrame(state);
+		const chosen = filterRows(frameRows(filtered), filtered.list.filter)[filtered.list.cursor];
 		state = run(state, ...keys(esc)).state;
 		expect(topFrame(state).kind).toBe('objectMapping');
 		expect(topFrame(state).list.filter).toBe('');
-		expect(topFrame(state).list.cursor).toBeGreaterThan(filtered.list.cursor);
+		expect(frameRows(topFrame(state))[topFrame(state).list.cursor]?.key).toBe(chosen?.key);
+		expect(topFrame(state).list.cursor).toBeGreaterThan(0);
 		state = run(state, ...keys(esc)).state;
 		expect(topFrame(state).kind).toBe('rule');
+	});
+
+	it('ranks the row named so first, and Enter opens it although other rows match too', () => {
+		let {state} = run(onMappings(), ...keys('/', 'mail'));
+		const frame = topFrame(state);
+		const rows = filterRows(frameRows(frame), frame.list.filter);
+		expect(rows.length).toBeGreaterThan(1);
+		// In schema order `Alias ← mailNickname` comes before `Mail`; the row named exactly so ranks first, the rest keep their order.
+		expect(rows[0]?.cells[0]).toBe('Mail');
+		expect(rows[1]?.cells[0]).toBe('Alias');
+		expect(rows[0]!.index).toBeGreaterThan(rows[1]!.index);
+		const rest = rows.slice(1).map((row) => row.index);
+		expect(rest).toEqual([...rest].sort((a, b) => a - b));
+		state = run(state, ...keys(enter)).state;
+		const opened = topFrame(state);
+		expect(opened.kind === 'attributeMapping' && opened.node.mapping.targetAttributeName).toBe('Mail');
+	});
+
+	it('keeps the filter on Enter when the admin moved off the named row', () => {
+		const {state} = run(onMappings(), ...keys('/', 'mail', down, enter));
+		expect(topFrame(state).kind).toBe('objectMapping');
+		expect(topFrame(state).list.filter).toBe('mail');
+		expect(topFrame(state).list.cursor).toBe(1);
 	});
 });
 

@@ -7,7 +7,7 @@ import {type ScreenKind, takeContext} from './types.js';
 export const expressionTestScreen: ScreenKind<ExpressionTestFrame> = {
 	title: (frame) => `Test: ${clean(frame.label)}`,
 	crumb: () => 'test',
-	commands: () => ['up', 'down', 'pageUp', 'pageDown', 'editTestValue', 'runTest', 'saveCase'],
+	commands: () => ['up', 'down', 'pageUp', 'pageDown', 'editTestValue', 'runTest', 'saveCase', 'readSourceObject'],
 	text: (frame, columns) => testScreenLines(frame, columns).lines,
 	handleKey: handleTestKey,
 	withContext: takeContext,

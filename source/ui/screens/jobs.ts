@@ -8,7 +8,7 @@ import {listCommands, type ScreenKind} from './types.js';
 export const jobsScreen: ScreenKind<JobsFrame> = {
 	title: () => 'Provisioning jobs',
 	crumb: (frame) => frame.app.servicePrincipal.displayName ?? frame.app.servicePrincipal.id,
-	commands: () => [...listCommands, 'export', 'history', 'jobStatus'],
+	commands: () => [...listCommands, 'export', 'history', 'jobHistory', 'jobStatus'],
 	columns: () => [
 		// Templates are short ids (AD2AADProvisioning, WorkdayToAD): they stay whole at 80 columns.
 		{title: 'Template', weight: 2, min: 18, cut: 'middle'},
@@ -31,6 +31,6 @@ export const jobsScreen: ScreenKind<JobsFrame> = {
 		const {servicePrincipal} = frame.app;
 		return job ? {servicePrincipalId: servicePrincipal.id, appName: servicePrincipal.displayName ?? servicePrincipal.id, job} : undefined;
 	},
-	command: (state, frame, command, index) => (command === 'history' ? historyOfJob(state, frame, index) : undefined),
+	command: (state, frame, command, index) => (command === 'history' || command === 'jobHistory' ? historyOfJob(state, frame, index) : undefined),
 	exportHint: 'Open the job first (Enter), then press x to export its schema.',
 };

@@ -111,7 +111,7 @@ export type ScreenRegistry = {[Kind in Frame['kind']]: ScreenKind<Extract<Frame,
 export const navigation: Command[] = ['up', 'down', 'pageUp', 'pageDown', 'home', 'end'];
 export const listCommands: Command[] = [...navigation, 'open', 'filter'];
 /** Keys of every screen inside a loaded schema. */
-export const schemaWide: Command[] = ['export', 'changes', 'undo', 'savePatch', 'plan', 'import'];
+export const schemaWide: Command[] = ['export', 'changes', 'undo', 'savePatch', 'plan', 'import', 'jobHistory'];
 export const mappingEdits: Command[] = ['editSource', 'editDefault', 'editFlowType', 'editFlowBehavior', 'editMatching', 'externalEdit', 'removeItem'];
 
 /** The title with the number of pending edits of the job, when there are any. */
