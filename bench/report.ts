@@ -2,6 +2,7 @@
 import {type ExportAllSamples, type ExportCommandRun, type InProcessRun, throttleEvery, throttleRetryAfterSeconds} from './export-all.js';
 import type {LoadIndexSamples} from './load-index.js';
 import {type MemoryReport, memoryMarkdown, memoryVerdictRows} from './memory.js';
+import {renderDetailsMarkdown, renderVerdictRows} from './render-figures.js';
 import {columns, downPresses, filterWords, type LargeFileSession, type ListSession, rows} from './sessions.js';
 import {type StartupSamples, startupDetailsMarkdown, startupMethodMarkdown, startupTriedMarkdown, startupVerdictRows} from './startup.js';
 import {type ViewsSamples, viewsMethodMarkdown, viewsVerdictRows} from './views.js';
@@ -166,6 +167,7 @@ function verdictRows(report: BenchReport): VerdictRow[] {
 			pass: p95 <= 16,
 		});
 	}
+	rowsOut.push(...renderVerdictRows(demoList, largeFile));
 	const peak = largeFile.peakRss.end;
 	rowsOut.push({
 		figure: `Peak RSS browsing the generated schema (${formatBytes(loadLarge.bytes)} file)`,
@@ -375,6 +377,8 @@ ${markdownTable(
 )}
 
 Spawn → the file's schema screen on screen: ${formatMs(largeFile.schemaShownMs)} (one sample).
+
+${renderDetailsMarkdown(demoList, largeFile)}
 
 ### Memory (generated schema, ${formatBytes(loadLarge.bytes)})
 

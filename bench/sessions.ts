@@ -19,6 +19,13 @@ export type DownWalk = {
 	scrolled: boolean[];
 };
 
+/** A key that turned the page: its answer, and the bytes of the text of the screen rows it changed. */
+export type PageTurn = Response & {
+	key: string;
+	/** UTF-8 bytes of the rows that read differently afterwards, as they now read (no escape codes): what a page turn must not exceed. */
+	changedRowBytes: number;
+};
+
 export type ListSession = {
 	rowCount: number;
 	/** Bytes written when the list screen is first opened (Enter on its object mapping). */
@@ -27,6 +34,8 @@ export type ListSession = {
 	down: DownWalk;
 	/** Bytes written when the terminal narrows by one column (Ink erases the frame and repaints it, then the app lays out again). */
 	narrowBytes?: number;
+	/** Every ↓ that turned the page in the walk, then PgDn and PgUp presses. */
+	pageTurns: PageTurn[];
 };
 
 const titleLine = (screen: string[]) => screen[1] ?? '';
@@ -39,14 +48,44 @@ function positionIs(position: number, total: number): (screen: string[]) => bool
 	return (screen) => pattern.test(titleLine(screen));
 }
 
-async function walkDown(terminal: MeasuredTerminal, total: number, presses: number): Promise<DownWalk> {
+function changedRowBytes(before: string[], after: string[]): number {
+	let bytes = 0;
+	for (const [index, line] of after.entries()) if (line !== before[index]) bytes += Buffer.byteLength(line.trimEnd());
+	return bytes;
+}
+
+/** Presses a key and also reports the bytes of the rows it changed on screen. */
+async function pressCountingRows(terminal: MeasuredTerminal, name: string, key: string, expected: (screen: string[]) => boolean, what: string): Promise<PageTurn> {
+	const before = terminal.screenLines();
+	const response = await terminal.press(key, expected, what);
+	return {...response, key: name, changedRowBytes: changedRowBytes(before, terminal.screenLines())};
+}
+
+async function walkDown(terminal: MeasuredTerminal, total: number, presses: number, pageTurns: PageTurn[]): Promise<DownWalk> {
 	const walk: DownWalk = {responses: [], scrolled: []};
 	for (let position = 2; position <= presses + 1; position++) {
 		const topBefore = firstListRow(terminal.screenLines());
-		walk.responses.push(await terminal.press(KEY.down, positionIs(position, total), `${position}/${total}`));
-		walk.scrolled.push(firstListRow(terminal.screenLines()) !== topBefore);
+		const turn = await pressCountingRows(terminal, '↓', KEY.down, positionIs(position, total), `${position}/${total}`);
+		const scrolled = firstListRow(terminal.screenLines()) !== topBefore;
+		const {key: _key, changedRowBytes: _changed, ...response} = turn;
+		walk.responses.push(response);
+		walk.scrolled.push(scrolled);
+		if (scrolled) pageTurns.push(turn);
 	}
 	return walk;
+}
+
+/** PgDn then PgUp, `count` of each, from where the list is. */
+async function pageDownAndUp(terminal: MeasuredTerminal, count: number, pageTurns: PageTurn[]): Promise<void> {
+	for (const [name, key] of [
+		['PgDn', KEY.pageDown],
+		['PgUp', KEY.pageUp],
+	] as const) {
+		for (let index = 0; index < count; index++) {
+			const before = titleLine(terminal.screenLines());
+			pageTurns.push(await pressCountingRows(terminal, name, key, (screen) => titleLine(screen) !== before, `${name} from ${before}`));
+		}
+	}
 }
 
 async function narrowByOneColumn(terminal: MeasuredTerminal): Promise<number> {
@@ -74,11 +113,13 @@ export async function measureDemoMappingList(options: {binPath: string; env: Rec
 		await terminal.waitForText(/Object mappings\s+1\/\d+/);
 		await terminal.waitForQuiet(100);
 		const openResponse = await terminal.press(KEY.enter, positionIs(1, 136), '1/136');
-		const down = await walkDown(terminal, 136, downPresses);
+		const pageTurns: PageTurn[] = [];
+		const down = await walkDown(terminal, 136, downPresses, pageTurns);
+		await pageDownAndUp(terminal, 1, pageTurns);
 		const narrowBytes = await narrowByOneColumn(terminal);
 		terminal.write('q');
 		await terminal.waitForExit();
-		return {rowCount: 136, openBytes: openResponse.bytes, openResponse, down, narrowBytes};
+		return {rowCount: 136, openBytes: openResponse.bytes, openResponse, down, narrowBytes, pageTurns};
 	} finally {
 		terminal.kill();
 		await simulator.close();
@@ -93,6 +134,11 @@ export type LargeFileSession = ListSession & {
 	/** Esc from a mapping back to the list; includes the 50 ms the app waits to tell a lone Esc from an escape sequence. */
 	backToList: Response[];
 	filterCharacter: Response[];
+	/**
+	 * The four kinds of key above interleaved, one at a time (↓, PgDn, Enter on a mapping, a filter character),
+	 * each judged on its own answer; the Esc and `/` between them are not counted.
+	 */
+	mixed: Array<Response & {key: string}>;
 	/** VmHWM of the explorer process at three points. */
 	peakRss: {schemaShown?: number; listOpened?: number; end?: number};
 };
@@ -118,12 +164,15 @@ export async function measureLargeFile(options: {
 		const openResponse = await terminal.press(KEY.enter, positionIs(1, total), `1/${total}`);
 		peakRss.listOpened = terminal.peakRssBytes();
 
-		const down = await walkDown(terminal, total, downPresses);
+		const pageTurns: PageTurn[] = [];
+		const down = await walkDown(terminal, total, downPresses, pageTurns);
 
 		const pageDown: Response[] = [];
 		for (let index = 0; index < options.samples; index++) {
 			const before = titleLine(terminal.screenLines());
-			pageDown.push(await terminal.press(KEY.pageDown, (screen) => titleLine(screen) !== before, 'the next page'));
+			const turn = await pressCountingRows(terminal, 'PgDn', KEY.pageDown, (screen) => titleLine(screen) !== before, 'the next page');
+			pageTurns.push(turn);
+			pageDown.push(turn);
 		}
 
 		const openMapping: Response[] = [];
@@ -152,6 +201,7 @@ export async function measureLargeFile(options: {
 			}
 			await terminal.press(KEY.esc, (screen) => !screen.some((line) => line.startsWith(`/${word}▏`)), 'the filter cleared');
 		}
+		const mixed = await mixedKeys(terminal, total, options.samples);
 		peakRss.end = terminal.peakRssBytes();
 		await terminal.press(KEY.home, positionIs(1, total), `1/${total}`);
 		const narrowBytes = await narrowByOneColumn(terminal);
@@ -168,9 +218,38 @@ export async function measureLargeFile(options: {
 			openMapping,
 			backToList,
 			filterCharacter,
+			mixed,
 			peakRss,
+			pageTurns,
 		};
 	} finally {
 		terminal.kill();
 	}
+}
+
+/** ↓, PgDn, Enter on a mapping and a filter character in turn, `rounds` times, from the top of the list. */
+async function mixedKeys(terminal: MeasuredTerminal, total: number, rounds: number): Promise<Array<Response & {key: string}>> {
+	const answers: Array<Response & {key: string}> = [];
+	await terminal.press(KEY.home, positionIs(1, total), `1/${total}`);
+	for (let round = 0; round < rounds; round++) {
+		let title = titleLine(terminal.screenLines());
+		answers.push({key: '↓', ...(await terminal.press(KEY.down, (screen) => titleLine(screen) !== title, 'the next row'))});
+		title = titleLine(terminal.screenLines());
+		answers.push({key: 'PgDn', ...(await terminal.press(KEY.pageDown, (screen) => titleLine(screen) !== title, 'the next page'))});
+		title = titleLine(terminal.screenLines());
+		answers.push({
+			key: 'Enter',
+			...(await terminal.press(KEY.enter, (screen) => screen.some((line) => line.startsWith('JSON Pointer')), 'the mapping detail')),
+		});
+		await terminal.press(KEY.esc, (screen) => titleLine(screen) === title, 'back to the list');
+		await terminal.press('/', (screen) => screen.some((line) => line.startsWith('/▏')), 'the filter prompt');
+		const typed = filterWords[round % filterWords.length]!.slice(0, 1);
+		answers.push({
+			key: 'filter character',
+			...(await terminal.press(typed, (screen) => screen.some((line) => line.startsWith(`/${typed}▏`)), `the filter "${typed}"`)),
+		});
+		// Esc clears the filter and keeps the cursor on its row.
+		await terminal.press(KEY.esc, (screen) => !screen.some((line) => line.startsWith(`/${typed}▏`)), 'the filter cleared');
+	}
+	return answers;
 }

@@ -11,7 +11,7 @@ import {filterRows, type Row} from './list.js';
 import {cursorOf, matchingSuggestions} from './modal.js';
 import {crumb, frameColumns, frameRows, frameTitle, isTextFrame, screenOf, textLines} from './screens/index.js';
 import {type AppState, keyScope, listViewportRows, topFrame} from './state.js';
-import {cellWidth, type ColumnSpec, fitTrail, formatRow, layoutColumns, truncate, wrap} from './text.js';
+import {cellWidth, type ColumnSpec, fitTrail, formatRow, layoutColumns, splitAtCell, truncate, wrap} from './text.js';
 
 const contentWidthCache = new WeakMap<readonly Row[], number[]>();
 
@@ -44,19 +44,30 @@ function fitColumnsToContent(specs: ColumnSpec[], rows: readonly Row[]): ColumnS
 	});
 }
 
-type Line = {key: string; text: string; inverse?: boolean; bold?: boolean; dim?: boolean; color?: string};
+/** inverseCells: only the first cells in inverse video (the selected row's marker and first column, see bodyLines). */
+type Line = {key: string; text: string; inverse?: boolean; inverseCells?: number; bold?: boolean; dim?: boolean; color?: string};
 
-type ScreenLineProps = {text: string; inverse?: boolean; bold?: boolean; dim?: boolean; color?: string};
+type ScreenLineProps = {text: string; inverse?: boolean; inverseCells?: number; bold?: boolean; dim?: boolean; color?: string};
 
 /**
  * The one place text reaches the terminal: every line is stripped of control characters here, whatever screen,
  * modal or message it comes from, so no view can forget it. Primitive props only, so React skips rows whose text
  * did not change.
  */
-const ScreenLine = memo(function ScreenLine({text, inverse, bold, dim, color}: ScreenLineProps) {
+const ScreenLine = memo(function ScreenLine({text, inverse, inverseCells, bold, dim, color}: ScreenLineProps) {
+	const safe = clean(text) || ' ';
+	if (inverseCells !== undefined) {
+		const [head, tail] = splitAtCell(safe, inverseCells);
+		return (
+			<Text bold={bold} dimColor={dim} color={color} wrap="truncate-end">
+				<Text inverse>{head}</Text>
+				{tail}
+			</Text>
+		);
+	}
 	return (
 		<Text inverse={inverse} bold={bold} dimColor={dim} color={color} wrap="truncate-end">
-			{clean(text) || ' '}
+			{safe}
 		</Text>
 	);
 });
@@ -116,7 +127,9 @@ function bodyLines(state: AppState, height: number, width: number): {header?: st
 	const {cursor, offset} = frame.list;
 	const lines: Line[] = rows.slice(offset, offset + height).map((row, index) => {
 		const active = offset + index === cursor;
-		return {key: row.key, text: `${active ? '›' : ' '} ${formatRow(row.cells, widths, specs)}`, inverse: active};
+		// The marker and the first column in inverse video, not the whole row: moving the cursor then rewrites
+		// those cells of two rows (~130 B per ↓ at 160 columns) instead of both rows whole (~200–400 B).
+		return {key: row.key, text: `${active ? '›' : ' '} ${formatRow(row.cells, widths, specs)}`, inverseCells: active ? 2 + (widths[0] ?? 0) : undefined};
 	});
 	if (rows.length === 0) {
 		lines.push({key: 'empty', text: frame.list.filter ? `  Nothing matches “${clean(frame.list.filter)}”. Esc clears the filter.` : '  (empty)', dim: true});
@@ -240,8 +253,10 @@ export function Screen({state}: {state: AppState}) {
 	const maxLines = Math.max(1, state.viewport.rows - 1);
 	return (
 		<Box flexDirection="column" width={width}>
-			{lines.slice(0, maxLines).map(({key, text, ...style}) => (
-				<ScreenLine key={key} text={truncate(text, width)} {...style} />
+			{/* Keyed by screen row, not by what it shows: a page turn updates 39 lines instead of replacing them. */}
+			{lines.slice(0, maxLines).map(({key, text, ...style}, row) => (
+				// biome-ignore lint/suspicious/noArrayIndexKey: the row on screen is the identity here
+				<ScreenLine key={row} text={truncate(text, width)} {...style} />
 			))}
 		</Box>
 	);

@@ -7,12 +7,12 @@ export function truncate(text: string, width: number): string {
 	if (/^[\x20-\x7e]*$/.test(text)) {
 		return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 	}
-	if (stringWidth(text) <= width) return text;
+	if (cellWidth(text) <= width) return text;
 	let result = '';
 	let used = 0;
 	const segmenter = new Intl.Segmenter();
 	for (const {segment} of segmenter.segment(text)) {
-		const cells = stringWidth(segment);
+		const cells = cellWidth(segment);
 		if (used + cells > width - 1) break;
 		result += segment;
 		used += cells;
@@ -50,9 +50,32 @@ export function truncateMiddle(text: string, width: number): string {
 	return `${head}…${tail}`;
 }
 
-/** How many terminal cells text takes. */
+/** Splits text after its first `cells` terminal cells (a wide character that would straddle the split goes right). */
+export function splitAtCell(text: string, cells: number): [string, string] {
+	if (/^[\x20-\x7e]*$/.test(text)) return [text.slice(0, cells), text.slice(cells)];
+	let used = 0;
+	let end = 0;
+	for (const {segment} of new Intl.Segmenter().segment(text)) {
+		const width = cellWidth(segment);
+		if (used + width > cells) break;
+		used += width;
+		end += segment.length;
+	}
+	return [text.slice(0, end), text.slice(end)];
+}
+
+const nonAsciiWidths = new Map<string, number>();
+
+/** How many terminal cells text takes (remembered for non-ASCII text: footers and breadcrumbs are measured on every frame). */
 export function cellWidth(text: string): number {
-	return /^[\x20-\x7e]*$/.test(text) ? text.length : stringWidth(text);
+	if (/^[\x20-\x7e]*$/.test(text)) return text.length;
+	let width = nonAsciiWidths.get(text);
+	if (width === undefined) {
+		width = stringWidth(text);
+		if (nonAsciiWidths.size >= 5000) nonAsciiWidths.clear();
+		nonAsciiWidths.set(text, width);
+	}
+	return width;
 }
 
 /** Truncates or pads text to exactly `width` cells. */

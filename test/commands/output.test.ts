@@ -71,7 +71,7 @@ describe('the scope in words', () => {
 		expect(describeFilter({groups: [{name: 'g', clauses: [clause('isCriticalSystemObject', 'IS FALSE'), clause('adminDescription', 'NOT REGEX MATCH', '^User_')]}]})).toBe(
 			'isCriticalSystemObject IS FALSE AND adminDescription NOT REGEX MATCH ^User_',
 		);
-		expect(describeFilter({groups: [{clauses: [clause('a', 'EQUALS', 'x', 'y')]}, {clauses: [clause('b', 'EQUALS', '')]}]})).toBe('(a EQUALS x, y) OR (b EQUALS "")');
+		expect(describeFilter({groups: [{clauses: [clause('a', 'EQUALS', 'x', 'y')]}, {clauses: [clause('b', 'EQUALS', '')]}]})).toBe('(a EQUALS "x", "y") OR (b EQUALS "")');
 		expect(describeFilter({groups: [{clauses: [clause('a', 'IS TRUE')]}], inputFilterGroups: [{clauses: [clause('b', 'IS NOT NULL')]}]})).toBe(
 			'input filter: b IS NOT NULL; scoping filter: a IS TRUE',
 		);

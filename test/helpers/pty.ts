@@ -5,6 +5,7 @@
 import {fileURLToPath} from 'node:url';
 import {spawn, type IPty} from '@lydell/node-pty';
 import xterm from '@xterm/headless';
+import {styledRows} from './screen-cells.js';
 
 export const binPath = fileURLToPath(new URL('../../bin/provisioning-explorer.js', import.meta.url));
 
@@ -15,6 +16,8 @@ export type TerminalSession = {
 	bytesWritten: () => number;
 	screen: () => string;
 	screenLines: () => string[];
+	/** The screen with its styles, once everything written so far is parsed (see screen-cells.ts). */
+	styledScreen: () => Promise<string[]>;
 	write: (data: string) => void;
 	waitForText: (text: string | RegExp, timeoutMs?: number) => Promise<string>;
 	waitForExit: (timeoutMs?: number) => Promise<number>;
@@ -61,6 +64,10 @@ export function runInTerminal(
 		bytesWritten: () => bytes,
 		screen,
 		screenLines,
+		styledScreen: async () => {
+			await flush();
+			return styledRows(terminal);
+		},
 		write: (data) => pty.write(data),
 		async waitForText(text, timeoutMs = 15_000) {
 			const deadline = Date.now() + timeoutMs;

@@ -119,7 +119,8 @@ describe('a schema of hostile strings in the explorer (--file)', () => {
 		await expectIntactScreen(session, crumb);
 		await key(session, KEY.enter); // the rule
 		await session.waitForText('Object mappings');
-		await expectIntactScreen(session, /^hostile\.schema\.json › Users ␛\]8;;https:\/\/evil\.example\/pwn␛\\click me/);
+		// The rule's name is too long for the breadcrumb: it keeps both its ends, shown, never run.
+		await expectIntactScreen(session, /^hostile\.schema\.json › Users ␛\]8;;https:\/\/evil\.example\/pwn␛\\click .*….*fdp\.exe/);
 		await key(session, KEY.enter); // the object mapping
 		await session.waitForText('1/7');
 		await expectIntactScreen(session, crumb);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {filterRows, fitWindow, initialList, moveList, namedRow, type Row, scrollText} from '../../source/ui/list.js';
 import {fitToWidth, formatRow, layoutColumns, truncate} from '../../source/ui/text.js';
@@ -42,6 +43,31 @@ describe('windowed list', () => {
 	it('filters case-insensitively and copes with an empty list', () => {
 		expect(filterRows(rows, 'ATTR13').map((row) => row.index)).toEqual([13, 130, 131, 132, 133, 134, 135]);
 		expect(moveList(initialList, 'end', 0, 10)).toMatchObject({cursor: 0, offset: 0});
+	});
+
+	it('answers a filter typed, corrected and retyped character by character exactly as a fresh search would', () => {
+		const words = fc.array(fc.constantFrom('a', 'b', 'B', 'ab', 'ba', 'x'), {maxLength: 4}).map((parts) => parts.join(''));
+		// Half the rows have a name (ranked first when the filter names it or starts it), as attribute mappings do.
+		const list = fc.array(words, {maxLength: 40}).map((texts) =>
+			texts.map((text, index): Row => ({key: String(index), index, cells: [text], search: text.toLowerCase(), name: index % 2 === 0 ? text.toLowerCase() : undefined})),
+		);
+		const fresh = (rowsUnderTest: readonly Row[], needle: string) => {
+			const matches = rowsUnderTest.filter((row) => row.search.includes(needle));
+			return [...matches.filter((row) => row.name === needle), ...matches.filter((row) => row.name !== needle && row.name?.startsWith(needle)), ...matches.filter((row) => !row.name?.startsWith(needle))];
+		};
+		// Each step types a character or deletes the last one, as at the `/` prompt.
+		const steps = fc.array(fc.constantFrom('a', 'b', 'B', 'x', '⌫'), {maxLength: 12});
+		fc.assert(
+			fc.property(list, steps, (rowsUnderTest, keys) => {
+				let filter = '';
+				for (const key of keys) {
+					filter = key === '⌫' ? filter.slice(0, -1) : filter + key;
+					const expected = filter ? fresh(rowsUnderTest, filter.toLowerCase()) : rowsUnderTest;
+					expect(filterRows(rowsUnderTest, filter)).toEqual(expected);
+				}
+			}),
+			{numRuns: 300},
+		);
 	});
 
 	it('ranks the row named as the filter first, then names starting so, the rest in list order', () => {
