@@ -66,7 +66,12 @@ async function openJob(app: App): Promise<void> {
 /** City: flowType Always → ObjectAddOnly, then the plan, the app's name typed, and the write's outcome. */
 async function changeCityAndWrite(app: App): Promise<{frame: string}> {
 	await openContosoUserMappings(app);
-	await press(app, '/', 'City', KEY.enter, KEY.esc); // Enter opens City when it is the only row; Esc returns to it
+	// Enter opens City (the filter names it), Esc returns to the list with it selected: each waited for, as under load
+	// an Esc right behind the Enter could arrive before the detail is drawn.
+	await press(app, '/', 'City', KEY.enter);
+	await waitForFrame(app, /Target attribute\s+City\b/);
+	await press(app, KEY.esc);
+	await waitForFrame(app, /^› (~ |✗ |! )?City\b/m);
 	if (!/^(~ |✗ |! )?City\b/.test(selectedRow(app.lastFrame() ?? ''))) throw new Error(`City is not selected:\n${app.lastFrame()}`);
 	await press(app, 'f');
 	await waitForFrame(app, 'flowType of City');

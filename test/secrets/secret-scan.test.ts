@@ -102,7 +102,10 @@ async function openCity(session: TerminalSession): Promise<void> {
 	await session.waitForText(/1\/4\s*$/m);
 	await openContosoMappings(session, '1/136');
 	await key(session, '/City');
+	// Enter opens City (the filter names it); Esc returns to the list with it selected.
 	await key(session, KEY.enter);
+	await session.waitForText(/Target attribute\s+City\b/);
+	await key(session, KEY.esc);
 	// `!`: the patch earlier in the session set ObjectAddOnly, which cloud sync ignores (lint rule FLOW-1).
 	await session.waitForText(/^› (! )?City /m);
 }
