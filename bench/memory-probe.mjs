@@ -6,7 +6,7 @@
  * PVX_PROBE_V8_FLAGS sets V8 flags at run time before the explorer starts (for trying heap settings by hand).
  */
 import {appendFileSync} from 'node:fs';
-import {PerformanceObserver} from 'node:perf_hooks';
+import {constants, PerformanceObserver} from 'node:perf_hooks';
 import {setFlagsFromString} from 'node:v8';
 
 if (process.env.PVX_PROBE_V8_FLAGS) setFlagsFromString(process.env.PVX_PROBE_V8_FLAGS);
@@ -21,7 +21,7 @@ if (file) {
 	new PerformanceObserver((list) => {
 		for (const entry of list.getEntries()) {
 			gcMs += entry.duration;
-			if (entry.detail?.kind === 2) majorGcs++;
+			if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcs++;
 		}
 	}).observe({entryTypes: ['gc']});
 	const sample = () => {
