@@ -1,10 +1,10 @@
 /**
  * V8's memory-saving mode for big schemas (issue 14). A 20 MB schema holds ~45 MiB of live heap, but with V8's
- * default heap growth a session of browsing, filtering and editing it reached 310–330 MiB of RSS, most of it garbage
+ * default heap growth a session of browsing, filtering and editing it reached 240–330 MiB of RSS, most of it garbage
  * not yet collected. With `--optimize-for-size` V8 grows the heap by smaller steps and keeps the young generation
- * small, and the same session peaks at 150–170 MiB (the target for a 20 MB file is 4 × file + 100 MiB ≈ 182 MiB).
- * The price is CPU: ~1.9× the explorer's CPU time over that session, mostly more frequent collections of the garbage
- * each key leaves (figures, and the directions tried and not kept: bench/RESULTS.md, Memory).
+ * small, and the same session peaks at 150–175 MiB (the target for a 20 MB file is 4 × file + 100 MiB ≈ 182 MiB).
+ * The price is CPU: 1.35–1.9× the explorer's CPU time over that session, more frequent collections of the garbage
+ * keys and edits leave (figures, and the directions tried and not kept: bench/RESULTS.md, Memory).
  *
  * Set at run time, when the first big schema is parsed, rather than on the command line: a command-line flag would
  * need a second Node process (its own RSS and start-up) or a shebang Windows ignores, and small schemas, the usual
