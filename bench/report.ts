@@ -5,7 +5,7 @@ import {type MemoryReport, memoryMarkdown, memoryVerdictRows} from './memory.js'
 import {renderDetailsMarkdown, renderVerdictRows} from './render-figures.js';
 import {columns, downPresses, filterWords, type LargeFileSession, type ListSession, rows} from './sessions.js';
 import {type StartupSamples, startupDetailsMarkdown, startupMethodMarkdown, startupTriedMarkdown, startupVerdictRows} from './startup.js';
-import {type ViewsSamples, viewsMethodMarkdown, viewsVerdictRows} from './views.js';
+import {type ViewsSamples, viewsDetailsMarkdown, viewsMethodMarkdown, viewsVerdictRows} from './views.js';
 import {formatBytes, formatMs, formatRatio, formatSeconds, mean, median, percentile} from './stats.js';
 import type {Response} from './terminal.js';
 
@@ -343,6 +343,8 @@ ${summaryLine(rowsIn)}
 ${startupDetailsMarkdown(startup)}
 
 ${startupTriedMarkdown()}
+
+${viewsDetailsMarkdown(report.views)}
 
 ### Bytes written per ↓ at ${columns}×${rows}
 

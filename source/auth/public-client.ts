@@ -94,13 +94,18 @@ export class PublicClientAuth implements AuthProvider {
 		return this.accept(result);
 	}
 
-	async getAccessToken(options?: {forceRefresh?: boolean}): Promise<string> {
+	async getAccessToken(options?: {forceRefresh?: boolean; extraScopes?: readonly string[]}): Promise<string> {
 		if (!this.account) throw new NotSignedInError('Not signed in. Sign in first.');
+		const extra = options?.extraScopes?.length ? this.qualified(options.extraScopes) : undefined;
 		try {
-			const result = await this.client.acquireTokenSilent({account: this.account, scopes: this.options.scopes, forceRefresh: options?.forceRefresh});
-			this.lastResult = result;
+			const result = await this.client.acquireTokenSilent({account: this.account, scopes: extra ?? this.options.scopes, forceRefresh: options?.forceRefresh});
+			// describe() reports the sign-in's own token, not one asked for a single feature.
+			if (!extra) this.lastResult = result;
 			return result.accessToken;
 		} catch (error) {
+			if (extra && needsNewSignIn(error)) {
+				throw new UserError(`This needs your consent to ${permissionNames(extra).join(' and ')} first; the sign-in screen asks for it.`);
+			}
 			if (needsNewSignIn(error)) {
 				// MFA step-up, consent or Conditional Access: say which, not just "expired".
 				throw (
@@ -110,6 +115,31 @@ export class PublicClientAuth implements AuthProvider {
 			}
 			throw describeAuthError(error, this.options.networkClient.lastStsError());
 		}
+	}
+
+	async consentTo(extraScopes: readonly string[], {onPrompt, signal, reason}: SignInOptions & {reason: string}): Promise<void> {
+		if (!this.account) throw new NotSignedInError('Not signed in. Sign in first.');
+		const scopes = this.qualified(extraScopes);
+		try {
+			// Consented before (by an admin for the tenant, or by this user): the refresh token gets them silently.
+			await this.client.acquireTokenSilent({account: this.account, scopes});
+			return;
+		} catch (error) {
+			if (!needsNewSignIn(error)) throw describeAuthError(error, this.options.networkClient.lastStsError());
+		}
+		if (signal.aborted) throw new UserError('Sign-in cancelled.');
+		// Entra only asks for consent interactively: the same flow as the sign-in, for the new permissions alone.
+		const result =
+			this.options.flow === 'browser' ? await this.browserSignIn(onPrompt, signal, reason, scopes) : await this.deviceCodeSignIn(onPrompt, signal, reason, scopes);
+		if (!result?.account) throw new UserError('Sign-in finished without an account. Try again.');
+		if (result.account.homeAccountId !== this.account.homeAccountId) {
+			throw new UserError(`That sign-in was ${result.account.username || 'another account'}, not ${this.account.username}: sign in with the same account to consent.`);
+		}
+	}
+
+	/** Permission names qualified with this cloud's Graph host, as the sign-in's own scopes are. */
+	private qualified(names: readonly string[]): string[] {
+		return names.map((name) => (/^https:\/\//.test(name) ? name : `${this.options.cloud.graphUrl}/${name}`));
 	}
 
 	async signOut(): Promise<{accounts: string[]}> {
@@ -185,9 +215,14 @@ export class PublicClientAuth implements AuthProvider {
 		return cancelled;
 	}
 
-	private async deviceCodeSignIn(onPrompt: (prompt: SignInPrompt) => void, signal: AbortSignal, reason: string | undefined): Promise<AuthenticationResult | null> {
+	private async deviceCodeSignIn(
+		onPrompt: (prompt: SignInPrompt) => void,
+		signal: AbortSignal,
+		reason: string | undefined,
+		scopes: string[] = this.options.scopes,
+	): Promise<AuthenticationResult | null> {
 		const request: DeviceCodeRequest = {
-			scopes: this.options.scopes,
+			scopes,
 			deviceCodeCallback: (response) => {
 				// Never show or log response.deviceCode: it is the polling credential.
 				onPrompt({kind: 'deviceCode', verificationUri: response.verificationUri, userCode: response.userCode, expiresAt: Date.now() + response.expiresIn * 1000, reason});
@@ -204,11 +239,16 @@ export class PublicClientAuth implements AuthProvider {
 		}
 	}
 
-	private async browserSignIn(onPrompt: (prompt: SignInPrompt) => void, signal: AbortSignal, reason: string | undefined): Promise<AuthenticationResult> {
+	private async browserSignIn(
+		onPrompt: (prompt: SignInPrompt) => void,
+		signal: AbortSignal,
+		reason: string | undefined,
+		scopes: string[] = this.options.scopes,
+	): Promise<AuthenticationResult> {
 		const port = this.options.redirectPort;
 		let authorizeUrl: URL | undefined;
 		const request: InteractiveRequest = {
-			scopes: this.options.scopes,
+			scopes,
 			preferredPort: port,
 			successTemplate: browserSuccessPage,
 			errorTemplate: browserErrorPage,

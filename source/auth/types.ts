@@ -67,8 +67,17 @@ export interface AuthProvider {
 	/** False for app-only credentials: sign-in never needs the user. */
 	readonly interactive: boolean;
 	signIn(options: SignInOptions): Promise<SignedIn>;
-	/** A Graph access token, refreshed silently when needed. */
-	getAccessToken(options?: {forceRefresh?: boolean}): Promise<string>;
+	/**
+	 * A Graph access token, refreshed silently when needed. `extraScopes` (permission names such as
+	 * AuditLog.Read.All) asks for a token with those permissions instead of the sign-in's own: incremental consent.
+	 */
+	getAccessToken(options?: {forceRefresh?: boolean; extraScopes?: readonly string[]}): Promise<string>;
+	/**
+	 * Makes sure tokens with `extraScopes` can be had: silently when they were consented already, else by signing in
+	 * once more (device code or browser, shown through `onPrompt` with `reason`) so the user can consent.
+	 * Absent for app-only sign-in, whose permissions are the app registration's.
+	 */
+	consentTo?(extraScopes: readonly string[], options: SignInOptions & {reason: string}): Promise<void>;
 	/** Forgets the account here: removes it from the token cache and deletes the cache file. */
 	signOut(): Promise<{accounts: string[]}>;
 	/** Who is signed in (after signIn); undefined before. */

@@ -5,7 +5,7 @@ import {UsageError} from '../errors.js';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import type {ServicePrincipal, SynchronizationJob, SynchronizationTaskExecution} from '../schema/types.js';
 import type {GraphClient} from '../graph/client.js';
-import {decodeJobStatus, formatRows, jobStatusRows, jobStatusSummary, sameStatus} from '../loop/job-status.js';
+import {decodeJobStatus, describeInterval, formatRows, jobStatusRows, jobStatusSummary, sameStatus} from '../loop/job-status.js';
 import {jsonHelp, jsonOption, parseCommandLine, readSharedOptions, sharedHelp, sharedOptions} from './options.js';
 import {colorEnabled, formatTable, statusColor, writeJson, writeStdout} from './output.js';
 import {openSession} from './session.js';
@@ -43,15 +43,8 @@ export function describeLastRun(execution: SynchronizationTaskExecution | null |
 	return execution.state ? `${shown} ${execution.state}` : shown;
 }
 
-/** `PT40M` → `40 min`; undefined for what is not a duration or is .NET's TimeSpan.MaxValue (no schedule). */
-export function describeInterval(interval: string | undefined): string | undefined {
-	const match = interval ? /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?$/.exec(interval) : null;
-	if (!match) return undefined;
-	const [days, hours, minutes, seconds] = match.slice(1).map((part) => (part ? Number(part) : 0)) as [number, number, number, number];
-	if (days > 36_500) return undefined;
-	const parts = [days ? `${days} d` : '', hours ? `${hours} h` : '', minutes ? `${minutes} min` : '', seconds ? `${seconds} s` : ''].filter(Boolean);
-	return parts.length > 0 ? parts.join(' ') : undefined;
-}
+// Shared with the job's detail in the explorer (one reading of schedule.interval).
+export {describeInterval} from '../loop/job-status.js';
 
 /** `every 40 min`, or the state when the job does not run on a schedule (`Disabled`). */
 export function describeSchedule(job: SynchronizationJob): string {

@@ -1,7 +1,7 @@
 /** `logs --sp APP --job JOB`: the job's recent provisioning events, newest first. */
 import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
 import {UsageError} from '../errors.js';
-import {buildLogQuery, logActions, logEventLines, logEventRow, logStatuses, parseSince} from '../loop/logs.js';
+import {buildLogQuery, logActions, logEventLines, logEventRow, logPermissions, logStatuses, parseSince} from '../loop/logs.js';
 import {SlidingWindowLimiter} from '../loop/rate-limit.js';
 import {readLogEvents} from '../loop/read-logs.js';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
@@ -66,7 +66,7 @@ export async function runLogs(args: string[]): Promise<number> {
 	const max = values.max === undefined ? defaultMax : Number(values.max);
 	if (!Number.isInteger(max) || max < 1 || max > 10_000) throw new UsageError(`--max must be a whole number from 1 to 10000, not "${values.max}".`);
 	const since = parseSince(values.since ?? '24h');
-	const session = await openSession(shared, {extraScopes: ['AuditLog.Read.All', 'Directory.Read.All']});
+	const session = await openSession(shared, {extraScopes: logPermissions});
 	try {
 		const graph = session.graph;
 		const servicePrincipal = await resolveServicePrincipal(graph, values.sp);

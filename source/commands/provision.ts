@@ -3,7 +3,7 @@ import {resolveJob, resolveServicePrincipal} from '../explorer/resolve.js';
 import {describeError, UsageError, UserError} from '../errors.js';
 import {mayHaveBeenApplied, shellWord, unsureOutcome} from '../loop/actions.js';
 import {GraphError} from '../graph/errors.js';
-import {checkSubject, decodeProvisionOnDemand, onDemandBody, onDemandLines, onDemandNotes, onDemandTarget, subjectWords} from '../loop/on-demand.js';
+import {checkGroupRequest, checkSubject, decodeProvisionOnDemand, groupResultNote, onDemandBody, onDemandLines, onDemandNotes, onDemandTarget, subjectWords} from '../loop/on-demand.js';
 import {describeLimiterWait, SlidingWindowLimiter} from '../loop/rate-limit.js';
 import {decodeSchemaBytes, parseSchemaText} from '../schema/load.js';
 import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
@@ -24,6 +24,8 @@ really writes to the target system, for these objects only.
                     user's object id (a UPN is looked up; that needs User.ReadBasic.All). Up to 5 per
                     10 s, Microsoft's limit: more wait, and the wait is shown.
   --object-type T   the source object to provision (default: the user-like object of the mapping)
+  --member M        with --object-type Group: a member to provision with the group (object id or UPN),
+                    up to 5 (Microsoft's limit); only for apps provisioned from Entra ID
   --details         also print each step's details (the imported attributes, scoping results)
 ${jsonHelp}
 
@@ -35,7 +37,8 @@ ${sharedHelp}
 
 Examples:
   provisioning-explorer provision --demo --sp contoso.com --job AD2AADProvisioning --subject "CN=AdeleV,CN=Users,DC=corp,DC=chicago,DC=com"
-  provisioning-explorer provision --demo --sp "Contoso SCIM App" --subject BillBob@contoso.com --json`;
+  provisioning-explorer provision --demo --sp "Contoso SCIM App" --subject BillBob@contoso.com --json
+  provisioning-explorer provision --demo --sp "Contoso SCIM App" --object-type Group --subject 8213fd99-d6b6-417b-8e13-af6334856215 --member BillBob@contoso.com`;
 
 export async function runProvision(args: string[]): Promise<number> {
 	const {values} = parseCommandLine(
@@ -48,6 +51,7 @@ export async function runProvision(args: string[]): Promise<number> {
 				job: {type: 'string'},
 				subject: {type: 'string', multiple: true},
 				'object-type': {type: 'string'},
+				member: {type: 'string', multiple: true},
 				details: {type: 'boolean'},
 			},
 		},
@@ -63,7 +67,8 @@ export async function runProvision(args: string[]): Promise<number> {
 	if (subjects.length === 0) throw new UsageError('provision needs --subject: the user or worker to provision. See `provisioning-explorer provision --help`.');
 	if (shared.readOnly) throw new UsageError('--read-only: provisioning on demand writes to the target system, so nothing was sent.');
 	// A UPN is turned into an object id by Graph's /users, which needs one more permission.
-	const needsUserLookup = subjects.some((subject) => subject.includes('@') && !subject.includes('='));
+	const memberArguments = (values.member ?? []) as string[];
+	const needsUserLookup = [...subjects, ...memberArguments].some((subject) => subject.includes('@') && !subject.includes('='));
 	const session = await openSession(shared, needsUserLookup ? {extraScopes: ['User.ReadBasic.All']} : {});
 	try {
 		const graph = session.graph;
@@ -71,29 +76,30 @@ export async function runProvision(args: string[]): Promise<number> {
 		const job = await resolveJob(graph, servicePrincipal, values.job);
 		const schema = parseSchemaText(decodeSchemaBytes(await graph.getSchemaBytes(servicePrincipal.id, job.id)).text, 'the live schema');
 		const target = onDemandTarget(schema, job.templateId, values['object-type']);
-		const notes = onDemandNotes(target, job.templateId);
+		const groupMembers = checkGroupRequest(target, job.templateId, memberArguments);
+		const notes = [...onDemandNotes(target, job.templateId), ...(groupMembers ? [groupResultNote] : [])];
 		const objectTypeName = target.mapping.sourceObjectName ?? '';
 		const ruleId = target.rule.id ?? '';
 		const limiter = new SlidingWindowLimiter();
 		const results: unknown[] = [];
 		let worst = 0;
-		for (const subject of subjects) {
+		const idOf = async (subject: string): Promise<string> => {
 			const checked = checkSubject(target.subjectKind, subject);
-			let objectId: string;
-			if ('lookupUpn' in checked) {
-				try {
-					objectId = (await graph.getUser(checked.lookupUpn)).id;
-				} catch (error) {
-					if (error instanceof GraphError && error.status === 404) throw new UsageError(`No user has the UPN ${clean(checked.lookupUpn)}: give ${subjectWords.objectId}.`);
-					throw error;
-				}
-			} else {
-				objectId = checked.objectId;
+			if (!('lookupUpn' in checked)) return checked.objectId;
+			try {
+				return (await graph.getUser(checked.lookupUpn)).id;
+			} catch (error) {
+				if (error instanceof GraphError && error.status === 404) throw new UsageError(`No user has the UPN ${clean(checked.lookupUpn)}: give ${subjectWords.objectId}.`);
+				throw error;
 			}
+		};
+		const members = groupMembers ? await Promise.all(groupMembers.map(idOf)) : undefined;
+		for (const subject of subjects) {
+			const objectId = await idOf(subject);
 			await limiter.take((waitMs) => process.stderr.write(`${describeLimiterWait(waitMs)}\n`));
 			let answer: {key?: unknown; value?: unknown};
 			try {
-				answer = await graph.provisionOnDemand(servicePrincipal.id, job.id, onDemandBody({ruleId, objectId, objectTypeName}));
+				answer = await graph.provisionOnDemand(servicePrincipal.id, job.id, onDemandBody({ruleId, objectId, objectTypeName, members}));
 			} catch (error) {
 				if (mayHaveBeenApplied(error)) {
 					throw new UserError(unsureOutcome(describeError(error), `provisioning of ${clean(subject)}`, `the provisioning logs (\`provisioning-explorer logs --sp ${shellWord(values.sp)} --job ${shellWord(job.templateId ?? job.id)} ${target.subjectKind === 'distinguishedName' ? '--since 1h' : `--user ${shellWord(objectId)}`}\`)`), {cause: error});
@@ -103,7 +109,7 @@ export async function runProvision(args: string[]): Promise<number> {
 			const result = decodeProvisionOnDemand(answer);
 			if (!result.succeeded) worst = 1;
 			if (values.json) {
-				results.push({subject, objectId, ruleId, objectTypeName, ...result, notes});
+				results.push({subject, objectId, ruleId, objectTypeName, ...(members ? {members} : {}), ...result, notes});
 			} else {
 				const heading = `${clean(subject)} (${clean(objectTypeName)}, rule ${clean(ruleId)}):`;
 				await writeStdout(`${[heading, ...onDemandLines(result, {notes, details: Boolean(values.details)}).map((line) => `  ${clean(line)}`)].join('\n')}\n`);

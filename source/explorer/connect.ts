@@ -61,6 +61,8 @@ export type ConnectionOptions = {
 export type Connection = {
 	auth: AuthProvider;
 	graph: GraphClient;
+	/** A client whose tokens carry `extraScopes` (incremental consent, e.g. the provisioning logs' permissions). */
+	graphFor(extraScopes: readonly string[]): GraphClient;
 	/** Tenant label for breadcrumbs and messages. */
 	label: string;
 	cloud: Cloud;
@@ -207,21 +209,24 @@ export async function connect(options: ConnectionOptions): Promise<Connection> {
 		});
 	}
 	const retryListeners = new Set<(notice: RetryNotice) => void>();
-	const graph = new GraphClient({
-		graphUrl,
-		transport,
-		apiVersion: options.apiVersion,
-		getToken: (request) => auth.getAccessToken(request),
-		onRetry: (notice) => {
-			options.onRetry?.(notice);
-			for (const listener of retryListeners) listener(notice);
-		},
-	});
+	const graphWithToken = (extraScopes?: readonly string[]) =>
+		new GraphClient({
+			graphUrl,
+			transport,
+			apiVersion: options.apiVersion,
+			getToken: (request) => auth.getAccessToken({...request, ...(extraScopes ? {extraScopes} : {})}),
+			onRetry: (notice) => {
+				options.onRetry?.(notice);
+				for (const listener of retryListeners) listener(notice);
+			},
+		});
+	const graph = graphWithToken();
 	const tenantLabel = tenant ?? 'your tenant';
 	const label = options.demo ? `${tenantLabel} (demo)` : tenantLabel;
 	return {
 		auth,
 		graph,
+		graphFor: (extraScopes) => graphWithToken(extraScopes),
 		label,
 		cloud,
 		watchRetries(listener) {

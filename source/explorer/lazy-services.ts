@@ -8,6 +8,7 @@ import type {RetryNotice} from '../graph/client.js';
 import {RequestLog} from '../graph/request-log.js';
 import type {Connection} from './connect.js';
 import {localFiles} from './local-files.js';
+import {logPermissions} from '../loop/logs.js';
 import type {ExplorerServices} from './services.js';
 
 export type ClosableServices = ExplorerServices & {
@@ -44,6 +45,8 @@ export function createLazyTenantServices(
 				label: connection.label,
 				auth: connection.auth,
 				graph: connection.graph,
+				// Least privilege: the logs' permissions are asked for when logs are first opened, not at sign-in.
+				logsGraph: connection.graphFor(logPermissions),
 				exportDirectory,
 				readOnly: options.readOnly,
 				backupDirectory,

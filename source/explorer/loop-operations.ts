@@ -3,12 +3,25 @@
  * scope), provision on demand of one subject and the job's provisioning logs, on one Graph client. The decoding
  * and the rules are source/loop's (the same as the `job`, `provision` and `logs` commands); this only runs them.
  */
+import type {SignInOptions, SignInPrompt} from '../auth/types.js';
 import {UserError} from '../errors.js';
 import type {GraphClient} from '../graph/client.js';
 import {GraphError} from '../graph/errors.js';
 import {type JobAction, type RestartChoice, shellWord} from '../loop/actions.js';
-import {buildLogQuery, type LogEventView} from '../loop/logs.js';
-import {checkSubject, decodeProvisionOnDemand, onDemandBody, onDemandNotes, onDemandTarget, type OnDemandResult, type SubjectKind, subjectWords} from '../loop/on-demand.js';
+import {buildLogQuery, type LogEventView, logConsentReason, logPermissions} from '../loop/logs.js';
+import {
+	checkGroupRequest,
+	checkSubject,
+	decodeProvisionOnDemand,
+	groupResultNote,
+	onDemandBody,
+	onDemandNotes,
+	onDemandTarget,
+	type OnDemandResult,
+	parseGroupSubject,
+	type SubjectKind,
+	subjectWords,
+} from '../loop/on-demand.js';
 import {SlidingWindowLimiter} from '../loop/rate-limit.js';
 import {readLogEvents} from '../loop/read-logs.js';
 import {decodeSchemaBytes, parseSchemaText} from '../schema/load.js';
@@ -39,8 +52,27 @@ export interface LoopOperations {
 		options?: {onWait?: (waitMs: number) => void; signal?: AbortSignal; appName?: string},
 	): Promise<ProvisionOutcome>;
 	/** The job's newest provisioning events (up to `max`), newest first; licence and permission refusals in plain words. */
-	listLogs(jobId: string, options?: {status?: string; action?: string; user?: string; since?: number; max?: number; signal?: AbortSignal}): Promise<LogsOutcome>;
+	listLogs(
+		jobId: string,
+		options?: {
+			status?: string;
+			action?: string;
+			user?: string;
+			since?: number;
+			max?: number;
+			signal?: AbortSignal;
+			/** Told when the logs' permissions need a sign-in to consent (device code or browser), with the reason in the prompt. */
+			onConsentPrompt?: (prompt: SignInPrompt) => void;
+		},
+	): Promise<LogsOutcome>;
 }
+
+/** How the logs are read: a client whose tokens carry the logs' permissions, and how to get them consented. */
+export type LogsAccess = {
+	graph: GraphClient;
+	/** Asks for the logs' permissions, silently when already consented (AuthProvider.consentTo). */
+	consent?: (extraScopes: readonly string[], options: SignInOptions & {reason: string}) => Promise<void>;
+};
 
 /**
  * What a job provisions on demand by, from its template alone (before its schema is read): cloud sync by AD
@@ -53,9 +85,11 @@ export function expectedSubjectKind(templateId: string | undefined): SubjectKind
 }
 
 /** Graph's answer to a change is lost or refused: --read-only never gets this far (the caller refuses first). */
-export function createLoopOperations(graph: GraphClient, options: {readOnly?: boolean} = {}): LoopOperations {
+export function createLoopOperations(graph: GraphClient, options: {readOnly?: boolean; logs?: LogsAccess} = {}): LoopOperations {
 	// Shared across calls: the limit is per app, so every provisioning from this session counts.
 	const limiter = new SlidingWindowLimiter();
+	const logsGraph = options.logs?.graph ?? graph;
+	let logsConsented = false;
 	const refuseReadOnly = (what: string) => {
 		if (options.readOnly) throw new UserError(`--read-only: ${what} was not sent.`);
 	};
@@ -73,12 +107,24 @@ export function createLoopOperations(graph: GraphClient, options: {readOnly?: bo
 		async provision(servicePrincipalId, job, subject, {onWait, signal, appName = servicePrincipalId} = {}) {
 			refuseReadOnly('provisioning on demand');
 			const schema = parseSchemaText(decodeSchemaBytes(await graph.getSchemaBytes(servicePrincipalId, job.id, signal)).text, 'the live schema');
-			const target = onDemandTarget(schema, job.templateId);
-			const checked = checkSubject(target.subjectKind, subject);
-			let objectId: string;
-			if ('lookupUpn' in checked) {
+			const group = parseGroupSubject(subject);
+			const target = onDemandTarget(schema, job.templateId, group ? 'Group' : undefined);
+			const groupMembers = checkGroupRequest(target, job.templateId, group?.members ?? []);
+			const idOf = (each: string) => resolveSubject(target.subjectKind, each);
+			const members = groupMembers ? await Promise.all(groupMembers.map(idOf)) : undefined;
+			const objectId = await idOf(group?.group ?? subject);
+			await limiter.take(onWait);
+			const objectTypeName = target.mapping.sourceObjectName ?? '';
+			const ruleId = target.rule.id ?? '';
+			const answer = await graph.provisionOnDemand(servicePrincipalId, job.id, onDemandBody({ruleId, objectId, objectTypeName, members}), signal);
+			const notes = [...onDemandNotes(target, job.templateId), ...(members ? [groupResultNote] : [])];
+			return {subject, objectId, objectTypeName, ruleId, subjectKind: target.subjectKind, result: decodeProvisionOnDemand(answer), notes};
+
+			async function resolveSubject(kind: SubjectKind, text: string): Promise<string> {
+				const checked = checkSubject(kind, text);
+				if (!('lookupUpn' in checked)) return checked.objectId;
 				try {
-					objectId = (await graph.getUser(checked.lookupUpn, signal)).id;
+					return (await graph.getUser(checked.lookupUpn, signal)).id;
 				} catch (error) {
 					if (error instanceof GraphError && error.status === 404) throw new UserError(`No user has the UPN ${checked.lookupUpn}: give ${subjectWords.objectId}.`);
 					// The explorer signs in without User.ReadBasic.All (least privilege); the provision command asks for it.
@@ -90,18 +136,16 @@ export function createLoopOperations(graph: GraphClient, options: {readOnly?: bo
 					}
 					throw error;
 				}
-			} else {
-				objectId = checked.objectId;
 			}
-			await limiter.take(onWait);
-			const objectTypeName = target.mapping.sourceObjectName ?? '';
-			const ruleId = target.rule.id ?? '';
-			const answer = await graph.provisionOnDemand(servicePrincipalId, job.id, onDemandBody({ruleId, objectId, objectTypeName}), signal);
-			return {subject, objectId, objectTypeName, ruleId, subjectKind: target.subjectKind, result: decodeProvisionOnDemand(answer), notes: onDemandNotes(target, job.templateId)};
 		},
-		async listLogs(jobId, {status, action, user, since, max = 100, signal} = {}) {
+		async listLogs(jobId, {status, action, user, since, max = 100, signal, onConsentPrompt} = {}) {
+			const consent = options.logs?.consent;
+			if (consent && !logsConsented) {
+				await consent(logPermissions, {reason: logConsentReason, signal: signal ?? new AbortController().signal, onPrompt: (prompt) => onConsentPrompt?.(prompt)});
+				logsConsented = true;
+			}
 			const query = buildLogQuery({jobId, since, status, action, user, pageSize: Math.min(max, 100)});
-			const {events, more} = await readLogEvents(graph, query, {max, signal});
+			const {events, more} = await readLogEvents(logsGraph, query, {max, signal});
 			return {events, notes: query.notes, more};
 		},
 	};

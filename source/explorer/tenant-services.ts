@@ -85,12 +85,19 @@ export function createTenantServices(options: {
 	historyDirectory?: string;
 	/** The connection's retry announcements (Connection.watchRetries). */
 	watchRetries?: (listener: (notice: RetryNotice) => void) => () => void;
+	/** A client for the provisioning logs, whose tokens carry their permissions (Connection.graphFor); default `graph`. */
+	logsGraph?: GraphClient;
 }): ExplorerServices {
 	const {auth, graph} = options;
 	return {
 		...localFiles({backupDirectory: options.backupDirectory, historyDirectory: options.historyDirectory}),
 		readOnly: Boolean(options.readOnly),
-		tenant: createTenantOperations(graph, {backupDirectory: options.backupDirectory, readOnly: options.readOnly, describeAccount: () => auth.describe()}),
+		tenant: createTenantOperations(graph, {
+			backupDirectory: options.backupDirectory,
+			readOnly: options.readOnly,
+			describeAccount: () => auth.describe(),
+			logs: options.logsGraph ? {graph: options.logsGraph, consent: auth.consentTo?.bind(auth)} : undefined,
+		}),
 		source: {kind: 'tenant', label: options.label},
 		signIn: (request) => auth.signIn(request),
 		async signOut() {

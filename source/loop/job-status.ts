@@ -173,6 +173,35 @@ export function jobStatusSummary(view: JobStatusView): string {
 	return view.lastRun ? `${view.code}, last run ${view.lastRun.state}` : view.code;
 }
 
+/**
+ * An ISO 8601 duration as synchronizationSchedule.interval carries it (`PT40M`, `PT2M`, `P1D`, .NET's
+ * `P10675199DT2H48M5.4775807S` for TimeSpan.MaxValue) → ms; undefined when it is not one. Years and months are
+ * not used by the schedule and are refused rather than guessed.
+ */
+export function parseIsoDuration(text: string | undefined): number | undefined {
+	const match = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text?.trim() ?? '');
+	if (!match || text?.trim() === 'P' || text?.trim().endsWith('T')) return undefined;
+	const [weeks, days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number];
+	return ((((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
+}
+
+/** `PT40M` → `40 min`; undefined for what is not a duration or is .NET's TimeSpan.MaxValue (no schedule). */
+export function describeInterval(interval: string | undefined): string | undefined {
+	const match = interval ? /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?$/.exec(interval) : null;
+	if (!match) return undefined;
+	const [days, hours, minutes, seconds] = match.slice(1).map((part) => (part ? Number(part) : 0)) as [number, number, number, number];
+	if (days > 36_500) return undefined;
+	const parts = [days ? `${days} d` : '', hours ? `${hours} h` : '', minutes ? `${minutes} min` : '', seconds ? `${seconds} s` : ''].filter(Boolean);
+	return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+/** `every 40 min (PT40M)`, or that the job does not run on a schedule. */
+function scheduleWords(interval: string | undefined): string {
+	const every = describeInterval(interval);
+	if (every) return `every ${every} (${interval})`;
+	return parseIsoDuration(interval) !== undefined ? `none: runs only when started or restarted (${interval})` : interval ? `${interval} (not a duration)` : 'not given';
+}
+
 /** [label, value] rows for a job's detail: every status fact, in words. */
 export function jobStatusRows(view: JobStatusView, now?: number): [string, string][] {
 	const rows: [string, string][] = [
@@ -195,6 +224,8 @@ export function jobStatusRows(view: JobStatusView, now?: number): [string, strin
 		if (quarantine.seriesCount !== undefined) rows.push(['Attempts in quarantine', String(quarantine.seriesCount)]);
 		rows.push(['What to do', quarantine.remediation]);
 	}
+	// Last: a quarantine's remediation matters more on a small screen.
+	rows.push(['Schedule', scheduleWords(view.interval)]);
 	return rows;
 }
 

@@ -7,6 +7,11 @@
 import {UserError} from '../errors.js';
 
 export const logStatuses = ['success', 'failure', 'skipped', 'warning'] as const;
+/** Delegated permissions GET /auditLogs/provisioning needs, both of them (research §1.1). */
+export const logPermissions = ['AuditLog.Read.All', 'Directory.Read.All'] as const;
+/** Why the explorer asks for them only when logs are first opened (docs/graph-notes.md, "Provisioning logs in the explorer"). */
+export const logConsentReason =
+	'Provisioning logs need AuditLog.Read.All and Directory.Read.All, which the explorer does not ask for at sign-in (least privilege). Sign in once more to consent to them; if your account may not consent, an admin grants them for the tenant.';
 export const logActions = ['create', 'update', 'delete', 'disable', 'stagedDelete', 'other'] as const;
 
 export type LogQueryOptions = {
@@ -22,6 +27,11 @@ export type LogQueryOptions = {
 };
 
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An object id, which Graph can filter on (a UPN or name it cannot). */
+export function isObjectId(text: string): boolean {
+	return guidPattern.test(text.trim());
+}
 
 /** `24h`, `90m`, `7d`, `2026-12-01` or a full ISO time → ms since the epoch. */
 export function parseSince(text: string, now = Date.now()): number {
@@ -224,4 +234,31 @@ export function explainLogAccessError(status: number, code: string | undefined):
 	}
 	if (status === 403) return `Not allowed to read provisioning logs. ${logAccessRequirements} Ask an admin to grant them, then sign in again.`;
 	return undefined;
+}
+
+/** What the explorer's `F` asks Graph for: the same filters as the `logs` command, as the user typed them. */
+export type LogFilter = {status?: string; action?: string; user?: string; since?: string};
+
+const filterKeys = ['status', 'action', 'user', 'since'] as const;
+
+/**
+ * `status:failure action:update user:adele@contoso.com since:24h` (or `=`; any order; empty clears) → a filter,
+ * checked as the `logs` command checks its options, so a typo is refused before anything is sent.
+ */
+export function parseLogFilter(text: string, now = Date.now()): LogFilter {
+	const filter: LogFilter = {};
+	for (const word of text.trim().split(/\s+/).filter(Boolean)) {
+		const match = /^([a-z]+)[:=](.+)$/i.exec(word);
+		const key = filterKeys.find((each) => each === match?.[1]?.toLowerCase());
+		if (!match || !key) throw new UserError(`"${word}" is not a filter: use status:, action:, user: or since: (e.g. status:failure since:24h).`);
+		filter[key] = match[2] as string;
+	}
+	// The same checks as the command's options: a wrong status or time is said now, not by Graph.
+	buildLogQuery({jobId: 'check', status: filter.status, action: filter.action, user: filter.user, since: filter.since === undefined ? undefined : parseSince(filter.since, now)});
+	return filter;
+}
+
+/** The filter as it was typed back (`status:failure since:24h`), for the prompt and the title. */
+export function logFilterText(filter: LogFilter | undefined): string {
+	return filterKeys.flatMap((key) => (filter?.[key] === undefined ? [] : [`${key}:${filter[key]}`])).join(' ');
 }

@@ -84,10 +84,61 @@ export function onDemandNotes(target: OnDemandTarget, templateId: string | undef
 	return [];
 }
 
-/** The documented body: `{"parameters":[{"ruleId","subjects":[{"objectId","objectTypeName"}]}]}`. */
-export function onDemandBody(request: Pick<OnDemandRequest, 'ruleId' | 'objectId' | 'objectTypeName'>): {parameters: {ruleId: string; subjects: {objectId: string; objectTypeName: string}[]}[]} {
-	return {parameters: [{ruleId: request.ruleId, subjects: [{objectId: request.objectId, objectTypeName: request.objectTypeName}]}]};
+type OnDemandSubject = {objectId: string; objectTypeName: string; links?: {members: {objectId: string; objectTypeName: string}[]}};
+
+/**
+ * The documented body: `{"parameters":[{"ruleId","subjects":[{"objectId","objectTypeName"}]}]}`; a group carries its
+ * members as `links.members` of type User (GDC provisionOnDemand Example 3).
+ */
+export function onDemandBody(request: Pick<OnDemandRequest, 'ruleId' | 'objectId' | 'objectTypeName'> & {members?: readonly string[]}): {parameters: {ruleId: string; subjects: OnDemandSubject[]}[]} {
+	const subject: OnDemandSubject = {objectId: request.objectId, objectTypeName: request.objectTypeName};
+	if (request.members) subject.links = {members: request.members.map((objectId) => ({objectId, objectTypeName: 'User'}))};
+	return {parameters: [{ruleId: request.ruleId, subjects: [subject]}]};
 }
+
+/** Microsoft's limit for a group on demand: one group with up to 5 members per request (POD). */
+export const maxGroupMembers = 5;
+
+/**
+ * Whether this job can provision `--member`s with a group on demand, as Microsoft documents it: apps fed from Entra ID
+ * only (not cloud sync, Workday or similar HR sources, nor cross-tenant sync), at most 5 members, each a user.
+ * Returns the members to send; throws the reason otherwise.
+ */
+export function checkGroupRequest(target: OnDemandTarget, templateId: string | undefined, members: readonly string[]): readonly string[] | undefined {
+	const isGroup = (target.mapping.sourceObjectName ?? '').toLowerCase() === 'group';
+	if (!isGroup) {
+		if (members.length > 0) throw new UserError(`--member is for a group (--object-type Group); this provisions ${target.mapping.sourceObjectName ?? 'users'}.`);
+		return undefined;
+	}
+	if (target.subjectKind !== 'objectId' || /^azure2azure/i.test(templateId ?? '')) {
+		throw new UserError(
+			`Microsoft supports groups in provision on demand only for apps provisioned from Entra ID, not for ${templateId ?? 'this job'} (cloud sync, Workday and similar sources, cross-tenant sync): provision the users one by one.`,
+		);
+	}
+	if (members.length > maxGroupMembers) throw new UserError(`A group is provisioned on demand with at most ${maxGroupMembers} members (Microsoft's limit); ${members.length} were given.`);
+	return members;
+}
+
+/**
+ * The explorer's subject for a group: `group:<id> member:<id or UPN> …` → the group and its members; undefined for
+ * a plain subject (a user, worker or distinguished name).
+ */
+export function parseGroupSubject(text: string): {group: string; members: string[]} | undefined {
+	const words = text.trim().split(/\s+/);
+	if (!/^group:/i.test(words[0] ?? '')) return undefined;
+	const group = (words[0] as string).slice('group:'.length);
+	const members: string[] = [];
+	for (const word of words.slice(1)) {
+		if (!/^member:./i.test(word)) throw new UserError(`"${word}" is not a member: write group:<group id> member:<id or UPN> (up to ${maxGroupMembers}).`);
+		members.push(word.slice('member:'.length));
+	}
+	if (!group) throw new UserError(`Give the group's Entra object id after group:, e.g. group:8213fd99-d6b6-417b-8e13-af6334856215 member:BillBob@contoso.com.`);
+	return {group, members};
+}
+
+/** Said next to a group's result: Microsoft answers it without steps (`value` "{}"). */
+export const groupResultNote =
+	"Microsoft answers a group's provision on demand without its steps: the provisioning logs show the group and each member (L in the explorer, or the logs command).";
 
 // ---------------------------------------------------------------------------------------------
 // The answer
@@ -232,7 +283,7 @@ export function onDemandLines(result: OnDemandResult, options: {highlight?: read
 		const highlight = new Set((options.highlight ?? []).map((name) => name.toLowerCase()));
 		const sorted = [...result.modified].sort((a, b) => Number(highlight.has(b.name.toLowerCase())) - Number(highlight.has(a.name.toLowerCase())));
 		for (const change of sorted) lines.push(`  ${highlight.has(change.name.toLowerCase()) ? '*' : ' '} ${change.name}: ${shown(change.oldValue)} → ${shown(change.newValue)}`);
-	} else if (result.outcome !== 'Failure') {
+	} else if (result.outcome !== 'Failure' && result.steps.length > 0) {
 		lines.push('No target attribute changed.');
 	}
 	if (result.recommendedAction) lines.push(`Recommended action: ${result.recommendedAction}`);

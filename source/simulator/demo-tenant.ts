@@ -5,7 +5,11 @@ import {startSimulator} from './index.js';
 
 export async function startDemoTenant(options: {approveAfterMs: number}): Promise<DemoTenant> {
 	// The demo approves its own code; polling at Entra's 5 s would only make the demo slower.
-	const simulator = await startSimulator({autoApproveDeviceCodeMs: options.approveAfterMs, deviceCodeIntervalSeconds: 1});
+	// A started job runs its schedule on a clock 60 times faster than real time (PT40M in 40 s), so scheduled cycles
+	// can be watched in a demo.
+	const simulator = await startSimulator({autoApproveDeviceCodeMs: options.approveAfterMs, deviceCodeIntervalSeconds: 1, provisioning: {scheduleScale: 60}});
+	// As in a tenant where the sign-in app was never granted the audit-log permissions: the first use asks for consent.
+	simulator.identity.requireConsentOnFirstUse(['AuditLog.Read.All', 'Directory.Read.All']);
 	return {
 		url: simulator.url,
 		close: () => simulator.close(),

@@ -136,6 +136,8 @@ export class IdentityProvider {
 	private accessTokenLifetime = accessTokenLifetimeSeconds;
 	/** The demo admin's directory roles; tokens issued from now on carry them. */
 	private directoryRoles: readonly string[] = ['Global Administrator'];
+	/** requireConsentOnFirstUse(): permissions still waiting for an interactive consent. */
+	private unconsented = new Set<string>();
 	/** Device-code polling interval the STS asks for (Entra: 5 s). */
 	private deviceCodeInterval: number;
 	/** AADSTS error the next device-code redemption or refresh answers instead of tokens (e.g. 50076), once. */
@@ -167,6 +169,15 @@ export class IdentityProvider {
 	setConsent(consent: {delegated?: string[]; application?: string[]}): void {
 		if (consent.delegated) this.delegatedConsent = new Set(consent.delegated);
 		if (consent.application) this.applicationPermissions = [...consent.application];
+	}
+
+	/**
+	 * Permissions nobody has consented to yet for this app: a silent request (refresh token) that asks for one
+	 * answers AADSTS65001 consent_required, as Entra does for incremental consent; an interactive sign-in (device
+	 * code, browser) that asks for them is where the demo admin consents, so later refreshes get them.
+	 */
+	requireConsentOnFirstUse(permissions: string[]): void {
+		this.unconsented = new Set(permissions);
 	}
 
 	/** Lifetime of access tokens issued from now on (default 3599 s); short ones make refresh paths run. */
@@ -423,6 +434,7 @@ export class IdentityProvider {
 				const interaction = this.interactionError(context);
 				if (interaction) return interaction;
 				record.state = 'redeemed';
+				this.consentInteractively(record.resourceScopes);
 				return this.delegatedTokens(record.clientId, record.resourceScopes);
 			}
 		}
@@ -437,9 +449,14 @@ export class IdentityProvider {
 		}
 		const interaction = this.interactionError(context);
 		if (interaction) return interaction;
+		const requested = resourceScopes(form.get('scope'));
+		const needConsent = requested.map(graphPermissionName).filter((name) => name !== undefined && this.unconsented.has(name));
+		if (needConsent.length > 0) {
+			// Entra's answer to new scopes on a refresh: invalid_grant, suberror consent_required (MSAL: InteractionRequiredAuthError).
+			return this.consentRequired(context, clientId, needConsent as string[]);
+		}
 		// Rotation: each refresh token works once.
 		this.refreshTokens.delete(refreshToken);
-		const requested = resourceScopes(form.get('scope'));
 		return this.delegatedTokens(clientId, requested.length > 0 ? requested : record.resourceScopes);
 	}
 
@@ -568,7 +585,27 @@ export class IdentityProvider {
 		if (createHash('sha256').update(verifier).digest('base64url') !== record.codeChallenge) {
 			return this.oauthError(context, 400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
 		}
+		this.consentInteractively(record.resourceScopes);
 		return this.delegatedTokens(clientId, record.resourceScopes);
+	}
+
+	/** The signed-in admin accepts the consent page for what an interactive sign-in asked. */
+	private consentInteractively(resourceScopes: string[]): void {
+		for (const scope of resourceScopes) {
+			const name = graphPermissionName(scope);
+			if (name !== undefined) this.unconsented.delete(name);
+		}
+	}
+
+	private consentRequired(context: RequestContext, clientId: string, permissions: string[]): SimulatorResponse {
+		const response = this.oauthError(
+			context,
+			400,
+			'invalid_grant',
+			65001,
+			`The user or administrator has not consented to use the application with ID '${clientId}' for ${permissions.join(', ')}. Send an interactive authorization request for this user and resource.`,
+		);
+		return {...response, body: JSON.stringify({...JSON.parse(String(response.body)), suberror: 'consent_required'})};
 	}
 
 	/** The pending requireInteraction() failure, once, as Entra words it. */

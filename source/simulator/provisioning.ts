@@ -10,7 +10,8 @@ import {randomUUID} from 'node:crypto';
 import {evaluateExpression, type ExpressionValue} from '../expressions/evaluate.js';
 import {parseExpressionText} from '../expressions/parser.js';
 import type {AttributeMapping, Filter, FilterClause, ObjectMapping, SynchronizationRule, SynchronizationSchema} from '../schema/types.js';
-import {findSourceObject, type SourceKind, type SourceObject, sourceKindOf, sourceObjectsOf, sourceSystemNames} from './source-directories.js';
+import {findEntraGroup, findSourceObject, type SourceKind, type SourceObject, sourceKindOf, sourceObjectsOf, sourceSystemNames} from './source-directories.js';
+import {parseIsoDuration} from '../loop/job-status.js';
 import type {DemoJob} from './tenant.js';
 
 /** Every restart scope of synchronizationJobRestartScope (research graph-sync-api.md §1.11). */
@@ -27,6 +28,11 @@ export type ProvisioningOptions = {
 	doNotUseScopes?: 'reject' | 'ignore';
 	/** provisionOnDemand requests allowed per window (documented: 5 per 10 s). */
 	onDemandLimit?: {requests: number; windowMs: number};
+	/**
+	 * How much faster than real time a started job's schedule runs: its `schedule.interval` is divided by this
+	 * (default 1, real time; the built-in demo uses 60, so PT40M passes in 40 s).
+	 */
+	scheduleScale?: number;
 };
 
 export type StepStatus = 'Success' | 'Skipped' | 'Failure';
@@ -59,6 +65,8 @@ type Runtime = {
 	/** Salesforce's stored credentials are bad until its secrets are saved again. */
 	credentialsValid: boolean;
 	onDemandTimes: number[];
+	/** When the schedule runs the next cycle (after a cycle of a started job ended); null: not scheduled. */
+	nextRunAt: number | null;
 };
 
 export type ProvisioningLogEvent = Record<string, unknown> & {activityDateTime: string; jobId: string};
@@ -172,6 +180,7 @@ export class ProvisioningService {
 	readonly cycleDurationMs: number;
 	readonly doNotUseScopes: 'reject' | 'ignore';
 	readonly onDemandLimit: {requests: number; windowMs: number};
+	readonly scheduleScale: number;
 
 	constructor(
 		private readonly tenant: {tenantId: string; domain: string; admin: {id: string; userPrincipalName: string; displayName: string}; jobs: DemoJob[]; servicePrincipalName(id: string): string},
@@ -180,6 +189,7 @@ export class ProvisioningService {
 		this.cycleDurationMs = options.cycleDurationMs ?? 6000;
 		this.doNotUseScopes = options.doNotUseScopes ?? 'reject';
 		this.onDemandLimit = options.onDemandLimit ?? {requests: 5, windowMs: 10_000};
+		this.scheduleScale = options.scheduleScale ?? 1;
 		this.createdAt = Date.now();
 		// Decided now, before anything can lift the quarantine: its cause is the stored credentials.
 		for (const job of tenant.jobs) if (job.job.status?.quarantine?.reason === 'EncounteredQuarantineException') this.badCredentials.add(job);
@@ -193,6 +203,8 @@ export class ProvisioningService {
 
 	/** Every provisioning event, oldest first; the first read adds the last cycle before the demo started. */
 	get logs(): ProvisioningLogEvent[] {
+		// Cycles the schedule ran since the last look have written their events by now.
+		for (const job of this.runtimes.keys()) this.refresh(job);
 		if (!this.historySeeded) {
 			this.historySeeded = true;
 			// The last cycle before the demo starts, so the logs have history (it changes nothing). Lazy: a tenant of
@@ -218,7 +230,7 @@ export class ProvisioningService {
 	private runtimeOf(job: DemoJob): Runtime {
 		let runtime = this.runtimes.get(job);
 		if (!runtime) {
-			runtime = {targets: [], cycle: null, heldDeletes: [], credentialsValid: !this.badCredentials.has(job), onDemandTimes: []};
+			runtime = {targets: [], cycle: null, heldDeletes: [], credentialsValid: !this.badCredentials.has(job), onDemandTimes: [], nextRunAt: null};
 			this.runtimes.set(job, runtime);
 			this.seedTargets(job, runtime);
 		}
@@ -273,19 +285,47 @@ export class ProvisioningService {
 	// -----------------------------------------------------------------------------------------
 	// Job control
 
-	/** Brings the job's status up to now: a running cycle progresses, or ends. Call before serving a job. */
+	/**
+	 * Brings the job's status up to now: a running cycle progresses, or ends; a started job whose next scheduled
+	 * cycle is due runs it. Call before serving a job.
+	 */
 	refresh(job: DemoJob, now = Date.now()): void {
 		const runtime = this.runtimes.get(job);
-		const cycle = runtime?.cycle;
-		if (!runtime || !cycle) return;
-		const elapsed = cycle.elapsedBeforePause + (cycle.runningSince === null ? 0 : now - cycle.runningSince);
-		if (cycle.runningSince !== null && elapsed >= this.cycleDurationMs) {
-			this.finishCycle(job, runtime, cycle, cycle.startedAt + this.cycleDurationMs + (now - cycle.startedAt - elapsed));
+		if (!runtime) return;
+		// A cycle that ended long ago was followed by scheduled ones: a few rounds at most (missed slots are skipped).
+		for (let round = 0; round < 4; round++) {
+			const cycle = runtime.cycle;
+			if (!cycle) {
+				const due = runtime.nextRunAt;
+				if (due === null || due > now || !this.runsOnSchedule(job)) return;
+				runtime.nextRunAt = null;
+				// The service does not catch up on missed runs: the latest slot before now is the one that ran.
+				const period = this.cycleDurationMs + (this.scaledInterval(job) ?? 0);
+				this.beginCycle(job, runtime, new Set(), period > 0 ? now - ((now - due) % period) : due);
+				continue;
+			}
+			const elapsed = cycle.elapsedBeforePause + (cycle.runningSince === null ? 0 : now - cycle.runningSince);
+			if (cycle.runningSince !== null && elapsed >= this.cycleDurationMs) {
+				this.finishCycle(job, runtime, cycle, cycle.startedAt + this.cycleDurationMs + (now - cycle.startedAt - elapsed));
+				continue;
+			}
+			const completed = Math.min(cycle.total, Math.floor((elapsed / this.cycleDurationMs) * cycle.total));
+			const status = statusOf(job);
+			status.progress = [{completedUnits: completed, totalUnits: cycle.total, units: 'Objects', progressObservationDateTime: iso(now)}];
 			return;
 		}
-		const completed = Math.min(cycle.total, Math.floor((elapsed / this.cycleDurationMs) * cycle.total));
-		const status = statusOf(job);
-		status.progress = [{completedUnits: completed, totalUnits: cycle.total, units: 'Objects', progressObservationDateTime: iso(now)}];
+	}
+
+	/** A job runs on its schedule while it is started and neither paused nor quarantined. */
+	private runsOnSchedule(job: DemoJob): boolean {
+		return job.job.schedule?.state === 'Active' && statusOf(job).code === 'Active' && this.scaledInterval(job) !== undefined;
+	}
+
+	/** The schedule's interval on the demo's clock; undefined for none (TimeSpan.MaxValue, as Microsoft's examples use). */
+	private scaledInterval(job: DemoJob): number | undefined {
+		const interval = parseIsoDuration(job.job.schedule?.interval);
+		if (interval === undefined || interval >= 10_675_199 * 86_400_000) return undefined;
+		return interval / this.scheduleScale;
 	}
 
 	start(job: DemoJob, now = Date.now()): void {
@@ -381,6 +421,9 @@ export class ProvisioningService {
 
 	private finishCycle(job: DemoJob, runtime: Runtime, cycle: Cycle, endedAt: number): void {
 		runtime.cycle = null;
+		// The next cycle comes one interval after this one ended (quarantine and pause stop it: runsOnSchedule).
+		const interval = this.scaledInterval(job);
+		runtime.nextRunAt = interval === undefined ? null : endedAt + interval;
 		const status = statusOf(job);
 		status.progress = [];
 		const kind = sourceKindOf(job.job.templateId);
@@ -472,6 +515,40 @@ export class ProvisioningService {
 		return this.provision(job, runtime, schema, kind, source, {onDemand: true, cycleId: `OnDemand_${randomUUID()}`, now, mapping});
 	}
 
+	/**
+	 * provisionOnDemand of a group with the members named in `links` (documented for apps fed from Entra ID): each
+	 * member is provisioned as a user, then the group with those members. Undefined for a job that reads another
+	 * directory; `notFound` names the first unknown object.
+	 */
+	provisionGroupOnDemand(
+		job: DemoJob,
+		groupMapping: ObjectMapping,
+		userMapping: ObjectMapping | undefined,
+		groupId: string,
+		memberIds: string[],
+		now = Date.now(),
+	): {outcomes: ProvisioningOutcome[]; result: StepStatus} | {notFound: string} | undefined {
+		const schema = this.schemaOf(job);
+		if (sourceKindOf(job.job.templateId) !== 'entra' || !schema) return undefined;
+		const group = findEntraGroup(groupId);
+		if (!group) return {notFound: groupId};
+		const members = memberIds.map((id) => findSourceObject('entra', id));
+		const missing = memberIds.find((_id, index) => !members[index]);
+		if (missing) return {notFound: missing};
+		const runtime = this.runtimeOf(job);
+		const cycleId = `OnDemand_${randomUUID()}`;
+		const outcomes: ProvisioningOutcome[] = [];
+		for (const member of members as SourceObject[]) {
+			outcomes.push(this.provision(job, runtime, schema, 'entra', member, {onDemand: true, cycleId, now, mapping: userMapping}));
+		}
+		// The group's members, as the target knows them: the targets its members were provisioned to.
+		const memberTargets = outcomes.map((outcome) => outcome.targetId).filter((id): id is string => Boolean(id));
+		const withMembers: SourceObject = {...group, attributes: {...group.attributes, members: memberTargets.join(',')}};
+		outcomes.push(this.provision(job, runtime, schema, 'entra', withMembers, {onDemand: true, cycleId, now, mapping: groupMapping}));
+		const result: StepStatus = outcomes.some((outcome) => outcome.result === 'Failure') ? 'Failure' : outcomes.every((outcome) => outcome.result === 'Skipped') ? 'Skipped' : 'Success';
+		return {outcomes, result};
+	}
+
 	private provision(
 		job: DemoJob,
 		runtime: Runtime,
@@ -489,7 +566,7 @@ export class ProvisioningService {
 		const steps: ProvisioningOutcome['steps'] = [];
 		const sourceName = sourceSystemNames[kind];
 		const targetName = targetSystemName(job);
-		const typeName = objectTypeNameOf(kind);
+		const typeName = source.objectType ?? objectTypeNameOf(kind);
 		const mapping = context.mapping ?? this.mappingFor(schema, source, kind);
 		const changeId = randomUUID();
 		const finish = (result: StepStatus, action: ProvisioningOutcome['action'], modified: ModifiedProperty[], targetId: string | null, error?: {code: string; message: string}): ProvisioningOutcome => {
@@ -666,7 +743,7 @@ export class ProvisioningService {
 		},
 	): ProvisioningLogEvent {
 		const servicePrincipalName = this.tenant.servicePrincipalName(job.servicePrincipalId);
-		const typeName = objectTypeNameOf(event.kind);
+		const typeName = event.source.objectType ?? objectTypeNameOf(event.kind);
 		return {
 			id: randomUUID(),
 			activityDateTime: event.activityDateTime,
@@ -688,7 +765,7 @@ export class ProvisioningService {
 			},
 			initiatedBy: event.initiatedBy,
 			sourceIdentity: {id: event.source.id, displayName: event.source.displayName, identityType: typeName, details: {UserPrincipalName: event.source.reportable}},
-			targetIdentity: {id: event.targetId, displayName: event.source.displayName, identityType: targetObjectTypeOf(event.kind), details: {}},
+			targetIdentity: {id: event.targetId, displayName: event.source.displayName, identityType: event.source.objectType ?? targetObjectTypeOf(event.kind), details: {}},
 		};
 	}
 }

@@ -17,6 +17,8 @@ export type SourceObject = {
 	attributes: Record<string, string>;
 	/** False: never provisioned before (a new hire, a system account). */
 	provisioned: boolean;
+	/** The source object type when it is not the directory's user-like one (e.g. Group). */
+	objectType?: string;
 };
 
 /** Adele Vest, from Microsoft's cloud-sync provisionOnDemand example, with a company and extensionAttribute3 that differ. */
@@ -158,6 +160,28 @@ export const entraUsers: readonly SourceObject[] = [
 	entraUser('4e1f2a3b-5c6d-4e7f-8a9b-0c1d2e3f4a5b', 'DiegoS@contoso.com', 'Diego', 'Siciliani', {jobTitle: 'HR Manager', department: 'HR', companyName: 'Contoso'}),
 	entraUser('7f8e9d0c-1b2a-4c3d-9e4f-5a6b7c8d9e0f', 'LynneR@contoso.com', 'Lynne', 'Robbins', {jobTitle: 'Planner', department: 'Retail', companyName: 'Contoso'}, false),
 ];
+
+/**
+ * Security groups assigned to the Entra-fed apps, with their members (object ids of entraUsers). Provisioned on
+ * demand only (a group with up to 5 members per request, Microsoft's documented limit); cycles provision users.
+ */
+export const entraGroups: readonly (SourceObject & {members: readonly string[]})[] = [
+	{
+		objectId: '8213fd99-d6b6-417b-8e13-af6334856215',
+		id: '8213fd99-d6b6-417b-8e13-af6334856215',
+		reportable: 'Purchasing Team',
+		displayName: 'Purchasing Team',
+		provisioned: false,
+		objectType: 'Group',
+		members: ['9bb0f679-a883-4a6f-8260-35b491b8b8c8', '4e1f2a3b-5c6d-4e7f-8a9b-0c1d2e3f4a5b'],
+		attributes: {objectId: '8213fd99-d6b6-417b-8e13-af6334856215', displayName: 'Purchasing Team', mailNickname: 'purchasing', securityEnabled: 'True'},
+	},
+];
+
+export function findEntraGroup(objectId: string): (typeof entraGroups)[number] | undefined {
+	const wanted = objectId.trim().toLowerCase();
+	return entraGroups.find((group) => group.objectId === wanted);
+}
 
 /** Which directory a job reads, by its template (the templates the demo tenant has). */
 export function sourceKindOf(templateId: string | undefined): SourceKind | undefined {

@@ -70,6 +70,7 @@ export type Command =
 	| 'restartJob'
 	| 'provision'
 	| 'logs'
+	| 'logQuery'
 	| 'restoreBackup'
 	| 'quit'
 	| 'forceQuit'
@@ -160,6 +161,7 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'restartJob', keys: [{input: 'R'}], label: 'R', help: 'restart provisioning: choose a documented scope', footer: true},
 	{command: 'provision', keys: [{input: 'p'}], label: 'p', help: 'provision a test user on demand', footer: true},
 	{command: 'logs', keys: [{input: 'L'}], label: 'L', help: 'provisioning logs of the job', footer: true},
+	{command: 'logQuery', keys: [{input: 'F'}], label: 'F', help: 'filter the logs at Graph: status, action, user (object id), since', footer: true},
 	{command: 'restoreBackup', keys: [{input: 'B'}], label: 'B', help: 'restore the backup taken before the write (through the plan)', footer: true},
 	{command: 'commandLine', keys: [{input: ':'}], label: ':', help: 'command: :open APP/JOB/TARGET :restore :login :logout :whoami :apps :quit'},
 	{command: 'help', keys: [{input: '?'}], label: '?', help: 'help for this screen', footer: true},

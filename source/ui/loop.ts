@@ -4,9 +4,10 @@
  * rules and the words are source/loop's, the same as the `job`, `provision` and `logs` commands.
  */
 import {confirmationWord, confirms} from '../edit/index.js';
-import {expectedSubjectKind} from '../explorer/loop-operations.js';
-import {checkAction, type JobAction, nextStepsAfterSchemaWrite, type RestartChoice, restartChoices, restartChoicesFor, shellWord} from '../loop/actions.js';
+import {expectedSubjectKind, type LogsOutcome} from '../explorer/loop-operations.js';
+import {checkAction, type JobAction, nextStepsAfterSchemaWrite, type RestartChoice, restartChoices, restartChoicesFor} from '../loop/actions.js';
 import {decodeJobStatus, sameStatus} from '../loop/job-status.js';
+import {type LogFilter, logActions, logFilterText, logStatuses, parseLogFilter} from '../loop/logs.js';
 import {subjectWords} from '../loop/on-demand.js';
 import type {Command} from './keymap.js';
 import {initialList} from './list.js';
@@ -34,7 +35,7 @@ import {
 /** Keys that act on the tenant's job (they send something): none of them exists under --read-only. */
 export const loopWriteCommands: ReadonlySet<Command> = new Set<Command>(['startJob', 'pauseJob', 'restartJob', 'provision', 'restoreBackup']);
 
-const loopCommands = new Set<Command>([...loopWriteCommands, 'jobStatus', 'watch', 'logs']);
+const loopCommands = new Set<Command>([...loopWriteCommands, 'jobStatus', 'watch', 'logs', 'logQuery']);
 
 export function isLoopCommand(command: Command): boolean {
 	return loopCommands.has(command);
@@ -44,10 +45,11 @@ export type LoopPurpose =
 	| {kind: 'restart-scope'; target: JobRef; jobFrameId?: number}
 	/** y/n for an action that does not reprocess everything; the typed app name (a prompt) for one that does. */
 	| {kind: 'job-action'; target: JobRef; action: JobAction; restart?: RestartChoice; jobFrameId?: number}
-	| {kind: 'provision-subject'; target: JobRef; afterWrite?: ProvisionFrame['afterWrite']};
+	| {kind: 'provision-subject'; target: JobRef; afterWrite?: ProvisionFrame['afterWrite']}
+	| {kind: 'logs-query'; frameId: number};
 
 export function isLoopPurpose(purpose: {kind: string}): purpose is LoopPurpose {
-	return purpose.kind === 'restart-scope' || purpose.kind === 'job-action' || purpose.kind === 'provision-subject';
+	return purpose.kind === 'restart-scope' || purpose.kind === 'job-action' || purpose.kind === 'provision-subject' || purpose.kind === 'logs-query';
 }
 
 /** The job a screen is about, when it is a tenant job: the screen says (screens/*: job), else its loaded job. */
@@ -91,7 +93,10 @@ function subjectPrompt(target: JobRef, afterWrite: ProvisionFrame['afterWrite'],
 	return {
 		kind: 'prompt',
 		title: `Provision on demand (${target.job.templateId ?? target.job.id}): who?`,
-		hint: `Give ${subjectWords[kind]}. This really provisions that one object in the target.`,
+		hint:
+			kind === 'objectId'
+				? `Give ${subjectWords[kind]}, or a group with up to 5 members: group:<group id> member:<id or UPN> … This really provisions them in the target.`
+				: `Give ${subjectWords[kind]}. This really provisions that one object in the target.`,
 		value,
 		purpose: {kind: 'provision-subject', target, afterWrite},
 	};
@@ -136,6 +141,18 @@ export function handleLoopCommand(state: AppState, frame: Frame, command: Comman
 		}
 		case 'logs':
 			return push(state, (id) => ({id, kind: 'logs', target, status: 'loading', list: initialList}));
+		case 'logQuery':
+			if (frame.kind !== 'logs') return state;
+			return {
+				...state,
+				modal: {
+					kind: 'prompt',
+					title: 'Filter the provisioning logs at Graph (empty shows all)',
+					hint: `status:${logStatuses.join('|')}  action:${logActions.join('|')}  user:<object id> (a UPN or name is matched here, among the events read)  since:90m|24h|7d|2026-12-01. Enter reads again; Esc cancels.`,
+					value: logFilterText(frame.query),
+					purpose: {kind: 'logs-query', frameId: frame.id},
+				},
+			};
 		default:
 			return state;
 	}
@@ -174,6 +191,16 @@ export function submitLoopModal(state: AppState, modal: Modal, value: string): A
 				{...state, message: {kind: 'info', text: `${words}: sending…`}},
 				{kind: 'jobAction', target: purpose.target, action: purpose.action, restart: purpose.restart, jobFrameId: purpose.jobFrameId},
 			);
+		}
+		case 'logs-query': {
+			let query: LogFilter;
+			try {
+				query = parseLogFilter(value);
+			} catch (error) {
+				return {...state, modal: {...(modal as Extract<Modal, {kind: 'prompt'}>), value, error: error instanceof Error ? error.message : String(error)}};
+			}
+			const closed = {...state, modal: undefined};
+			return updateFrame(closed, purpose.frameId, 'logs', (frame) => ({...frame, query, status: 'loading', logs: undefined, error: undefined, list: initialList}));
 		}
 		case 'provision-subject': {
 			const subject = value.trim();
@@ -224,8 +251,15 @@ export function loopStep(state: AppState, action: Action): AppState | undefined 
 					? {...frame, status: action.outcome ? 'done' : 'error', outcome: action.outcome, error: action.error, waitMs: undefined}
 					: frame,
 			);
-		case 'logsLoaded':
-			return updateFrame(state, action.frameId, 'logs', (frame) => ({...frame, status: action.logs ? 'ready' : 'error', logs: action.logs, error: action.error}));
+		case 'logsLoaded': {
+			const loaded = updateFrame(state, action.frameId, 'logs', (frame) => ({...frame, status: action.logs ? 'ready' : 'error', logs: action.logs, error: action.error, consent: undefined}));
+			// A late answer for a closed screen changes nothing, and says nothing.
+			if (loaded === state) return state;
+			const limits = action.logs ? logsLimits(action.logs) : undefined;
+			return limits ? {...loaded, message: {kind: 'info', text: limits}} : loaded;
+		}
+		case 'logsConsent':
+			return updateFrame(state, action.frameId, 'logs', (frame) => (frame.status === 'loading' ? {...frame, consent: action.prompt} : frame));
 		default:
 			return undefined;
 	}
@@ -252,10 +286,10 @@ export function afterWriteLines(frame: PlanFrame): string[] {
 	];
 }
 
-/**
- * The explorer signs in without the audit-log permissions (least privilege); the `logs` command asks for them.
- * Said next to a refused read, with the command for this job.
- */
-export function logsCommandHint(target: JobRef): string {
-	return `The explorer's sign-in does not ask for AuditLog.Read.All; the logs command does: provisioning-explorer logs --sp ${shellWord(target.appName)} --job ${shellWord(target.job.templateId ?? target.job.id)} --since 24h. r tries again.`;
+/** What the admin should know about the events shown: what was matched here rather than by Graph, and when more exist. */
+function logsLimits(logs: LogsOutcome): string | undefined {
+	// Short enough for one line at 80 columns; the `logs` command prints the longer notes.
+	const parts = (logs.notes ?? []).length > 0 ? ['user: matched here among the events read (Graph cannot filter by UPN or name).'] : [];
+	if (logs.more) parts.push(`Only the ${logs.events.length} newest matching events were read: F narrows at Graph for older ones.`);
+	return parts.length > 0 ? parts.join(' ') : undefined;
 }

@@ -3,6 +3,7 @@
  * answers with actions. It holds no state of the explorer: each effect carries what it needs, and an answer for a
  * screen that has closed meanwhile is dropped by the update.
  */
+import {parseSince} from '../loop/logs.js';
 import {resolve} from 'node:path';
 import {DriftError, VerifyMismatchError, WriteFailedError} from '../edit/index.js';
 import {review} from '../edit/review.js';
@@ -101,7 +102,7 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 				stopWatch(effect.frameId);
 				return;
 			case 'loadLogs': {
-				const {frameId, jobId} = effect;
+				const {frameId, jobId, query} = effect;
 				const loop = services.tenant?.loop;
 				if (!loop) {
 					send({type: 'logsLoaded', frameId, error: 'Provisioning logs need a tenant (not a schema file).'});
@@ -109,8 +110,22 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 				}
 				const controller = new AbortController();
 				loads.set(frameId, controller);
+				let since: number | undefined;
+				try {
+					since = query?.since === undefined ? undefined : parseSince(query.since);
+				} catch (error) {
+					send({type: 'logsLoaded', frameId, error: describeError(error)});
+					return;
+				}
 				loop
-					.listLogs(jobId, {signal: controller.signal})
+					.listLogs(jobId, {
+						signal: controller.signal,
+						status: query?.status,
+						action: query?.action,
+						user: query?.user,
+						since,
+						onConsentPrompt: (prompt) => !controller.signal.aborted && send({type: 'logsConsent', frameId, prompt}),
+					})
 					.then((logs) => !controller.signal.aborted && send({type: 'logsLoaded', frameId, logs}))
 					.catch((error: unknown) => !controller.signal.aborted && send({type: 'logsLoaded', frameId, error: describeError(error)}));
 				return;

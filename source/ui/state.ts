@@ -22,7 +22,7 @@ import type {AttributeMapping, AttributeMappingSource, SynchronizationJob, Synch
 import type {SchemaContext} from './context.js';
 import type {LogsOutcome, ProvisionOutcome} from '../explorer/loop-operations.js';
 import type {JobAction, RestartChoice} from '../loop/actions.js';
-import type {LogEventView} from '../loop/logs.js';
+import type {LogEventView, LogFilter} from '../loop/logs.js';
 import {handleLoopCommand, isLoopCommand, loopStep, loopWriteCommands} from './loop.js';
 import {describeError} from '../errors.js';
 import {resolvePointer} from '../schema/pointer.js';
@@ -178,7 +178,17 @@ export type ProvisionFrame = FrameBase & {
 	afterWrite?: AfterWrite;
 };
 /** A job's provisioning events, newest first. */
-export type LogsFrame = FrameBase & {kind: 'logs'; target: JobRef; status: LoadStatus; logs?: LogsOutcome; error?: string};
+export type LogsFrame = FrameBase & {
+	kind: 'logs';
+	target: JobRef;
+	status: LoadStatus;
+	logs?: LogsOutcome;
+	error?: string;
+	/** What Graph is asked to filter on (F); local `/` filters only the events read. */
+	query?: LogFilter;
+	/** While the logs' permissions wait for a sign-in to consent (first use). */
+	consent?: DeviceCodePrompt;
+};
 export type LogEventFrame = FrameBase & {kind: 'logEvent'; event: LogEventView};
 export type LoopFrame = JobFrame | ProvisionFrame | LogsFrame | LogEventFrame;
 /** A place in the expression test: a value of a field (its position), or where a multi-valued field takes one more. */
@@ -322,6 +332,7 @@ export type Action =
 	| {type: 'provisionWaiting'; frameId: number; attempt: number; waitMs: number}
 	| {type: 'provisioned'; frameId: number; attempt: number; outcome?: ProvisionOutcome; error?: string}
 	| {type: 'logsLoaded'; frameId: number; logs?: LogsOutcome; error?: string}
+	| {type: 'logsConsent'; frameId: number; prompt: DeviceCodePrompt}
 	| {type: 'notice'; message: Message};
 
 export type WriteOutcome =

@@ -5,6 +5,7 @@
  * effects and answers with actions.
  */
 import type {AppSummary} from '../explorer/services.js';
+import type {LogFilter} from '../loop/logs.js';
 import type {SynchronizationJob} from '../schema/types.js';
 import {screenOf} from './screens/index.js';
 import {type Action, type AppState, type Frame, reducer, type Task} from './state.js';
@@ -15,7 +16,7 @@ export type LoadEffect =
 	| {kind: 'listApps'; frameId: number}
 	| {kind: 'loadSchema'; frameId: number; app?: AppSummary; job?: SynchronizationJob}
 	| {kind: 'loadJob'; frameId: number; servicePrincipalId: string; jobId: string}
-	| {kind: 'loadLogs'; frameId: number; jobId: string}
+	| {kind: 'loadLogs'; frameId: number; jobId: string; query?: LogFilter}
 	/** Reads the job every few seconds until stopped (the screen closed or W again). */
 	| {kind: 'watchJob'; frameId: number; servicePrincipalId: string; jobId: string; everyMs: number}
 	| {kind: 'stopWatch'; frameId: number}

@@ -197,6 +197,39 @@ describe('provision', () => {
 	});
 });
 
+describe('provision a group', () => {
+	const group = '8213fd99-d6b6-417b-8e13-af6334856215';
+	it('sends the documented group subject with its members in links, and says the steps are in the logs', async () => {
+		const result = await runCli(['provision', ...demo(), '--sp', 'Contoso SCIM App', '--object-type', 'Group', '--subject', group, '--member', 'DiegoS@contoso.com', '--member', '9bb0f679-a883-4a6f-8260-35b491b8b8c8', '--json']);
+		expect(result.code).toBe(0);
+		const sent = posts().filter((each) => each.path.endsWith('/provisionOnDemand'));
+		expect(sent).toHaveLength(1);
+		const body = JSON.parse(sent[0]!.body ?? '{}');
+		expect(body.parameters[0].subjects).toEqual([
+			{
+				objectId: group,
+				objectTypeName: 'Group',
+				links: {members: [{objectId: '4e1f2a3b-5c6d-4e7f-8a9b-0c1d2e3f4a5b', objectTypeName: 'User'}, {objectId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8', objectTypeName: 'User'}]},
+			},
+		]);
+		const [answer] = JSON.parse(result.stdout) as {outcome: string; members: string[]; notes: string[]}[];
+		expect(answer).toMatchObject({outcome: 'Success', members: ['4e1f2a3b-5c6d-4e7f-8a9b-0c1d2e3f4a5b', '9bb0f679-a883-4a6f-8260-35b491b8b8c8']});
+		expect(answer!.notes.join(' ')).toMatch(/without its steps: the provisioning logs show the group and each member/);
+	});
+
+	it('refuses, before sending, more than 5 members, members without a group, and a job that cannot provision groups', async () => {
+		const six = Array.from({length: 6}, () => ['--member', '9bb0f679-a883-4a6f-8260-35b491b8b8c8']).flat();
+		const tooMany = await runCli(['provision', ...demo(), '--sp', 'Contoso SCIM App', '--object-type', 'Group', '--subject', group, ...six]);
+		expect(tooMany.code).toBe(2);
+		expect(expectOneLineError(tooMany)).toMatch(/at most 5 members \(Microsoft's limit\); 6 were given/);
+		const noGroup = await runCli(['provision', ...demo(), '--sp', 'Contoso SCIM App', '--subject', '9bb0f679-a883-4a6f-8260-35b491b8b8c8', '--member', '4e1f2a3b-5c6d-4e7f-8a9b-0c1d2e3f4a5b']);
+		expect(expectOneLineError(noGroup)).toMatch(/--member is for a group/);
+		const cloudSync = await runCli(['provision', ...demo(), '--sp', 'contoso.com', '--job', 'AD2AADProvisioning', '--object-type', 'Group', '--subject', group]);
+		expect(expectOneLineError(cloudSync)).toMatch(/No enabled object mapping of this job provisions "Group"/);
+		expect(posts().filter((each) => each.path.endsWith('/provisionOnDemand'))).toEqual([]);
+	});
+});
+
 describe("Microsoft's cloud-sync transformation procedure, with the commands", () => {
 	it('change the mapping, save, see the next steps, verify one user, restore, verify again', async () => {
 		const folder = mkdtempSync(join(tmpdir(), 'pvx-canary-'));

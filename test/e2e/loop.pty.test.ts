@@ -72,6 +72,26 @@ describe('the canary loop at 80×24', () => {
 		const onDemand = simulator.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/provisionOnDemand'));
 		expect(onDemand).toHaveLength(1);
 
+		// L: the logs' permissions were never consented (as in a new tenant), so the first use asks for them in words,
+		// then lists the event this provisioning produced, newest first, and Enter shows it in full.
+		simulator.identity.requireConsentOnFirstUse(['AuditLog.Read.All', 'Directory.Read.All']);
+		await typeKeys(session, 'L');
+		await session.waitForText(/Provisioning logs need AuditLog\.Read\.All and Directory\.Read\.All/);
+		expect(flat(session.screen())).toMatch(/enter the code DEMO-\w+/);
+		await session.waitForText(/Provisioning logs, newest first: \d+/, 20_000);
+		const rows = session.screen().split('\n').filter((line) => /^[› ] \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(line));
+		expect(rows[0], session.screen()).toMatch(/^› .*success\s+update\s+adelev@chicago\.com/);
+		const times = rows.map((line) => line.slice(2, 21));
+		expect([...times].sort().reverse()).toEqual(times);
+		await typeKeys(session, KEY.enter);
+		await session.waitForText('Provisioning event: success update');
+		expect(flat(session.screen())).toMatch(/1\. import success: Retrieved user 'adelev@chicago\.com'/);
+		expect(flat(session.screen())).toContain('ExtensionAttribute3: CHI-RETAIL-07 → Contoso Chicago');
+		await typeKeys(session, KEY.esc);
+		await session.waitForText('Provisioning logs, newest first');
+		await typeKeys(session, KEY.esc);
+		await session.waitForText(/Success for adelev@chicago\.com/);
+
 		// The undo: B reads the job again and opens the backup's plan, confirmed like any write.
 		await typeKeys(session, 'B');
 		await session.waitForText('Plan: write restore');

@@ -75,6 +75,38 @@ describe('provision on demand', () => {
 		expect(restored.value.modifiedProperties).toEqual([{displayName: 'ExtensionAttribute3', oldValue: 'Contoso Chicago', newValue: 'CHI-RETAIL-07'}]);
 	});
 
+	it("provisions a group with its members from Microsoft's Group request (rule id from the schema), answering as documented", async () => {
+		const scim = findApp(simulator, 'Contoso SCIM App');
+		const schema = JSON.parse((await call(simulator, schemaPath(scim.servicePrincipalId, scim.jobId), {token})).text) as SynchronizationSchema;
+		const request = example('v1.0.provisionOnDemand.Group.request.json') as {parameters: {ruleId: string; subjects: {links: {members: {objectId: string}[]}}[]}[]};
+		request.parameters[0]!.ruleId = schema.synchronizationRules![0]!.id!;
+		// The example's members are not in the demo directory: two of its users stand in for them.
+		const members = request.parameters[0]!.subjects[0]!.links.members;
+		members[0]!.objectId = '9bb0f679-a883-4a6f-8260-35b491b8b8c8';
+		members[1]!.objectId = '4e1f2a3b-5c6d-4e7f-8a9b-0c1d2e3f4a5b';
+		const path = `${jobPath(scim.servicePrincipalId, scim.jobId, 'v1.0')}/provisionOnDemand`;
+		const answer = await post(path, JSON.stringify(request));
+		expect(answer.status).toBe(200);
+		const documented = example('v1.0.provisionOnDemand.Group.response.json');
+		expect((answer.json() as {key: string; value: string}).value).toBe(documented.value);
+		expect(JSON.parse((answer.json() as {key: string}).key)).toEqual({result: 'Success', details: {}});
+		// The steps are in the logs: the group, with its members' targets, and each member.
+		const logs = (await call(simulator, `/v1.0/auditLogs/provisioning?$filter=${encodeURIComponent(`jobId eq '${scim.jobId}' and sourceIdentity/identityType eq 'Group'`)}`, {token})).json() as {
+			value: {cycleId: string; provisioningAction: string; modifiedProperties: {displayName: string; newValue: string}[]}[];
+		};
+		const groupEvent = logs.value[0]!;
+		expect(groupEvent.provisioningAction).toBe('create');
+		expect(groupEvent.modifiedProperties.find((each) => each.displayName === 'members')?.newValue.split(',')).toHaveLength(2);
+		const sameRun = (await call(simulator, `/v1.0/auditLogs/provisioning?$filter=${encodeURIComponent(`cycleId eq '${groupEvent.cycleId}'`)}`, {token})).json() as {value: unknown[]};
+		expect(sameRun.value).toHaveLength(3);
+		// More than 5 members, or a nested group, is refused as a bad parameter.
+		const six = structuredClone(request);
+		six.parameters[0]!.subjects[0]!.links.members = Array.from({length: 6}, () => ({objectId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8', objectTypeName: 'User'}));
+		const refused = await post(path, JSON.stringify(six));
+		expect(refused.status).toBe(400);
+		expect(graphErrorOf(refused)).toMatchObject({code: 'RequestParameterInvalid', message: expect.stringMatching(/at most 5 members/)});
+	});
+
 	it('applies scoping filters for other apps: a Workday intern is skipped, a new hire is created', async () => {
 		const workday = findApp(simulator, 'Workday to Active Directory User Provisioning');
 		const schema = JSON.parse((await call(simulator, schemaPath(workday.servicePrincipalId, workday.jobId), {token})).text) as SynchronizationSchema;
@@ -240,6 +272,45 @@ describe('provisioning logs', () => {
 		expect(bad.status).toBe(400);
 	});
 
+	it('answers each documented filter, Microsoft\'s own example as written, and "Invalid filter clause" for the rest', async () => {
+		await provisionAdele();
+		// biome-ignore lint/suspicious/noExplicitAny: log events as Graph sends them, read by path
+		type Event = Record<string, any>;
+		const list = async (filter: string) => {
+			const answer = await call(simulator, `/v1.0/auditLogs/provisioning?$filter=${encodeURIComponent(filter)}&$top=500`, {token});
+			return {status: answer.status, body: answer.json() as {value: Event[]; error?: {code: string; message: string}}};
+		};
+		const all = (await list(`jobId eq '${cloudSyncProvisioningJobId}'`)).body.value;
+		expect(all.length).toBeGreaterThan(2);
+		const adele = all.find((event) => event.sourceIdentity.details?.UserPrincipalName === 'adelev@chicago.com' && event.initiatedBy.initiatorType === 'user')!;
+		const cases: [string, (event: Event) => boolean][] = [
+			["provisioningAction eq 'other'", (event) => event.provisioningAction === 'other'],
+			["provisioningStatusInfo/status eq 'skipped'", (event) => event.provisioningStatusInfo.status === 'skipped'],
+			[`sourceIdentity/id eq '${adele.sourceIdentity.id}' or targetIdentity/id eq '${adele.sourceIdentity.id}'`, (event) => event.sourceIdentity.id === adele.sourceIdentity.id],
+			["contains(sourceIdentity/displayName, 'Adele')", (event) => event.sourceIdentity.displayName.includes('Adele')],
+			["initiatedBy/displayName eq 'Azure AD Provisioning Service'", (event) => event.initiatedBy.displayName === 'Azure AD Provisioning Service'],
+			[`activityDateTime gt ${adele.activityDateTime}`, (event) => Date.parse(event.activityDateTime) > Date.parse(adele.activityDateTime)],
+			[`activityDateTime lt ${adele.activityDateTime}`, (event) => Date.parse(event.activityDateTime) < Date.parse(adele.activityDateTime)],
+			[`changeId eq '${adele.changeId}'`, (event) => event.changeId === adele.changeId],
+		];
+		for (const [filter, expected] of cases) {
+			const {status, body} = await list(`jobId eq '${cloudSyncProvisioningJobId}' and (${filter})`);
+			expect(status, filter).toBe(200);
+			expect(body.value.map((event) => event.id).sort(), filter).toEqual(all.filter(expected).map((event) => event.id).sort());
+		}
+		// Microsoft's example (XTS Step 13): tolower() inside contains(), or/and, unquoted dates.
+		const day = adele.activityDateTime.slice(0, 10);
+		const next = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
+		const example = await list(`((contains(tolower(servicePrincipal/id), '${adele.servicePrincipal.id.toLowerCase()}') or contains(tolower(servicePrincipal/displayName), 'x')) and activityDateTime gt ${day} and activityDateTime lt ${next})`);
+		expect(example.body.value.map((event) => event.id)).toContain(adele.id);
+		// Not documented as filterable or as an operator: the reports API's 400.
+		for (const filter of ["modifiedProperties/displayName eq 'x'", "provisioningAction ne 'other'", "startswith(jobId, 'AD')", `activityDateTime ge ${day}`, "not (provisioningAction eq 'other')"]) {
+			const {status, body} = await list(filter);
+			expect(status, filter).toBe(400);
+			expect(body.error, filter).toMatchObject({code: 'BadRequest', message: 'Invalid filter clause'});
+		}
+	});
+
 	it('has the shape of the documented examples, v1.0 and beta', async () => {
 		for (const [version, file] of [
 			['v1.0', 'v1.0.provisioningObjectSummary-list.error.response.json'],
@@ -289,5 +360,51 @@ describe('documented shapes of provisionOnDemand and jobs', () => {
 		const answer = await getJob(cloudSyncJob('v1.0'));
 		const documented = example('v1.0.synchronization-job-get.Azure2Azure.response.json');
 		expect(shapeProblems(documented, answer)).toEqual([]);
+	});
+});
+
+describe('scheduled cycles', () => {
+	it('a started job runs its next cycle one schedule interval after the last ended (on the demo clock); pause stops it', async () => {
+		// PT2M at 600× is 200 ms between cycles of 150 ms: a few cycles within a second.
+		const scheduled = await startSimulator({provisioning: {cycleDurationMs: 150, scheduleScale: 600}});
+		try {
+			const scheduledToken = tokenFor(scheduled, logScopes);
+			const path = jobPath(cloudSyncServicePrincipalId, cloudSyncProvisioningJobId);
+			const read = async () =>
+				(await call(scheduled, path, {token: scheduledToken})).json() as {
+					schedule: {interval: string};
+					status: {code: string; lastExecution: {activityIdentifier: string; timeBegan: string; timeEnded: string; countImported: number}; lastSuccessfulExecution: {activityIdentifier: string}};
+				};
+			const untouched = await read();
+			expect(untouched.schedule.interval).toBe('PT2M');
+			// Never started in the demo: its status is what the tenant was created with, however long one waits.
+			await sleep(500);
+			expect((await read()).status.lastExecution.activityIdentifier).toBe(untouched.status.lastExecution.activityIdentifier);
+
+			expect((await call(scheduled, `${path}/start`, {method: 'POST', token: scheduledToken})).status).toBe(204);
+			await sleep(200);
+			const first = (await read()).status.lastExecution;
+			await sleep(450);
+			const later = await read();
+			const next = later.status.lastExecution;
+			expect(next.activityIdentifier).not.toBe(first.activityIdentifier);
+			// Not sooner than one interval (120 s / 600 = 200 ms) after the earlier cycle ended.
+			expect(Date.parse(next.timeBegan) - Date.parse(first.timeEnded)).toBeGreaterThanOrEqual(200);
+			expect(next.countImported).toBeGreaterThan(0);
+			expect(later.status.lastSuccessfulExecution.activityIdentifier).toBe(next.activityIdentifier);
+			// Each scheduled cycle wrote its events, initiated by the service.
+			const logs = (await call(scheduled, `/v1.0/auditLogs/provisioning?$filter=${encodeURIComponent(`cycleId eq '${next.activityIdentifier}'`)}`, {token: scheduledToken})).json() as {value: {initiatedBy: {initiatorType: string}}[]};
+			expect(logs.value.length).toBe(next.countImported);
+			expect(new Set(logs.value.map((event) => event.initiatedBy.initiatorType))).toEqual(new Set(['system']));
+
+			expect((await call(scheduled, `${path}/pause`, {method: 'POST', token: scheduledToken})).status).toBe(204);
+			const paused = (await read()).status.lastExecution.activityIdentifier;
+			await sleep(600);
+			const afterPause = await read();
+			expect(afterPause.status.code).toBe('Paused');
+			expect(afterPause.status.lastExecution.activityIdentifier).toBe(paused);
+		} finally {
+			await scheduled.close();
+		}
 	});
 });

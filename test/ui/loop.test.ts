@@ -12,7 +12,8 @@ import {decodeProvisionOnDemand} from '../../source/loop/on-demand.js';
 import type {SynchronizationJob, } from '../../source/schema/types.js';
 import {helpLines} from '../../source/ui/help.js';
 import {frameRows, textLines} from '../../source/ui/screens/index.js';
-import {type AppState, availableCommands, initialState, type PlanFrame, topFrame} from '../../source/ui/state.js';
+import {logsEmptyText} from '../../source/ui/screens/logs.js';
+import {type AppState, availableCommands, initialState, type LogsFrame, type PlanFrame, topFrame} from '../../source/ui/state.js';
 import {download, down, enter, esc, keys, run} from '../helpers/update.js';
 
 const active: SynchronizationJob = {
@@ -260,5 +261,23 @@ describe('provisioning logs', () => {
 		expect(shown).toContain('ExtensionAttribute3: CHI-RETAIL-07 → Contoso Chicago');
 		expect(shown).toContain('1. export failure: could not export');
 	});
-});
 
+	it('F asks Graph to filter (the next read carries it), refuses a typo in place, and a consent sign-in shows its code and reason', () => {
+		const state = onJob(active);
+		const opened = run(state, ...keys('L'));
+		const frame = topFrame(opened.state);
+		const listed = run(opened.state, {type: 'logsLoaded', frameId: frame.id, logs: {events: [], notes: [], more: false}}).state;
+		const typo = run(listed, ...keys('F', 'status:oops', enter));
+		expect(typo.effects).toEqual([]);
+		expect(typo.state.modal).toMatchObject({kind: 'prompt', error: expect.stringMatching(/must be one of success, failure, skipped, warning/)});
+		const asked = run(typo.state, ...keys('\u0015', 'status:failure action:update since:24h', enter));
+		expect(asked.state.modal).toBeUndefined();
+		expect(asked.effects).toEqual([{kind: 'loadLogs', frameId: frame.id, jobId: active.id, query: {status: 'failure', action: 'update', since: '24h'}}]);
+		const prompt = {kind: 'deviceCode' as const, verificationUri: 'https://microsoft.com/devicelogin', userCode: 'ABCD-EFGH', expiresAt: Date.parse('2026-12-04T08:15:00Z'), reason: 'Provisioning logs need AuditLog.Read.All.'};
+		const consenting = run(asked.state, {type: 'logsConsent', frameId: frame.id, prompt}).state;
+		expect(logsEmptyText(topFrame(consenting) as LogsFrame)).toMatch(/Provisioning logs need AuditLog\.Read\.All\. To consent, open https:\/\/microsoft\.com\/devicelogin and enter the code ABCD-EFGH \(valid until 08:15 UTC\)/);
+		const more = run(consenting, {type: 'logsLoaded', frameId: frame.id, logs: {events: [], notes: [], more: true}}).state;
+		expect(more.message?.text).toMatch(/Only the 0 newest matching events were read: F narrows at Graph/);
+		expect(logsEmptyText(topFrame(more) as LogsFrame)).toContain('No provisioning events of this job match status:failure action:update since:24h');
+	});
+});
