@@ -2,6 +2,7 @@
  * Modal inputs — a one-line text prompt (with suggestions), a choice list and a yes/no confirm —
  * as pure state driven by the same reducer, so typed-ahead keys land in the modal in order too.
  */
+import type {SchemaBytes} from '../explorer/services.js';
 import {choiceCommands, confirmCommands, type KeyPress, matchCommand, menuCommands, noticeCommands, rowNoticeCommands, textFieldCommands} from './keymap.js';
 import {filterRows, initialList, type ListState, moveList, type Row} from './list.js';
 import type {LoopPurpose} from './loop.js';
@@ -33,7 +34,7 @@ export type ModalPurpose =
 	| {kind: 'discard-and-quit'}
 	| {kind: 'discard-and-leave'}
 	| {kind: 'editor-result'; pointer: string}
-	| {kind: 'replace-export'; path: string; bytes: Uint8Array}
+	| {kind: 'replace-export'; path: string; bytes: SchemaBytes}
 	| LoopPurpose
 	| {kind: 'test-value'; frameId: number; field: string; value: number | 'add'}
 	| {kind: 'case-file'; frameId: number}

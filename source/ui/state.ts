@@ -7,7 +7,7 @@ import type {Operation} from 'fast-json-patch';
 import type {DriftError, Plan, Problem, WriteOptions, WriteStep} from '../edit/index.js';
 import type {ReviewRequest} from '../edit/review.js';
 import type {InitialLocation, SchemaLocation} from '../explorer/deep-link.js';
-import type {AppSummary, BackupEntry, DeviceCodePrompt, ExplorerSource, SchemaDownload} from '../explorer/services.js';
+import type {AppSummary, BackupEntry, DeviceCodePrompt, ExplorerSource, SchemaBytes, SchemaDownload} from '../explorer/services.js';
 import type {HistoryListing, HistoryVersion} from '../history/versions.js';
 import type {
 	AttributeDefinitionNode,
@@ -232,8 +232,8 @@ export type JobTarget = {jobKey: number; servicePrincipalId: string; jobId: stri
  * runner never reads the state — and is answered with actions.
  */
 export type Task =
-	| {id: number; kind: 'export'; bytes: Uint8Array; path: string; replace: boolean}
-	| {id: number; kind: 'checkExport'; bytes: Uint8Array; appName: string; job: Pick<SynchronizationJob, 'id' | 'templateId'>}
+	| {id: number; kind: 'export'; bytes: SchemaBytes; path: string; replace: boolean}
+	| {id: number; kind: 'checkExport'; bytes: SchemaBytes; appName: string; job: Pick<SynchronizationJob, 'id' | 'templateId'>}
 	| {id: number; kind: 'savePatch'; path: string; operations: Operation[]}
 	| {id: number; kind: 'serverValidate'; job: JobTarget; expressions: Array<{pointer: string; expression: string}>}
 	| {id: number; kind: 'plan'; frameId: number; attempt: number; request: ReviewRequest; job?: JobTarget; cases?: string}
@@ -309,7 +309,7 @@ export type Action =
 	| {type: 'serverChecked'; jobKey: number; expressions: Array<{pointer: string; expression: string}>; problems: Problem[]; parsed?: ReadonlyMap<string, AttributeMappingSource>}
 	| {type: 'metadataLoaded'; jobKey: number; functions: string[]; filterOperators: string[]}
 	| {type: 'patchRead'; jobKey: number; path: string; operations: unknown}
-	| {type: 'exportChecked'; taskId: number; bytes: Uint8Array; path: string; exists: boolean}
+	| {type: 'exportChecked'; taskId: number; bytes: SchemaBytes; path: string; exists: boolean}
 	/**
 	 * `parsed`: Graph's parse trees by pointer; pending edits take them in, so the plan, `P` and the PUT are one body.
 	 * `tests`: the report of the job's expression tests (a case file), when they ran.
