@@ -1,6 +1,7 @@
 /** Turns the samples of one `npm run bench` run into the verdict table and bench/RESULTS.md. */
 import {type ExportAllSamples, type ExportCommandRun, type InProcessRun, throttleEvery, throttleRetryAfterSeconds} from './export-all.js';
 import type {LoadIndexSamples} from './load-index.js';
+import {type MemoryReport, memoryMarkdown, memoryVerdictRows} from './memory.js';
 import {renderDetailsMarkdown, renderVerdictRows} from './render-figures.js';
 import {columns, downPresses, filterWords, type LargeFileSession, type ListSession, rows} from './sessions.js';
 import {type StartupSamples, startupDetailsMarkdown, startupMethodMarkdown, startupTriedMarkdown, startupVerdictRows} from './startup.js';
@@ -19,6 +20,8 @@ export type BenchReport = {
 	demoList: ListSession;
 	largeFile: LargeFileSession;
 	exportAll: ExportAllSamples;
+	/** Issue 14: peak RSS across a session and the leak check (bench/memory.ts). */
+	memory?: MemoryReport;
 	views: ViewsSamples;
 };
 
@@ -174,6 +177,7 @@ function verdictRows(report: BenchReport): VerdictRow[] {
 		pass: peak === undefined ? undefined : peak <= peakRssLimit(report),
 		notMeasured: peak === undefined,
 	});
+	rowsOut.push(...memoryVerdictRows(report.memory));
 	rowsOut.push(...exportRows(report.exportAll));
 	rowsOut.push(...viewsVerdictRows(report.views));
 	return rowsOut;
@@ -387,7 +391,7 @@ ${renderDetailsMarkdown(demoList, largeFile)}
 | end of the session | ${rssText(rss.end)} |
 | limit: 4 × file + 100 MiB | ${formatBytes(peakRssLimit(report))} |
 
-${exportDetails(report.exportAll)}
+${report.memory ? `${memoryMarkdown(report.memory)}\n\n` : ''}${exportDetails(report.exportAll)}
 
 ## How each figure is measured
 

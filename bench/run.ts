@@ -6,6 +6,7 @@
  *
  *   npm run bench              full run, writes bench/RESULTS.md
  *   npm run bench -- --quick   fewer samples, prints only (for trying changes)
+ *   npm run bench -- --memory-minutes N   the leak check's length (default 10; 1.5 with --quick)
  */
 import {execFileSync} from 'node:child_process';
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
@@ -15,6 +16,7 @@ import {fileURLToPath} from 'node:url';
 import {generateLargeSchema} from '../source/simulator/index.js';
 import {exportJobCount, exportLatencyMs, measureExportAll} from './export-all.js';
 import {measureLoadIndex} from './load-index.js';
+import {fullLeakMinutes, type MemoryReport, measureMemoryInChild, quickLeakMinutes} from './memory.js';
 import {type BenchReport, formatTable, renderResultsMarkdown} from './report.js';
 import {keystrokesMarkdown, measureKeystrokes, writeKeystrokeSection} from './keystrokes.js';
 import {measureDemoMappingList, measureLargeFile} from './sessions.js';
@@ -22,6 +24,8 @@ import {measureStartup} from './startup.js';
 import {measureViews} from './views.js';
 
 const quick = process.argv.includes('--quick');
+const memoryMinutesAt = process.argv.indexOf('--memory-minutes');
+const memoryMinutes = memoryMinutesAt >= 0 ? Number(process.argv[memoryMinutesAt + 1]) : quick ? quickLeakMinutes : fullLeakMinutes;
 const binPath = fileURLToPath(new URL('../bin/provisioning-explorer.js', import.meta.url));
 const fixturePath = fileURLToPath(new URL('../source/simulator/data/cloud-sync-ad2aad.schema.json', import.meta.url));
 const resultsPath = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
@@ -72,6 +76,25 @@ try {
 	log('keystrokes, bytes per ↓ and peak memory on the generated schema (--file) at 160×45');
 	const largeFile = await measureLargeFile({binPath, file: largePath, rowCount: largeCounts.attributeMappings, env, samples: counts.keySamples});
 
+	// Issue 14. First the session alone with V8's default heap (for comparison), then the product's session and its
+	// leak run in a child process beside export --all: that section waits on simulated latency, the leak run on the
+	// clock, and RSS does not depend on CPU time, so running them together keeps the full bench ~10 minutes shorter.
+	const memory: MemoryReport = {errors: [], leakMinutes: memoryMinutes, concurrentWithExport: true};
+	log('memory: the session on the generated schema with V8’s default heap (PROVISIONING_EXPLORER_DEFAULT_HEAP=1), for comparison');
+	memory.defaultHeap = await measureMemoryInChild({file: largePath, minutes: 0, env: {...env, PROVISIONING_EXPLORER_DEFAULT_HEAP: '1'}}).catch((error: unknown) => {
+		memory.errors.push(`default heap: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+		return undefined;
+	});
+	log(`memory: the session, then the ${memoryMinutes}-minute leak run, beside export --all`);
+	const memoryRun = measureMemoryInChild({file: largePath, minutes: memoryMinutes, env}).then(
+		(samples) => {
+			memory.session = samples;
+		},
+		(error: unknown) => {
+			memory.errors.push(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+		},
+	);
+
 	// About a minute per round and 1.5 minutes per run with 429s: the latency, not the machine, sets the pace.
 	log(`export --all of ${exportJobCount} jobs at ${exportLatencyMs} ms latency vs one request at a time; then with 429s`);
 	const exportAll = await measureExportAll({
@@ -82,6 +105,9 @@ try {
 		throttledRuns: counts.throttledExports,
 		log,
 	});
+
+	log('memory: waiting for the leak run to end');
+	await memoryRun;
 
 	log('keystrokes for daily work: reach a mapping (walks, :open), change and write it, the canary and its undo, restore it, deep link (issue 13 §3)');
 	const keystrokes = keystrokesMarkdown(await measureKeystrokes({binPath, env}), new Date());
@@ -107,6 +133,7 @@ try {
 		demoList,
 		largeFile,
 		exportAll,
+		memory,
 		views,
 	};
 	process.stdout.write(`${formatTable(report)}\n\n${keystrokes}`);

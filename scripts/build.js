@@ -12,6 +12,8 @@ const patched = [
 	['node_modules/ink/build/log-update.js', (text) => text.includes('skippedLines')],
 	['node_modules/ink/build/ink.js', (text) => text.includes("this.lastOutputToRender = '';\n        }\n    }\n    patchConsole() {")],
 	['node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js', (text) => !text.includes('"function"!=typeof fetch') && text.includes('Buffer.from(a.slice(37),"base64")')],
+	// Unpatched, its menus would pick the wrong item on ↓ Enter typed ahead and take no keys from the explorer.
+	['node_modules/ink-select-input/build/SelectInput.js', (text) => text.includes('return subscribe(handleInput);')],
 	// Start-up: without these, building the grapheme segmenter and the RGI emoji set costs ~25 ms before the first frame.
 	['node_modules/string-width/index.js', (text) => text.includes('simpleTextRegex')],
 	['node_modules/wrap-ansi/node_modules/string-width/index.js', (text) => text.includes('segmenter ??= new Intl.Segmenter()')],

@@ -35,6 +35,8 @@ export type Edit = {
 	id: number;
 	/** `~ User ← user · mail: [mail] → Join("@", …)`, `+ User ← user · mail ← [mail]`, `- User ← user · mail`. */
 	summary: string;
+	/** The summary with no value shortened, where the summary shortens one (the changes screen shows it on Enter). */
+	full?: string;
 	kind: 'add' | 'remove' | 'change';
 	/** The node the edit concerns: an attribute mapping, object mapping or scoping clause / group. */
 	pointer: string;
@@ -129,10 +131,10 @@ function guardedNodeChanges(document: unknown, pointer: string, before: unknown,
 	return result;
 }
 
-function formatValue(field: string, value: unknown): string {
+function formatValue(field: string, value: unknown, maxLength = 40): string {
 	if (value === undefined || value === null) return '(none)';
 	if (field === 'defaultValue' && typeof value === 'string') return `"${value}"`;
-	return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : compactJson(value, 40);
+	return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : compactJson(value, maxLength);
 }
 
 /** An enum value exactly as Graph spells it; a wrong-case spelling is refused with the right one. */
@@ -210,6 +212,7 @@ export function editAttributeMappingSource(document: SynchronizationSchema, mapp
 		kind: 'change',
 		pointer: mappingPointer,
 		summary: `~ ${mappingLabel(place)}: ${describeSource(previous)} → ${describeSource(next)}`,
+		full: `~ ${mappingLabel(place)}: ${describeSource(previous, Number.POSITIVE_INFINITY)} → ${describeSource(next, Number.POSITIVE_INFINITY)}`,
 		operations: guarded(document, operation),
 	};
 }
@@ -264,6 +267,7 @@ export function editAttributeMappingField(
 		kind: 'change',
 		pointer: mappingPointer,
 		summary: `~ ${mappingLabel(place)}: ${field} ${formatValue(field, previous)} → ${formatValue(field, next)}`,
+		full: `~ ${mappingLabel(place)}: ${field} ${formatValue(field, previous, Number.POSITIVE_INFINITY)} → ${formatValue(field, next, Number.POSITIVE_INFINITY)}`,
 		operations: guarded(document, operation),
 	};
 }
@@ -338,6 +342,7 @@ export function addAttributeMapping(document: SynchronizationSchema, objectMappi
 		kind: 'add',
 		pointer: `${listPointer}/${Array.isArray(list) ? list.length : 0}`,
 		summary: `+ ${label} ← ${describeSource(value.source)}`,
+		full: `+ ${label} ← ${describeSource(value.source, Number.POSITIVE_INFINITY)}`,
 		operations: guarded(document, operation),
 	};
 }
@@ -582,7 +587,7 @@ export function replaceNode(document: SynchronizationSchema, pointer: string, va
 // Words for any operation (patch files)
 
 /** The pending-view words for one operation, judged on the document as it is before the operation runs. */
-export function summarizeOperation(document: SynchronizationSchema, operation: Operation): {summary: string; kind: Edit['kind']; pointer: string} {
+export function summarizeOperation(document: SynchronizationSchema, operation: Operation): {summary: string; full?: string; kind: Edit['kind']; pointer: string} {
 	const place = describePointer(document, operation.path);
 	const kind: Edit['kind'] = operation.op === 'add' ? 'add' : operation.op === 'remove' ? 'remove' : 'change';
 	const sign = kind === 'add' ? '+' : kind === 'remove' ? '-' : '~';
@@ -595,7 +600,8 @@ export function summarizeOperation(document: SynchronizationSchema, operation: O
 		const ownerPointer = operation.path.slice(0, operation.path.lastIndexOf('/attributeMappings/'));
 		const owner = resolvePointer(document, ownerPointer) as ObjectMapping | undefined;
 		const position = operation.path.endsWith('/-') ? (owner?.attributeMappings?.length ?? 0) : Number(operation.path.slice(operation.path.lastIndexOf('/') + 1));
-		return {kind, pointer: `${ownerPointer}/attributeMappings/${position}`, summary: `+ ${objectMappingLabel(owner)} · ${mapping.targetAttributeName} ← ${describeSource(mapping.source)}`};
+		const added = `+ ${objectMappingLabel(owner)} · ${mapping.targetAttributeName} ← `;
+		return {kind, pointer: `${ownerPointer}/attributeMappings/${position}`, summary: added + describeSource(mapping.source), full: added + describeSource(mapping.source, Number.POSITIVE_INFINITY)};
 	}
 	if (operation.op === 'add' && /\/clauses\/(\d+|-)$/.test(operation.path) && isPlainObject(operation.value)) {
 		return {kind, pointer: operation.path, summary: `+ ${place.label}: ${describeClause(operation.value)}`};

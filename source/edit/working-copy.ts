@@ -79,7 +79,7 @@ export class WorkingCopy {
 	/** This working copy with a builder's edit applied (see lastEdit). Throws GuardFailedError / UserError if it does not apply. */
 	apply(draft: EditDraft): WorkingCopy {
 		const document = applyCopying(this.document, draft.operations);
-		const edit: Edit = {id: this.fields.nextId, summary: draft.summary, kind: draft.kind, pointer: draft.pointer, operations: draft.operations};
+		const edit: Edit = {id: this.fields.nextId, summary: draft.summary, full: draft.full, kind: draft.kind, pointer: draft.pointer, operations: draft.operations};
 		return this.with({entries: [...this.fields.entries, {edit, document}], nextId: this.fields.nextId + 1});
 	}
 
@@ -139,7 +139,7 @@ export class WorkingCopy {
 		if (current.operations.length > 0 && groups.length > 0) groups.at(-1)!.operations.push(...current.operations);
 		let nextId = this.fields.nextId;
 		const added: Entry[] = groups.map((group) => ({
-			edit: {id: nextId++, summary: group.summary!.summary, kind: group.summary!.kind, pointer: group.summary!.pointer, operations: group.operations},
+			edit: {id: nextId++, summary: group.summary!.summary, full: group.summary!.full, kind: group.summary!.kind, pointer: group.summary!.pointer, operations: group.operations},
 			document: group.document,
 		}));
 		if (added.length === 0) return {working: this, edits: []};

@@ -2,6 +2,7 @@
 import {basename, resolve} from 'node:path';
 import {UserError} from '../errors.js';
 import {writeFileAtomic} from '../fs/atomic-write.js';
+import {SchemaFileBytes} from '../schema/file-bytes.js';
 import {loadSchemaFile} from '../schema/load.js';
 import {localFiles} from './local-files.js';
 import type {ExplorerServices} from './services.js';
@@ -18,7 +19,8 @@ export function createFileServices(path: string, exportDirectory: string, option
 		getSchema: offline,
 		async openFile() {
 			const loaded = await loadSchemaFile(path);
-			return {bytes: loaded.bytes, schema: loaded.schema};
+			// The file is on disk: its bytes are read again to export, not held for the whole session.
+			return {bytes: SchemaFileBytes.of(path, loaded.bytes), schema: loaded.schema};
 		},
 		exportPath: (fileName) => resolve(exportDirectory, fileName),
 		async saveExport(bytes, path) {

@@ -5,6 +5,7 @@ import type {DeepLinkRequest, InitialLocation} from './deep-link.js';
 import type {RecentApp} from './recent-apps.js';
 import type {RetryNotice} from '../graph/client.js';
 import type {TestInput, TestResult} from '../expressions/test-runner.js';
+import type {SchemaBytes} from '../schema/file-bytes.js';
 import type {AttributeMapping, AttributeMappingSource, ServicePrincipal, SynchronizationJob, SynchronizationSchema} from '../schema/types.js';
 
 export type {
@@ -16,7 +17,7 @@ export type {
 	SignInPrompt,
 } from '../auth/types.js';
 
-export type {RetryNotice};
+export type {RetryNotice, SchemaBytes};
 
 /** A service principal that has at least one provisioning job. */
 export type AppSummary = {
@@ -26,9 +27,12 @@ export type AppSummary = {
 	noAccess?: string;
 };
 
-/** A schema as Graph returned it: the exact bytes (for export) and the parsed document (for browsing). */
+/**
+ * A schema as Graph returned it: the exact bytes (for export) and the parsed document (for browsing). A file's bytes
+ * stay on disk (SchemaFileBytes) and are read again to export.
+ */
 export type SchemaDownload = {
-	bytes: Uint8Array;
+	bytes: SchemaBytes;
 	schema: SynchronizationSchema;
 };
 
@@ -56,7 +60,7 @@ export interface ExplorerServices {
 	/** Whether a file exists at the path (an export asks before replacing one). */
 	fileExists(path: string): Promise<boolean>;
 	/** Writes an export atomically to the path (from exportPath) and answers the path written. */
-	saveExport(bytes: Uint8Array, path: string): Promise<string>;
+	saveExport(bytes: Uint8Array | AsyncIterable<Uint8Array>, path: string): Promise<string>;
 	/** Forgets the signed-in account on this computer (token cache included); tenant sessions only. */
 	signOut?(): Promise<void>;
 	/** Who is signed in; undefined before sign-in. Tenant sessions only. */

@@ -14,7 +14,8 @@ export type WriteFileAtomicOptions = {
  */
 export async function writeFileAtomic(
 	filePath: string,
-	data: string | Uint8Array,
+	/** An async iterable is written chunk by chunk (a large file need not be in memory); if it throws, nothing is kept. */
+	data: string | Uint8Array | AsyncIterable<Uint8Array>,
 	options: WriteFileAtomicOptions = {},
 ): Promise<void> {
 	// Write through a symlink to its target instead of replacing the link with a regular file.
@@ -38,7 +39,8 @@ export async function writeFileAtomic(
 			// open() applies the umask; an explicit or inherited mode must be exact.
 			await handle.chmod(mode);
 		}
-		await handle.writeFile(data);
+		if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+		else for await (const chunk of data) await writeAll(handle, chunk);
 		await handle.sync();
 		await handle.close();
 		handle = undefined;
@@ -49,6 +51,10 @@ export async function writeFileAtomic(
 		throw error;
 	}
 	await syncDirectory(directory);
+}
+
+async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
+	for (let offset = 0; offset < chunk.length; ) offset += (await handle.write(chunk, offset)).bytesWritten;
 }
 
 /** On Windows, antivirus and indexers briefly lock files, so rename can fail with EPERM/EBUSY. */

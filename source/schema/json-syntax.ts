@@ -1,4 +1,5 @@
 /** Text → JSON: syntax errors located by line and column, and the nesting limit. */
+import {preferSmallHeapFor} from './heap.js';
 import {pointerOf} from './pointer.js';
 import {SchemaFileError} from './schema-file.js';
 import {checkSchemaShape} from './shape.js';
@@ -10,6 +11,8 @@ import type {SynchronizationSchema} from './types.js';
 export function parseSchemaText(text: string, origin: string): SynchronizationSchema {
 	const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 	if (body.trim() === '') throw new SchemaFileError(`${origin}: the file is empty`);
+	// Before parsing: the parse itself is where the heap first grows.
+	preferSmallHeapFor(body.length);
 	let value: unknown;
 	try {
 		value = JSON.parse(body);

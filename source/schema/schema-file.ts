@@ -58,8 +58,8 @@ export class SchemaFileError extends Error {
 
 /**
  * Files larger than this are refused before they are read. Real schemas are a few MB, the largest we benchmark
- * (20,000 mappings, 50,000 definitions) is 20 MB; holding a schema costs about 15 times its size in memory, so
- * a much larger file would exhaust a jump host's memory instead of failing with a message.
+ * (20,000 mappings, 50,000 definitions) is 20 MB and peaks at 150–190 MiB of RSS in an explorer session (issue 14,
+ * bench/memory.ts), so a much larger file would exhaust a jump host's memory instead of failing with a message.
  */
 export const maxSchemaFileBytes = 64 * 1024 * 1024;
 

@@ -3,10 +3,11 @@
  * hands the effects it answers to the runner (runner.ts), and draws the state through the views in screen.tsx.
  */
 import {useApp, useInput, useStdout} from 'ink';
-import {useCallback, useEffect, useRef, useState} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {ExplorerServices, SchemaDownload} from '../explorer/services.js';
 import {escapeTimeoutMs, KeyDecoder} from './input.js';
 import type {KeyPress} from './keymap.js';
+import {MenuContext, MenuKeys} from './menu.js';
 import {createRunner, type ExternalEditor, type Runner} from './runner.js';
 import {Screen} from './screen.js';
 import type {InitialLocation, SchemaLocation} from '../explorer/deep-link.js';
@@ -35,7 +36,7 @@ export type ExplorerProps = {
  * The state lives in a ref that `dispatch` updates at once, so every key press and answer applies to the latest
  * state in order, however many arrive in one read; React is told afterwards to draw it.
  */
-function useExplorer(services: ExplorerServices, initial: () => {state: AppState; effects: Effect[]}, editor: ExternalEditor | undefined): [AppState, (action: Action) => void] {
+function useExplorer(services: ExplorerServices, initial: () => {state: AppState; effects: Effect[]}, editor: ExternalEditor | undefined): [AppState, (action: Action) => void, () => AppState] {
 	const current = useRef<AppState | undefined>(undefined);
 	/** What the initial state still asks for, run once the runner exists. */
 	const pending = useRef<Effect[]>([]);
@@ -65,12 +66,13 @@ function useExplorer(services: ExplorerServices, initial: () => {state: AppState
 			dispatch({type: 'notice', message: {kind: 'info', text: `${notice.reason}; retrying in ${Math.max(1, Math.round(notice.waitMs / 1000))} s…`}}),
 		);
 	}, [services, dispatch]);
-	return [state, dispatch];
+	const latest = useCallback(() => current.current!, []);
+	return [state, dispatch, latest];
 }
 
 export function Explorer({services, onExit, editor, initialPatch, casesPath, initialLocation, preloaded}: ExplorerProps) {
 	const {stdout} = useStdout();
-	const [state, dispatch] = useExplorer(
+	const [state, dispatch, latest] = useExplorer(
 		services,
 		() => {
 			const state = initialState(services.source, {rows: stdout.rows || 24, columns: stdout.columns || 80}, {readOnly: services.readOnly, initialPatch, casesPath, initialLocation});
@@ -88,16 +90,29 @@ export function Explorer({services, onExit, editor, initialPatch, casesPath, ini
 		};
 	}, [stdout, dispatch]);
 
-	// The key handler only dispatches, so it never acts on stale state however fast keys arrive.
+	// The key handler only dispatches, so it never acts on stale state however fast keys arrive. A short menu on
+	// screen (ink-select-input, menu.tsx) takes its own keys from here, in the same order; until it is on screen
+	// (keys typed ahead in the read that opened it) the update handles them the same way.
 	const decoder = useRef(new KeyDecoder());
 	const escapeTimer = useRef<NodeJS.Timeout | undefined>(undefined);
+	const menuKeys = useRef(new MenuKeys());
+	const menuWiring = useMemo(() => ({keys: menuKeys.current, report: dispatch}), [dispatch]);
+	const deliver = useCallback(
+		(press: KeyPress) => {
+			if (!menuKeys.current.deliver(latest().modal, press)) dispatch({type: 'key', press});
+		},
+		[dispatch, latest],
+	);
 	useInput((input, key) => {
 		clearTimeout(escapeTimer.current);
 		const press: KeyPress = {input, ...key};
-		for (const ready of decoder.current.feed(press)) dispatch(ready.paste === undefined ? {type: 'key', press: ready} : {type: 'paste', text: ready.paste});
+		for (const ready of decoder.current.feed(press)) {
+			if (ready.paste === undefined) deliver(ready);
+			else dispatch({type: 'paste', text: ready.paste});
+		}
 		if (decoder.current.hasPendingEscape) {
 			escapeTimer.current = setTimeout(() => {
-				for (const ready of decoder.current.flushEscape()) dispatch({type: 'key', press: ready});
+				for (const ready of decoder.current.flushEscape()) deliver(ready);
 			}, escapeTimeoutMs);
 		}
 	});
@@ -110,5 +125,9 @@ export function Explorer({services, onExit, editor, initialPatch, casesPath, ini
 		exit();
 	}, [state.exit, exit, onExit]);
 
-	return <Screen state={state} />;
+	return (
+		<MenuContext.Provider value={menuWiring}>
+			<Screen state={state} />
+		</MenuContext.Provider>
+	);
 }

@@ -33,7 +33,7 @@ import {submitCaseFile, submitTestSubject, submitTestValue} from './expression-t
 import type {Command} from './keymap.js';
 import {filterRows, initialList} from './list.js';
 import {isLoopPurpose, submitLoopModal} from './loop.js';
-import {type ChoiceModal, type ClauseDraft, choiceModal, type Modal, type ModalPurpose, type SourceTarget} from './modal.js';
+import {type ChoiceModal, type ClauseDraft, choiceModal, menuModal, type Modal, type ModalPurpose, type SourceTarget} from './modal.js';
 import {scopeEntries} from './rows.js';
 import {editTarget, frameRows, screenOf, selectedIndex} from './screens/index.js';
 import {
@@ -146,7 +146,7 @@ export function applyEdit(state: AppState, context: SchemaContext, build: (docum
 }
 
 function sourceChoice(target: SourceTarget, current?: string): ChoiceModal {
-	return choiceModal('Source type', ['Attribute', 'Constant', 'Expression', 'None'], {kind: 'source-kind', target}, current);
+	return menuModal('Source type', ['Attribute', 'Constant', 'Expression', 'None'], {kind: 'source-kind', target}, current);
 }
 
 function sourceObjectAttributes(context: SchemaContext, objectMappingPointer: string): string[] {
@@ -273,9 +273,9 @@ export function handleEditCommand(state: AppState, frame: Frame, command: Comman
 			const pointer = mapping.pointer;
 			const value = mapping.mapping;
 			if (command === 'editSource') return {...state, modal: sourceChoice({kind: 'existing', pointer}, sourceKind(value))};
-			if (command === 'editFlowType') return {...state, modal: choiceModal(`flowType of ${value.targetAttributeName}`, flowTypes, {kind: 'flow-type', pointer}, value.flowType)};
+			if (command === 'editFlowType') return {...state, modal: menuModal(`flowType of ${value.targetAttributeName}`, flowTypes, {kind: 'flow-type', pointer}, value.flowType)};
 			if (command === 'editFlowBehavior') {
-				return {...state, modal: choiceModal(`flowBehavior of ${value.targetAttributeName}`, flowBehaviors, {kind: 'flow-behavior', pointer}, value.flowBehavior)};
+				return {...state, modal: menuModal(`flowBehavior of ${value.targetAttributeName}`, flowBehaviors, {kind: 'flow-behavior', pointer}, value.flowBehavior)};
 			}
 			if (command === 'editDefault') {
 				return {

@@ -2,6 +2,7 @@
  * `x`: export the job's schema as Graph returned it. The runner first says where the file goes (and whether one is
  * there already); an existing file is replaced only after the admin says yes.
  */
+import type {SchemaBytes} from '../explorer/services.js';
 import {screenOf} from './screens/index.js';
 import {type AppState, addTask, type Frame, frameContext} from './state.js';
 
@@ -14,7 +15,7 @@ export function exportRequest(state: AppState, frame: Frame): AppState {
 }
 
 /** The runner found where the export goes: write it, or ask first when a file is there. */
-export function exportChecked(state: AppState, bytes: Uint8Array, path: string, exists: boolean): AppState {
+export function exportChecked(state: AppState, bytes: SchemaBytes, path: string, exists: boolean): AppState {
 	if (!exists) return addTask({...state, message: {kind: 'info', text: `Exporting to ${path}…`}}, {kind: 'export', bytes, path, replace: false});
 	return {
 		...state,

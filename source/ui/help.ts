@@ -3,7 +3,7 @@
  * notice over it — so it always says what the keys do there. A long help scrolls like any text view and shows
  * its position.
  */
-import {contextCommands, helpBindings} from './keymap.js';
+import {type Command, contextCommands, helpBindings, menuCommands} from './keymap.js';
 import {frameTitle, screenOf} from './screens/index.js';
 import {type AppState, availableCommands, type Frame, keyScope} from './state.js';
 
@@ -35,6 +35,10 @@ export function helpLines(state: Pick<AppState, 'stack' | 'readOnly' | 'modal'>)
 	if (screenOf(frame).textFields) {
 		lines.push({text: 'In a text field:', bold: true});
 		for (const binding of helpBindings(contextCommands('text'), 'text')) lines.push({text: `  ${binding.label.padEnd(12)} ${binding.help}`, dim: true});
+	}
+	if ((['editSource', 'editFlowType', 'editFlowBehavior', 'restartJob'] as Command[]).some((command) => commands.has(command))) {
+		lines.push({text: 'In a short menu (source type, flowType, flowBehavior, restart scope):', bold: true});
+		for (const binding of helpBindings(menuCommands, 'menu')) lines.push({text: `  ${binding.label.padEnd(10)} ${binding.help}`, dim: true});
 	}
 	lines.push({text: 'Esc or ? closes this help; ↑↓ PgUp PgDn scroll it.', dim: true});
 	helpCache.set(frame, {readOnly: state.readOnly, lines});

@@ -88,14 +88,17 @@ export type Command =
 	| 'yes'
 	| 'no'
 	| 'close'
+	/** A short menu's item by its number (1–9). */
+	| 'pick'
 	/** Any printable character, typed into the plan's confirmation. */
 	| 'typeText';
 
 /**
- * Where the keys go: a screen's list or text (`list`), the `/` filter being typed, a text field (prompt), a choice,
+ * Where the keys go: a screen's list or text (`list`), the `/` filter being typed, a text field (prompt), a choice
+ * (a long list narrowed by typing), a short fixed menu (ink-select-input: no typing, so j/k and digits are keys),
  * a yes/no confirmation, the plan's typed confirmation, the help. Each context has its own rows in the table.
  */
-export type KeyContext = 'list' | 'filter' | 'text' | 'choice' | 'confirm' | 'notice' | 'plan' | 'help';
+export type KeyContext = 'list' | 'filter' | 'text' | 'choice' | 'menu' | 'confirm' | 'notice' | 'plan' | 'help';
 
 type KeyName = Exclude<keyof KeyPress, 'input' | 'ctrl' | 'meta' | 'shift'>;
 
@@ -193,13 +196,25 @@ export const keyBindings: readonly KeyBinding[] = [
 	{context: 'choice', command: 'pageDown', keys: [{key: 'pageDown'}], label: 'PgDn', help: 'page down'},
 	{context: 'choice', command: 'home', keys: [{key: 'home'}], label: 'Home', help: 'first'},
 	{context: 'choice', command: 'end', keys: [{key: 'end'}], label: 'End', help: 'last'},
-		{context: 'choice', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'clear the narrowing, then cancel', footer: true},
+	{context: 'choice', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'clear the narrowing, then cancel', footer: true},
 	{context: 'choice', command: 'deleteBack', keys: [{key: 'backspace'}, {key: 'delete'}], label: '⌫', help: 'narrow less'},
+
+	// The short fixed menus, drawn and driven by ink-select-input (screen.tsx, menu.tsx): exactly the keys its handler
+	// reacts to (test/ui/menu.test.tsx checks it), plus Esc, which the update handles.
+	{context: 'menu', command: 'submit', keys: [{key: 'return'}], label: 'Enter', help: 'accept', footer: true},
+	{context: 'menu', command: 'up', keys: [{key: 'upArrow'}, {input: 'k'}], label: '↑/k', help: 'move up'},
+	{context: 'menu', command: 'down', keys: [{key: 'downArrow'}, {input: 'j'}], label: '↓/j', help: 'move down', footer: true},
+	{context: 'menu', command: 'pick', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'].map((digit) => ({input: digit})), label: '1–9', help: 'choose by number', footer: true},
+	{context: 'menu', command: 'cancel', keys: [{key: 'escape'}], label: 'Esc', help: 'cancel', footer: true},
+	{context: 'menu', command: 'help', keys: [{input: '?'}], label: '?', help: 'help', footer: true},
 
 	{context: 'confirm', command: 'yes', keys: [{input: 'y'}, {input: 'Y'}], label: 'y', help: 'yes', footer: true},
 	{context: 'confirm', command: 'no', keys: [{input: 'n'}, {input: 'N'}, {key: 'escape'}], label: 'n/Esc', help: 'no', footer: true},
 	{context: 'confirm', command: 'help', keys: [{input: '?'}], label: '?', help: 'help for this question', footer: true},
 
+	// A row shown in full (a list row cut at this width): Enter goes on to what the row's Enter does, Esc goes back.
+	{context: 'notice', command: 'open', keys: [{key: 'return'}], label: 'Enter', help: 'go on (as said above)', footer: true},
+	{context: 'notice', command: 'back', keys: [{key: 'escape'}, {input: 'q'}], label: 'Esc', help: 'back to the list', footer: true},
 	{context: 'notice', command: 'close', keys: [{key: 'return'}, {key: 'escape'}, {input: 'q'}, {input: ' '}], label: 'Enter/Esc', help: 'close', footer: true},
 	{context: 'notice', command: 'help', keys: [{input: '?'}], label: '?', help: 'help', footer: true},
 
@@ -230,8 +245,11 @@ export function contextCommands(context: KeyContext): ReadonlySet<Command> {
 export const textFieldCommands = contextCommands('text');
 export const filterCommands = contextCommands('filter');
 export const choiceCommands = contextCommands('choice');
+export const menuCommands = contextCommands('menu');
 export const confirmCommands = contextCommands('confirm');
-export const noticeCommands = contextCommands('notice');
+/** A notice closes on Enter; a row shown in full goes on to the row's action on Enter instead (rowInFull). */
+export const noticeCommands: ReadonlySet<Command> = new Set<Command>(['close', 'help']);
+export const rowNoticeCommands: ReadonlySet<Command> = new Set<Command>(['open', 'back', 'help']);
 /** The plan's typed confirmation: every key of its context. */
 export const planConfirmCommands = contextCommands('plan');
 export const helpCommands = contextCommands('help');

@@ -12,7 +12,7 @@ import {subjectWords} from '../loop/on-demand.js';
 import type {Command} from './keymap.js';
 import {initialList} from './list.js';
 import {screenOf, selectedIndex} from './screens/index.js';
-import {choiceModal, type Modal} from './modal.js';
+import {menuModal, type Modal} from './modal.js';
 import {
 	type Action,
 	type AfterWrite,
@@ -125,7 +125,7 @@ export function handleLoopCommand(state: AppState, frame: Frame, command: Comman
 			return {
 				...state,
 				modal: {
-					...choiceModal(
+					...menuModal(
 						'Restart provisioning: which scope? (what each does is shown before it is sent)',
 						choices.map((choice) => choice.label),
 						{kind: 'restart-scope', target, jobFrameId},

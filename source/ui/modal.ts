@@ -2,7 +2,8 @@
  * Modal inputs — a one-line text prompt (with suggestions), a choice list and a yes/no confirm —
  * as pure state driven by the same reducer, so typed-ahead keys land in the modal in order too.
  */
-import {choiceCommands, confirmCommands, type KeyPress, matchCommand, noticeCommands, textFieldCommands} from './keymap.js';
+import type {SchemaBytes} from '../explorer/services.js';
+import {choiceCommands, confirmCommands, type KeyPress, matchCommand, menuCommands, noticeCommands, rowNoticeCommands, textFieldCommands} from './keymap.js';
 import {filterRows, initialList, type ListState, moveList, type Row} from './list.js';
 import type {LoopPurpose} from './loop.js';
 import {type OpenCompletion, openCompletion, type PlaceName} from './open-completion.js';
@@ -33,7 +34,7 @@ export type ModalPurpose =
 	| {kind: 'discard-and-quit'}
 	| {kind: 'discard-and-leave'}
 	| {kind: 'editor-result'; pointer: string}
-	| {kind: 'replace-export'; path: string; bytes: Uint8Array}
+	| {kind: 'replace-export'; path: string; bytes: SchemaBytes}
 	| LoopPurpose
 	| {kind: 'test-value'; frameId: number; field: string; value: number | 'add'}
 	| {kind: 'case-file'; frameId: number}
@@ -75,6 +76,11 @@ export type ChoiceModal = {
 	options: readonly Row[];
 	list: ListState;
 	purpose: ModalPurpose;
+	/**
+	 * A short fixed menu (source type, flowType, flowBehavior, restart scope): drawn and driven by ink-select-input
+	 * once it is on screen (menu.tsx), by `menuKey` below for keys that arrive before; no narrowing by typing.
+	 */
+	menu?: true;
 };
 
 export type ConfirmModal = {kind: 'confirm'; title: string; lines: readonly string[]; purpose: ModalPurpose};
@@ -87,6 +93,8 @@ export type NoticeModal = {
 	/** Paths to copy: each on its own line after the first line of text, never word-wrapped or cut. */
 	paths?: readonly string[];
 	purpose: {kind: 'notice'};
+	/** A row shown in full (screens' `rowInFull`): Enter carries out the row's own Enter action, said in these words. */
+	enterOpensRow?: string;
 };
 
 export type Modal = PromptModal | ChoiceModal | ConfirmModal | NoticeModal;
@@ -105,6 +113,43 @@ export function choiceModal(title: string, values: readonly string[], purpose: M
 	});
 	const cursor = Math.max(0, selected === undefined ? 0 : values.indexOf(selected));
 	return {kind: 'choice', title, options, list: {...initialList, cursor}, purpose};
+}
+
+/** A short fixed menu: the same choice, without narrowing; ↑/k ↓/j wrap around and 1–9 choose, as ink-select-input does. */
+export function menuModal(title: string, values: readonly string[], purpose: ModalPurpose, selected?: string, notes?: ReadonlyMap<string, string>): ChoiceModal {
+	return {...choiceModal(title, values, purpose, selected, notes), menu: true};
+}
+
+/** What the menu component reports: an item highlighted, or chosen (by its index in `options`). */
+export type MenuEvent = {type: 'menuHighlight'; index: number} | {type: 'menuPick'; index: number};
+
+export function menuEvent(modal: ChoiceModal, event: MenuEvent): ModalOutcome {
+	const option = modal.options[event.index];
+	if (!option) return {type: 'ignore'};
+	const moved = {...modal, error: event.type === 'menuHighlight' ? modal.error : undefined, list: {...modal.list, cursor: event.index}};
+	return event.type === 'menuPick' ? {type: 'submit', modal: moved, value: option.cells[0] ?? ''} : {type: 'update', modal: moved};
+}
+
+/**
+ * Keys for a menu that arrive before ink-select-input is on screen (typed ahead in the read that opened it): the
+ * same meaning its handler gives them, so ↓ Enter typed ahead picks what it would pick.
+ */
+function menuKey(modal: ChoiceModal, press: KeyPress): ModalOutcome {
+	const count = modal.options.length;
+	switch (matchCommand(press, menuCommands, 'menu')) {
+		case 'cancel':
+			return {type: 'cancel'};
+		case 'submit':
+			return menuEvent(modal, {type: 'menuPick', index: modal.list.cursor});
+		case 'up':
+			return menuEvent(modal, {type: 'menuHighlight', index: (modal.list.cursor + count - 1) % count});
+		case 'down':
+			return menuEvent(modal, {type: 'menuHighlight', index: (modal.list.cursor + 1) % count});
+		case 'pick':
+			return menuEvent(modal, {type: 'menuPick', index: Number(press.input) - 1});
+		default:
+			return {type: 'ignore'};
+	}
 }
 
 /** The part of a prompt's value that completion works on: the word that ends at the cursor. */
@@ -250,9 +295,12 @@ export function modalKey(modal: Modal, press: KeyPress, viewportRows: number): M
 		case 'prompt':
 			return promptKey(modal, press);
 		case 'choice':
-			return choiceKey(modal, press, viewportRows);
-		case 'notice':
-			return matchCommand(press, noticeCommands, 'notice') === 'close' ? {type: 'cancel'} : {type: 'ignore'};
+			return modal.menu ? menuKey(modal, press) : choiceKey(modal, press, viewportRows);
+		case 'notice': {
+			const command = matchCommand(press, modal.enterOpensRow ? rowNoticeCommands : noticeCommands, 'notice');
+			if (command === 'open') return {type: 'submit', modal, value: ''};
+			return command === 'close' || command === 'back' ? {type: 'cancel'} : {type: 'ignore'};
+		}
 		case 'confirm':
 			switch (matchCommand(press, confirmCommands, 'confirm')) {
 				case 'yes':

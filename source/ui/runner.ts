@@ -14,6 +14,7 @@ import {type ExplorerServices, exportFileName} from '../explorer/services.js';
 import {runExpressionTest, runJobCases} from '../explorer/expression-tests.js';
 import {loadCaseFile, saveCase} from '../expressions/case-file.js';
 import {loadLastValues, saveLastValues} from '../expressions/last-values.js';
+import {schemaBytesToWrite} from '../schema/file-bytes.js';
 import type {AttributeMappingSource} from '../schema/types.js';
 import type {Action, Message, Task, WriteOutcome} from './state.js';
 import type {Effect} from './update.js';
@@ -188,7 +189,7 @@ export function createRunner(services: ExplorerServices, dispatch: (action: Acti
 					if (!task.replace && (await services.fileExists(task.path))) {
 						return done({kind: 'error', text: `Not exported: ${task.path} appeared meanwhile; press x again to choose.`});
 					}
-					done({kind: 'info', text: 'Exported to', path: await services.saveExport(task.bytes, task.path)});
+					done({kind: 'info', text: 'Exported to', path: await services.saveExport(schemaBytesToWrite(task.bytes), task.path)});
 				} catch (error) {
 					done({kind: 'error', text: `Export failed: ${describeError(error)}`});
 				}

@@ -8,7 +8,8 @@ import {sanitizeForTerminal as clean} from '../terminal/sanitize.js';
 import {helpLines} from './help.js';
 import {footerBindings, type KeyBinding} from './keymap.js';
 import {filterRows, type Row} from './list.js';
-import {cursorOf, matchingSuggestions} from './modal.js';
+import {menuInstanceKey, ShortMenu} from './menu.js';
+import {type ChoiceModal, cursorOf, matchingSuggestions} from './modal.js';
 import {crumb, frameColumns, frameRows, frameTitle, isTextFrame, screenOf, textLines} from './screens/index.js';
 import {type AppState, keyScope, listViewportRows, topFrame} from './state.js';
 import {cellWidth, type ColumnSpec, fitTrail, formatRow, layoutColumns, splitAtCell, truncate, wrap} from './text.js';
@@ -44,8 +45,11 @@ function fitColumnsToContent(specs: ColumnSpec[], rows: readonly Row[]): ColumnS
 	});
 }
 
-/** inverseCells: only the first cells in inverse video (the selected row's marker and first column, see bodyLines). */
-type Line = {key: string; text: string; inverse?: boolean; inverseCells?: number; bold?: boolean; dim?: boolean; color?: string};
+/**
+ * inverseCells: only the first cells in inverse video (the selected row's marker and first column, see bodyLines).
+ * `menu`: where a short menu (ink-select-input) is drawn, `menu.rows` lines tall.
+ */
+type Line = {key: string; text: string; inverse?: boolean; inverseCells?: number; bold?: boolean; dim?: boolean; color?: string; menu?: {modal: ChoiceModal; rows: number}};
 
 type ScreenLineProps = {text: string; inverse?: boolean; inverseCells?: number; bold?: boolean; dim?: boolean; color?: string};
 
@@ -167,6 +171,11 @@ function modalLines(state: AppState, height: number, width: number): Line[] {
 	}
 	if (modal.hint) lines.push(...wrapped('modal-hint', modal.hint, width, {dim: true}));
 	if (modal.error) lines.push(...wrapped('modal-error', modal.error, width, {color: 'red'}));
+	if (modal.menu) {
+		const rows = Math.min(modal.options.length, Math.max(1, height - lines.length));
+		lines.push({key: 'modal-menu', text: '', menu: {modal, rows}});
+		return lines;
+	}
 	const rows = filterRows(modal.options, modal.list.filter);
 	lines.push({key: 'modal-filter', text: modal.list.filter ? `filter: ${modal.list.filter}  (${rows.length} of ${modal.options.length})` : 'type to narrow, ↑↓ choose, Enter accept', dim: true});
 	const visible = Math.max(1, height - lines.length);
@@ -248,16 +257,21 @@ export function Screen({state}: {state: AppState}) {
 		...body.lines.slice(0, height),
 	];
 	// Pad the body so the status and footer stay on the bottom lines.
-	for (let index = body.lines.length; index < height; index++) lines.push({key: `pad${index}`, text: ''});
+	const bodyHeight = body.lines.slice(0, height).reduce((sum, line) => sum + (line.menu ? line.menu.rows : 1), 0);
+	for (let index = bodyHeight; index < height; index++) lines.push({key: `pad${index}`, text: ''});
 	lines.push(statusLine(state), {key: 'footer', text: truncate(footerLine(state, width), width), dim: true});
 	const maxLines = Math.max(1, state.viewport.rows - 1);
 	return (
 		<Box flexDirection="column" width={width}>
 			{/* Keyed by screen row, not by what it shows: a page turn updates 39 lines instead of replacing them. */}
-			{lines.slice(0, maxLines).map(({key, text, ...style}, row) => (
-				// biome-ignore lint/suspicious/noArrayIndexKey: the row on screen is the identity here
-				<ScreenLine key={row} text={truncate(text, width)} {...style} />
-			))}
+			{lines.slice(0, maxLines).map(({key, text, menu, ...style}, row) =>
+				menu ? (
+					<ShortMenu key={menuInstanceKey(menu.modal)} modal={menu.modal} visible={menu.rows} width={width} Line={ScreenLine} />
+				) : (
+					// biome-ignore lint/suspicious/noArrayIndexKey: the row on screen is the identity here
+					<ScreenLine key={row} text={truncate(text, width)} {...style} />
+				),
+			)}
 		</Box>
 	);
 }

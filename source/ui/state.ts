@@ -7,7 +7,7 @@ import type {Operation} from 'fast-json-patch';
 import type {DriftError, Plan, Problem, WriteOptions, WriteStep} from '../edit/index.js';
 import type {ReviewRequest} from '../edit/review.js';
 import type {InitialLocation, SchemaLocation} from '../explorer/deep-link.js';
-import type {AppSummary, BackupEntry, DeviceCodePrompt, ExplorerSource, SchemaDownload} from '../explorer/services.js';
+import type {AppSummary, BackupEntry, DeviceCodePrompt, ExplorerSource, SchemaBytes, SchemaDownload} from '../explorer/services.js';
 import type {HistoryListing, HistoryVersion} from '../history/versions.js';
 import type {
 	AttributeDefinitionNode,
@@ -30,14 +30,14 @@ import {createContext, refreshContext} from './context.js';
 import {handleEditCommand, isEditCommand, selectedAttributeMapping, submitModal, writeCommands} from './editing.js';
 import {exportChecked, exportRequest} from './export.js';
 import {helpLines} from './help.js';
-import {type Command, contextCommands, filterCommands, helpCommands, type KeyContext, type KeyPress, matchCommand, textFieldCommands} from './keymap.js';
+import {type Command, contextCommands, filterCommands, helpCommands, type KeyContext, type KeyPress, matchCommand, noticeCommands, rowNoticeCommands, textFieldCommands} from './keymap.js';
 import {sourceObjectConsent, sourceObjectRead, testDraftExpression, testFinished, testPrefilled, testSelectedMapping} from './expression-test.js';
 import type {SourceObjectRequest, SourceObjectValues} from '../explorer/source-object.js';
 import type {ExpressionCase, Silence} from '../expressions/case-file.js';
 import type {TestField, TestInput} from '../expressions/test-runner.js';
 import type {TestRun} from '../explorer/expression-tests.js';
 import {filterRows, fitWindow, initialList, type ListMove, type ListState, moveList, scrollText} from './list.js';
-import {insertText, type Modal, modalKey, type PromptModal} from './modal.js';
+import {insertText, type MenuEvent, menuEvent, type Modal, modalKey, type ModalOutcome, type PromptModal} from './modal.js';
 import {adoptLoadedApps, commandSuggestions, filterOpensSingleRow, historyAfterWrite, historyListed, jobHistory, locateOnLoad, openAtLocation, openPlaces} from './history.js';
 import {openImportPlan} from './plan-view.js';
 import {frameRows, isLoading, isTextFrame, openRow, screenOf, selectedIndex, textLines} from './screens/index.js';
@@ -233,8 +233,8 @@ export type JobTarget = {jobKey: number; servicePrincipalId: string; jobId: stri
  * runner never reads the state — and is answered with actions.
  */
 export type Task =
-	| {id: number; kind: 'export'; bytes: Uint8Array; path: string; replace: boolean}
-	| {id: number; kind: 'checkExport'; bytes: Uint8Array; appName: string; job: Pick<SynchronizationJob, 'id' | 'templateId'>}
+	| {id: number; kind: 'export'; bytes: SchemaBytes; path: string; replace: boolean}
+	| {id: number; kind: 'checkExport'; bytes: SchemaBytes; appName: string; job: Pick<SynchronizationJob, 'id' | 'templateId'>}
 	| {id: number; kind: 'savePatch'; path: string; operations: Operation[]}
 	| {id: number; kind: 'serverValidate'; job: JobTarget; expressions: Array<{pointer: string; expression: string}>}
 	| {id: number; kind: 'plan'; frameId: number; attempt: number; request: ReviewRequest; job?: JobTarget; cases?: string}
@@ -294,6 +294,8 @@ export type AppState = {
 
 export type Action =
 	| {type: 'key'; press: KeyPress}
+	/** What the menu component (ink-select-input) did with the keys it took: the same outcome as those keys here. */
+	| MenuEvent
 	/** A bracketed paste: text for a text field, never commands. */
 	| {type: 'paste'; text: string}
 	| {type: 'resize'; rows: number; columns: number}
@@ -308,7 +310,7 @@ export type Action =
 	| {type: 'serverChecked'; jobKey: number; expressions: Array<{pointer: string; expression: string}>; problems: Problem[]; parsed?: ReadonlyMap<string, AttributeMappingSource>}
 	| {type: 'metadataLoaded'; jobKey: number; functions: string[]; filterOperators: string[]}
 	| {type: 'patchRead'; jobKey: number; path: string; operations: unknown}
-	| {type: 'exportChecked'; taskId: number; bytes: Uint8Array; path: string; exists: boolean}
+	| {type: 'exportChecked'; taskId: number; bytes: SchemaBytes; path: string; exists: boolean}
 	/**
 	 * `parsed`: Graph's parse trees by pointer; pending edits take them in, so the plan, `P` and the PUT are one body.
 	 * `tests`: the report of the job's expression tests (a case file), when they ran.
@@ -393,7 +395,8 @@ export function keyScope(state: Pick<AppState, 'stack' | 'readOnly' | 'help' | '
 	if (state.help) return {context: 'help', commands: helpCommands};
 	const modal = state.modal;
 	if (modal) {
-		const context = modal.kind === 'prompt' ? 'text' : modal.kind;
+		if (modal.kind === 'notice') return {context: 'notice', commands: modal.enterOpensRow ? rowNoticeCommands : noticeCommands};
+		const context = modal.kind === 'prompt' ? 'text' : modal.kind === 'choice' && modal.menu ? 'menu' : modal.kind;
 		return {context, commands: contextCommands(context)};
 	}
 	const frame = state.stack[state.stack.length - 1]!;
@@ -548,8 +551,14 @@ export function leavePlan(state: AppState, frame: PlanFrame, afterReload?: Schem
 }
 
 /** Enter: the screen's own meaning of it, else the screen its selected row leads to. */
-function openSelected(state: AppState, frame: Frame): AppState {
+/** `rowShown`: the row was shown in full already (its notice's Enter), so Enter now does the row's own action. */
+function openSelected(state: AppState, frame: Frame, rowShown = false): AppState {
 	const index = selectedIndex(frame);
+	const full = rowShown || index === undefined ? undefined : screenOf(frame).rowInFull?.(frame, index, state.readOnly);
+	if (full) {
+		const last = full.enterDoes ? `Enter ${full.enterDoes} · Esc goes back.` : 'Enter or Esc closes.';
+		return {...state, modal: {kind: 'notice', title: full.title, lines: [...full.lines, last], paths: full.paths, purpose: {kind: 'notice'}, enterOpensRow: full.enterDoes}};
+	}
 	const enter = screenOf(frame).enter;
 	if (enter) return enter(state, frame, index);
 	if (index === undefined) return state;
@@ -646,19 +655,7 @@ function handleKey(current: AppState, press: KeyPress): AppState {
 		const context = frameContext(topFrame(state));
 		return context ? testDraftExpression(state, context, state.modal) : state;
 	}
-	if (state.modal) {
-		const outcome = modalKey(state.modal, press, listViewportRows(state.viewport) - 3);
-		switch (outcome.type) {
-			case 'cancel':
-				return {...state, modal: undefined};
-			case 'update':
-				return {...state, modal: outcome.modal};
-			case 'submit':
-				return submitModal({...state, modal: undefined}, outcome.modal, outcome.value);
-			default:
-				return state;
-		}
-	}
+	if (state.modal) return applyModalOutcome(state, modalKey(state.modal, press, listViewportRows(state.viewport) - 3));
 	const frame = topFrame(state);
 	const handled = screenOf(frame).handleKey?.(state, frame, press);
 	if (handled !== undefined) return handled;
@@ -667,6 +664,27 @@ function handleKey(current: AppState, press: KeyPress): AppState {
 	if (press.escape && frame.list.filter) return clearFilter(state, frame);
 	const command = matchCommand(press, availableCommands(frame, state.readOnly));
 	return command ? handleCommand(state, frame, command) : state;
+}
+
+function applyModalOutcome(state: AppState, outcome: ModalOutcome): AppState {
+	switch (outcome.type) {
+		case 'cancel':
+			return {...state, modal: undefined};
+		case 'update':
+			return {...state, modal: outcome.modal};
+		case 'submit':
+			if (outcome.modal.kind === 'notice') return openSelected({...state, modal: undefined}, topFrame(state), true);
+			return submitModal({...state, modal: undefined}, outcome.modal, outcome.value);
+		default:
+			return state;
+	}
+}
+
+/** A highlight or pick reported by the menu on screen: applied like the keys it stands for (a stale one is dropped). */
+function handleMenuEvent(current: AppState, event: MenuEvent): AppState {
+	if (current.modal?.kind !== 'choice' || !current.modal.menu) return current;
+	const state = current.message ? {...current, message: undefined} : current;
+	return applyModalOutcome(state, menuEvent(current.modal, event));
 }
 
 export function withFittedWindow(state: AppState): AppState {
@@ -762,6 +780,9 @@ function stepAction(state: AppState, action: Action): AppState {
 			return handleKey(state, action.press);
 		case 'paste':
 			return handlePaste(state, action.text);
+		case 'menuHighlight':
+		case 'menuPick':
+			return handleMenuEvent(state, action);
 		case 'resize':
 			return withFittedWindow({...state, viewport: {rows: action.rows, columns: action.columns}});
 		case 'signInPrompt':

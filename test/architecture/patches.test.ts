@@ -18,6 +18,12 @@ describe('patches applied at install', () => {
 		expect(readFileSync(join(inkBuild, 'ink.js'), 'utf8')).toContain("this.lastOutput = '';\n            this.lastOutputToRender = '';");
 	});
 
+	it("ink-select-input's handler acts on the position as of the last key, and takes keys from the explorer", () => {
+		const selectInput = readFileSync(join(dirname(require.resolve('ink-select-input')), 'SelectInput.js'), 'utf8');
+		expect(selectInput).toContain('const { rotateIndex, selectedIndex } = position.current;');
+		expect(selectInput).toContain('return subscribe(handleInput);');
+	});
+
 	it('yoga loads its WebAssembly without fetch()', () => {
 		// The package's exports hide the file: find it beside its package.json.
 		const entry = require.resolve('yoga-layout', {paths: [inkBuild]});

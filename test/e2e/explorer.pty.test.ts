@@ -181,4 +181,34 @@ describe('editing in $EDITOR', () => {
 		expect(changed).toContain('AccountEnabled: flowType Always → ObjectAddOnly');
 		session.kill();
 	});
+
+	it('applies ↓ and Enter typed in the same write as the key that opens the menu, before it is drawn', async () => {
+		const session = explorer([], {columns: 80, rows: 24});
+		await openContosoSchema(session);
+		session.write(KEY.enter + KEY.enter);
+		await session.waitForText('1/136');
+		session.write(`f${KEY.down}${KEY.down}${KEY.enter}`);
+		const changed = await session.waitForText('1 pending');
+		expect(changed).toContain('AccountEnabled: flowType Always → MultiValueAddOnly');
+		session.kill();
+	});
+
+	it('draws a short menu with its keys in the footer, ignores a paste into it, and picks by number', async () => {
+		const session = explorer([], {columns: 80, rows: 24});
+		await openContosoSchema(session);
+		session.write(KEY.enter + KEY.enter);
+		await session.waitForText('1/136');
+		session.write('b');
+		const menu = await session.waitForText('flowBehavior of AccountEnabled');
+		expect(menu).toMatch(/› 1 FlowWhenChanged/);
+		expect(menu).toMatch(/Enter accept {2}↓\/j move down {2}1–9 choose by number {2}Esc cancel/);
+		session.write('\u001B[200~2\u001B[201~'); // a bracketed paste of "2": text, not a choice
+		await session.waitForText(/paste/i);
+		expect(session.screen()).toContain('flowBehavior of AccountEnabled');
+		expect(session.screen()).not.toContain('pending');
+		session.write('2');
+		const changed = await session.waitForText('1 pending');
+		expect(changed).toContain('AccountEnabled: flowBehavior FlowWhenChanged → FlowAlways');
+		session.kill();
+	});
 });

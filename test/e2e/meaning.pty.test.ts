@@ -48,6 +48,8 @@ describe('meaning at 80×24', () => {
 		await typeKeys(session, 'S');
 		await session.waitForText('Scoping filter');
 		await typeKeys(session, KEY.end);
+		await typeKeys(session, KEY.enter); // the clause in full first
+		await session.waitForText('Enter edits this clause');
 		await typeKeys(session, KEY.enter);
 		await session.waitForText('Edit clause: source attribute');
 		await typeKeys(session, KEY.enter);

@@ -104,8 +104,7 @@ async function makeTheEdits(session: TerminalSession): Promise<void> {
 	await key(session, KEY.down);
 	await key(session, 'f');
 	await session.waitForText('flowType of Department');
-	await key(session, 'Obj');
-	await key(session, KEY.enter);
+	await key(session, '2'); // ObjectAddOnly
 	await session.waitForText('2 pending');
 }
 

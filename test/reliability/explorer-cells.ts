@@ -75,7 +75,7 @@ async function changeCityAndWrite(app: App): Promise<{frame: string}> {
 	if (!/^(~ |✗ |! )?City\b/.test(selectedRow(app.lastFrame() ?? ''))) throw new Error(`City is not selected:\n${app.lastFrame()}`);
 	await press(app, 'f');
 	await waitForFrame(app, 'flowType of City');
-	await press(app, 'Obj', KEY.enter);
+	await press(app, '2'); // ObjectAddOnly
 	await waitForFrame(app, '1 pending');
 	await press(app, 'w');
 	await waitForFrame(app, 'Type "contoso.com" and Enter to write');

@@ -195,8 +195,7 @@ describe('nothing the program writes holds a credential', () => {
 			await openCity(session);
 			await key(session, 'f');
 			await session.waitForText('flowType of City');
-			await key(session, 'Multi');
-			await key(session, KEY.enter);
+			await key(session, '3'); // MultiValueAddOnly
 			await session.waitForText('1 pending');
 			await key(session, 'P');
 			await session.waitForText('Save pending changes');

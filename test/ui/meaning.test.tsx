@@ -86,7 +86,7 @@ describe('a stored parse tree that its text does not show', () => {
 		await waitForText(app, `${droppedWords.replace(/^t/, 'T')}. e edits the mapping as JSON and keeps it.`);
 		await press(app, 's');
 		await waitForFrame(app, 'Source type');
-		await press(app, 'Exp', KEY.enter);
+		await press(app, '3'); // Expression
 		await waitForText(app, 'Esc, then e, edits the mapping as JSON and keeps it');
 		const before = userMapping(liveSchema(), 'onPremisesUserPrincipalName')!.source!.expression!;
 		const after = before.replace('AccountName is not present', 'sAMAccountName is missing');
@@ -139,7 +139,9 @@ describe('scoping-filter values are a list', () => {
 		await waitForFrame(app, 'Scoping filter');
 		await press(app, KEY.end);
 		expect(selectedRow(app.lastFrame()!)).toContain('distinguishedName ENDS_WITH OU=Cloud,DC=mydomain,DC=tld');
-		// Enter through attribute, operator and values without changing anything.
+		// Enter shows the clause in full, Enter again edits it: through attribute, operator and values without changing anything.
+		await press(app, KEY.enter);
+		await waitForFrame(app, 'Enter edits this clause');
 		await press(app, KEY.enter);
 		await waitForFrame(app, 'Edit clause: source attribute');
 		await press(app, KEY.enter);
@@ -155,8 +157,8 @@ describe('scoping-filter values are a list', () => {
 		await waitForFrame(app, 'The clause is unchanged: nothing to edit.');
 		expect(app.lastFrame()).not.toMatch(/\d+ pending/);
 
-		// Changing the value keeps it one value, commas and all.
-		await press(app, KEY.enter, KEY.enter, KEY.enter);
+		// Changing the value keeps it one value, commas and all (the clause in full, attribute, operator).
+		await press(app, KEY.enter, KEY.enter, KEY.enter, KEY.enter);
 		await waitForFrame(app, '✓ done: 1 value');
 		await press(app, KEY.up, KEY.up, KEY.enter);
 		await waitForFrame(app, 'value 1 of 1');

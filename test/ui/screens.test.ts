@@ -146,9 +146,13 @@ describe('footers of dialogs come from the key table', () => {
 		const prompt = press(mappings(), 'd');
 		expect(keyScope(prompt).context).toBe('text');
 		expect(expectFooterFromTable(prompt)).not.toContain('?');
-		const choice = press(mappings(), 'f');
+		const choice = press(mappings(), 'a');
 		expect(keyScope(choice).context).toBe('choice');
 		expectFooterFromTable(choice);
+		// A short fixed menu (ink-select-input) has its own context: j/k and digits are keys there, not narrowing.
+		const menu = press(mappings(), 'f');
+		expect(keyScope(menu).context).toBe('menu');
+		expect(expectFooterFromTable(menu)).toMatch(/1–9 choose by number.*\? help$/);
 		const question = press(mappings(), 'D');
 		expect(keyScope(question).context).toBe('confirm');
 		expect(expectFooterFromTable(question)).toMatch(/\? help for this question$/);

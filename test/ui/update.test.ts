@@ -404,7 +404,7 @@ describe('text fields', () => {
 	});
 
 	it('Tab completes and cycles through the candidates, showing them', () => {
-		let state = run(onMappings(), ...keys('s', 'Attr', enter, {ctrl: true, input: 'u'}, 'msExch')).state;
+		let state = run(onMappings(), ...keys('s', '1', {ctrl: true, input: 'u'}, 'msExch')).state;
 		state = run(state, ...keys({tab: true})).state;
 		const first = state.modal as {value: string; completion?: {candidates: string[]; index: number}};
 		expect(first.completion?.candidates.length).toBeGreaterThan(1);

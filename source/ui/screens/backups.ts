@@ -13,6 +13,12 @@ export const backupsScreen: ScreenKind<BackupsFrame> = {
 		{title: 'Version', weight: 1, min: 10},
 		{title: 'File', weight: 2, min: 10, cut: 'middle'},
 	],
+	rowInFull: (frame, index) => {
+		const backup = frame.backups?.[index];
+		if (!backup) return undefined;
+		const row = backupRows([backup])[0]!;
+		return {title: 'Backup', lines: ['File:', `Saved: ${row.cells[0]}`, `Version: ${row.cells[1] || '(none)'}`], paths: [backup.path], enterDoes: 'restores it through the plan (you confirm there)'};
+	},
 	rows: (frame) => memo(frame.kind, frame.backups, () => backupRows(frame.backups ?? [])),
 	placeholder(frame) {
 		if ((frame.backups?.length ?? 0) > 0) return undefined;

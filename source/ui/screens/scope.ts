@@ -14,6 +14,11 @@ export const scopeScreen: ScreenKind<ScopeFrame> = {
 		{title: 'Filter group', weight: 1, min: 12, max: 40},
 		{title: 'Clause', weight: 3, min: 20},
 	],
+	rowInFull: (frame, index, readOnly) => {
+		const entry = scopeEntries(frame.node)[index];
+		if (!entry) return undefined;
+		return {title: 'Scoping filter row', lines: [`Filter group: ${entry.group}`, `Clause: ${entry.text}`], enterDoes: readOnly || !entry.clausePointer ? undefined : 'edits this clause'};
+	},
 	rows: (frame) =>
 		memo(frame.kind, frame.node, () => scopeEntries(frame.node).map((entry, index) => row(`${entry.clausePointer ?? entry.set}:${index}`, index, [entry.group, entry.text]))),
 	withContext: (frame, context) => refindNode(frame, context, (node) => node.kind === 'objectMapping'),

@@ -50,6 +50,11 @@ export type ScreenKind<F extends Frame> = {
 	 * the screen `open` names, pushed.
 	 */
 	enter?(state: AppState, frame: F, index: number | undefined): AppState;
+	/**
+	 * A row in full, for lists whose rows a narrow terminal cuts: Enter shows it (wrapped, paths whole) before the
+	 * row's own Enter action, if it has one (`enterDoes`, in words), which a second Enter carries out.
+	 */
+	rowInFull?(frame: F, index: number, readOnly: boolean): RowInFull | undefined;
 	/** A text screen: its lines for this width (scrolled, not selected). */
 	text?(frame: F, columns: number): readonly string[];
 	/** A text screen's column header line. Default: none. */
@@ -142,3 +147,5 @@ export function loadPlaceholder(frame: {status: LoadStatus; error?: string}, loa
 	if (frame.status === 'error') return {text: frame.error ?? 'Loading failed.', tone: 'error', nextStep: 'Press r to retry, Esc to go back, q to quit.'};
 	return undefined;
 }
+
+export type RowInFull = {title: string; lines: string[]; paths?: string[]; enterDoes?: string};
