@@ -66,6 +66,32 @@ describe('ink-select-input (patched)', () => {
 		app.unmount();
 	});
 
+	it('a number picks the item printed with it, also after a menu cut to the terminal has scrolled', async () => {
+		let handler: Handler | undefined;
+		const picked: string[] = [];
+		const values = Array.from({length: 6}, (_, index) => `item ${index + 1}`);
+		const app = render(
+			<SelectInput
+				items={values.map((value, index) => ({label: value, value, key: String(index)}))}
+				limit={3}
+				subscribe={(next: Handler) => {
+					handler = next;
+					return () => {
+						handler = undefined;
+					};
+				}}
+				onSelect={(item) => picked.push(item.value)}
+			/>,
+		);
+		await settle();
+		for (let step = 0; step < 4; step++) handler!('', inkKey({input: '', downArrow: true}));
+		await settle();
+		expect(app.lastFrame()).not.toContain('item 2');
+		handler!('2', inkKey({input: '2'}));
+		expect(picked).toEqual(['item 2']);
+		app.unmount();
+	});
+
 	it('reacts to exactly the keys the key table lists for a menu (Esc goes to the update)', async () => {
 		const candidates: KeyPress[] = [
 			...keyBindings.flatMap((binding) =>
