@@ -24,6 +24,8 @@ export type LogQueryOptions = {
 	user?: string;
 	/** Page size asked of Graph. */
 	pageSize?: number;
+	/** How the caller spells a filter in its refusals: `--status` for the command (the default), `status:` in the explorer. */
+	spell?: (name: 'status' | 'action') => string;
 };
 
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -34,7 +36,7 @@ export function isObjectId(text: string): boolean {
 }
 
 /** `24h`, `90m`, `7d`, `2026-12-01` or a full ISO time → ms since the epoch. */
-export function parseSince(text: string, now = Date.now()): number {
+export function parseSince(text: string, now = Date.now(), spelled = '--since'): number {
 	const relative = /^(\d+)\s*(m|min|h|d)$/i.exec(text.trim());
 	if (relative) {
 		const unit = (relative[2] as string).toLowerCase();
@@ -43,7 +45,7 @@ export function parseSince(text: string, now = Date.now()): number {
 	}
 	const absolute = Date.parse(text);
 	if (!Number.isNaN(absolute) && /^\d{4}-\d{2}-\d{2}/.test(text.trim())) return absolute;
-	throw new UserError(`--since "${text}" is not a time: use 90m, 24h, 7d or a date such as 2026-12-01. Logs are kept 30 days (7 without Entra ID P1/P2).`);
+	throw new UserError(`${spelled} "${text}" is not a time: use 90m, 24h, 7d or a date such as 2026-12-01. Logs are kept 30 days (7 without Entra ID P1/P2).`);
 }
 
 function quote(value: string): string {
@@ -63,16 +65,17 @@ export type LogQuery = {
 export function buildLogQuery(options: LogQueryOptions): LogQuery {
 	const clauses = [`jobId eq ${quote(options.jobId)}`];
 	const notes: string[] = [];
+	const spell = options.spell ?? ((name) => `--${name}`);
 	if (options.since !== undefined) clauses.push(`activityDateTime gt ${new Date(options.since).toISOString()}`);
 	if (options.status !== undefined) {
 		const status = options.status.toLowerCase();
-		if (!(logStatuses as readonly string[]).includes(status)) throw new UserError(`--status must be one of ${logStatuses.join(', ')}, not "${options.status}".`);
+		if (!(logStatuses as readonly string[]).includes(status)) throw new UserError(`${spell('status')} must be one of ${logStatuses.join(', ')}, not "${options.status}".`);
 		// Graph's filters are case-sensitive and the values are lower case (research §1.3).
 		clauses.push(`provisioningStatusInfo/status eq ${quote(status)}`);
 	}
 	if (options.action !== undefined) {
 		const action = logActions.find((each) => each.toLowerCase() === options.action?.toLowerCase());
-		if (!action) throw new UserError(`--action must be one of ${logActions.join(', ')}, not "${options.action}".`);
+		if (!action) throw new UserError(`${spell('action')} must be one of ${logActions.join(', ')}, not "${options.action}".`);
 		clauses.push(`provisioningAction eq ${quote(action)}`);
 	}
 	let localUser: string | undefined;
@@ -254,7 +257,14 @@ export function parseLogFilter(text: string, now = Date.now()): LogFilter {
 		filter[key] = match[2] as string;
 	}
 	// The same checks as the command's options: a wrong status or time is said now, not by Graph.
-	buildLogQuery({jobId: 'check', status: filter.status, action: filter.action, user: filter.user, since: filter.since === undefined ? undefined : parseSince(filter.since, now)});
+	buildLogQuery({
+		jobId: 'check',
+		status: filter.status,
+		action: filter.action,
+		user: filter.user,
+		since: filter.since === undefined ? undefined : parseSince(filter.since, now, 'since:'),
+		spell: (name) => `${name}:`,
+	});
 	return filter;
 }
 

@@ -34,6 +34,12 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 	const add = (text: string, indent = '') => {
 		for (const line of wrap(clean(text), width - indent.length)) lines.push(indent + line);
 	};
+	// A path the admin copies: on lines of its own, unindented, cut only at the width (no space is ever inserted).
+	const addPath = (label: string, path: string) => {
+		add(label, '  ');
+		const safe = clean(path);
+		for (let start = 0; start < safe.length; start += width) lines.push(safe.slice(start, start + width));
+	};
 	const origin = frame.origin.kind === 'edits' ? 'your pending edits' : `${frame.origin.kind} of ${frame.origin.label}`;
 	if (frame.note) {
 		add(frame.note);
@@ -46,7 +52,7 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 	if (frame.status === 'writing') add(`Writing ${origin}: ${frame.step ? stepWords[frame.step] : 'starting'}…`);
 	if (frame.status === 'done') {
 		add('✓ Written and verified: the schema read back from Graph equals what was sent.');
-		add(`Backup of the previous schema: ${frame.backupPath ?? ''}`, '  ');
+		addPath('Backup of the previous schema:', frame.backupPath ?? '');
 		add(afterSaveAdvice, '  ');
 		for (const line of afterWriteLines(frame)) add(line.trimStart(), line.startsWith('  ') ? '  ' : '');
 		add('Enter or Esc reads the job again and returns to where you were.', '  ');
@@ -54,7 +60,7 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 	}
 	if (frame.status === 'failed' || frame.status === 'mismatch' || frame.status === 'drift') {
 		add(`✗ ${frame.error ?? 'The write failed.'}`);
-		if (frame.backupPath && !frame.error?.includes(frame.backupPath)) add(`Backup of the live schema: ${frame.backupPath}`, '  ');
+		if (frame.backupPath && !frame.error?.includes(frame.backupPath)) addPath('Backup of the live schema:', frame.backupPath);
 		for (const detail of frame.details ?? []) add(detail, '  ');
 		if (frame.status === 'drift' && frame.drift) {
 			add('Changed on the server since you loaded it:', '  ');

@@ -4,7 +4,7 @@
  * demand and see the new value, restore the backup (B, through the plan), provision again and see the old value.
  * And --read-only at the HTTP level: the job's actions are not there, and nothing but reads is sent.
  */
-import {mkdtempSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
@@ -65,6 +65,13 @@ describe('the canary loop at 80×24', () => {
 		await typeKeys(session, KEY.enter);
 		await session.waitForText('Written and verified');
 		expect(flat(session.screen())).toContain('p provisions a test user on demand now');
+		// The backup's path, longer than 80 columns, is cut only at the edge, with nothing inserted: copied, it is the file.
+		const lines = session.screenLines();
+		const label = lines.findIndex((line) => line.includes('Backup of the previous schema:'));
+		let copied = '';
+		for (let index = label + 1; index < lines.length && lines[index]!.trim() !== '' && !lines[index]!.startsWith(' '); index++) copied += lines[index]!.trimEnd();
+		expect(copied.length, session.screen()).toBeGreaterThan(80);
+		expect(existsSync(copied), session.screen()).toBe(true);
 
 		await provisionAdele(session);
 		expect(flat(session.screen())).toContain('* ExtensionAttribute3: "CHI-RETAIL-07" → "Contoso Chicago"');

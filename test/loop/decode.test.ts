@@ -9,7 +9,7 @@ import {describe, expect, it} from 'vitest';
 import {restartScopeChoice} from '../../source/commands/job.js';
 import {checkAction, nextStepCommands, nextStepsAfterSchemaWrite, restartChoices, restartChoicesFor} from '../../source/loop/actions.js';
 import {decodeJobStatus, formatRows, jobStatusRows, jobStatusSummary} from '../../source/loop/job-status.js';
-import {buildLogQuery, decodeLogEvent, explainLogAccessError, logEventLines, matchesUser, parseSince} from '../../source/loop/logs.js';
+import {buildLogQuery, decodeLogEvent, explainLogAccessError, logEventLines, matchesUser, parseLogFilter, parseSince} from '../../source/loop/logs.js';
 import {checkSubject, decodeProvisionOnDemand, onDemandBody, onDemandExitCode, onDemandLines, onDemandTarget} from '../../source/loop/on-demand.js';
 import {SlidingWindowLimiter} from '../../source/loop/rate-limit.js';
 import {readCloudSyncFixture} from '../../source/simulator/data-files.js';
@@ -206,7 +206,11 @@ describe('provisioning logs', () => {
 		expect(byId.parameters.get('$filter')).toContain("(sourceIdentity/id eq '38a2171b-8b04-4b21-8133-ca8ae52250f3' or targetIdentity/id eq");
 		expect(() => buildLogQuery({jobId: 'j', status: 'broken'})).toThrow(/--status must be one of success, failure, skipped, warning/);
 		expect(parseSince('24h', Date.parse('2026-12-02T00:00:00Z'))).toBe(Date.parse('2026-12-01T00:00:00Z'));
-		expect(() => parseSince('yesterday')).toThrow(/not a time/);
+		expect(() => parseSince('yesterday')).toThrow(/^--since "yesterday" is not a time/);
+		// The explorer's F spells the filters as they are typed there, not as the command's options.
+		expect(() => parseLogFilter('status:bogus')).toThrow(/^status: must be one of success, failure, skipped, warning, not "bogus"/);
+		expect(() => parseLogFilter('action:nope')).toThrow(/^action: must be one of/);
+		expect(() => parseLogFilter('since:yesterday')).toThrow(/^since: "yesterday" is not a time/);
 		const event = decodeLogEvent({sourceIdentity: {id: 'x', displayName: 'Adele Vest', details: {UserPrincipalName: 'AdeleV@chicago.com'}}});
 		expect(matchesUser(event, 'adelev@chicago.com')).toBe(true);
 	});

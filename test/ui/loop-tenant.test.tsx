@@ -116,7 +116,7 @@ describe('the job screen against the demo tenant', () => {
 		expect(new Set(statuses)).toEqual(new Set(['failure']));
 		// A typo is refused before anything is sent; a UPN is matched here, and the screen says so.
 		await press(app, 'F', '\u0015status:broken', KEY.enter);
-		await waitForFrame(app, /--status must be one of success, failure, skipped, warning/);
+		await waitForFrame(app, /status: must be one of success, failure, skipped, warning/);
 		await press(app, '\u0015user:someone@contoso.com', KEY.enter);
 		await waitForFrame(app, /user: matched here among the events read \(Graph cannot filter by UPN or name\)/);
 		expect(app.lastFrame()).toMatch(/Graph filter none \(F\) · user someone@contoso\.com/);
