@@ -318,7 +318,12 @@ export async function measureKeystrokes(options: {binPath: string; env: Record<s
 		await walk.key(':', ':', 'Command');
 		await walk.type('restore', '> restore▏');
 		await walk.key('⏎', KEY.enter, /Backups of this job\s+1\//);
-		await walk.key('⏎', KEY.enter, `Type "${app}"`);
+		await walk.key('⏎', KEY.enter, /Enter restores it through the plan/);
+		// Today's product opened the plan with that Enter; this one first shows the backup's row in full (issue 10),
+		// so a second Enter goes on to the plan. Not counted: the figure is the walk before issue 13.
+		terminal.write(KEY.enter);
+		await terminal.waitForText(`Type "${app}"`);
+		await terminal.waitForQuiet(80);
 		await confirmWrite(walk);
 		const restoreToday = walk.take();
 		undoRow.todayPath = `\`:restore\` in the explorer (${restoreToday.keys} keys, below), then the command line above again (${1 + [...provisionCommand].length + 1})`;
