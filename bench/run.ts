@@ -21,6 +21,7 @@ import {type BenchReport, formatTable, renderResultsMarkdown} from './report.js'
 import {keystrokesMarkdown, measureKeystrokes, writeKeystrokeSection} from './keystrokes.js';
 import {measureDemoMappingList, measureLargeFile} from './sessions.js';
 import {measureStartup} from './startup.js';
+import {writeUnmetSection} from './unmet.js';
 import {measureViews} from './views.js';
 
 const quick = process.argv.includes('--quick');
@@ -142,6 +143,7 @@ try {
 	} else {
 		await writeFile(resultsPath, renderResultsMarkdown(report));
 		await writeKeystrokeSection(resultsPath, keystrokes);
+		await writeUnmetSection(resultsPath);
 		log('wrote bench/RESULTS.md');
 	}
 } finally {
