@@ -159,7 +159,8 @@ class Session {
 		await terminal.press(KEY.home, this.atListTop, `1/${this.total}`);
 		await terminal.press(KEY.enter, this.onDetail, 'the first mapping');
 		await terminal.press('s', (screen) => screen.some((line) => line.startsWith('Source type')), 'the source type choice');
-		await terminal.press('Expr', (screen) => screen.some((line) => line.startsWith('› Expression')), 'Expression chosen');
+		// The short menu (ink-select-input) is not narrowed by typing: ↓ to Expression, the third of four.
+		await terminal.press(`${KEY.down}${KEY.down}`, (screen) => screen.some((line) => /^› 3 Expression\b/.test(line)), 'Expression chosen');
 		await terminal.press(KEY.enter, (screen) => screen.some((line) => line.startsWith('> ')), 'the expression prompt');
 		await terminal.press('\u0015', (screen) => screen.some((line) => line.startsWith('> ▏')), 'an empty prompt');
 		await terminal.press(expression, (screen) => screen.some((line) => line.startsWith(`> ${expression}▏`)), 'the expression typed');
