@@ -38,3 +38,13 @@ export function describeError(error: unknown): string {
 	}
 	return sanitizeForTerminal(firstLine(String(error)));
 }
+
+/** ` [request-id …, client-request-id …, date …]`: the ids Microsoft support asks for, as one bracket (empty without any). */
+export function supportIds(details: {requestId?: string; clientRequestId?: string; date?: string}): string {
+	const parts = [
+		details.requestId ? `request-id ${details.requestId}` : '',
+		details.clientRequestId ? `client-request-id ${details.clientRequestId}` : '',
+		details.date ? `date ${details.date}` : '',
+	].filter(Boolean);
+	return parts.length > 0 ? ` [${parts.join(', ')}]` : '';
+}

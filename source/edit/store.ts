@@ -33,12 +33,3 @@ export function storeErrorDetails(error: unknown): StoreErrorDetails | undefined
 	return {status: details.status, code: text('code'), message: text('message'), requestId: text('requestId'), clientRequestId: text('clientRequestId'), date: text('date')};
 }
 
-/** ` [request-id …, client-request-id …, date …]`: the ids support asks for, as the Graph client's errors print them. */
-export function storeSupportIds(details: Pick<StoreErrorDetails, 'requestId' | 'clientRequestId' | 'date'>): string {
-	const parts = [
-		details.requestId ? `request-id ${details.requestId}` : '',
-		details.clientRequestId ? `client-request-id ${details.clientRequestId}` : '',
-		details.date ? `date ${details.date}` : '',
-	].filter(Boolean);
-	return parts.length > 0 ? ` [${parts.join(', ')}]` : '';
-}

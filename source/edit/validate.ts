@@ -9,7 +9,8 @@
  */
 import {storedTreeMismatch} from '../schema/stored-tree.js';
 import {resolvePointer} from '../schema/pointer.js';
-import {type ParseExpressionResult, type SchemaStore, storeErrorDetails, storeSupportIds} from './store.js';
+import {supportIds} from '../errors.js';
+import {type ParseExpressionResult, type SchemaStore, storeErrorDetails} from './store.js';
 import {functionNames, parseExpression, referencedAttributes, sourceAttributeNames} from '../schema/expression.js';
 import {buildSchemaIndex, type ObjectDefinitionNode, type RuleNode} from '../schema/navigation.js';
 import {
@@ -452,7 +453,7 @@ export async function validateWithServer(
 				const details = storeErrorDetails(error);
 				if (details?.status !== 400) throw error;
 				const reason = (details.message || details.code || 'Bad Request').replace(/\s+/g, ' ').trim();
-				results[position] = {severity: 'error', pointer: item.pointer, message: `${item.label ? `${item.label}: ` : ''}Graph rejects the expression (HTTP 400): ${reason}${storeSupportIds(details)}`};
+				results[position] = {severity: 'error', pointer: item.pointer, message: `${item.label ? `${item.label}: ` : ''}Graph rejects the expression (HTTP 400): ${reason}${supportIds(details)}`};
 				continue;
 			}
 			if (response.parsingSucceeded !== false && response.parsedExpression && parsed) parsed.set(item.pointer, response.parsedExpression);

@@ -7,9 +7,9 @@
 import type {ParseExpressionResult, SchemaStore} from '../edit/store.js';
 import {randomUUID} from 'node:crypto';
 import got, {type Got, HTTPError, RequestError, type Response} from 'got';
-import {UserError} from '../errors.js';
+import {supportIds, UserError} from '../errors.js';
 import type {ServicePrincipal, SynchronizationJob} from '../schema/types.js';
-import {GraphError, pathTemplate, supportIds} from './errors.js';
+import {GraphError, pathTemplate} from './errors.js';
 import {httpTimeouts} from './transport.js';
 
 export type ApiVersion = 'beta' | 'v1.0';

@@ -1,4 +1,4 @@
-import {UserError} from '../errors.js';
+import {supportIds, UserError} from '../errors.js';
 
 export type GraphErrorDetails = {
 	status: number;
@@ -92,15 +92,6 @@ function advice(details: GraphErrorDetails): string {
 	}
 }
 
-/** What Microsoft support asks for: request-id, client-request-id and date, as one bracket. */
-export function supportIds(details: Pick<GraphErrorDetails, 'requestId' | 'clientRequestId' | 'date'>): string {
-	const parts = [
-		details.requestId ? `request-id ${details.requestId}` : '',
-		details.clientRequestId ? `client-request-id ${details.clientRequestId}` : '',
-		details.date ? `date ${details.date}` : '',
-	].filter(Boolean);
-	return parts.length > 0 ? ` [${parts.join(', ')}]` : '';
-}
 
 /** A failed Graph call, with the ids support asks for. */
 export class GraphError extends UserError {
