@@ -8,7 +8,7 @@ import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {type Simulator, startSimulator} from '../../source/simulator/index.js';
 import {KEY} from '../helpers/keys.js';
-import {runInTerminal, type TerminalSession} from '../helpers/pty.js';
+import {openContosoMappings, runInTerminal, type TerminalSession} from '../helpers/pty.js';
 
 let simulator: Simulator;
 const sessions: TerminalSession[] = [];
@@ -27,14 +27,7 @@ async function contosoMappings(): Promise<TerminalSession> {
 	const session = runInTerminal(['--demo', '--graph-url', simulator.url], {columns: 80, rows: 24});
 	sessions.push(session);
 	await session.waitForText(/1\/4\s*$/m);
-	session.write('/contoso.com');
-	session.write(KEY.enter);
-	await session.waitForText('Provisioning jobs');
-	session.write('/AD2AADProvisioning');
-	session.write(KEY.enter);
-	await session.waitForText('Directory');
-	session.write(KEY.enter + KEY.enter);
-	await session.waitForText('1/136');
+	await openContosoMappings(session, '1/136');
 	return session;
 }
 
