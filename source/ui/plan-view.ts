@@ -11,7 +11,7 @@ import {refreshContext, type SchemaContext} from './context.js';
 import {type KeyPress, matchCommand, planConfirmCommands} from './keymap.js';
 import {initialList} from './list.js';
 import {type AppState, addTask, applyMove, jobTarget, type PlanFrame, push, replaceContext, replaceTop, type Task, } from './state.js';
-import {wrap} from './text.js';
+import {pathPieces, wrap} from './text.js';
 import {afterWriteLines} from './loop.js';
 
 const stepWords = {
@@ -37,8 +37,7 @@ export function planLines(frame: PlanFrame, columns: number): string[] {
 	// A path the admin copies: on lines of its own, unindented, cut only at the width (no space is ever inserted).
 	const addPath = (label: string, path: string) => {
 		add(label, '  ');
-		const safe = clean(path);
-		for (let start = 0; start < safe.length; start += width) lines.push(safe.slice(start, start + width));
+		if (path) lines.push(...pathPieces(clean(path), width));
 	};
 	const origin = frame.origin.kind === 'edits' ? 'your pending edits' : `${frame.origin.kind} of ${frame.origin.label}`;
 	if (frame.note) {

@@ -12,7 +12,7 @@ import {menuInstanceKey, ShortMenu} from './menu.js';
 import {type ChoiceModal, cursorOf, matchingSuggestions} from './modal.js';
 import {crumb, frameColumns, frameRows, frameTitle, isTextFrame, screenOf, textLines} from './screens/index.js';
 import {type AppState, keyScope, listViewportRows, topFrame} from './state.js';
-import {cellWidth, type ColumnSpec, fitTrail, formatRow, layoutColumns, splitAtCell, truncate, wrap} from './text.js';
+import {cellWidth, type ColumnSpec, fitTrail, formatRow, layoutColumns, pathPieces, splitAtCell, truncate, wrap} from './text.js';
 
 const contentWidthCache = new WeakMap<readonly Row[], number[]>();
 
@@ -88,10 +88,7 @@ function breadcrumb(state: AppState, width: number): string {
 
 /** A path on lines of its own: one line when it fits, else cut at the width (never at a word, never with an ellipsis). */
 function pathLines(key: string, path: string, width: number): Line[] {
-	const safe = clean(path);
-	const lines: Line[] = [];
-	for (let start = 0; start < safe.length || start === 0; start += width) lines.push({key: `${key}-${start}`, text: safe.slice(start, start + width), bold: true});
-	return lines;
+	return pathPieces(clean(path), width).map((piece, index) => ({key: `${key}-${index}`, text: piece, bold: true}));
 }
 
 /** A message that must be read whole, wrapped over as many lines as it needs. */

@@ -189,3 +189,10 @@ export function fitTrail(parts: readonly string[], width: number, separator = ' 
 	const alone = parts.length > 1 ? `…${separator}${last}` : last;
 	return cellWidth(alone) <= width ? alone : truncateMiddle(last, width);
 }
+
+/** A path the admin copies, in pieces of `width` characters: cut only at the edge, nothing inserted or dropped. */
+export function pathPieces(path: string, width: number): string[] {
+	const pieces: string[] = [];
+	for (let start = 0; start < path.length || start === 0; start += width) pieces.push(path.slice(start, start + width));
+	return pieces;
+}
